@@ -1,0 +1,263 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { DestinationStream } from 'pino';
+import { diffConfigFiles } from '../config/config-diff.ts';
+import type { ConfigFile } from '../config/config-schema.ts';
+import type { Environment } from '../config/environment.ts';
+import type { GatewayConfig } from '../config/gateway-config.ts';
+import type { ConfigOverrides } from '../config/load-config.ts';
+import { createGateway } from '../gateway/create-gateway.ts';
+import { createHttpServer } from '../http/create-http-server.ts';
+import { systemClock, type Clock } from '../lib/clock.ts';
+import { createLogger, type Logger } from '../observability/logger.ts';
+import type { RequestRecordListener } from '../observability/request-record.ts';
+import { KeyAuthenticator } from '../pipeline/identity/key-authenticator.ts';
+import { hashKeyText } from '../pipeline/identity/virtual-key-format.ts';
+import { VirtualKeyService } from '../pipeline/identity/virtual-key-service.ts';
+import { buildRoutingTable, type RoutingTable } from '../routing/routing-table.ts';
+import { openSqliteDatabase } from '../storage/sqlite/open-sqlite-database.ts';
+import { SqliteVirtualKeyStore } from '../storage/sqlite/virtual-key-store.ts';
+import { createUpstreamPool } from '../upstream/upstream-pool.ts';
+import { ConfigError } from './config-error.ts';
+import { loadGatewayConfig } from './load-gateway-config.ts';
+import { MockProviderSupervisor } from './mock-provider-supervisor.ts';
+import { logRequestRecord } from './request-log.ts';
+import { watchConfigFile } from './watch-config-file.ts';
+
+export interface StartGatewayOptions {
+  /** A YAML configuration file; without one the zero-configuration default is used. */
+  readonly configPath?: string | undefined;
+  readonly overrides?: ConfigOverrides;
+  readonly environment: Environment;
+  readonly clock?: Clock;
+  /** Where log lines go (tests pass a sink); defaults to standard output. */
+  readonly logDestination?: DestinationStream;
+  /** Called with a newly created admin key, the only time its text exists. */
+  readonly onAdminKeyCreated?: (key: string) => void;
+  /** Called for every finished request, besides the access log. */
+  readonly onRequestRecord?: RequestRecordListener;
+  /** Reload when the configuration file changes. Default true when a file is used. */
+  readonly watchConfig?: boolean;
+  /** Reload on SIGHUP. Default false (the CLI turns it on). */
+  readonly reloadOnSighup?: boolean;
+}
+
+export type ReloadResult =
+  | { readonly ok: true; readonly changes: readonly string[] }
+  | { readonly ok: false; readonly error: ConfigError };
+
+/** A running gateway. */
+export interface RunningGateway {
+  readonly url: string;
+  readonly port: number;
+  readonly logger: Logger;
+  /** The configuration in force now. */
+  config(): GatewayConfig;
+  /** Re-reads the configuration file; on error the running configuration stays. */
+  reload(): Promise<ReloadResult>;
+  /** Stops accepting, lets in-flight requests finish within the grace period, then releases all. */
+  close(): Promise<void>;
+}
+
+const minimumAdminKeyLength = 24;
+
+/**
+ * Starts Signalbox: loads configuration, opens embedded state, makes sure an admin key exists,
+ * starts the built-in mock provider when configured, and listens. Throws `ConfigError` for an
+ * invalid configuration and `Error` when the state or the port cannot be used.
+ */
+export async function startGateway(options: StartGatewayOptions): Promise<RunningGateway> {
+  const clock = options.clock ?? systemClock;
+  const overrides = options.overrides ?? {};
+  const loaded = loadGatewayConfig(options.configPath, options.environment, overrides);
+  let currentFile: ConfigFile = loaded.file;
+  const adminKeyFromEnvironment = options.environment.SIGNALBOX_ADMIN_KEY;
+  if (
+    adminKeyFromEnvironment !== undefined &&
+    adminKeyFromEnvironment.length < minimumAdminKeyLength
+  ) {
+    throw new ConfigError(
+      [
+        {
+          path: 'SIGNALBOX_ADMIN_KEY',
+          message: `must be at least ${minimumAdminKeyLength} characters`,
+        },
+      ],
+      'environment',
+    );
+  }
+  const logger = createLogger({
+    level: loaded.config.log.level,
+    ...(options.logDestination === undefined ? {} : { destination: options.logDestination }),
+  });
+
+  const database = openSqliteDatabase(loaded.config.stateDir);
+  const keyStore = new SqliteVirtualKeyStore(database);
+  const authenticator = new KeyAuthenticator({
+    store: keyStore,
+    clock,
+    environmentAdminKeyHash:
+      adminKeyFromEnvironment === undefined ? undefined : hashKeyText(adminKeyFromEnvironment),
+  });
+  const keyService = new VirtualKeyService(keyStore, clock, authenticator);
+  if (adminKeyFromEnvironment === undefined) {
+    const created = await keyService.ensureAdminKey();
+    if (created !== undefined) {
+      options.onAdminKeyCreated?.(created);
+    }
+  }
+  await authenticator.refresh();
+
+  const mocks = new MockProviderSupervisor();
+  let table: RoutingTable = buildRoutingTable(loaded.config, await mocks.reconcile(loaded.config));
+  const pool = createUpstreamPool({
+    connectTimeoutFor(origin) {
+      const timeouts = [...table.endpoints.values()]
+        .filter((endpoint) => endpoint.origin === origin)
+        .map((endpoint) => endpoint.timeouts.connectMs);
+      return timeouts.length > 0 ? Math.min(...timeouts) : 10_000;
+    },
+  });
+  const gateway = createGateway({
+    authenticator,
+    keyService,
+    keyStore,
+    routingTable: () => table,
+    routing: { pool, clock, maxResponseBytes: 64 * 1024 * 1024 },
+  });
+  const server: Server = createHttpServer(loaded.config.server, {
+    gateway,
+    clock,
+    logger,
+    maxBodyBytes: () => table.config.server.maxBodyBytes,
+    onRequestRecord(record) {
+      if (table.config.log.requests) {
+        logRequestRecord(logger, record);
+      }
+      options.onRequestRecord?.(record);
+    },
+  });
+  const refreshTimer = setInterval(() => {
+    authenticator
+      .refresh()
+      .catch((error: unknown) => logger.warn({ err: error }, 'key cache refresh failed'));
+  }, 1000);
+  refreshTimer.unref();
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(loaded.config.server.port, loaded.config.server.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${host}:${address.port}`;
+
+  let reloading: Promise<ReloadResult> | undefined;
+  const reload = async (): Promise<ReloadResult> => {
+    if (options.configPath === undefined) {
+      return { ok: true, changes: [] };
+    }
+    try {
+      const next = loadGatewayConfig(options.configPath, options.environment, overrides);
+      const changes = diffConfigFiles(currentFile, next.file);
+      warnAboutRestartOnlyChanges(logger, table.config, next.config);
+      table = buildRoutingTable(next.config, await mocks.reconcile(next.config));
+      currentFile = next.file;
+      logger.level = next.config.log.level;
+      logger.info(
+        { changes },
+        changes.length === 0 ? 'configuration reloaded, no changes' : 'configuration reloaded',
+      );
+      return { ok: true, changes };
+    } catch (error) {
+      const configError =
+        error instanceof ConfigError
+          ? error
+          : new ConfigError([{ path: '(reload)', message: String(error) }], 'reload');
+      logger.error(
+        { problems: configError.problems },
+        'configuration reload failed; keeping the running configuration',
+      );
+      return { ok: false, error: configError };
+    }
+  };
+  const serializedReload = (): Promise<ReloadResult> => {
+    reloading = (reloading ?? Promise.resolve({ ok: true, changes: [] } as ReloadResult)).then(
+      reload,
+      reload,
+    );
+    return reloading;
+  };
+
+  const stopWatching =
+    options.configPath !== undefined && options.watchConfig !== false
+      ? watchConfigFile(options.configPath, () => void serializedReload())
+      : () => undefined;
+  const onSighup = (): void => void serializedReload();
+  if (options.reloadOnSighup === true) {
+    process.on('SIGHUP', onSighup);
+  }
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      stopWatching();
+      process.off('SIGHUP', onSighup);
+      clearInterval(refreshTimer);
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const grace = setTimeout(
+        () => server.closeAllConnections(),
+        table.config.server.shutdownGraceMs,
+      );
+      await closed;
+      clearTimeout(grace);
+      await pool.close();
+      await mocks.close();
+      database.close();
+      logger.flush();
+    })();
+    return closing;
+  };
+
+  logger.info(
+    {
+      url,
+      stateDir: loaded.config.stateDir,
+      providers: loaded.config.providers.map((provider) => provider.id),
+    },
+    'signalbox listening',
+  );
+  return {
+    url,
+    port: address.port,
+    logger,
+    config: () => table.config,
+    reload: serializedReload,
+    close,
+  };
+}
+
+function warnAboutRestartOnlyChanges(
+  logger: Logger,
+  before: GatewayConfig,
+  after: GatewayConfig,
+): void {
+  const restartOnly: string[] = [];
+  if (before.server.host !== after.server.host) restartOnly.push('server.host');
+  if (before.server.port !== after.server.port) restartOnly.push('server.port');
+  if (before.stateDir !== after.stateDir) restartOnly.push('state_dir');
+  if (before.server.requestTimeoutMs !== after.server.requestTimeoutMs)
+    restartOnly.push('server.request_timeout_ms');
+  if (before.server.headersTimeoutMs !== after.server.headersTimeoutMs)
+    restartOnly.push('server.headers_timeout_ms');
+  if (before.server.keepAliveTimeoutMs !== after.server.keepAliveTimeoutMs) {
+    restartOnly.push('server.keep_alive_timeout_ms');
+  }
+  if (restartOnly.length > 0) {
+    logger.warn({ settings: restartOnly }, 'these settings change only on restart');
+  }
+}

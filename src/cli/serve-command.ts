@@ -1,0 +1,78 @@
+import { parseArgs } from 'node:util';
+import { ConfigError } from '../app/config-error.ts';
+import { startGateway } from '../app/start-gateway.ts';
+import { readProcessEnvironment } from '../config/environment.ts';
+import { UsageError, type CliIo } from './cli-io.ts';
+import { parsePort } from './parse-port.ts';
+
+export const serveUsage = `Usage: signalbox serve [options]
+
+Runs the gateway. Without --config it serves the built-in mock models and every provider whose
+API key is in the environment.
+
+Options:
+  --config FILE      YAML configuration (reloaded on change and on SIGHUP)
+  --host ADDRESS     address to listen on (default 127.0.0.1; env SIGNALBOX_HOST)
+  --port N           port to listen on (default 7878; env SIGNALBOX_PORT)
+  --state-dir DIR    embedded state directory (default ./.signalbox; env SIGNALBOX_STATE_DIR)`;
+
+/** `signalbox serve`: runs until SIGINT or SIGTERM, then shuts down gracefully. */
+export async function serveCommand(args: readonly string[], io: CliIo): Promise<number> {
+  const { values } = parseArgs({
+    args: [...args],
+    options: {
+      config: { type: 'string' },
+      host: { type: 'string' },
+      port: { type: 'string' },
+      'state-dir': { type: 'string' },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  const port = values.port === undefined ? undefined : parsePort(values.port);
+  if (port === null) {
+    throw new UsageError(`--port must be a number from 0 to 65535, not "${values.port ?? ''}"`);
+  }
+  let gateway;
+  try {
+    gateway = await startGateway({
+      configPath: values.config,
+      overrides: { host: values.host, port, stateDir: values['state-dir'] },
+      environment: readProcessEnvironment(),
+      reloadOnSighup: true,
+      onAdminKeyCreated(key) {
+        io.error(
+          [
+            '',
+            'Signalbox created an admin key. It is shown only now; store it safely:',
+            '',
+            `  ${key}`,
+            '',
+            'Use it as "Authorization: Bearer <key>" for /admin and, to try things out, for /v1.',
+            'Applications should use virtual keys: signalbox keys create --name my-app',
+            '',
+          ].join('\n'),
+        );
+      },
+    });
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      io.error(error.message);
+      return 1;
+    }
+    throw error;
+  }
+  io.error(`Signalbox is listening on ${gateway.url} (OpenAI base URL: ${gateway.url}/v1)`);
+  await new Promise<void>((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  io.error('Signalbox is shutting down; in-flight requests may finish.');
+  await gateway.close();
+  return 0;
+}

@@ -1,0 +1,276 @@
+import { z } from 'zod';
+import { findProviderType, providerTypeNames } from '../providers/provider-registry.ts';
+
+/** `${env:NAME}` or `${file:PATH}`: the only way a secret may appear in a configuration file. */
+export const secretReferencePattern = /^\$\{(env|file):([^}]+)\}$/;
+
+const secretReference = z
+  .string()
+  .regex(
+    secretReferencePattern,
+    'must be a secret reference such as ${env:OPENAI_API_KEY} or ${file:/run/secrets/openai}; secrets are never written into the file',
+  );
+
+const identifier = z
+  .string()
+  .regex(
+    /^[a-z0-9][a-z0-9_-]{0,62}$/,
+    'must be 1-63 characters: lowercase letters, digits, "-" and "_", starting with a letter or digit',
+  );
+
+const modelName = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(256, 'must be at most 256 characters')
+  .refine(
+    (value) => !hasSpaceOrControlCharacter(value),
+    'must not contain spaces or control characters',
+  );
+
+function hasSpaceOrControlCharacter(value: string): boolean {
+  for (let index = 0; index < value.length; index += 1) {
+    const code = value.charCodeAt(index);
+    if (code <= 0x20 || code === 0x7f || /\s/.test(value.charAt(index))) {
+      return true;
+    }
+  }
+  return false;
+}
+
+const milliseconds = (maximum: number) => z.int().positive().max(maximum);
+
+/** Header names a provider may be given, and those whose values must be secret references. */
+const headerName = z.string().regex(/^[A-Za-z0-9-]{1,128}$/, 'is not a valid HTTP header name');
+const credentialHeaderPattern =
+  /^(authorization|proxy-authorization|cookie|api-key|x-api-key|.*-token|.*-secret)$/i;
+
+const baseUrl = z.string().superRefine((value, context) => {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    context.addIssue({ code: 'custom', message: 'must be an absolute http(s) URL' });
+    return;
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    context.addIssue({ code: 'custom', message: 'must use http or https' });
+  }
+  if (url.username !== '' || url.password !== '') {
+    context.addIssue({
+      code: 'custom',
+      message: 'must not contain credentials; use api_key with a secret reference',
+    });
+  }
+  if (url.search !== '' || url.hash !== '') {
+    context.addIssue({ code: 'custom', message: 'must not contain a query string or fragment' });
+  }
+});
+
+const timeoutsSchema = z
+  .strictObject({
+    connect_ms: milliseconds(120_000).optional().describe('Time allowed to open a connection.'),
+    first_byte_ms: milliseconds(600_000)
+      .optional()
+      .describe('Time allowed from sending the request to the response headers.'),
+    idle_ms: milliseconds(600_000)
+      .optional()
+      .describe('Longest silence allowed between two chunks of a response body.'),
+    total_ms: milliseconds(3_600_000).optional().describe('Time allowed for the whole exchange.'),
+  })
+  .describe('Upstream timeouts for this provider.');
+
+const mockOptionsSchema = z
+  .strictObject({
+    latency_ms: z.int().min(0).max(600_000).optional().describe('Delay before the first byte.'),
+    tokens_per_second: z
+      .number()
+      .positive()
+      .max(1_000_000)
+      .optional()
+      .describe('Streaming speed; unset streams as fast as possible.'),
+  })
+  .describe('Options of the built-in mock provider (type: mock only).');
+
+export const providerSchema = z
+  .strictObject({
+    id: identifier.describe('Name used in model targets and in `<id>/<model>` model names.'),
+    type: z.enum(providerTypeNames as [string, ...string[]]).describe('Provider type.'),
+    base_url: baseUrl
+      .optional()
+      .describe("API root, set by the operator. Defaults to the provider's public API."),
+    api_key: secretReference.optional().describe('API key, as a secret reference.'),
+    headers: z
+      .record(headerName, z.string().max(8192))
+      .optional()
+      .describe('Extra headers sent with every request to this provider.'),
+    timeouts: timeoutsSchema.optional(),
+    models: z
+      .array(modelName)
+      .optional()
+      .describe('Model names exposed as `<id>/<model>`. Defaults to the type catalogue.'),
+    allow_any_model: z
+      .boolean()
+      .optional()
+      .describe('Also route `<id>/<any name>` to this provider, not only the listed models.'),
+    mock: mockOptionsSchema.optional(),
+  })
+  .superRefine((provider, context) => {
+    const definition = findProviderType(provider.type);
+    if (definition === undefined) {
+      return;
+    }
+    if (
+      definition.defaultBaseUrl === undefined &&
+      provider.base_url === undefined &&
+      provider.type !== 'mock'
+    ) {
+      context.addIssue({
+        code: 'custom',
+        path: ['base_url'],
+        message: `is required for providers of type "${provider.type}"`,
+      });
+    }
+    if (provider.type === 'mock' && provider.base_url !== undefined) {
+      context.addIssue({
+        code: 'custom',
+        path: ['base_url'],
+        message: 'is not allowed for the built-in mock provider (it runs inside the gateway)',
+      });
+    }
+    if (definition.requiresApiKey && provider.api_key === undefined) {
+      context.addIssue({
+        code: 'custom',
+        path: ['api_key'],
+        message: `is required for providers of type "${provider.type}"`,
+      });
+    }
+    if (provider.mock !== undefined && provider.type !== 'mock') {
+      context.addIssue({
+        code: 'custom',
+        path: ['mock'],
+        message: 'is only allowed with type: mock',
+      });
+    }
+    for (const [name, value] of Object.entries(provider.headers ?? {})) {
+      if (credentialHeaderPattern.test(name) && !secretReferencePattern.test(value)) {
+        context.addIssue({
+          code: 'custom',
+          path: ['headers', name],
+          message:
+            'carries a credential, so its value must be a secret reference such as ${env:NAME}',
+        });
+      }
+    }
+  });
+
+const targetSchema = z.strictObject({
+  provider: identifier.describe('The id of a configured provider.'),
+  model: modelName.describe("The provider's name for the model."),
+});
+
+export const modelAliasSchema = z
+  .strictObject({
+    alias: modelName.describe('The name clients send as `model`.'),
+    description: z.string().max(500).optional(),
+    targets: z
+      .array(targetSchema)
+      .min(1, 'must list at least one target')
+      .describe('Tried in order: a target that fails before answering falls back to the next.'),
+  })
+  .describe('A model name clients use, mapped to provider targets.');
+
+export const serverSchema = z.strictObject({
+  host: z.string().min(1).optional().describe('Address to listen on. Default 127.0.0.1.'),
+  port: z.int().min(0).max(65_535).optional().describe('Port to listen on. Default 7878.'),
+  max_body_bytes: z
+    .int()
+    .min(1024)
+    .max(512 * 1024 * 1024)
+    .optional()
+    .describe('Largest request body accepted. Default 20 MiB.'),
+  request_timeout_ms: milliseconds(3_600_000)
+    .optional()
+    .describe('Time allowed to receive a whole request from a client. Default 60 s.'),
+  headers_timeout_ms: milliseconds(600_000)
+    .optional()
+    .describe('Time allowed to receive request headers. Default 10 s.'),
+  keep_alive_timeout_ms: milliseconds(600_000)
+    .optional()
+    .describe('Idle time before a client connection is closed. Default 65 s.'),
+  shutdown_grace_ms: milliseconds(600_000)
+    .optional()
+    .describe('Time in-flight requests get to finish on shutdown. Default 10 s.'),
+});
+
+export const logSchema = z.strictObject({
+  level: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .optional()
+    .describe('Default info.'),
+  requests: z.boolean().optional().describe('Write one line per completed request. Default true.'),
+});
+
+export const configFileSchema = z
+  .strictObject({
+    server: serverSchema.optional(),
+    state_dir: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Where embedded state lives. Default ./.signalbox'),
+    log: logSchema.optional(),
+    providers_from_environment: z
+      .boolean()
+      .optional()
+      .describe('Also configure providers whose API keys are in the environment. Default false.'),
+    providers: z.array(providerSchema).optional(),
+    models: z.array(modelAliasSchema).optional(),
+  })
+  .superRefine((config, context) => {
+    const providerIds = new Set<string>();
+    (config.providers ?? []).forEach((provider, index) => {
+      if (providerIds.has(provider.id)) {
+        context.addIssue({
+          code: 'custom',
+          path: ['providers', index, 'id'],
+          message: `"${provider.id}" is used by more than one provider`,
+        });
+      }
+      providerIds.add(provider.id);
+    });
+    const aliases = new Set<string>();
+    (config.models ?? []).forEach((model, modelIndex) => {
+      if (aliases.has(model.alias)) {
+        context.addIssue({
+          code: 'custom',
+          path: ['models', modelIndex, 'alias'],
+          message: `"${model.alias}" is defined more than once`,
+        });
+      }
+      aliases.add(model.alias);
+      const slash = model.alias.indexOf('/');
+      if (slash > 0 && providerIds.has(model.alias.slice(0, slash))) {
+        context.addIssue({
+          code: 'custom',
+          path: ['models', modelIndex, 'alias'],
+          message: `"${model.alias}" looks like a direct "<provider>/<model>" name of provider "${model.alias.slice(0, slash)}"; pick an alias without that prefix`,
+        });
+      }
+      model.targets.forEach((target, targetIndex) => {
+        if (!providerIds.has(target.provider)) {
+          const known = [...providerIds].join(', ') || 'none';
+          context.addIssue({
+            code: 'custom',
+            path: ['models', modelIndex, 'targets', targetIndex, 'provider'],
+            message: `refers to provider "${target.provider}", which is not configured (configured: ${known})`,
+          });
+        }
+      });
+    });
+  })
+  .describe('Signalbox gateway configuration (signalbox.yaml).');
+
+/** The configuration file as written, after validation (snake_case, secrets still references). */
+export type ConfigFile = z.infer<typeof configFileSchema>;
+export type ProviderEntry = z.infer<typeof providerSchema>;
+export type ModelAliasEntry = z.infer<typeof modelAliasSchema>;

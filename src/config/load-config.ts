@@ -1,0 +1,273 @@
+import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { getProviderType } from '../providers/provider-registry.ts';
+import type { SecretValue } from '../lib/secret-value.ts';
+import { configFileSchema, type ConfigFile, type ProviderEntry } from './config-schema.ts';
+import type { ConfigProblem } from './config-problem.ts';
+import { detectEnvironmentProviders } from './environment-providers.ts';
+import type { Environment } from './environment.ts';
+import { formatConfigPath } from './format-config-path.ts';
+import type {
+  ConfigSource,
+  GatewayConfig,
+  ProviderConfig,
+  ServerConfig,
+} from './gateway-config.ts';
+import { resolveSecretReference } from './resolve-secret-reference.ts';
+
+/** Settings given on the command line; they win over the environment and the file. */
+export interface ConfigOverrides {
+  readonly host?: string | undefined;
+  readonly port?: number | undefined;
+  readonly stateDir?: string | undefined;
+}
+
+export type LoadConfigResult =
+  | { readonly ok: true; readonly config: GatewayConfig; readonly file: ConfigFile }
+  | { readonly ok: false; readonly problems: readonly ConfigProblem[] };
+
+const defaultTimeouts = {
+  connectMs: 10_000,
+  firstByteMs: 300_000,
+  idleMs: 120_000,
+  totalMs: 900_000,
+};
+
+/**
+ * Reads, validates and resolves a YAML configuration file. Never throws: every failure comes back
+ * as problems with readable paths (`models.fast.targets[1].provider: ...`).
+ */
+export function loadConfigFile(
+  path: string,
+  environment: Environment,
+  overrides: ConfigOverrides = {},
+): LoadConfigResult {
+  const absolutePath = resolve(path);
+  let text: string;
+  try {
+    text = readFileSync(absolutePath, 'utf8');
+  } catch (error) {
+    const reason = error instanceof Error && 'code' in error ? String(error.code) : 'unreadable';
+    return { ok: false, problems: [{ path: absolutePath, message: `cannot be read (${reason})` }] };
+  }
+  const parsed = parseConfigText(text);
+  if (!parsed.ok) {
+    return parsed;
+  }
+  return resolveConfigFile(parsed.file, {
+    source: { kind: 'file', path: absolutePath },
+    baseDirectory: dirname(absolutePath),
+    environment,
+    overrides,
+    includeEnvironmentProviders: parsed.file.providers_from_environment === true,
+  });
+}
+
+/**
+ * The configuration used when no file is given: the built-in mock provider plus every provider
+ * whose API key is in the environment.
+ */
+export function loadDefaultConfig(
+  environment: Environment,
+  overrides: ConfigOverrides = {},
+): LoadConfigResult {
+  const file: ConfigFile = { providers: [{ id: 'mock', type: 'mock' }] };
+  const detected = detectEnvironmentProviders(environment);
+  return resolveConfigFile(file, {
+    source: {
+      kind: 'default',
+      environmentVariables: detected.map((provider) => provider.variable),
+    },
+    baseDirectory: process.cwd(),
+    environment,
+    overrides,
+    includeEnvironmentProviders: true,
+  });
+}
+
+/** Parses YAML text and validates it against the schema; secrets stay unresolved. */
+export function parseConfigText(
+  text: string,
+): { ok: true; file: ConfigFile } | { ok: false; problems: ConfigProblem[] } {
+  const document = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  if (document.errors.length > 0) {
+    return {
+      ok: false,
+      problems: document.errors.map((error) => {
+        const position = error.linePos?.[0];
+        return {
+          path: position === undefined ? '(yaml)' : `line ${position.line}, column ${position.col}`,
+          message: error.message.split('\n')[0] ?? 'invalid YAML',
+        };
+      }),
+    };
+  }
+  const raw: unknown = document.toJS() ?? {};
+  const validated = configFileSchema.safeParse(raw);
+  if (!validated.success) {
+    return { ok: false, problems: describeIssues(validated.error.issues, raw) };
+  }
+  return { ok: true, file: validated.data };
+}
+
+function describeIssues(issues: readonly z.core.$ZodIssue[], raw: unknown): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  for (const issue of issues) {
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) {
+        problems.push({
+          path: formatConfigPath([...issue.path, key], raw),
+          message: 'is not a known setting',
+        });
+      }
+      continue;
+    }
+    problems.push({ path: formatConfigPath(issue.path, raw), message: issue.message });
+  }
+  return problems;
+}
+
+interface ResolveOptions {
+  readonly source: ConfigSource;
+  readonly baseDirectory: string;
+  readonly environment: Environment;
+  readonly overrides: ConfigOverrides;
+  readonly includeEnvironmentProviders: boolean;
+}
+
+/** Applies defaults and overrides and resolves secret references of a validated file. */
+export function resolveConfigFile(file: ConfigFile, options: ResolveOptions): LoadConfigResult {
+  const problems: ConfigProblem[] = [];
+  const entries: ProviderEntry[] = [...(file.providers ?? [])];
+  if (options.includeEnvironmentProviders) {
+    const taken = new Set(entries.map((entry) => entry.id));
+    for (const { entry } of detectEnvironmentProviders(options.environment)) {
+      if (!taken.has(entry.id)) {
+        entries.push(entry);
+      }
+    }
+  }
+  const providers: ProviderConfig[] = [];
+  for (const entry of entries) {
+    providers.push(resolveProvider(entry, options, problems));
+  }
+  const server = resolveServer(file, options, problems);
+  const stateDir = resolveStateDir(file, options);
+  if (problems.length > 0 || server === undefined) {
+    return { ok: false, problems };
+  }
+  const config: GatewayConfig = {
+    source: options.source,
+    server,
+    stateDir,
+    log: { level: file.log?.level ?? 'info', requests: file.log?.requests ?? true },
+    providers,
+    models: (file.models ?? []).map((model) => ({
+      alias: model.alias,
+      description: model.description,
+      targets: model.targets.map((target) => ({ provider: target.provider, model: target.model })),
+    })),
+  };
+  return { ok: true, config, file };
+}
+
+function resolveProvider(
+  entry: ProviderEntry,
+  options: ResolveOptions,
+  problems: ConfigProblem[],
+): ProviderConfig {
+  const definition = getProviderType(entry.type);
+  const path = (suffix: string): string => `providers.${entry.id}.${suffix}`;
+  const resolveSecret = (value: string, suffix: string): SecretValue | undefined => {
+    const resolution = resolveSecretReference(value, options.environment, options.baseDirectory);
+    if (!resolution.ok) {
+      problems.push({ path: path(suffix), message: resolution.message });
+      return undefined;
+    }
+    return resolution.secret;
+  };
+  const apiKey = entry.api_key === undefined ? undefined : resolveSecret(entry.api_key, 'api_key');
+  const headers = new Map<string, SecretValue>();
+  for (const [name, value] of Object.entries(entry.headers ?? {})) {
+    const secret = resolveSecret(value, `headers.${name}`);
+    if (secret !== undefined) {
+      headers.set(name.toLowerCase(), secret);
+    }
+  }
+  return {
+    id: entry.id,
+    type: entry.type,
+    baseUrl: entry.base_url ?? definition.defaultBaseUrl,
+    apiKey,
+    headers,
+    timeouts: {
+      connectMs: entry.timeouts?.connect_ms ?? defaultTimeouts.connectMs,
+      firstByteMs: entry.timeouts?.first_byte_ms ?? defaultTimeouts.firstByteMs,
+      idleMs: entry.timeouts?.idle_ms ?? defaultTimeouts.idleMs,
+      totalMs: entry.timeouts?.total_ms ?? defaultTimeouts.totalMs,
+    },
+    models: entry.models ?? definition.catalog.map((model) => model.name),
+    allowAnyModel: entry.allow_any_model ?? false,
+    mock:
+      entry.type === 'mock'
+        ? { latencyMs: entry.mock?.latency_ms ?? 0, tokensPerSecond: entry.mock?.tokens_per_second }
+        : undefined,
+  };
+}
+
+function resolveServer(
+  file: ConfigFile,
+  options: ResolveOptions,
+  problems: ConfigProblem[],
+): ServerConfig | undefined {
+  let port = options.overrides.port ?? file.server?.port ?? 7878;
+  const environmentPort = options.environment.SIGNALBOX_PORT;
+  if (
+    options.overrides.port === undefined &&
+    environmentPort !== undefined &&
+    environmentPort !== ''
+  ) {
+    const parsed = Number(environmentPort);
+    if (!Number.isInteger(parsed) || parsed < 0 || parsed > 65_535) {
+      problems.push({
+        path: 'SIGNALBOX_PORT',
+        message: `"${environmentPort}" is not a port number (0-65535)`,
+      });
+      return undefined;
+    }
+    port = parsed;
+  }
+  const environmentHost = options.environment.SIGNALBOX_HOST;
+  const host =
+    options.overrides.host ??
+    (environmentHost !== undefined && environmentHost !== '' ? environmentHost : undefined) ??
+    file.server?.host ??
+    '127.0.0.1';
+  return {
+    host,
+    port,
+    maxBodyBytes: file.server?.max_body_bytes ?? 20 * 1024 * 1024,
+    requestTimeoutMs: file.server?.request_timeout_ms ?? 60_000,
+    headersTimeoutMs: file.server?.headers_timeout_ms ?? 10_000,
+    keepAliveTimeoutMs: file.server?.keep_alive_timeout_ms ?? 65_000,
+    shutdownGraceMs: file.server?.shutdown_grace_ms ?? 10_000,
+  };
+}
+
+function resolveStateDir(file: ConfigFile, options: ResolveOptions): string {
+  if (options.overrides.stateDir !== undefined) {
+    return resolve(options.overrides.stateDir);
+  }
+  const fromEnvironment = options.environment.SIGNALBOX_STATE_DIR;
+  if (fromEnvironment !== undefined && fromEnvironment !== '') {
+    return resolve(fromEnvironment);
+  }
+  if (file.state_dir !== undefined) {
+    return isAbsolute(file.state_dir)
+      ? file.state_dir
+      : resolve(options.baseDirectory, file.state_dir);
+  }
+  return resolve('.signalbox');
+}

@@ -1,0 +1,68 @@
+import type { ModelOperation } from '../../canonical/model-operation.ts';
+import type { ModelRequestEnvelope } from '../../canonical/model-request-envelope.ts';
+import { GatewayError } from '../../errors/gateway-error.ts';
+import { findJsonObjectMembers } from '../../lib/json-object-members.ts';
+import { isJsonObject, safeParseJson } from '../../lib/json.ts';
+
+function invalid(param: string, detail: string): GatewayError {
+  return new GatewayError('SB_ERR_REQUEST_INVALID', { param, detail });
+}
+
+/**
+ * Decodes a client's OpenAI-dialect body (Chat Completions or Embeddings) into an envelope. Checks
+ * only what the gateway itself relies on (`model`, `stream`, `stream_options`, the presence of
+ * `messages` or `input`); the provider validates the rest. Throws `GatewayError` (400) naming the
+ * offending field.
+ * @see https://platform.openai.com/docs/api-reference/chat/create
+ * @see https://platform.openai.com/docs/api-reference/embeddings/create
+ */
+export function decodeOpenAiRequest(text: string, operation: ModelOperation): ModelRequestEnvelope {
+  const parsed = safeParseJson(text);
+  if (!parsed.ok) {
+    throw new GatewayError('SB_ERR_REQUEST_INVALID_JSON', { detail: `(${parsed.message})` });
+  }
+  const value = parsed.value;
+  if (!isJsonObject(value)) {
+    throw invalid('(body)', 'The body must be a JSON object.');
+  }
+  const model = value.model;
+  if (typeof model !== 'string' || model.trim() === '') {
+    throw invalid('model', '`model` must be a non-empty string naming a configured model.');
+  }
+  const stream = value.stream;
+  if (stream !== undefined && stream !== null && typeof stream !== 'boolean') {
+    throw invalid('stream', '`stream` must be true or false.');
+  }
+  const streamOptions = value.stream_options;
+  if (streamOptions !== undefined && streamOptions !== null && !isJsonObject(streamOptions)) {
+    throw invalid('stream_options', '`stream_options` must be an object.');
+  }
+  const includeUsage = isJsonObject(streamOptions) ? streamOptions.include_usage : undefined;
+  if (includeUsage !== undefined && typeof includeUsage !== 'boolean') {
+    throw invalid(
+      'stream_options.include_usage',
+      '`stream_options.include_usage` must be true or false.',
+    );
+  }
+  if (operation === 'chat') {
+    if (!Array.isArray(value.messages) || value.messages.length === 0) {
+      throw invalid('messages', '`messages` must be a non-empty array.');
+    }
+  } else {
+    const input = value.input;
+    if (typeof input !== 'string' && !Array.isArray(input)) {
+      throw invalid('input', '`input` must be a string or an array.');
+    }
+    if (stream === true) {
+      throw invalid('stream', 'Embeddings cannot be streamed.');
+    }
+  }
+  return {
+    dialect: 'openai-chat',
+    operation,
+    model,
+    stream: stream === true,
+    clientWantsStreamUsage: includeUsage === true,
+    body: { text, value, members: findJsonObjectMembers(text) },
+  };
+}

@@ -1,0 +1,218 @@
+/**
+ * The error catalogue: every error Signalbox can return, with its HTTP status, the OpenAI-style
+ * `type`, whether a client may retry it, and whether its detail is safe to show the caller.
+ * `exposure: 'internal'` errors show only `message` to the client; their detail goes to logs.
+ */
+export interface ErrorDefinition {
+  readonly status: number;
+  readonly type:
+    | 'invalid_request_error'
+    | 'authentication_error'
+    | 'permission_error'
+    | 'not_found_error'
+    | 'rate_limit_error'
+    | 'api_error'
+    | 'timeout_error'
+    | 'overloaded_error';
+  readonly retryable: boolean;
+  readonly exposure: 'public' | 'internal';
+  /** What the client reads: says what happened and, where it can, how to fix it. */
+  readonly message: string;
+}
+
+export const errorCatalogue = {
+  SB_ERR_AUTH_MISSING_KEY: {
+    status: 401,
+    type: 'authentication_error',
+    retryable: false,
+    exposure: 'public',
+    message: 'No API key was sent. Send one as "Authorization: Bearer <key>".',
+  },
+  SB_ERR_AUTH_INVALID_KEY: {
+    status: 401,
+    type: 'authentication_error',
+    retryable: false,
+    exposure: 'public',
+    message: 'The API key is not valid, has been revoked or has expired.',
+  },
+  SB_ERR_AUTH_FORBIDDEN: {
+    status: 403,
+    type: 'permission_error',
+    retryable: false,
+    exposure: 'public',
+    message: 'This key is not allowed to use this route.',
+  },
+  SB_ERR_AUTH_MODEL_NOT_ALLOWED: {
+    status: 403,
+    type: 'permission_error',
+    retryable: false,
+    exposure: 'public',
+    message: 'This key is not allowed to use the requested model.',
+  },
+  SB_ERR_REQUEST_INVALID_JSON: {
+    status: 400,
+    type: 'invalid_request_error',
+    retryable: false,
+    exposure: 'public',
+    message: 'The request body is not valid JSON.',
+  },
+  SB_ERR_REQUEST_INVALID: {
+    status: 400,
+    type: 'invalid_request_error',
+    retryable: false,
+    exposure: 'public',
+    message: 'The request is not valid.',
+  },
+  SB_ERR_REQUEST_DESTINATION_FIELD: {
+    status: 400,
+    type: 'invalid_request_error',
+    retryable: false,
+    exposure: 'public',
+    message:
+      'The request tries to choose where it is sent. Destinations and credentials come only from the gateway configuration.',
+  },
+  SB_ERR_REQUEST_TOO_LARGE: {
+    status: 413,
+    type: 'invalid_request_error',
+    retryable: false,
+    exposure: 'public',
+    message: 'The request body is larger than this gateway accepts.',
+  },
+  SB_ERR_REQUEST_UNSUPPORTED_MEDIA_TYPE: {
+    status: 415,
+    type: 'invalid_request_error',
+    retryable: false,
+    exposure: 'public',
+    message: 'The request body must be JSON, sent with "Content-Type: application/json".',
+  },
+  SB_ERR_REQUEST_TIMEOUT: {
+    status: 408,
+    type: 'invalid_request_error',
+    retryable: true,
+    exposure: 'public',
+    message: 'The request body did not arrive in time.',
+  },
+  SB_ERR_ROUTE_NOT_FOUND: {
+    status: 404,
+    type: 'not_found_error',
+    retryable: false,
+    exposure: 'public',
+    message: 'There is no such route.',
+  },
+  SB_ERR_METHOD_NOT_ALLOWED: {
+    status: 405,
+    type: 'invalid_request_error',
+    retryable: false,
+    exposure: 'public',
+    message: 'This route does not accept that HTTP method.',
+  },
+  SB_ERR_MODEL_NOT_FOUND: {
+    status: 404,
+    type: 'not_found_error',
+    retryable: false,
+    exposure: 'public',
+    message: 'The requested model is not configured on this gateway.',
+  },
+  SB_ERR_NOT_FOUND: {
+    status: 404,
+    type: 'not_found_error',
+    retryable: false,
+    exposure: 'public',
+    message: 'The requested object does not exist.',
+  },
+  SB_ERR_UPSTREAM_RATE_LIMITED: {
+    status: 429,
+    type: 'rate_limit_error',
+    retryable: true,
+    exposure: 'public',
+    message: 'The model provider is rate limiting requests. Retry later.',
+  },
+  SB_ERR_UPSTREAM_OVERLOADED: {
+    status: 503,
+    type: 'overloaded_error',
+    retryable: true,
+    exposure: 'public',
+    message: 'The model provider is overloaded. Retry later.',
+  },
+  SB_ERR_UPSTREAM_ERROR: {
+    status: 502,
+    type: 'api_error',
+    retryable: true,
+    exposure: 'public',
+    message: 'The model provider failed to answer.',
+  },
+  SB_ERR_UPSTREAM_TIMEOUT: {
+    status: 504,
+    type: 'timeout_error',
+    retryable: true,
+    exposure: 'public',
+    message: 'The model provider did not answer in time.',
+  },
+  SB_ERR_UPSTREAM_CONNECTION: {
+    status: 502,
+    type: 'api_error',
+    retryable: true,
+    exposure: 'public',
+    message: 'The gateway could not connect to the model provider.',
+  },
+  SB_ERR_UPSTREAM_AUTH: {
+    status: 502,
+    type: 'api_error',
+    retryable: false,
+    exposure: 'internal',
+    message:
+      "The model provider rejected the gateway's credentials. An operator must fix the provider configuration.",
+  },
+  SB_ERR_UPSTREAM_REJECTED_REQUEST: {
+    status: 400,
+    type: 'invalid_request_error',
+    retryable: false,
+    exposure: 'public',
+    message: 'The model provider rejected the request.',
+  },
+  SB_ERR_UPSTREAM_INVALID_RESPONSE: {
+    status: 502,
+    type: 'api_error',
+    retryable: true,
+    exposure: 'internal',
+    message: 'The model provider sent a response the gateway could not read.',
+  },
+  SB_ERR_UPSTREAM_REDIRECT: {
+    status: 502,
+    type: 'api_error',
+    retryable: false,
+    exposure: 'internal',
+    message: 'The model provider answered with a redirect, which the gateway does not follow.',
+  },
+  SB_ERR_ALL_TARGETS_FAILED: {
+    status: 502,
+    type: 'api_error',
+    retryable: true,
+    exposure: 'public',
+    message: 'Every configured target for this model failed.',
+  },
+  SB_ERR_CLIENT_CLOSED: {
+    status: 499,
+    type: 'invalid_request_error',
+    retryable: false,
+    exposure: 'public',
+    message: 'The client closed the connection before the response was complete.',
+  },
+  SB_ERR_NOT_READY: {
+    status: 503,
+    type: 'overloaded_error',
+    retryable: true,
+    exposure: 'public',
+    message: 'The gateway is not ready to serve requests.',
+  },
+  SB_ERR_INTERNAL: {
+    status: 500,
+    type: 'api_error',
+    retryable: true,
+    exposure: 'internal',
+    message: 'The gateway failed while handling the request.',
+  },
+} as const satisfies Record<string, ErrorDefinition>;
+
+/** A code from the catalogue. */
+export type ErrorCode = keyof typeof errorCatalogue;

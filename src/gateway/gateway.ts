@@ -1,0 +1,45 @@
+import type { ModelRequestEnvelope } from '../canonical/model-request-envelope.ts';
+import type { Principal } from '../pipeline/identity/principal.ts';
+import type { KeyView } from '../pipeline/identity/virtual-key-service.ts';
+import type { ListedModel } from '../routing/model-catalog.ts';
+import type { RoutedResponse } from '../routing/route-model-request.ts';
+import type { RequestContext } from './request-context.ts';
+
+export type { Principal } from '../pipeline/identity/principal.ts';
+export type { KeyView } from '../pipeline/identity/virtual-key-service.ts';
+export type { ListedModel } from '../routing/model-catalog.ts';
+export type { RoutedResponse } from '../routing/route-model-request.ts';
+export type { AttemptRecord } from '../routing/execute-plan.ts';
+export { PlanFailedError } from '../routing/execute-plan.ts';
+
+/** A request to create a virtual key, as validated by the admin API. */
+export interface CreateKeyRequest {
+  readonly name: string;
+  readonly models: readonly string[] | null;
+  readonly expiresAt: number | null;
+}
+
+/** Key administration, for admin routes. */
+export interface KeyAdministration {
+  create(request: CreateKeyRequest): Promise<{ readonly key: string; readonly view: KeyView }>;
+  list(includeRevoked: boolean): Promise<KeyView[]>;
+  get(id: string): Promise<KeyView | undefined>;
+  /** Resolves the revoked key, or undefined when no such key exists. */
+  revoke(id: string): Promise<KeyView | undefined>;
+}
+
+/**
+ * Everything the HTTP layer may ask of the gateway. The HTTP layer decodes and encodes; every
+ * decision (who may call, where a request goes) is made behind this interface.
+ */
+export interface Gateway {
+  authenticate(keyText: string): Promise<Principal | undefined>;
+  handleModelRequest(
+    context: RequestContext,
+    envelope: ModelRequestEnvelope,
+  ): Promise<RoutedResponse>;
+  listModels(principal: Principal): readonly ListedModel[];
+  readonly keys: KeyAdministration;
+  /** Whether the gateway can serve: configuration loaded and storage answering. */
+  isReady(): Promise<boolean>;
+}

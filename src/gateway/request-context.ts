@@ -1,0 +1,12 @@
+import type { Principal } from '../pipeline/identity/principal.ts';
+
+/** What the gateway knows about one client request besides its body. Immutable. */
+export interface RequestContext {
+  /** Time-ordered id, returned to the client in `x-signalbox-request-id`. */
+  readonly requestId: string;
+  readonly principal: Principal;
+  /** Fires when the client disconnects. */
+  readonly signal: AbortSignal;
+  /** Lower-cased names of the request headers, for checks that look at headers. */
+  readonly headerNames: readonly string[];
+}

@@ -1,0 +1,38 @@
+import { createServer, type Server } from 'node:http';
+import type { ServerConfig } from '../config/gateway-config.ts';
+import { createRequestHandler } from './handle-http-request.ts';
+import type { HttpDependencies } from './http-dependencies.ts';
+import { adminKeyRoutes } from './routes/admin-key-routes.ts';
+import { healthRoutes } from './routes/health-routes.ts';
+import { openAiModelRoutes } from './routes/openai-model-routes.ts';
+
+/** Every route the gateway serves; all pass through the same dispatcher (auth, errors, records). */
+export const gatewayRoutes = [...healthRoutes, ...openAiModelRoutes, ...adminKeyRoutes];
+
+/**
+ * Creates the gateway's HTTP server (not yet listening), with limits against slow or oversized
+ * clients: header and whole-request timeouts, a header size cap, and idle keep-alive expiry.
+ */
+export function createHttpServer(server: ServerConfig, dependencies: HttpDependencies): Server {
+  const httpServer = createServer(
+    {
+      headersTimeout: server.headersTimeoutMs,
+      requestTimeout: server.requestTimeoutMs,
+      keepAliveTimeout: server.keepAliveTimeoutMs,
+      maxHeaderSize: 32 * 1024,
+      // The strict parser refuses malformed requests and request-smuggling ambiguities.
+      insecureHTTPParser: false,
+    },
+    createRequestHandler(gatewayRoutes, dependencies),
+  );
+  httpServer.on('clientError', (error, socket) => {
+    if (socket.writable) {
+      const status = (error as { code?: string }).code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+      const reason = status === 431 ? 'Request Header Fields Too Large' : 'Bad Request';
+      socket.end(`HTTP/1.1 ${status} ${reason}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
+    } else {
+      socket.destroy();
+    }
+  });
+  return httpServer;
+}

@@ -1,0 +1,112 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { GatewayError, toGatewayError } from '../errors/gateway-error.ts';
+import { PlanFailedError } from '../gateway/gateway.ts';
+import type { HttpDependencies } from './http-dependencies.ts';
+import { HttpExchange, readBearerToken } from './http-exchange.ts';
+import { UnreadBodyError } from './read-request-body.ts';
+import { buildRequestRecord, type RequestFacts } from './request-outcome.ts';
+import { Router, type Route } from './router.ts';
+import type { RouteHandler } from './routes/route-handler.ts';
+
+/**
+ * Builds the server's request listener: match the route, authenticate (every route except
+ * health), authorise by route access, run the handler, and turn any refusal into the route's
+ * error format. Every request ends with exactly one record.
+ */
+export function createRequestHandler(
+  routes: readonly Route<RouteHandler>[],
+  dependencies: HttpDependencies,
+): (request: IncomingMessage, response: ServerResponse) => void {
+  const router = new Router(routes);
+  return (request, response) => {
+    const exchange = new HttpExchange(request, response, dependencies.clock);
+    dispatch(exchange, router, dependencies)
+      .then((facts) => finish(exchange, dependencies, facts))
+      .catch((error: unknown) => {
+        finish(exchange, dependencies, refuse(exchange, dependencies, error));
+      });
+  };
+}
+
+async function dispatch(
+  exchange: HttpExchange,
+  router: Router<RouteHandler>,
+  dependencies: HttpDependencies,
+): Promise<RequestFacts> {
+  const match = router.match(exchange.method, exchange.path);
+  if (match.kind === 'found' && match.route.access === 'public') {
+    return match.route.handler(exchange, dependencies);
+  }
+  const token = readBearerToken(exchange.request);
+  if (token === undefined) {
+    throw new GatewayError('SB_ERR_AUTH_MISSING_KEY');
+  }
+  const principal = await dependencies.gateway.authenticate(token);
+  if (principal === undefined) {
+    throw new GatewayError('SB_ERR_AUTH_INVALID_KEY');
+  }
+  exchange.principal = principal;
+  if (match.kind === 'not-found') {
+    throw new GatewayError('SB_ERR_ROUTE_NOT_FOUND');
+  }
+  if (match.kind === 'wrong-method') {
+    throw new GatewayError('SB_ERR_METHOD_NOT_ALLOWED', {
+      detail: `Allowed: ${match.allowed.join(', ')}.`,
+    });
+  }
+  if (match.route.access === 'admin' && principal.role !== 'admin') {
+    throw new GatewayError('SB_ERR_AUTH_FORBIDDEN', { detail: 'Admin routes need an admin key.' });
+  }
+  exchange.params = match.params;
+  return match.route.handler(exchange, dependencies);
+}
+
+/** Answers a refused or failed request and returns its facts. */
+function refuse(
+  exchange: HttpExchange,
+  dependencies: HttpDependencies,
+  thrown: unknown,
+): RequestFacts {
+  let error: GatewayError;
+  let attempts: PlanFailedError['attempts'] | undefined;
+  let closeConnection = false;
+  if (thrown instanceof PlanFailedError) {
+    error = thrown.lastError;
+    attempts = thrown.attempts;
+  } else if (thrown instanceof UnreadBodyError) {
+    error = thrown.error;
+    closeConnection = true;
+  } else {
+    error = toGatewayError(thrown);
+  }
+  if (error.code === 'SB_ERR_INTERNAL') {
+    dependencies.logger.error({ err: thrown, requestId: exchange.requestId }, 'request failed');
+  }
+  if (exchange.response.headersSent) {
+    // A stream had started; its own error event was written. Close what is left.
+    exchange.response.destroy();
+  } else {
+    exchange.sendError(error, closeConnection);
+  }
+  return {
+    status: error.status,
+    requestedModel: exchange.requestedModel,
+    stream: exchange.stream,
+    outcome:
+      error.code === 'SB_ERR_CLIENT_CLOSED'
+        ? 'client-closed'
+        : attempts === undefined
+          ? 'rejected'
+          : 'upstream-error',
+    errorCode: error.code,
+    ...(attempts === undefined ? {} : { attempts }),
+  };
+}
+
+function finish(exchange: HttpExchange, dependencies: HttpDependencies, facts: RequestFacts): void {
+  try {
+    dependencies.onRequestRecord(buildRequestRecord(exchange, facts));
+  } catch (error) {
+    dependencies.logger.error({ err: error }, 'request record listener failed');
+  }
+}

@@ -1,0 +1,15 @@
+import type { Gateway } from '../gateway/gateway.ts';
+import type { Clock } from '../lib/clock.ts';
+import type { Logger } from '../observability/logger.ts';
+import type { RequestRecordListener } from '../observability/request-record.ts';
+
+/** What the HTTP layer is built from. */
+export interface HttpDependencies {
+  readonly gateway: Gateway;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** Largest request body accepted, in bytes (read once per request, so reloads apply). */
+  readonly maxBodyBytes: () => number;
+  /** Called once for every finished request. */
+  readonly onRequestRecord: RequestRecordListener;
+}

@@ -1,0 +1,110 @@
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { DialectCodec } from '../dialects/dialect-codec.ts';
+import type { GatewayError } from '../errors/gateway-error.ts';
+import type { Principal } from '../gateway/gateway.ts';
+import type { Clock } from '../lib/clock.ts';
+import { createTimeOrderedId } from '../lib/ids.ts';
+
+/**
+ * One HTTP request and its response, with what the gateway learned along the way. Created when
+ * the request arrives; the source of the request id and of the gateway's own timing.
+ */
+export class HttpExchange {
+  readonly request: IncomingMessage;
+  readonly response: ServerResponse;
+  readonly requestId: string;
+  /** Monotonic milliseconds at arrival. */
+  readonly receivedAt: number;
+  readonly method: string;
+  readonly path: string;
+  readonly query: string;
+  readonly clock: Clock;
+  params: Readonly<Record<string, string>> = {};
+  principal: Principal | undefined;
+  /** The codec whose error format this route speaks. */
+  errorCodec: DialectCodec | undefined;
+  /** The model the client asked for, once known (for the record of a refused request). */
+  requestedModel: string | undefined;
+  stream = false;
+  #controller: AbortController | undefined;
+
+  constructor(request: IncomingMessage, response: ServerResponse, clock: Clock) {
+    this.request = request;
+    this.response = response;
+    this.clock = clock;
+    this.receivedAt = clock.monotonic();
+    this.requestId = createTimeOrderedId(clock);
+    this.method = request.method ?? 'GET';
+    const url = request.url ?? '/';
+    const question = url.indexOf('?');
+    this.path = question === -1 ? url : url.slice(0, question);
+    this.query = question === -1 ? '' : url.slice(question + 1);
+  }
+
+  /** Fires when the client disconnects before the response has been fully written. */
+  get signal(): AbortSignal {
+    if (this.#controller === undefined) {
+      const controller = new AbortController();
+      this.#controller = controller;
+      this.response.once('close', () => {
+        if (!this.response.writableFinished) {
+          controller.abort();
+        }
+      });
+    }
+    return this.#controller.signal;
+  }
+
+  /** Milliseconds since the request arrived. */
+  elapsedMs(): number {
+    return this.clock.monotonic() - this.receivedAt;
+  }
+
+  /** Sends a complete response with the headers every response carries. */
+  send(status: number, body: string | Buffer, headers: OutgoingHttpHeaders): void {
+    if (this.response.headersSent || this.response.destroyed) {
+      return;
+    }
+    headers['x-signalbox-request-id'] = this.requestId;
+    headers['content-length'] = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
+    this.response.writeHead(status, headers);
+    this.response.end(body);
+  }
+
+  sendJson(status: number, value: unknown, headers: OutgoingHttpHeaders = {}): void {
+    headers['content-type'] = 'application/json';
+    this.send(status, JSON.stringify(value), headers);
+  }
+
+  /** Sends an error in the route's dialect; `closeConnection` for bodies left unread. */
+  sendError(error: GatewayError, closeConnection = false): void {
+    const headers: OutgoingHttpHeaders = { 'content-type': 'application/json' };
+    if (error.retryAfterSeconds !== undefined) {
+      headers['retry-after'] = String(error.retryAfterSeconds);
+    }
+    if (error.status === 401) {
+      headers['www-authenticate'] = 'Bearer realm="signalbox"';
+    }
+    if (closeConnection) {
+      headers.connection = 'close';
+    }
+    const body =
+      this.errorCodec === undefined
+        ? { error: { message: error.publicMessage, type: error.definition.type, code: error.code } }
+        : this.errorCodec.encodeError(error);
+    this.send(error.status, JSON.stringify(body), headers);
+  }
+}
+
+/** Reads `Authorization: Bearer <key>`; undefined when absent or of another scheme. */
+export function readBearerToken(request: IncomingMessage): string | undefined {
+  const header = request.headers.authorization;
+  if (header === undefined || header.length < 8 || header.length > 1024) {
+    return undefined;
+  }
+  if (!header.slice(0, 7).toLowerCase().startsWith('bearer ')) {
+    return undefined;
+  }
+  const token = header.slice(7).trim();
+  return token === '' ? undefined : token;
+}

@@ -1,0 +1,67 @@
+import type { Usage } from '../canonical/usage.ts';
+import type { AttemptRecord } from '../gateway/gateway.ts';
+import type { AttemptSummary, RequestRecord } from '../observability/request-record.ts';
+import type { HttpExchange } from './http-exchange.ts';
+
+/** What a route learned about a request, for its record. */
+export interface RequestFacts {
+  readonly status: number;
+  readonly requestedModel?: string | undefined;
+  readonly stream?: boolean;
+  readonly provider?: string | undefined;
+  readonly upstreamModel?: string | undefined;
+  readonly outcome: RequestRecord['outcome'];
+  readonly errorCode?: string | undefined;
+  readonly attempts?: readonly AttemptRecord[];
+  readonly usage?: Usage | undefined;
+  readonly finishReasons?: readonly string[];
+}
+
+/** Summarises attempts for the record: provider, model, time, and the error code if any. */
+export function summariseAttempts(attempts: readonly AttemptRecord[]): AttemptSummary[] {
+  return attempts.map((attempt) => ({
+    provider: attempt.target.providerId,
+    model: attempt.target.upstreamModel,
+    durationMs: Math.round(attempt.durationMs * 1000) / 1000,
+    errorCode: attempt.error?.code,
+  }));
+}
+
+/** Milliseconds spent in attempts (waiting on providers), or undefined when none was made. */
+export function upstreamMilliseconds(
+  attempts: readonly AttemptRecord[] | undefined,
+): number | undefined {
+  if (attempts === undefined || attempts.length === 0) {
+    return undefined;
+  }
+  return attempts.reduce((sum, attempt) => sum + attempt.durationMs, 0);
+}
+
+/** Builds the record of a finished request. */
+export function buildRequestRecord(exchange: HttpExchange, facts: RequestFacts): RequestRecord {
+  return {
+    requestId: exchange.requestId,
+    method: exchange.method,
+    route: exchange.path,
+    status: facts.status,
+    keyId: exchange.principal?.keyId,
+    requestedModel: facts.requestedModel,
+    provider: facts.provider,
+    upstreamModel: facts.upstreamModel,
+    stream: facts.stream ?? false,
+    outcome: facts.outcome,
+    errorCode: facts.errorCode,
+    attempts: summariseAttempts(facts.attempts ?? []),
+    usage: facts.usage,
+    finishReasons: facts.finishReasons ?? [],
+    durationMs: Math.round(exchange.elapsedMs() * 1000) / 1000,
+    upstreamMs: upstreamMilliseconds(facts.attempts),
+  };
+}
+
+/** The `Server-Timing` header: the gateway's own time and the time spent waiting on providers. */
+export function formatServerTiming(totalMs: number, upstreamMs: number | undefined): string {
+  const upstream = upstreamMs ?? 0;
+  const gateway = Math.max(0, totalMs - upstream);
+  return `gateway;dur=${gateway.toFixed(3)}, upstream;dur=${upstream.toFixed(3)}`;
+}

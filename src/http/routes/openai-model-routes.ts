@@ -1,0 +1,67 @@
+import type { ModelOperation } from '../../canonical/model-operation.ts';
+import { openAiChatCodec } from '../../dialects/openai-chat/openai-chat-codec.ts';
+import type { Route } from '../router.ts';
+import { readRequestBody } from '../read-request-body.ts';
+import { writeModelResponse } from '../write-model-response.ts';
+import type { RouteHandler } from './route-handler.ts';
+
+function modelOperation(operation: ModelOperation): RouteHandler {
+  return async function handleOpenAiModelOperation(exchange, dependencies) {
+    exchange.errorCodec = openAiChatCodec;
+    const text = await readRequestBody(exchange.request, dependencies.maxBodyBytes());
+    const envelope = openAiChatCodec.decodeRequest(text, operation);
+    exchange.requestedModel = envelope.model;
+    exchange.stream = envelope.stream;
+    const principal = exchange.principal;
+    if (principal === undefined) {
+      throw new Error('model routes require an authenticated principal');
+    }
+    const routed = await dependencies.gateway.handleModelRequest(
+      {
+        requestId: exchange.requestId,
+        principal,
+        signal: exchange.signal,
+        headerNames: Object.keys(exchange.request.headers),
+      },
+      envelope,
+    );
+    return writeModelResponse(exchange, envelope.model, routed);
+  };
+}
+
+/**
+ * `GET /v1/models`: the models the caller's key may use, in OpenAI's list format.
+ * @see https://platform.openai.com/docs/api-reference/models/list
+ */
+const listModels: RouteHandler = (exchange, dependencies) => {
+  exchange.errorCodec = openAiChatCodec;
+  const principal = exchange.principal;
+  if (principal === undefined) {
+    throw new Error('model routes require an authenticated principal');
+  }
+  const data = dependencies.gateway.listModels(principal).map((model) => ({
+    id: model.id,
+    object: 'model',
+    created: 0,
+    owned_by: model.ownedBy,
+  }));
+  exchange.sendJson(200, { object: 'list', data });
+  return Promise.resolve({ status: 200, outcome: 'completed' });
+};
+
+/** The OpenAI-dialect routes. */
+export const openAiModelRoutes: readonly Route<RouteHandler>[] = [
+  {
+    method: 'POST',
+    path: '/v1/chat/completions',
+    access: 'model',
+    handler: modelOperation('chat'),
+  },
+  {
+    method: 'POST',
+    path: '/v1/embeddings',
+    access: 'model',
+    handler: modelOperation('embeddings'),
+  },
+  { method: 'GET', path: '/v1/models', access: 'model', handler: listModels },
+];

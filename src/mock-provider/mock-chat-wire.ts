@@ -1,0 +1,134 @@
+import type { MockChatReply } from './mock-chat-reply.ts';
+
+/** Identity of one mock completion, shared by its body or all of its chunks. */
+export interface MockCompletionIdentity {
+  readonly id: string;
+  readonly created: number;
+  readonly model: string;
+  readonly choices: number;
+}
+
+const fingerprint = 'fp_signalbox_mock';
+
+function usageObject(reply: MockChatReply, choices: number): object {
+  const completion = reply.completionTokens * choices;
+  return {
+    prompt_tokens: reply.promptTokens,
+    completion_tokens: completion,
+    total_tokens: reply.promptTokens + completion,
+    prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
+    completion_tokens_details: {
+      reasoning_tokens: 0,
+      audio_tokens: 0,
+      accepted_prediction_tokens: 0,
+      rejected_prediction_tokens: 0,
+    },
+  };
+}
+
+/**
+ * The non-streamed `chat.completion` body, shaped like OpenAI's.
+ * @see https://platform.openai.com/docs/api-reference/chat/object
+ */
+export function encodeMockChatCompletion(
+  identity: MockCompletionIdentity,
+  reply: MockChatReply,
+): string {
+  const message =
+    reply.toolCalls.length > 0
+      ? {
+          role: 'assistant',
+          content: null,
+          tool_calls: reply.toolCalls.map((call) => ({
+            id: call.id,
+            type: 'function',
+            function: { name: call.name, arguments: call.arguments },
+          })),
+          refusal: null,
+          annotations: [],
+        }
+      : { role: 'assistant', content: reply.tokens.join(''), refusal: null, annotations: [] };
+  return JSON.stringify({
+    id: identity.id,
+    object: 'chat.completion',
+    created: identity.created,
+    model: identity.model,
+    choices: Array.from({ length: identity.choices }, (_, index) => ({
+      index,
+      message,
+      logprobs: null,
+      finish_reason: reply.finishReason,
+    })),
+    usage: usageObject(reply, identity.choices),
+    service_tier: 'default',
+    system_fingerprint: fingerprint,
+  });
+}
+
+/**
+ * The data payloads of a streamed answer, in order, without SSE framing: a role chunk, content or
+ * tool-call deltas, a finish chunk, and (when asked) the usage-only chunk. The caller adds
+ * `[DONE]` and the framing.
+ * @see https://platform.openai.com/docs/api-reference/chat-streaming/streaming
+ */
+export function encodeMockChatChunks(
+  identity: MockCompletionIdentity,
+  reply: MockChatReply,
+  includeUsage: boolean,
+): string[] {
+  const head = `{"id":${JSON.stringify(identity.id)},"object":"chat.completion.chunk","created":${identity.created},"model":${JSON.stringify(identity.model)},"service_tier":"default","system_fingerprint":"${fingerprint}","choices":`;
+  const tail = includeUsage ? ',"usage":null}' : '}';
+  const chunk = (index: number, delta: object, finishReason: string | null): string =>
+    `${head}[${JSON.stringify({ index, delta, logprobs: null, finish_reason: finishReason })}]${tail}`;
+  const chunks: string[] = [];
+  for (let index = 0; index < identity.choices; index += 1) {
+    chunks.push(chunk(index, { role: 'assistant', content: '', refusal: null }, null));
+    if (reply.toolCalls.length > 0) {
+      reply.toolCalls.forEach((call, callIndex) => {
+        chunks.push(
+          chunk(
+            index,
+            {
+              tool_calls: [
+                {
+                  index: callIndex,
+                  id: call.id,
+                  type: 'function',
+                  function: { name: call.name, arguments: '' },
+                },
+              ],
+            },
+            null,
+          ),
+        );
+        for (const piece of splitArguments(call.arguments)) {
+          chunks.push(
+            chunk(
+              index,
+              { tool_calls: [{ index: callIndex, function: { arguments: piece } }] },
+              null,
+            ),
+          );
+        }
+      });
+    } else {
+      for (const token of reply.tokens) {
+        chunks.push(chunk(index, { content: token }, null));
+      }
+    }
+    chunks.push(chunk(index, {}, reply.finishReason));
+  }
+  if (includeUsage) {
+    chunks.push(`${head}[],"usage":${JSON.stringify(usageObject(reply, identity.choices))}}`);
+  }
+  return chunks;
+}
+
+/** Splits tool arguments into small fragments, as providers stream them. */
+function splitArguments(text: string): string[] {
+  const pieces: string[] = [];
+  for (let offset = 0; offset < text.length; offset += 8) {
+    pieces.push(text.slice(offset, offset + 8));
+  }
+  return pieces.length > 0 ? pieces : [''];
+}

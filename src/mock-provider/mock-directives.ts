@@ -1,0 +1,123 @@
+/**
+ * Instructions that script the mock provider for one request, written as a line in the last user
+ * message (`!mock status=429 retry_after=2`) or sent in an `x-mock-directive` header when the mock
+ * is called directly. Unknown keys are ignored so that scripts stay forward-compatible.
+ */
+export interface MockDirectives {
+  /** Answer with this HTTP error status and an OpenAI-style error body. */
+  readonly status?: number;
+  /** `Retry-After` value sent with `status` (any text, to test parsing). */
+  readonly retryAfter?: string;
+  /** Wait this long before sending response headers. */
+  readonly delayMs?: number;
+  /** Stall for `stallMs` after this many stream chunks (0 = before the first chunk). */
+  readonly stallAfter?: number;
+  readonly stallMs?: number;
+  /** Drop the connection after this many stream chunks (0 = right after the headers). */
+  readonly disconnectAfter?: number;
+  /** Break the stream in a named way; see `MockMalformation`. */
+  readonly malformed?: MockMalformation;
+  /** Produce exactly this many output tokens, ignoring any max_tokens (a runaway model). */
+  readonly tokens?: number;
+  /** Streaming speed for this request. */
+  readonly tokensPerSecond?: number;
+  /** Answer 302 to this location instead of serving the request. */
+  readonly redirect?: string;
+  /** Call every offered tool at once (parallel tool calls). */
+  readonly parallelTools?: boolean;
+}
+
+export type MockMalformation =
+  | 'bad-json'
+  | 'error-chunk'
+  | 'no-done'
+  | 'truncated'
+  | 'crlf'
+  | 'split'
+  | 'comments'
+  | 'html'
+  | 'json-for-stream';
+
+const malformations: ReadonlySet<string> = new Set([
+  'bad-json',
+  'error-chunk',
+  'no-done',
+  'truncated',
+  'crlf',
+  'split',
+  'comments',
+  'html',
+  'json-for-stream',
+]);
+
+const directiveLine = /^\s*!mock\b(.*)$/m;
+
+function integer(value: string, minimum: number, maximum: number): number | undefined {
+  if (!/^\d+$/.test(value)) {
+    return undefined;
+  }
+  const parsed = Number(value);
+  return parsed >= minimum && parsed <= maximum ? parsed : undefined;
+}
+
+/** Parses `key=value` tokens. Values out of range are ignored. Pure. */
+export function parseMockDirectives(text: string): MockDirectives {
+  const directives: { -readonly [K in keyof MockDirectives]?: MockDirectives[K] | undefined } = {};
+  for (const token of text.trim().split(/\s+/)) {
+    const equals = token.indexOf('=');
+    const key = equals === -1 ? token : token.slice(0, equals);
+    const value = equals === -1 ? '' : token.slice(equals + 1);
+    switch (key) {
+      case 'status':
+        directives.status = integer(value, 100, 599);
+        break;
+      case 'retry_after':
+        directives.retryAfter = value.replace(/_/g, ' ');
+        break;
+      case 'delay_ms':
+        directives.delayMs = integer(value, 0, 600_000);
+        break;
+      case 'stall_after':
+        directives.stallAfter = integer(value, 0, 1_000_000);
+        break;
+      case 'stall_ms':
+        directives.stallMs = integer(value, 0, 600_000);
+        break;
+      case 'disconnect_after':
+        directives.disconnectAfter = integer(value, 0, 1_000_000);
+        break;
+      case 'malformed':
+        if (malformations.has(value)) {
+          directives.malformed = value as MockMalformation;
+        }
+        break;
+      case 'tokens':
+        directives.tokens = integer(value, 0, 1_000_000);
+        break;
+      case 'tps':
+        directives.tokensPerSecond = integer(value, 1, 1_000_000);
+        break;
+      case 'redirect':
+        directives.redirect = value;
+        break;
+      case 'parallel':
+        directives.parallelTools = true;
+        break;
+      default:
+        break;
+    }
+  }
+  return Object.fromEntries(Object.entries(directives).filter(([, value]) => value !== undefined));
+}
+
+/** Finds a `!mock ...` line in a message and returns its directives and the text without it. */
+export function extractMockDirectives(text: string): { directives: MockDirectives; text: string } {
+  const match = directiveLine.exec(text);
+  if (match === null) {
+    return { directives: {}, text };
+  }
+  return {
+    directives: parseMockDirectives(match[1] ?? ''),
+    text: (text.slice(0, match.index) + text.slice(match.index + match[0].length)).trim(),
+  };
+}

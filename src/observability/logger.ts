@@ -1,0 +1,47 @@
+import { pino, type DestinationStream, type Logger } from 'pino';
+
+export type { Logger } from 'pino';
+
+/**
+ * Field paths whose values are replaced before a line is written, wherever they appear: the one
+ * redaction point for secrets in logs. Request and response bodies are never logged at all.
+ */
+export const redactedLogPaths: readonly string[] = [
+  'authorization',
+  '*.authorization',
+  'headers.authorization',
+  '*.headers.authorization',
+  'apiKey',
+  '*.apiKey',
+  'api_key',
+  '*.api_key',
+  'key',
+  '*.key',
+  'secret',
+  '*.secret',
+  '*.headers["x-api-key"]',
+  '*.headers["api-key"]',
+  '*.headers.cookie',
+];
+
+export interface LoggerOptions {
+  readonly level: string;
+  /** Where lines go; defaults to standard output, written asynchronously off the request path. */
+  readonly destination?: DestinationStream;
+}
+
+/** Creates the process logger: JSON lines with ISO timestamps and redaction. */
+export function createLogger(options: LoggerOptions): Logger {
+  const destination =
+    options.destination ?? pino.destination({ dest: 1, sync: false, minLength: 4096 });
+  return pino(
+    {
+      level: options.level,
+      base: { service: 'signalbox' },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      redact: { paths: [...redactedLogPaths], censor: '[redacted]' },
+      formatters: { level: (label) => ({ level: label }) },
+    },
+    destination,
+  );
+}

@@ -1,0 +1,10 @@
+import type { KeyRole } from '../../storage/ports.ts';
+
+/** Who is calling: the authenticated key and what it may do. */
+export interface Principal {
+  readonly role: KeyRole;
+  /** The key's public id (`environment` for the admin key given by SIGNALBOX_ADMIN_KEY). */
+  readonly keyId: string;
+  readonly keyName: string;
+  readonly allowedModels: readonly string[] | null;
+}

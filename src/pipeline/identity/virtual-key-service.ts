@@ -1,0 +1,115 @@
+import type { Clock } from '../../lib/clock.ts';
+import type { KeyRole, VirtualKeyRecord, VirtualKeyStore } from '../../storage/ports.ts';
+import type { KeyAuthenticator } from './key-authenticator.ts';
+import { describeKey, mintVirtualKey } from './virtual-key-format.ts';
+
+/** A key as shown to operators: never the secret, never its hash. */
+export interface KeyView {
+  readonly id: string;
+  readonly display: string;
+  readonly name: string;
+  readonly role: KeyRole;
+  readonly models: readonly string[] | null;
+  readonly created_at: string;
+  readonly expires_at: string | null;
+  readonly revoked_at: string | null;
+}
+
+export interface CreateKeyInput {
+  readonly name: string;
+  readonly allowedModels: readonly string[] | null;
+  readonly expiresAt: number | null;
+  readonly role?: KeyRole;
+}
+
+function isoOrNull(milliseconds: number | null): string | null {
+  return milliseconds === null ? null : new Date(milliseconds).toISOString();
+}
+
+/** Turns a stored key into what operators see. */
+export function toKeyView(record: VirtualKeyRecord): KeyView {
+  return {
+    id: record.id,
+    display: describeKey(record.id),
+    name: record.name,
+    role: record.role,
+    models: record.allowedModels,
+    created_at: new Date(record.createdAt).toISOString(),
+    expires_at: isoOrNull(record.expiresAt),
+    revoked_at: isoOrNull(record.revokedAt),
+  };
+}
+
+/**
+ * Creating, listing and revoking virtual keys, shared by the admin API and the CLI. A created
+ * key's text is returned once and not kept. Input is validated by the caller.
+ */
+export class VirtualKeyService {
+  readonly #store: VirtualKeyStore;
+  readonly #clock: Clock;
+  readonly #authenticator: KeyAuthenticator | undefined;
+
+  constructor(store: VirtualKeyStore, clock: Clock, authenticator?: KeyAuthenticator) {
+    this.#store = store;
+    this.#clock = clock;
+    this.#authenticator = authenticator;
+  }
+
+  async create(input: CreateKeyInput): Promise<{ readonly key: string; readonly view: KeyView }> {
+    const minted = mintVirtualKey();
+    const record: VirtualKeyRecord = {
+      id: minted.id,
+      name: input.name,
+      role: input.role ?? 'application',
+      secretHash: minted.secretHash,
+      allowedModels: input.allowedModels,
+      createdAt: this.#clock.now(),
+      expiresAt: input.expiresAt,
+      revokedAt: null,
+    };
+    await this.#store.insert(record);
+    return { key: minted.text, view: toKeyView(record) };
+  }
+
+  async list(includeRevoked = false): Promise<KeyView[]> {
+    return (await this.#store.list({ includeRevoked })).map(toKeyView);
+  }
+
+  async get(id: string): Promise<KeyView | undefined> {
+    const record = await this.#store.findById(id);
+    return record === undefined ? undefined : toKeyView(record);
+  }
+
+  /** Revokes a key; false when it does not exist or was already revoked. Takes effect at once here. */
+  async revoke(id: string): Promise<boolean> {
+    const changed = await this.#store.revoke(id, this.#clock.now());
+    this.#authenticator?.forget(id);
+    return changed;
+  }
+
+  /**
+   * Makes sure an admin key exists. Returns the text of a newly created one (to print once), or
+   * undefined when one already existed.
+   */
+  async ensureAdminKey(): Promise<string | undefined> {
+    const keys = await this.#store.list();
+    if (keys.some((key) => key.role === 'admin')) {
+      return undefined;
+    }
+    return (
+      await this.create({ name: 'admin', allowedModels: null, expiresAt: null, role: 'admin' })
+    ).key;
+  }
+
+  /** Revokes every stored admin key and creates a new one, returning its text. */
+  async rotateAdminKey(): Promise<string> {
+    for (const key of await this.#store.list()) {
+      if (key.role === 'admin') {
+        await this.revoke(key.id);
+      }
+    }
+    return (
+      await this.create({ name: 'admin', allowedModels: null, expiresAt: null, role: 'admin' })
+    ).key;
+  }
+}

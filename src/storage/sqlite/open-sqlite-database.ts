@@ -1,0 +1,50 @@
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { sqliteMigrations } from './sqlite-migrations.ts';
+
+/** The embedded database file inside the state directory. */
+export const databaseFileName = 'signalbox.db';
+
+/**
+ * Opens (creating if needed) the embedded SQLite database in `stateDir`, in WAL mode so that the
+ * CLI and a running gateway can use it at once, and brings its schema up to date. The directory
+ * is created private to the user (0700) and the file 0600: it holds key hashes.
+ * Throws if the database cannot be opened or migrated.
+ */
+export function openSqliteDatabase(stateDir: string): DatabaseSync {
+  if (!existsSync(stateDir)) {
+    mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+  }
+  const path = join(stateDir, databaseFileName);
+  const database = new DatabaseSync(path);
+  chmodSync(path, 0o600);
+  database.exec('PRAGMA journal_mode = WAL');
+  database.exec('PRAGMA synchronous = NORMAL');
+  database.exec('PRAGMA busy_timeout = 5000');
+  database.exec('PRAGMA foreign_keys = ON');
+  migrate(database);
+  return database;
+}
+
+function migrate(database: DatabaseSync): void {
+  const row = database.prepare('PRAGMA user_version').get() as { user_version: number } | undefined;
+  const current = row?.user_version ?? 0;
+  if (current > sqliteMigrations.length) {
+    throw new Error(
+      `the database schema (version ${current}) is newer than this Signalbox (version ${sqliteMigrations.length}); upgrade Signalbox`,
+    );
+  }
+  for (let version = current; version < sqliteMigrations.length; version += 1) {
+    database.exec('BEGIN IMMEDIATE');
+    try {
+      database.exec(sqliteMigrations[version] ?? '');
+      // PRAGMA takes no parameters; the value is an integer we computed.
+      database.exec(`PRAGMA user_version = ${String(version + 1)}`);
+      database.exec('COMMIT');
+    } catch (error) {
+      database.exec('ROLLBACK');
+      throw error;
+    }
+  }
+}

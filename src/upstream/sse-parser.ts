@@ -1,0 +1,177 @@
+import type { SseFrame } from '../lib/sse-frame.ts';
+
+/** Limits that keep a hostile or broken upstream from growing the parser's memory without bound. */
+export interface SseParserOptions {
+  /** Largest accepted event (sum of its data lines) or single line, in characters. */
+  readonly maxEventSize: number;
+}
+
+/** Raised when an event or a line exceeds `maxEventSize`. */
+export class SseEventTooLargeError extends Error {
+  readonly limit: number;
+
+  constructor(limit: number) {
+    super(`an event-stream event exceeded ${limit} characters`);
+    this.name = 'SseEventTooLargeError';
+    this.limit = limit;
+  }
+}
+
+const defaultOptions: SseParserOptions = { maxEventSize: 8 * 1024 * 1024 };
+
+/**
+ * An incremental parser for `text/event-stream` bodies, the one used for every dialect. Feed it
+ * bytes exactly as they arrive (split anywhere, even inside a UTF-8 sequence or a CRLF pair); it
+ * returns the complete frames so far. Accepts LF, CR and CRLF line endings, comment lines,
+ * multi-line data, `data:` with or without the space, and a missing final blank line at `end()`.
+ * Not re-entrant; one instance per stream.
+ */
+export class SseParser {
+  readonly #decoder = new TextDecoder('utf-8');
+  readonly #options: SseParserOptions;
+  /** Pieces of a line received but not yet terminated by a line ending, and their total length. */
+  #pending: string[] = [];
+  #pendingSize = 0;
+  /** Set when the last chunk ended in CR, so that a leading LF of the next one is not a new line. */
+  #skipLeadingLineFeed = false;
+  /** Data lines of the event being assembled; reset when an event is dispatched. */
+  #dataLines: string[] = [];
+  #dataSize = 0;
+  #eventType: string | undefined;
+  #eventId: string | undefined;
+  #hasFields = false;
+
+  constructor(options: Partial<SseParserOptions> = {}) {
+    this.#options = { ...defaultOptions, ...options };
+  }
+
+  /** Consumes a chunk of the body and returns the frames it completed. */
+  push(chunk: Uint8Array | string): SseFrame[] {
+    let text = typeof chunk === 'string' ? chunk : this.#decoder.decode(chunk, { stream: true });
+    if (this.#skipLeadingLineFeed && text.length > 0) {
+      if (text.charCodeAt(0) === 0x0a) {
+        text = text.slice(1);
+      }
+      this.#skipLeadingLineFeed = false;
+    }
+    const frames: SseFrame[] = [];
+    let start = 0;
+    // Positions of the next LF and CR at or after `start`, found once per chunk and advanced lazily,
+    // so a chunk with many lines is scanned in linear time.
+    let lineFeed = text.indexOf('\n');
+    let carriageReturn = text.indexOf('\r');
+    while (lineFeed !== -1 || carriageReturn !== -1) {
+      const end =
+        lineFeed === -1
+          ? carriageReturn
+          : carriageReturn === -1
+            ? lineFeed
+            : Math.min(lineFeed, carriageReturn);
+      let line = text.slice(start, end);
+      if (this.#pending.length > 0) {
+        line = this.#pending.join('') + line;
+        this.#pending = [];
+        this.#pendingSize = 0;
+      }
+      this.#processLine(line, frames);
+      if (end === carriageReturn) {
+        if (end + 1 < text.length) {
+          start = text.charCodeAt(end + 1) === 0x0a ? end + 2 : end + 1;
+        } else {
+          start = end + 1;
+          this.#skipLeadingLineFeed = true;
+        }
+      } else {
+        start = end + 1;
+      }
+      if (lineFeed !== -1 && lineFeed < start) {
+        lineFeed = text.indexOf('\n', start);
+      }
+      if (carriageReturn !== -1 && carriageReturn < start) {
+        carriageReturn = text.indexOf('\r', start);
+      }
+    }
+    if (start < text.length) {
+      const rest = start === 0 ? text : text.slice(start);
+      this.#pendingSize += rest.length;
+      if (this.#pendingSize > this.#options.maxEventSize) {
+        throw new SseEventTooLargeError(this.#options.maxEventSize);
+      }
+      this.#pending.push(rest);
+    }
+    return frames;
+  }
+
+  /** Ends the stream: an event still being assembled is dispatched as if a blank line followed. */
+  end(): SseFrame[] {
+    const frames: SseFrame[] = [];
+    const tail = this.#decoder.decode();
+    const rest = this.#pending.join('') + tail;
+    this.#pending = [];
+    this.#pendingSize = 0;
+    if (rest.length > 0) {
+      this.#processLine(rest, frames);
+    }
+    this.#dispatch(frames);
+    return frames;
+  }
+
+  #processLine(line: string, frames: SseFrame[]): void {
+    if (line.length === 0) {
+      this.#dispatch(frames);
+      return;
+    }
+    if (line.charCodeAt(0) === 0x3a) {
+      frames.push({ kind: 'comment', text: line.slice(1) });
+      return;
+    }
+    const colon = line.indexOf(':');
+    const field = colon === -1 ? line : line.slice(0, colon);
+    let value = colon === -1 ? '' : line.slice(colon + 1);
+    if (value.charCodeAt(0) === 0x20) {
+      value = value.slice(1);
+    }
+    switch (field) {
+      case 'data':
+        this.#dataSize += value.length + 1;
+        if (this.#dataSize > this.#options.maxEventSize) {
+          throw new SseEventTooLargeError(this.#options.maxEventSize);
+        }
+        this.#dataLines.push(value);
+        this.#hasFields = true;
+        break;
+      case 'event':
+        this.#eventType = value;
+        this.#hasFields = true;
+        break;
+      case 'id':
+        if (!value.includes('\0')) {
+          this.#eventId = value;
+        }
+        this.#hasFields = true;
+        break;
+      default:
+        // `retry` and unknown fields carry nothing a gateway acts on; the format says ignore them.
+        break;
+    }
+  }
+
+  #dispatch(frames: SseFrame[]): void {
+    if (this.#hasFields && this.#dataLines.length > 0) {
+      frames.push({
+        kind: 'event',
+        event: this.#eventType,
+        data:
+          this.#dataLines.length === 1 ? (this.#dataLines[0] ?? '') : this.#dataLines.join('\n'),
+        id: this.#eventId,
+      });
+    }
+    this.#dataLines = [];
+    this.#dataSize = 0;
+    this.#eventType = undefined;
+    this.#hasFields = false;
+    // The specification keeps the last id for reconnection; a gateway never reconnects a provider
+    // stream, so the id is reported only on the event that carried it.
+    this.#eventId = undefined;
+  }
+}
