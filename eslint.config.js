@@ -142,6 +142,8 @@ export default tseslint.config(
       'bin/**/*.js',
     ],
     rules: {
+      // A test may wire layers together the way the application does.
+      'import-x/no-restricted-paths': 'off',
       'no-restricted-properties': 'off',
       'no-restricted-syntax': 'off',
       'no-restricted-imports': 'off',

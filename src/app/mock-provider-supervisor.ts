@@ -36,6 +36,7 @@ export class MockProviderSupervisor {
       let running = this.#servers.get(provider.id);
       if (running === undefined) {
         const server = await startMockProvider({
+          name: provider.id,
           latencyMs: provider.mock.latencyMs,
           tokensPerSecond: provider.mock.tokensPerSecond,
           recordLimit: 0,

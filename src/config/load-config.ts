@@ -91,7 +91,7 @@ export function loadDefaultConfig(
 export function parseConfigText(
   text: string,
 ): { ok: true; file: ConfigFile } | { ok: false; problems: ConfigProblem[] } {
-  const document = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (document.errors.length > 0) {
     return {
       ok: false,
@@ -99,7 +99,10 @@ export function parseConfigText(
         const position = error.linePos?.[0];
         return {
           path: position === undefined ? '(yaml)' : `line ${position.line}, column ${position.col}`,
-          message: error.message.split('\n')[0] ?? 'invalid YAML',
+          message: (error.message.split('\n')[0] ?? 'invalid YAML').replace(
+            / at line \d+, column \d+:?$/,
+            '',
+          ),
         };
       }),
     };

@@ -1,5 +1,6 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { DialectCodec } from '../dialects/dialect-codec.ts';
+import { openAiChatCodec } from '../dialects/openai-chat/openai-chat-codec.ts';
 import type { GatewayError } from '../errors/gateway-error.ts';
 import type { Principal } from '../gateway/gateway.ts';
 import type { Clock } from '../lib/clock.ts';
@@ -21,8 +22,8 @@ export class HttpExchange {
   readonly clock: Clock;
   params: Readonly<Record<string, string>> = {};
   principal: Principal | undefined;
-  /** The codec whose error format this route speaks. */
-  errorCodec: DialectCodec | undefined;
+  /** The codec whose error format this route speaks; OpenAI's unless a route says otherwise. */
+  errorCodec: DialectCodec = openAiChatCodec;
   /** The model the client asked for, once known (for the record of a refused request). */
   requestedModel: string | undefined;
   stream = false;
@@ -88,11 +89,7 @@ export class HttpExchange {
     if (closeConnection) {
       headers.connection = 'close';
     }
-    const body =
-      this.errorCodec === undefined
-        ? { error: { message: error.publicMessage, type: error.definition.type, code: error.code } }
-        : this.errorCodec.encodeError(error);
-    this.send(error.status, JSON.stringify(body), headers);
+    this.send(error.status, JSON.stringify(this.errorCodec.encodeError(error)), headers);
   }
 }
 

@@ -119,6 +119,7 @@ function outputLimit(request: JsonObject): number | undefined {
 
 /**
  * Decides the mock's answer: `echo` repeats the last user message, `fast` says one fixed line;
+ * `!mock` lines addressed to every mock or to `mockName` script faults;
  * when tools are offered (and the last message is not a tool result) it calls them with
  * arguments built from their schemas. Honours max_tokens (finish reason `length`) unless a
  * `tokens=` directive asks for a runaway answer. Deterministic for a given request. Pure.
@@ -127,9 +128,10 @@ export function planMockChatReply(
   model: string,
   request: JsonObject,
   callNumber: number,
+  mockName: string,
 ): MockChatReply {
   const messages = Array.isArray(request.messages) ? request.messages : [];
-  const { directives, text } = extractMockDirectives(lastUserText(messages));
+  const { directives, text } = extractMockDirectives(lastUserText(messages), mockName);
   const promptTokens = countPromptTokens(messages);
   const tools = chooseTools(request, directives);
   if (tools.length > 0) {

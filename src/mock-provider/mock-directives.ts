@@ -50,7 +50,8 @@ const malformations: ReadonlySet<string> = new Set([
   'json-for-stream',
 ]);
 
-const directiveLine = /^\s*!mock\b(.*)$/m;
+/** `!mock key=value ...` for every mock, or `!mock:name key=value ...` for the mock of that name. */
+const directiveLines = /^[ \t]*!mock(?::([\w-]+))?(?=[ \t]|$)(.*)$/gm;
 
 function integer(value: string, minimum: number, maximum: number): number | undefined {
   if (!/^\d+$/.test(value)) {
@@ -110,14 +111,22 @@ export function parseMockDirectives(text: string): MockDirectives {
   return Object.fromEntries(Object.entries(directives).filter(([, value]) => value !== undefined));
 }
 
-/** Finds a `!mock ...` line in a message and returns its directives and the text without it. */
-export function extractMockDirectives(text: string): { directives: MockDirectives; text: string } {
-  const match = directiveLine.exec(text);
-  if (match === null) {
-    return { directives: {}, text };
+/**
+ * Finds `!mock` lines in a message: those without a name, and those naming `mockName`, apply
+ * (later lines win). Returns the directives and the text without any directive line. Pure.
+ */
+export function extractMockDirectives(
+  text: string,
+  mockName: string,
+): { directives: MockDirectives; text: string } {
+  let directives: MockDirectives = {};
+  let found = false;
+  for (const match of text.matchAll(directiveLines)) {
+    found = true;
+    const name = match[1];
+    if (name === undefined || name === mockName) {
+      directives = { ...directives, ...parseMockDirectives(match[2] ?? '') };
+    }
   }
-  return {
-    directives: parseMockDirectives(match[1] ?? ''),
-    text: (text.slice(0, match.index) + text.slice(match.index + match[0].length)).trim(),
-  };
+  return { directives, text: found ? text.replace(directiveLines, '').trim() : text };
 }

@@ -10,6 +10,8 @@ import { defaultMockEmbeddingDimensions, encodeMockEmbeddings } from './mock-emb
 import { writeMockStream } from './write-mock-stream.ts';
 
 export interface MockProviderOptions {
+  /** The name `!mock:<name>` directives address; the provider id for in-process mocks. Default `mock`. */
+  readonly name?: string;
   /** Delay before every response's headers. */
   readonly latencyMs?: number;
   /** Streaming speed; unset sends every chunk at once. */
@@ -185,7 +187,7 @@ export async function startMockProvider(
       );
       return;
     }
-    const reply = planMockChatReply(model, payload, call);
+    const reply = planMockChatReply(model, payload, call, options.name ?? 'mock');
     const directives = { ...reply.directives, ...headerDirectives };
     if (await applyCommonDirectives(response, directives)) {
       return;

@@ -68,6 +68,8 @@ export async function writeMockStream(
       return;
     }
     if (directives.disconnectAfter === index) {
+      // Let what was written reach the network first, then drop the connection without an end.
+      await new Promise<void>((resolve) => response.write('', () => resolve()));
       response.socket?.destroy();
       return;
     }

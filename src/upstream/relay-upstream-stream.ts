@@ -21,12 +21,19 @@ export interface CommittedStream {
   readonly outcome: Promise<StreamOutcome>;
 }
 
+/** What one read from upstream produced: text to forward, then possibly a failure or the end. */
+interface Pulled {
+  readonly output: readonly string[];
+  readonly failure: GatewayError | undefined;
+  readonly ended: boolean;
+}
+
 /**
  * Relays an upstream event stream to the client through the dialect's tap, and resolves when the
  * first data event arrives (the commit point): a failure before then throws `GatewayError`, so the
  * caller may still fall back to another target; a failure after it becomes one in-stream error
- * event followed by the end of the stream. Backpressure is preserved: nothing is read from
- * upstream until the client has taken what came before.
+ * event after everything valid that preceded it in the same read, then the end of the stream. Backpressure
+ * is preserved: nothing is read from upstream until the client has taken what came before.
  */
 export async function relayUpstreamStream(
   response: UpstreamResponse,
@@ -36,115 +43,99 @@ export async function relayUpstreamStream(
   const parser = new SseParser();
   const tap = codec.createStreamTap({ stripUsageChunk });
   const body = response.body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
-  /** Set once upstream has signalled the end of its body. */
-  const state = { ended: false };
 
-  /** Reads the next upstream chunk and returns what to forward; null once upstream has ended. */
-  const pull = async (): Promise<string[] | null> => {
-    if (state.ended) {
-      return null;
-    }
-    let next: IteratorResult<Buffer>;
-    try {
-      next = await body.next();
-    } catch (error) {
-      throw response.explainFailure(error);
-    }
-    const frames = next.done === true ? parser.end() : parser.push(next.value);
-    if (next.done === true) {
-      state.ended = true;
-    }
+  const pull = async (): Promise<Pulled> => {
     const output: string[] = [];
-    for (const frame of frames) {
-      const result = tap.push(frame);
-      if (result.kind === 'fail') {
-        throw result.error;
-      }
-      if (result.kind === 'forward') {
-        output.push(result.text);
-      }
-    }
-    if (state.ended && !tap.complete) {
-      throw new GatewayError('SB_ERR_UPSTREAM_ERROR', {
-        detail: 'The provider closed the stream before it finished.',
-        internalDetail: 'stream ended without an end marker or finish reason',
-      });
-    }
-    return output;
-  };
-
-  const pullSafely = async (): Promise<string[] | null> => {
     try {
-      return await pull();
-    } catch (error) {
-      if (error instanceof SseEventTooLargeError) {
-        throw new GatewayError('SB_ERR_UPSTREAM_INVALID_RESPONSE', {
-          internalDetail: error.message,
-        });
+      const next = await body.next();
+      const ended = next.done === true;
+      const frames = ended ? parser.end() : parser.push(next.value);
+      for (const frame of frames) {
+        const result = tap.push(frame);
+        if (result.kind === 'fail') {
+          return { output, failure: result.error, ended: true };
+        }
+        if (result.kind === 'forward') {
+          output.push(result.text);
+        }
       }
-      throw error;
+      if (ended && !tap.complete) {
+        const failure = new GatewayError('SB_ERR_UPSTREAM_ERROR', {
+          detail: 'The provider closed the stream before it finished.',
+          internalDetail: 'stream ended without an end marker or finish reason',
+        });
+        return { output, failure, ended };
+      }
+      return { output, failure: undefined, ended };
+    } catch (error) {
+      const failure =
+        error instanceof SseEventTooLargeError
+          ? new GatewayError('SB_ERR_UPSTREAM_INVALID_RESPONSE', { internalDetail: error.message })
+          : response.explainFailure(error);
+      return { output, failure, ended: true };
     }
   };
 
-  // Up to the commit point: buffer what arrives until a data event is among it.
+  // Up to the commit point: buffer what arrives until a data event is among it. Nothing has been
+  // written to the client yet, so any failure here, even one that follows valid events in the
+  // same read, is thrown for the caller to fall back on.
   const head: string[] = [];
-  try {
-    for (;;) {
-      const output = await pullSafely();
-      if (output === null) {
-        throw new GatewayError('SB_ERR_UPSTREAM_INVALID_RESPONSE', {
-          internalDetail: 'empty event stream',
-        });
-      }
-      head.push(...output);
-      if (tap.forwardedEvents > 0 || state.ended) {
-        break;
-      }
+  let pending: Pulled;
+  for (;;) {
+    pending = await pull();
+    head.push(...pending.output);
+    if (pending.failure !== undefined) {
+      response.release();
+      throw pending.failure;
     }
-  } catch (error) {
+    if (tap.forwardedEvents > 0 || pending.ended) {
+      break;
+    }
+  }
+  if (tap.forwardedEvents === 0) {
     response.release();
-    throw error instanceof GatewayError ? error : response.explainFailure(error);
+    throw new GatewayError('SB_ERR_UPSTREAM_INVALID_RESPONSE', {
+      internalDetail: 'event stream without data events',
+    });
   }
 
   let settle: (outcome: StreamOutcome) => void = () => undefined;
   const outcome = new Promise<StreamOutcome>((resolve) => {
     settle = resolve;
   });
-  const finish = (status: StreamOutcome['status'], error: GatewayError | undefined): void => {
-    settle({ status, usage: tap.usage, finishReasons: [...tap.finishReasons.values()], error });
-  };
 
   async function* chunks(): AsyncGenerator<string> {
     let status: StreamOutcome['status'] = 'client-closed';
     let failure: GatewayError | undefined = new GatewayError('SB_ERR_CLIENT_CLOSED');
     try {
       yield* head;
+      let current = pending;
       for (;;) {
-        let output: string[] | null;
-        try {
-          output = await pullSafely();
-        } catch (error) {
-          const gatewayError =
-            error instanceof GatewayError ? error : response.explainFailure(error);
-          if (gatewayError.code === 'SB_ERR_CLIENT_CLOSED') {
-            failure = gatewayError;
+        if (current.failure !== undefined) {
+          failure = current.failure;
+          if (failure.code === 'SB_ERR_CLIENT_CLOSED') {
             return;
           }
           status = 'upstream-error';
-          failure = gatewayError;
-          yield codec.encodeStreamError(gatewayError);
+          yield codec.encodeStreamError(failure);
           return;
         }
-        if (output === null) {
+        if (current.ended) {
           status = 'completed';
           failure = undefined;
           return;
         }
-        yield* output;
+        current = await pull();
+        yield* current.output;
       }
     } finally {
       response.release();
-      finish(status, failure);
+      settle({
+        status,
+        usage: tap.usage,
+        finishReasons: [...tap.finishReasons.values()],
+        error: failure,
+      });
     }
   }
 

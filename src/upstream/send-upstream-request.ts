@@ -80,6 +80,9 @@ export async function sendUpstreamRequest(
     release();
     throw explainFailure(error);
   }
+  // Destroying an unread body emits an abort error; readers see errors through iteration, and
+  // this listener keeps a released body from ever becoming an uncaught exception.
+  response.body.on('error', ignoreError);
   const upstreamResponse: UpstreamResponse = {
     status: response.statusCode,
     headers: response.headers,
@@ -99,6 +102,10 @@ export async function sendUpstreamRequest(
     });
   }
   return upstreamResponse;
+}
+
+function ignoreError(): void {
+  // Intentionally empty: see where it is attached.
 }
 
 const connectionFailureCodes = new Set([

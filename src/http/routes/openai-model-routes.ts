@@ -7,7 +7,6 @@ import type { RouteHandler } from './route-handler.ts';
 
 function modelOperation(operation: ModelOperation): RouteHandler {
   return async function handleOpenAiModelOperation(exchange, dependencies) {
-    exchange.errorCodec = openAiChatCodec;
     const text = await readRequestBody(exchange.request, dependencies.maxBodyBytes());
     const envelope = openAiChatCodec.decodeRequest(text, operation);
     exchange.requestedModel = envelope.model;
@@ -34,7 +33,6 @@ function modelOperation(operation: ModelOperation): RouteHandler {
  * @see https://platform.openai.com/docs/api-reference/models/list
  */
 const listModels: RouteHandler = (exchange, dependencies) => {
-  exchange.errorCodec = openAiChatCodec;
   const principal = exchange.principal;
   if (principal === undefined) {
     throw new Error('model routes require an authenticated principal');

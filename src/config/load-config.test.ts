@@ -1,0 +1,179 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfigFile, loadDefaultConfig, parseConfigText } from './load-config.ts';
+
+function writeConfig(text: string): string {
+  const directory = mkdtempSync(join(tmpdir(), 'signalbox-config-'));
+  const path = join(directory, 'signalbox.yaml');
+  writeFileSync(path, text);
+  return path;
+}
+
+function problemsOf(text: string, environment: Record<string, string> = {}): string[] {
+  const result = loadConfigFile(writeConfig(text), environment);
+  return result.ok ? [] : result.problems.map((problem) => `${problem.path}: ${problem.message}`);
+}
+
+const valid = `
+providers:
+  - id: openai
+    type: openai
+    api_key: \${env:OPENAI_API_KEY}
+  - id: local
+    type: openai-compatible
+    base_url: http://127.0.0.1:8000/v1
+models:
+  - alias: fast
+    targets:
+      - { provider: openai, model: gpt-4o-mini }
+      - { provider: local, model: llama-3.1-8b }
+`;
+
+describe('loadConfigFile', () => {
+  it('loads the documented example with defaults applied and the key resolved', () => {
+    const result = loadConfigFile(writeConfig(valid), { OPENAI_API_KEY: 'sk-test-123' });
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    const [openai, local] = result.config.providers;
+    expect(openai?.apiKey?.reveal()).toBe('sk-test-123');
+    expect(String(openai?.apiKey)).toBe('[secret]');
+    expect(JSON.stringify(result.config)).not.toContain('sk-test-123');
+    expect(openai?.baseUrl).toBe('https://api.openai.com/v1');
+    expect(local?.baseUrl).toBe('http://127.0.0.1:8000/v1');
+    expect(result.config.models[0]?.targets).toEqual([
+      { provider: 'openai', model: 'gpt-4o-mini' },
+      { provider: 'local', model: 'llama-3.1-8b' },
+    ]);
+    expect(result.config.server).toMatchObject({ host: '127.0.0.1', port: 7878 });
+  });
+
+  it('names the path of a target that refers to an unknown provider', () => {
+    const text = valid.replace(
+      '{ provider: local, model: llama-3.1-8b }',
+      '{ provider: locl, model: llama-3.1-8b }',
+    );
+    expect(problemsOf(text, { OPENAI_API_KEY: 'k' })).toEqual([
+      'models.fast.targets[1].provider: refers to provider "locl", which is not configured (configured: openai, local)',
+    ]);
+  });
+
+  it('names an unknown key', () => {
+    const text = valid.replace('model: gpt-4o-mini }', 'model: gpt-4o-mini, weight: 2 }');
+    expect(problemsOf(text, { OPENAI_API_KEY: 'k' })).toEqual([
+      'models.fast.targets[0].weight: is not a known setting',
+    ]);
+  });
+
+  it('refuses a secret written into the file', () => {
+    const text = valid.replace('${env:OPENAI_API_KEY}', 'sk-live-abcdef');
+    const problems = problemsOf(text);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^providers\.openai\.api_key: must be a secret reference/);
+    expect(problems.join()).not.toContain('sk-live-abcdef');
+  });
+
+  it('reports a missing environment variable by name', () => {
+    expect(problemsOf(valid)).toEqual([
+      'providers.openai.api_key: environment variable OPENAI_API_KEY is not set',
+    ]);
+  });
+
+  it('reads a secret from a file relative to the configuration', () => {
+    const path = writeConfig(valid.replace('${env:OPENAI_API_KEY}', '${file:openai.key}'));
+    writeFileSync(join(path, '..', 'openai.key'), 'sk-from-file\n');
+    const result = loadConfigFile(path, {});
+    expect(result.ok && result.config.providers[0]?.apiKey?.reveal()).toBe('sk-from-file');
+  });
+
+  it.each([
+    ['type: nonsense', 'providers.openai.type: Invalid option'],
+    ['base_url: ftp://example.com', 'providers.openai.base_url: must use http or https'],
+    [
+      'base_url: https://user:pass@example.com/v1',
+      'providers.openai.base_url: must not contain credentials',
+    ],
+    [
+      'base_url: https://example.com/v1?x=1',
+      'providers.openai.base_url: must not contain a query string',
+    ],
+  ])('refuses %s', (line, expected) => {
+    const text = valid
+      .replace('    type: openai\n', `    type: openai\n    ${line}\n`)
+      .replace('type: openai\n    type: nonsense', 'type: nonsense');
+    expect(problemsOf(text, { OPENAI_API_KEY: 'k' }).join('\n')).toContain(expected);
+  });
+
+  it('requires base_url for openai-compatible providers and api_key for hosted ones', () => {
+    const text = 'providers:\n  - { id: a, type: openai-compatible }\n  - { id: b, type: groq }\n';
+    expect(problemsOf(text)).toEqual([
+      'providers.a.base_url: is required for providers of type "openai-compatible"',
+      'providers.b.api_key: is required for providers of type "groq"',
+    ]);
+  });
+
+  it('refuses duplicate ids and aliases, and credential headers written in clear', () => {
+    const text = `providers:
+  - { id: a, type: ollama, headers: { Authorization: Bearer x } }
+  - { id: a, type: ollama }
+models:
+  - { alias: m, targets: [{ provider: a, model: x }] }
+  - { alias: m, targets: [{ provider: a, model: y }] }
+`;
+    expect(problemsOf(text)).toEqual([
+      'providers.a.headers.Authorization: carries a credential, so its value must be a secret reference such as ${env:NAME}',
+      'providers.a.id: "a" is used by more than one provider',
+      'models.m.alias: "m" is defined more than once',
+    ]);
+  });
+
+  it('reports YAML syntax errors with their position', () => {
+    const problems = problemsOf('providers:\n  - id: a\n   type: x\n');
+    expect(problems[0]).toMatch(/^line \d+, column \d+: /);
+  });
+
+  it('lets command-line settings win over the environment and the file', () => {
+    const path = writeConfig('server: { port: 9000, host: 0.0.0.0 }\n');
+    const fromEnvironment = loadConfigFile(path, { SIGNALBOX_PORT: '9100' });
+    expect(fromEnvironment.ok && fromEnvironment.config.server.port).toBe(9100);
+    const fromFlag = loadConfigFile(
+      path,
+      { SIGNALBOX_PORT: '9100' },
+      { port: 9200, host: '127.0.0.1' },
+    );
+    expect(fromFlag.ok && fromFlag.config.server).toMatchObject({ port: 9200, host: '127.0.0.1' });
+    const badPort = loadConfigFile(path, { SIGNALBOX_PORT: 'eighty' });
+    expect(badPort.ok ? [] : badPort.problems).toEqual([
+      { path: 'SIGNALBOX_PORT', message: '"eighty" is not a port number (0-65535)' },
+    ]);
+  });
+});
+
+describe('loadDefaultConfig', () => {
+  it('serves the mock and every provider whose key is in the environment', () => {
+    const result = loadDefaultConfig({
+      GROQ_API_KEY: 'gsk-1',
+      OPENAI_API_KEY: 'sk-2',
+      ANTHROPIC_API_KEY: '',
+    });
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.config.providers.map((provider) => provider.id)).toEqual([
+      'mock',
+      'openai',
+      'groq',
+    ]);
+    expect(result.config.source).toEqual({
+      kind: 'default',
+      environmentVariables: ['OPENAI_API_KEY', 'GROQ_API_KEY'],
+    });
+    expect(result.config.providers[2]?.models).toContain('llama-3.3-70b-versatile');
+  });
+});
+
+describe('parseConfigText', () => {
+  it('accepts an empty file', () => {
+    expect(parseConfigText('').ok).toBe(true);
+  });
+});

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { safeParseJson } from '../../lib/json.ts';
+import { decodeOpenAiRequest } from './decode-openai-request.ts';
+import { rewriteOpenAiRequestBody } from './rewrite-openai-request-body.ts';
+
+describe('rewriteOpenAiRequestBody', () => {
+  it('changes only the model and forwards unknown fields byte for byte', () => {
+    const text =
+      '{"model":"fast","messages":[{"role":"user","content":"hi"}],"seed":18446744073709551615,"reasoning_effort":"minimal","x_vendor":{"a":[1.0]}}';
+    const envelope = decodeOpenAiRequest(text, 'chat');
+    expect(
+      rewriteOpenAiRequestBody(envelope, {
+        upstreamModel: 'gpt-4o-mini',
+        requestStreamUsage: true,
+      }),
+    ).toBe(text.replace('"fast"', '"gpt-4o-mini"'));
+  });
+
+  it('asks for stream usage when the client did not, keeping its other stream options', () => {
+    const text =
+      '{"model":"m","stream":true,"stream_options":{"include_obfuscation":false},"messages":[1]}';
+    const output = rewriteOpenAiRequestBody(decodeOpenAiRequest(text, 'chat'), {
+      upstreamModel: 'u',
+      requestStreamUsage: true,
+    });
+    const parsed = safeParseJson(output);
+    expect(parsed.ok && parsed.value).toEqual({
+      model: 'u',
+      stream: true,
+      stream_options: { include_obfuscation: false, include_usage: true },
+      messages: [1],
+    });
+  });
+
+  it('adds stream_options when absent, and leaves the body alone for providers without the option', () => {
+    const text = '{"model":"m","stream":true,"messages":[1]}';
+    const envelope = decodeOpenAiRequest(text, 'chat');
+    expect(
+      rewriteOpenAiRequestBody(envelope, { upstreamModel: 'u', requestStreamUsage: true }),
+    ).toBe('{"model":"u","stream":true,"messages":[1],"stream_options":{"include_usage":true}}');
+    expect(
+      rewriteOpenAiRequestBody(envelope, { upstreamModel: 'u', requestStreamUsage: false }),
+    ).toBe('{"model":"u","stream":true,"messages":[1]}');
+  });
+
+  it('never changes the original envelope (attempts reuse it)', () => {
+    const text = '{"model":"m","stream":true,"messages":[1]}';
+    const envelope = decodeOpenAiRequest(text, 'chat');
+    rewriteOpenAiRequestBody(envelope, { upstreamModel: 'first', requestStreamUsage: true });
+    const second = rewriteOpenAiRequestBody(envelope, {
+      upstreamModel: 'second',
+      requestStreamUsage: true,
+    });
+    expect(envelope.body.text).toBe(text);
+    expect(second).toContain('"second"');
+  });
+});

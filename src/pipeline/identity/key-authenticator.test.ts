@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import type { Clock } from '../../lib/clock.ts';
+import { MemoryVirtualKeyStore } from '../../storage/memory/virtual-key-store.ts';
+import { KeyAuthenticator } from './key-authenticator.ts';
+import { hashKeyText, mintVirtualKey, readKeyId } from './virtual-key-format.ts';
+import { VirtualKeyService } from './virtual-key-service.ts';
+
+function setup(options: { adminKey?: string } = {}) {
+  let now = 1_000_000;
+  const clock: Clock = { now: () => now, monotonic: () => now };
+  const store = new MemoryVirtualKeyStore();
+  const authenticator = new KeyAuthenticator({
+    store,
+    clock,
+    environmentAdminKeyHash:
+      options.adminKey === undefined ? undefined : hashKeyText(options.adminKey),
+  });
+  const service = new VirtualKeyService(store, clock, authenticator);
+  return { store, authenticator, service, advance: (ms: number) => (now += ms) };
+}
+
+describe('virtual key format', () => {
+  it('mints sk-sb- keys whose id is readable and whose hash is SHA-256 of the text', () => {
+    const key = mintVirtualKey();
+    expect(key.text).toMatch(/^sk-sb-[0-9A-Za-z]{44}$/);
+    expect(readKeyId(key.text)).toBe(key.id);
+    expect(key.secretHash.equals(hashKeyText(key.text))).toBe(true);
+    expect(readKeyId("sk-sb-' OR '1'='1")).toBeUndefined();
+  });
+});
+
+describe('KeyAuthenticator', () => {
+  it('accepts a created key and carries its model list', async () => {
+    const { service, authenticator } = setup();
+    const { key, view } = await service.create({
+      name: 'app',
+      allowedModels: ['fast'],
+      expiresAt: null,
+    });
+    expect(await authenticator.authenticate(key)).toEqual({
+      role: 'application',
+      keyId: view.id,
+      keyName: 'app',
+      allowedModels: ['fast'],
+    });
+  });
+
+  it('refuses a key whose id exists but whose secret differs', async () => {
+    const { service, authenticator } = setup();
+    const { key } = await service.create({ name: 'app', allowedModels: null, expiresAt: null });
+    const forged = key.slice(0, -1) + (key.endsWith('a') ? 'b' : 'a');
+    expect(await authenticator.authenticate(forged)).toBeUndefined();
+  });
+
+  it.each(["' OR '1'='1", 'sk-sb-', '', 'x'.repeat(100_000), 'sk-sb-\u0000\u0000'])(
+    'refuses %j',
+    async (text) => {
+      const { authenticator } = setup();
+      expect(await authenticator.authenticate(text)).toBeUndefined();
+    },
+  );
+
+  it('stops accepting a key as soon as it is revoked here', async () => {
+    const { service, authenticator } = setup();
+    const { key, view } = await service.create({
+      name: 'app',
+      allowedModels: null,
+      expiresAt: null,
+    });
+    expect(await authenticator.authenticate(key)).toBeDefined();
+    await service.revoke(view.id);
+    expect(await authenticator.authenticate(key)).toBeUndefined();
+  });
+
+  it('stops accepting a key revoked by another process once refreshed', async () => {
+    const { service, authenticator, store } = setup();
+    const { key, view } = await service.create({
+      name: 'app',
+      allowedModels: null,
+      expiresAt: null,
+    });
+    await authenticator.refresh();
+    expect(await authenticator.authenticate(key)).toBeDefined();
+    await store.revoke(view.id, 1);
+    await authenticator.refresh();
+    expect(await authenticator.authenticate(key)).toBeUndefined();
+  });
+
+  it('refuses an expired key', async () => {
+    const { service, authenticator, advance } = setup();
+    const { key } = await service.create({
+      name: 'app',
+      allowedModels: null,
+      expiresAt: 1_000_000 + 60_000,
+    });
+    expect(await authenticator.authenticate(key)).toBeDefined();
+    advance(60_000);
+    expect(await authenticator.authenticate(key)).toBeUndefined();
+  });
+
+  it('lets SIGNALBOX_ADMIN_KEY replace the stored admin key', async () => {
+    const adminKey = 'an-operator-chosen-admin-key-0123456789';
+    const { service, authenticator } = setup({ adminKey });
+    const stored = await service.ensureAdminKey();
+    expect(stored).toBeDefined();
+    expect((await authenticator.authenticate(adminKey))?.role).toBe('admin');
+    expect(await authenticator.authenticate(stored ?? '')).toBeUndefined();
+  });
+
+  it('creates the admin key once and rotates it on demand', async () => {
+    const { service, authenticator } = setup();
+    const first = await service.ensureAdminKey();
+    expect(await service.ensureAdminKey()).toBeUndefined();
+    expect((await authenticator.authenticate(first ?? ''))?.role).toBe('admin');
+    const second = await service.rotateAdminKey();
+    expect(await authenticator.authenticate(first ?? '')).toBeUndefined();
+    expect((await authenticator.authenticate(second))?.role).toBe('admin');
+  });
+});

@@ -1,0 +1,131 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/main.ts';
+import { startTestGateway, testAdminKey, type TestGateway } from '../helpers/test-gateway.ts';
+
+let harness: TestGateway;
+
+beforeAll(async () => {
+  harness = await startTestGateway({ config: 'providers:\n  - { id: mock, type: mock }\n' });
+});
+
+afterAll(async () => {
+  await harness.close();
+});
+
+function captureIo() {
+  const out: string[] = [];
+  const error: string[] = [];
+  return {
+    io: { out: (text: string) => out.push(text), error: (text: string) => error.push(text) },
+    out,
+    error,
+  };
+}
+
+async function status(key: string): Promise<number> {
+  const response = await fetch(`${harness.baseUrl}/models`, {
+    headers: { authorization: `Bearer ${key}` },
+  });
+  return response.status;
+}
+
+describe('admin API for virtual keys', () => {
+  it('creates a key shown once, lists it without its secret, and revokes it', async () => {
+    const created = await harness.admin('POST', '/admin/keys', {
+      name: 'billing-service',
+      models: ['mock/*'],
+    });
+    expect(created.status).toBe(201);
+    const body = (await created.json()) as {
+      id: string;
+      key: string;
+      models: string[];
+      display: string;
+    };
+    expect(body.key).toMatch(/^sk-sb-/);
+    expect(body.models).toEqual(['mock/*']);
+    expect(await status(body.key)).toBe(200);
+
+    const listed = await (await harness.admin('GET', '/admin/keys')).text();
+    expect(listed).toContain(body.id);
+    expect(listed).not.toContain(body.key);
+    expect(listed).not.toContain('secret');
+
+    const revoked = await harness.admin('DELETE', `/admin/keys/${body.id}`);
+    expect(revoked.status).toBe(200);
+    expect(((await revoked.json()) as { revoked_at: string | null }).revoked_at).not.toBeNull();
+    expect(await status(body.key)).toBe(401);
+    expect((await harness.admin('GET', `/admin/keys/${body.id}`)).status).toBe(200);
+    expect((await harness.admin('DELETE', '/admin/keys/doesnotexist')).status).toBe(404);
+  });
+
+  it.each([
+    [{}, 'name'],
+    [{ name: '' }, 'name'],
+    [{ name: 'x', models: ['nonexistent-model'] }, 'models[0]'],
+    [{ name: 'x', expires_at: '2020-01-01T00:00:00Z' }, 'expires_at'],
+    [{ name: 'x', expires_at: 'tomorrow' }, 'expires_at'],
+    [{ name: 'x', role: 'admin' }, '(body)'],
+  ])('refuses %j, naming %s', async (input, param) => {
+    const response = await harness.admin('POST', '/admin/keys', input);
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { error: { param: string } }).error.param).toBe(param);
+  });
+
+  it('lets the admin key call the model API, for trying things out', async () => {
+    expect(await status(testAdminKey)).toBe(200);
+  });
+});
+
+describe('signalbox keys (CLI) against a running gateway', () => {
+  it('creates a key the gateway accepts and revokes it within a second or so', async () => {
+    const create = captureIo();
+    const exitCode = await runCli(
+      [
+        'keys',
+        'create',
+        '--name',
+        'from-cli',
+        '--models',
+        'mock/echo',
+        '--state-dir',
+        harness.stateDir,
+        '--json',
+      ],
+      create.io,
+    );
+    expect(exitCode).toBe(0);
+    const created = JSON.parse(create.out.join('')) as { key: string; id: string };
+    expect(await status(created.key)).toBe(200);
+
+    const list = captureIo();
+    expect(await runCli(['keys', 'list', '--state-dir', harness.stateDir], list.io)).toBe(0);
+    expect(list.out.join('\n')).toContain('from-cli');
+
+    const revoke = captureIo();
+    expect(
+      await runCli(['keys', 'revoke', created.id, '--state-dir', harness.stateDir], revoke.io),
+    ).toBe(0);
+    const started = Date.now();
+    let code = await status(created.key);
+    while (code !== 401 && Date.now() - started < 3000) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      code = await status(created.key);
+    }
+    expect(code).toBe(401);
+  });
+
+  it('refuses model names that match nothing, and bad usage with status 2', async () => {
+    const unknown = captureIo();
+    expect(
+      await runCli(
+        ['keys', 'create', '--name', 'x', '--models', 'nope', '--state-dir', harness.stateDir],
+        unknown.io,
+      ),
+    ).toBe(1);
+    expect(unknown.error.join('')).toContain('nope');
+    const usage = captureIo();
+    expect(await runCli(['keys', 'create', '--state-dir', harness.stateDir], usage.io)).toBe(2);
+    expect(await runCli(['keys', 'frobnicate'], captureIo().io)).toBe(2);
+  });
+});
