@@ -9,7 +9,8 @@ import type { ConfigOverrides } from '../config/load-config.ts';
 import { createGateway } from '../gateway/create-gateway.ts';
 import { createHttpServer } from '../http/create-http-server.ts';
 import { systemClock, type Clock } from '../lib/clock.ts';
-import { createLogger, type Logger } from '../observability/logger.ts';
+import { createAccessLogWriter } from '../observability/access-log.ts';
+import { createLogDestination, createLogger, type Logger } from '../observability/logger.ts';
 import type { RequestRecordListener } from '../observability/request-record.ts';
 import { KeyAuthenticator } from '../pipeline/identity/key-authenticator.ts';
 import { hashKeyText } from '../pipeline/identity/virtual-key-format.ts';
@@ -21,7 +22,6 @@ import { createUpstreamPool } from '../upstream/upstream-pool.ts';
 import { ConfigError } from './config-error.ts';
 import { loadGatewayConfig } from './load-gateway-config.ts';
 import { MockProviderSupervisor } from './mock-provider-supervisor.ts';
-import { logRequestRecord } from './request-log.ts';
 import { watchConfigFile } from './watch-config-file.ts';
 
 export interface StartGatewayOptions {
@@ -86,10 +86,20 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       'environment',
     );
   }
-  const logger = createLogger({
-    level: loaded.config.log.level,
-    ...(options.logDestination === undefined ? {} : { destination: options.logDestination }),
-  });
+  let logDestination: DestinationStream;
+  let flushLogDestination = (): void => undefined;
+  let logFlushTimer: NodeJS.Timeout | undefined;
+  if (options.logDestination === undefined) {
+    const standardOutput = createLogDestination();
+    logDestination = standardOutput;
+    flushLogDestination = () => standardOutput.flushSync();
+    logFlushTimer = setInterval(() => standardOutput.flush(), 1000);
+    logFlushTimer.unref();
+  } else {
+    logDestination = options.logDestination;
+  }
+  const logger = createLogger({ level: loaded.config.log.level, destination: logDestination });
+  const writeAccessLog = createAccessLogWriter(logDestination, clock);
 
   const database = openSqliteDatabase(loaded.config.stateDir);
   const keyStore = new SqliteVirtualKeyStore(database);
@@ -131,8 +141,8 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     logger,
     maxBodyBytes: () => table.config.server.maxBodyBytes,
     onRequestRecord(record) {
-      if (table.config.log.requests) {
-        logRequestRecord(logger, record);
+      if (table.config.log.requests && logger.isLevelEnabled('info')) {
+        writeAccessLog(record);
       }
       options.onRequestRecord?.(record);
     },
@@ -207,6 +217,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       stopWatching();
       process.off('SIGHUP', onSighup);
       clearInterval(refreshTimer);
+      clearInterval(logFlushTimer);
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const grace = setTimeout(
@@ -219,6 +230,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       await mocks.close();
       database.close();
       logger.flush();
+      flushLogDestination();
     })();
     return closing;
   };

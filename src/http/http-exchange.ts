@@ -56,6 +56,16 @@ export class HttpExchange {
     return this.#controller.signal;
   }
 
+  /** The names of the request headers as sent (every other entry of the raw header list). */
+  headerNames(): string[] {
+    const raw = this.request.rawHeaders;
+    const names: string[] = [];
+    for (let index = 0; index < raw.length; index += 2) {
+      names.push(raw[index] ?? '');
+    }
+    return names;
+  }
+
   /** Milliseconds since the request arrived. */
   elapsedMs(): number {
     return this.clock.monotonic() - this.receivedAt;

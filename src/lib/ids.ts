@@ -1,4 +1,4 @@
-import { randomBytes } from './random.ts';
+import { fillRandom, randomBytes } from './random.ts';
 import { systemClock, type Clock } from './clock.ts';
 
 const hex: string[] = Array.from({ length: 256 }, (_, index) =>
@@ -8,6 +8,8 @@ const base62Alphabet = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrst
 
 let lastTimestamp = -1;
 let sequence = 0;
+/** Scratch space for one id; ids are built synchronously, so one buffer serves every call. */
+const idBytes = Buffer.alloc(16);
 
 /**
  * A UUIDv7 (RFC 9562): 48 bits of Unix milliseconds, then a 12-bit counter that keeps ids created in
@@ -27,7 +29,8 @@ export function createTimeOrderedId(clock: Clock = systemClock): string {
     sequence = 0;
   }
   lastTimestamp = timestamp;
-  const bytes = randomBytes(16);
+  const bytes = idBytes;
+  fillRandom(bytes, 8, 8);
   bytes[0] = Math.floor(timestamp / 2 ** 40) & 0xff;
   bytes[1] = Math.floor(timestamp / 2 ** 32) & 0xff;
   bytes[2] = (timestamp >>> 24) & 0xff;

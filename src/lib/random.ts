@@ -5,8 +5,25 @@ const pool = Buffer.allocUnsafe(poolSize);
 let poolOffset = poolSize;
 
 /**
- * Cryptographically strong random bytes, served from a refilled pool so that hot paths (request ids)
- * do not pay for one system call each. The returned buffer is a fresh copy the caller may keep.
+ * Copies `length` cryptographically strong random bytes into `target` at `offset`, from a refilled
+ * pool so that hot paths (request ids) pay for neither a system call nor an allocation each.
+ */
+export function fillRandom(target: Uint8Array, offset: number, length: number): void {
+  if (length > poolSize) {
+    randomFillSync(target, offset, length);
+    return;
+  }
+  if (poolOffset + length > poolSize) {
+    randomFillSync(pool);
+    poolOffset = 0;
+  }
+  pool.copy(target, offset, poolOffset, poolOffset + length);
+  poolOffset += length;
+}
+
+/**
+ * Cryptographically strong random bytes, served from the same pool. The returned buffer is a fresh
+ * copy the caller may keep.
  */
 export function randomBytes(length: number): Buffer {
   if (length > poolSize) {

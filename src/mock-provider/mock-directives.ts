@@ -25,6 +25,8 @@ export interface MockDirectives {
   readonly redirect?: string;
   /** Call every offered tool at once (parallel tool calls). */
   readonly parallelTools?: boolean;
+  /** Write the whole stream in one write, so that it arrives in one read. */
+  readonly burst?: boolean;
 }
 
 export type MockMalformation =
@@ -103,6 +105,9 @@ export function parseMockDirectives(text: string): MockDirectives {
         break;
       case 'parallel':
         directives.parallelTools = true;
+        break;
+      case 'burst':
+        directives.burst = true;
         break;
       default:
         break;

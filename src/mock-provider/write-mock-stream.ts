@@ -61,6 +61,10 @@ export async function writeMockStream(
     'cache-control': 'no-cache',
     'x-request-id': options.requestId,
   });
+  if (directives.burst === true) {
+    response.end(frames.join(''));
+    return;
+  }
   response.flushHeaders();
   const interval = directives.tokensPerSecond === undefined ? 0 : 1000 / directives.tokensPerSecond;
   for (let index = 0; index < frames.length; index += 1) {

@@ -26,14 +26,21 @@ export const redactedLogPaths: readonly string[] = [
 
 export interface LoggerOptions {
   readonly level: string;
-  /** Where lines go; defaults to standard output, written asynchronously off the request path. */
-  readonly destination?: DestinationStream;
+  /** Where lines go; see `createLogDestination`. */
+  readonly destination: DestinationStream;
+}
+
+/**
+ * Standard output, written asynchronously in batches of about 12 KiB so that logging never
+ * blocks a request. The caller flushes it periodically (a quiet gateway would otherwise hold a
+ * partial batch) and with `flushSync()` before the process exits.
+ */
+export function createLogDestination(): DestinationStream & { flush(): void; flushSync(): void } {
+  return pino.destination({ dest: 1, sync: false, minLength: 12 * 1024 });
 }
 
 /** Creates the process logger: JSON lines with ISO timestamps and redaction. */
 export function createLogger(options: LoggerOptions): Logger {
-  const destination =
-    options.destination ?? pino.destination({ dest: 1, sync: false, minLength: 4096 });
   return pino(
     {
       level: options.level,
@@ -42,6 +49,6 @@ export function createLogger(options: LoggerOptions): Logger {
       redact: { paths: [...redactedLogPaths], censor: '[redacted]' },
       formatters: { level: (label) => ({ level: label }) },
     },
-    destination,
+    options.destination,
   );
 }

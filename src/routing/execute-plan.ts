@@ -41,7 +41,7 @@ export async function executePlan<T>(
   clock: Clock,
 ): Promise<PlanResult<T>> {
   const attempts: AttemptRecord[] = [];
-  let lastError: GatewayError = new GatewayError('SB_ERR_MODEL_NOT_FOUND');
+  let lastError: GatewayError | undefined;
   for (const target of targets) {
     const startedAt = clock.monotonic();
     try {
@@ -56,5 +56,5 @@ export async function executePlan<T>(
       }
     }
   }
-  throw new PlanFailedError(lastError, attempts);
+  throw new PlanFailedError(lastError ?? new GatewayError('SB_ERR_MODEL_NOT_FOUND'), attempts);
 }

@@ -5,9 +5,8 @@ import type { Clock } from '../lib/clock.ts';
 import { safeParseJson } from '../lib/json.ts';
 import { mapUpstreamErrorResponse } from './map-upstream-error-response.ts';
 import type { ProviderEndpoint } from './provider-endpoint.ts';
-import { readUpstreamBody } from './read-upstream-body.ts';
 import { relayUpstreamStream, type CommittedStream } from './relay-upstream-stream.ts';
-import { sendUpstreamRequest } from './send-upstream-request.ts';
+import { openUpstreamExchange } from './upstream-exchange.ts';
 import type { UpstreamPool } from './upstream-pool.ts';
 
 export interface ProviderCallContext {
@@ -53,7 +52,7 @@ export async function callProvider(
   const requestStreamUsage = endpoint.type.quirks.streamUsageOption;
   const body = endpoint.codec.rewriteRequestBody(envelope, { upstreamModel, requestStreamUsage });
   const sentAt = context.clock.monotonic();
-  const response = await sendUpstreamRequest(context.pool, {
+  const response = await openUpstreamExchange(context.pool, {
     url: endpoint.url(envelope.operation),
     method: 'POST',
     headers: endpoint.headers,
@@ -70,7 +69,7 @@ export async function callProvider(
   if (response.status >= 400 || response.status < 200) {
     let errorText = '';
     try {
-      errorText = (await readUpstreamBody(response, errorBodyLimit)).toString('utf8');
+      errorText = (await response.readAll(errorBodyLimit)).toString('utf8');
     } catch {
       // The status alone decides the error; an unreadable error body changes nothing.
     }
@@ -94,7 +93,7 @@ export async function callProvider(
     const stream = await relayUpstreamStream(response, endpoint.codec, stripUsageChunk);
     return { kind: 'stream', ...facts, ...stream };
   }
-  const responseBody = await readUpstreamBody(response, context.maxResponseBytes);
+  const responseBody = await response.readAll(context.maxResponseBytes);
   const parsed = safeParseJson(responseBody.toString('utf8'));
   if (!parsed.ok) {
     throw new GatewayError('SB_ERR_UPSTREAM_INVALID_RESPONSE', {

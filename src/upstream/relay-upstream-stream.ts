@@ -1,7 +1,7 @@
 import type { Usage } from '../canonical/usage.ts';
 import type { DialectCodec } from '../dialects/dialect-codec.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
-import type { UpstreamResponse } from './send-upstream-request.ts';
+import type { UpstreamExchange } from './upstream-exchange.ts';
 import { SseEventTooLargeError, SseParser } from './sse-parser.ts';
 
 /** How a relayed stream ended. */
@@ -36,20 +36,19 @@ interface Pulled {
  * is preserved: nothing is read from upstream until the client has taken what came before.
  */
 export async function relayUpstreamStream(
-  response: UpstreamResponse,
+  response: UpstreamExchange,
   codec: DialectCodec,
   stripUsageChunk: boolean,
 ): Promise<CommittedStream> {
   const parser = new SseParser();
   const tap = codec.createStreamTap({ stripUsageChunk });
-  const body = response.body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
 
   const pull = async (): Promise<Pulled> => {
     const output: string[] = [];
     try {
-      const next = await body.next();
-      const ended = next.done === true;
-      const frames = ended ? parser.end() : parser.push(next.value);
+      const chunk = await response.next();
+      const ended = chunk === null;
+      const frames = chunk === null ? parser.end() : parser.push(chunk);
       for (const frame of frames) {
         const result = tap.push(frame);
         if (result.kind === 'fail') {
@@ -69,9 +68,12 @@ export async function relayUpstreamStream(
       return { output, failure: undefined, ended };
     } catch (error) {
       const failure =
-        error instanceof SseEventTooLargeError
-          ? new GatewayError('SB_ERR_UPSTREAM_INVALID_RESPONSE', { internalDetail: error.message })
-          : response.explainFailure(error);
+        error instanceof GatewayError
+          ? error
+          : new GatewayError('SB_ERR_UPSTREAM_INVALID_RESPONSE', {
+              internalDetail:
+                error instanceof SseEventTooLargeError ? error.message : String(error),
+            });
       return { output, failure, ended: true };
     }
   };
@@ -105,8 +107,9 @@ export async function relayUpstreamStream(
   });
 
   async function* chunks(): AsyncGenerator<string> {
+    // Stays 'client-closed' unless the stream reaches an end: a consumer that stops early left.
     let status: StreamOutcome['status'] = 'client-closed';
-    let failure: GatewayError | undefined = new GatewayError('SB_ERR_CLIENT_CLOSED');
+    let failure: GatewayError | undefined;
     try {
       yield* head;
       let current = pending;
@@ -122,7 +125,6 @@ export async function relayUpstreamStream(
         }
         if (current.ended) {
           status = 'completed';
-          failure = undefined;
           return;
         }
         current = await pull();
@@ -130,6 +132,9 @@ export async function relayUpstreamStream(
       }
     } finally {
       response.release();
+      if (status === 'client-closed') {
+        failure ??= new GatewayError('SB_ERR_CLIENT_CLOSED');
+      }
       settle({
         status,
         usage: tap.usage,

@@ -202,7 +202,7 @@ describe('a failure in the same read as the first events', () => {
     const response = await chat({
       model: 'primary-first',
       stream: true,
-      messages: [{ role: 'user', content: '!mock:primary malformed=bad-json\nwords' }],
+      messages: [{ role: 'user', content: '!mock:primary malformed=bad-json burst\nwords' }],
     });
     expect(response.headers.get('x-signalbox-provider')).toBe('secondary');
     expect(dataEvents(await response.text()).at(-1)).toBe('[DONE]');

@@ -20,7 +20,7 @@ function modelOperation(operation: ModelOperation): RouteHandler {
         requestId: exchange.requestId,
         principal,
         signal: exchange.signal,
-        headerNames: Object.keys(exchange.request.headers),
+        headerNames: exchange.headerNames(),
       },
       envelope,
     );

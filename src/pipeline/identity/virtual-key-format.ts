@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { createRandomBase62 } from '../../lib/ids.ts';
 
 /** Every Signalbox key starts with this, so secret scanners and people can recognise it. */
@@ -16,7 +16,7 @@ export interface MintedKey {
 
 /** SHA-256 of a key's text; what the store keeps. Keys carry 190 random bits, so no slow hash is needed. */
 export function hashKeyText(text: string): Buffer {
-  return createHash('sha256').update(text).digest();
+  return hash('sha256', text, 'buffer');
 }
 
 /** Creates a key `sk-sb-<12-character id><32-character secret>` from a cryptographic source. */

@@ -1,0 +1,94 @@
+// A closed-loop HTTP load generator: `connections` loops, each sending one request and waiting
+// for its whole answer before the next, for a fixed time after a warm-up. Prints one JSON line.
+// Latencies are measured with performance.now() per request, so sub-millisecond differences show.
+import { performance } from 'node:perf_hooks';
+import { Pool } from 'undici';
+
+interface LoadOptions {
+  readonly url: string;
+  readonly path: string;
+  readonly headers: Record<string, string>;
+  readonly body: string;
+  readonly connections: number;
+  readonly warmupMs: number;
+  readonly durationMs: number;
+  /** Measure the time to the first body byte as well (streaming). */
+  readonly stream: boolean;
+}
+
+export interface LoadResult {
+  readonly requests: number;
+  readonly errors: number;
+  readonly requestsPerSecond: number;
+  readonly latencyMs: Percentiles;
+  readonly firstByteMs: Percentiles | undefined;
+}
+
+export interface Percentiles {
+  readonly p50: number;
+  readonly p90: number;
+  readonly p99: number;
+  readonly max: number;
+}
+
+function percentiles(samples: Float64Array, count: number): Percentiles {
+  const sorted = samples.slice(0, count).sort();
+  const at = (fraction: number): number => sorted[Math.min(count - 1, Math.floor(fraction * count))] ?? Number.NaN;
+  const round = (value: number): number => Math.round(value * 1000) / 1000;
+  return { p50: round(at(0.5)), p90: round(at(0.9)), p99: round(at(0.99)), max: round(sorted[count - 1] ?? Number.NaN) };
+}
+
+async function run(options: LoadOptions): Promise<LoadResult> {
+  const pool = new Pool(options.url, { connections: options.connections, pipelining: 1, keepAliveTimeout: 30_000 });
+  const capacity = 4_000_000;
+  const latencies = new Float64Array(capacity);
+  const firstBytes = new Float64Array(capacity);
+  let count = 0;
+  let errors = 0;
+  let measuring = false;
+  let stopped = false;
+  const body = Buffer.from(options.body);
+
+  const loop = async (): Promise<void> => {
+    while (!stopped) {
+      const started = performance.now();
+      let firstByte = Number.NaN;
+      try {
+        const response = await pool.request({ path: options.path, method: 'POST', headers: options.headers, body });
+        for await (const chunk of response.body) {
+          if (Number.isNaN(firstByte) && (chunk as Buffer).length > 0) firstByte = performance.now();
+        }
+        if (response.statusCode !== 200) throw new Error(`status ${response.statusCode}`);
+      } catch {
+        if (measuring) errors += 1;
+        continue;
+      }
+      if (measuring && count < capacity) {
+        latencies[count] = performance.now() - started;
+        firstBytes[count] = firstByte - started;
+        count += 1;
+      }
+    }
+  };
+
+  const loops = Array.from({ length: options.connections }, () => loop());
+  await new Promise((resolve) => setTimeout(resolve, options.warmupMs));
+  measuring = true;
+  const measuredFrom = performance.now();
+  await new Promise((resolve) => setTimeout(resolve, options.durationMs));
+  measuring = false;
+  const elapsed = performance.now() - measuredFrom;
+  stopped = true;
+  await Promise.all(loops);
+  await pool.close();
+  return {
+    requests: count,
+    errors,
+    requestsPerSecond: Math.round((count / elapsed) * 1000),
+    latencyMs: percentiles(latencies, count),
+    firstByteMs: options.stream ? percentiles(firstBytes, count) : undefined,
+  };
+}
+
+const options = JSON.parse(process.argv[2] ?? '{}') as LoadOptions;
+process.stdout.write(`${JSON.stringify(await run(options))}\n`);

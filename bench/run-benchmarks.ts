@@ -1,0 +1,278 @@
+// `npm run bench`: measures, in one run on loopback, the mock provider called directly, a bare
+// Node pass-through proxy (bench/bare-proxy.ts) and Signalbox with authentication on, for each
+// scenario, interleaving the three targets and repeating each run; reports medians, Signalbox's
+// added latency over direct, its throughput relative to the bare proxy, and its memory.
+// Options: --repetitions N (default 3), --seconds N per run (default 4), --write-docs.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { LoadResult } from './load-generator.ts';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const { values } = parseArgs({
+  options: {
+    repetitions: { type: 'string', default: '3' },
+    seconds: { type: 'string', default: '4' },
+    'write-docs': { type: 'boolean', default: false },
+    only: { type: 'string' },
+  },
+});
+const repetitions = Number(values.repetitions);
+const durationMs = Number(values.seconds) * 1000;
+const warmupMs = 1000;
+const adminKey = 'bench-admin-key-0123456789abcdefghijklmnop';
+
+type TargetName = 'direct' | 'bare-proxy' | 'signalbox';
+interface Scenario {
+  readonly name: string;
+  readonly connections: number;
+  readonly stream: boolean;
+}
+const allScenarios: readonly Scenario[] = [
+  { name: 'non-streaming, 1 connection', connections: 1, stream: false },
+  { name: 'non-streaming, 16 connections', connections: 16, stream: false },
+  { name: 'non-streaming, 64 connections', connections: 64, stream: false },
+  { name: 'streaming, 1 connection (time to first byte)', connections: 1, stream: true },
+];
+/** `--only 64` runs just the scenarios whose name contains the text (for quick comparisons). */
+const scenarios = allScenarios.filter((scenario) => values.only === undefined || scenario.name.includes(values.only));
+
+/** Every server this run started; killed however the run ends, so none is left behind. */
+const children: ChildProcess[] = [];
+process.on('exit', () => {
+  for (const child of children) child.kill('SIGKILL');
+});
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => process.exit(130));
+}
+
+/** Starts a child process and resolves with the URL it prints on standard error. */
+function startProcess(args: string[], pattern: RegExp, environment: Record<string, string> = {}): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, args, {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? '', ...environment },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  children.push(child);
+  return new Promise((resolve, reject) => {
+    let stderr = '';
+    const timer = setTimeout(() => reject(new Error(`${args.join(' ')} did not start:\n${stderr}`)), 20_000);
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      const match = pattern.exec(stderr);
+      if (match?.[1] !== undefined) {
+        clearTimeout(timer);
+        resolve({ child, url: match[1] });
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}:\n${stderr}`)));
+  });
+}
+
+function runLoad(options: object): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(root, 'bench/load-generator.ts'), JSON.stringify(options)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(output) as LoadResult) : reject(new Error(`load generator exited ${code}`))));
+  });
+}
+
+/** CPU time (user + system) a process has used so far, in milliseconds. */
+function cpuMilliseconds(pid: number | undefined): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  // utime and stime are fields 14 and 15 of /proc/<pid>/stat, in clock ticks (100 per second).
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+function residentMemoryMb(pid: number | undefined): { rss: number; peak: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const read = (field: string): number => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 'NaN') / 1024;
+  return { rss: Math.round(read('VmRSS')), peak: Math.round(read('VmHWM')) };
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((left, right) => left - right);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[middle] ?? Number.NaN) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+}
+
+const round3 = (value: number): number => Math.round(value * 1000) / 1000;
+
+// --- start the three servers -------------------------------------------------------------
+const mock = await startProcess(['src/cli/main.ts', 'mock-provider', '--port', '0'], /base URL (http:\/\/[^\s]+)\/v1/);
+const bare = await startProcess(['bench/bare-proxy.ts', mock.url], /listening on (http:\/\/[^\s]+)/);
+const stateDirectory = mkdtempSync(join(tmpdir(), 'signalbox-bench-'));
+const configPath = join(stateDirectory, 'signalbox.yaml');
+writeFileSync(
+  configPath,
+  `providers:\n  - { id: upstream, type: openai-compatible, base_url: "${mock.url}/v1", models: [fast] }\n`,
+);
+const signalbox = await startProcess(
+  ['src/cli/main.ts', 'serve', '--config', configPath, '--port', '0', '--state-dir', join(stateDirectory, 'state')],
+  /listening on (http:\/\/[^\s]+) /,
+  { SIGNALBOX_ADMIN_KEY: adminKey },
+);
+const created = await fetch(`${signalbox.url}/admin/keys`, {
+  method: 'POST',
+  headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
+  body: JSON.stringify({ name: 'bench' }),
+});
+const virtualKey = ((await created.json()) as { key: string }).key;
+const startupMemory = residentMemoryMb(signalbox.child.pid);
+
+const targets: Record<TargetName, { url: string; model: string; headers: Record<string, string>; pid: number | undefined }> = {
+  direct: { url: mock.url, model: 'fast', headers: {}, pid: mock.child.pid },
+  'bare-proxy': { url: bare.url, model: 'fast', headers: {}, pid: bare.child.pid },
+  signalbox: {
+    url: signalbox.url,
+    model: 'upstream/fast',
+    headers: { authorization: `Bearer ${virtualKey}` },
+    pid: signalbox.child.pid,
+  },
+};
+
+// --- run every scenario, interleaving targets, repeated ----------------------------------
+type MeasuredRun = LoadResult & { readonly cpuMsPerThousand: number };
+const runs: Record<string, Record<TargetName, MeasuredRun[]>> = {};
+for (let repetition = 0; repetition < repetitions; repetition += 1) {
+  for (const scenario of scenarios) {
+    const perTarget = (runs[scenario.name] ??= { direct: [], 'bare-proxy': [], signalbox: [] });
+    for (const name of Object.keys(targets) as TargetName[]) {
+      const target = targets[name];
+      const body = JSON.stringify({
+        model: target.model,
+        messages: [{ role: 'user', content: 'Say hello' }],
+        ...(scenario.stream ? { stream: true } : {}),
+      });
+      const cpuBefore = cpuMilliseconds(target.pid);
+      const loaded = await runLoad({
+        url: target.url,
+        path: '/v1/chat/completions',
+        headers: { 'content-type': 'application/json', ...target.headers },
+        body,
+        connections: scenario.connections,
+        warmupMs,
+        durationMs,
+        stream: scenario.stream,
+      });
+      // The process's CPU over warm-up and run, per thousand requests answered in the run (the
+      // warm-up share is removed in proportion to time).
+      const cpuUsed = (cpuMilliseconds(target.pid) - cpuBefore) * (durationMs / (durationMs + warmupMs));
+      const result: MeasuredRun = { ...loaded, cpuMsPerThousand: Math.round((cpuUsed / Math.max(loaded.requests, 1)) * 1000) };
+      perTarget[name].push(result);
+      process.stderr.write(`${scenario.name} / ${name} / run ${repetition + 1}: ${result.requestsPerSecond} req/s, p50 ${result.latencyMs.p50} ms\n`);
+    }
+  }
+}
+const finalMemory = residentMemoryMb(signalbox.child.pid);
+for (const server of [signalbox, bare, mock]) server.child.kill('SIGTERM');
+
+// --- summarise ------------------------------------------------------------------------------
+interface Summary {
+  readonly requestsPerSecond: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly firstByteP50: number | undefined;
+  readonly firstByteP99: number | undefined;
+  readonly errors: number;
+  /** CPU milliseconds the target process spent per thousand requests (for direct: the mock's own). */
+  readonly cpuMsPerThousand: number;
+}
+function summarise(results: readonly MeasuredRun[]): Summary {
+  return {
+    requestsPerSecond: median(results.map((result) => result.requestsPerSecond)),
+    p50: round3(median(results.map((result) => result.latencyMs.p50))),
+    p99: round3(median(results.map((result) => result.latencyMs.p99))),
+    firstByteP50: results[0]?.firstByteMs === undefined ? undefined : round3(median(results.map((result) => result.firstByteMs?.p50 ?? Number.NaN))),
+    firstByteP99: results[0]?.firstByteMs === undefined ? undefined : round3(median(results.map((result) => result.firstByteMs?.p99 ?? Number.NaN))),
+    errors: results.reduce((sum, result) => sum + result.errors, 0),
+    cpuMsPerThousand: median(results.map((result) => result.cpuMsPerThousand)),
+  };
+}
+const summary = Object.fromEntries(
+  Object.entries(runs).map(([scenario, perTarget]) => {
+    const direct = summarise(perTarget.direct);
+    const bareProxy = summarise(perTarget['bare-proxy']);
+    const signalboxSummary = summarise(perTarget.signalbox);
+    const useFirstByte = signalboxSummary.firstByteP50 !== undefined;
+    return [
+      scenario,
+      {
+        direct,
+        bareProxy,
+        signalbox: signalboxSummary,
+        signalboxAddedP50Ms: round3(
+          (useFirstByte ? (signalboxSummary.firstByteP50 ?? 0) - (direct.firstByteP50 ?? 0) : signalboxSummary.p50 - direct.p50),
+        ),
+        signalboxAddedP99Ms: round3(
+          (useFirstByte ? (signalboxSummary.firstByteP99 ?? 0) - (direct.firstByteP99 ?? 0) : signalboxSummary.p99 - direct.p99),
+        ),
+        bareProxyAddedP50Ms: round3(
+          useFirstByte ? (bareProxy.firstByteP50 ?? 0) - (direct.firstByteP50 ?? 0) : bareProxy.p50 - direct.p50,
+        ),
+        signalboxShareOfBareProxyThroughput: Math.round((signalboxSummary.requestsPerSecond / bareProxy.requestsPerSecond) * 100) / 100,
+      },
+    ];
+  }),
+);
+
+const machine = {
+  cpu: cpus()[0]?.model ?? 'unknown',
+  cores: cpus().length,
+  memoryGiB: Math.round(totalmem() / 2 ** 30),
+  node: process.version,
+};
+const report = {
+  date: new Date().toISOString(),
+  machine,
+  settings: { repetitions, secondsPerRun: durationMs / 1000, warmupSeconds: warmupMs / 1000 },
+  signalboxMemoryMb: { afterStart: startupMemory.rss, afterRuns: finalMemory.rss, peak: finalMemory.peak },
+  scenarios: summary,
+};
+
+const lines = [
+  `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}. Medians of ${repetitions} runs of ${durationMs / 1000} s each (after ${warmupMs / 1000} s warm-up), targets interleaved.`,
+  '',
+  '| scenario | target | req/s | p50 ms | p99 ms | first byte p50 / p99 ms | CPU ms per 1,000 requests |',
+  '|---|---|---:|---:|---:|---:|---:|',
+];
+for (const [scenario, result] of Object.entries(summary)) {
+  for (const [label, value] of [
+    ['direct (mock)', result.direct],
+    ['bare Node proxy', result.bareProxy],
+    ['Signalbox', result.signalbox],
+  ] as const) {
+    const firstByte = value.firstByteP50 === undefined ? '' : `${value.firstByteP50} / ${value.firstByteP99}`;
+    lines.push(
+      `| ${scenario} | ${label} | ${value.requestsPerSecond} | ${value.p50} | ${value.p99} | ${firstByte} | ${value.cpuMsPerThousand} |`,
+    );
+  }
+}
+lines.push('', '| scenario | Signalbox added p50 / p99 ms (vs direct) | bare proxy added p50 ms | Signalbox req/s as share of bare proxy |', '|---|---:|---:|---:|');
+for (const [scenario, result] of Object.entries(summary)) {
+  lines.push(
+    `| ${scenario} | ${result.signalboxAddedP50Ms} / ${result.signalboxAddedP99Ms} | ${result.bareProxyAddedP50Ms} | ${Math.round(result.signalboxShareOfBareProxyThroughput * 100)}% |`,
+  );
+}
+lines.push('', `Signalbox resident memory: ${report.signalboxMemoryMb.afterStart} MB after start, ${report.signalboxMemoryMb.afterRuns} MB after the runs, peak ${report.signalboxMemoryMb.peak} MB.`);
+const table = lines.join('\n');
+process.stdout.write(`\n${table}\n`);
+
+mkdirSync(join(root, 'bench/results'), { recursive: true });
+const json = `${JSON.stringify(report, null, 2)}\n`;
+writeFileSync(join(root, 'bench/results/latest.json'), json);
+writeFileSync(join(root, `bench/results/${report.date.replace(/[:.]/g, '-')}.json`), json);
+if (values['write-docs']) {
+  const docsPath = join(root, 'docs/benchmarks.md');
+  const docs = readFileSync(docsPath, 'utf8');
+  const begin = '<!-- bench:begin -->';
+  const end = '<!-- bench:end -->';
+  const updated = `${docs.slice(0, docs.indexOf(begin) + begin.length)}\n${table}\n${docs.slice(docs.indexOf(end))}`;
+  writeFileSync(docsPath, updated);
+}
