@@ -26,7 +26,10 @@ const server = createServer({ keepAliveTimeout: 65_000 }, (request, response) =>
         },
         ({ statusCode, headers }) => {
           const contentType = headers['content-type'];
-          response.writeHead(statusCode, typeof contentType === 'string' ? { 'content-type': contentType } : {});
+          response.writeHead(
+            statusCode,
+            typeof contentType === 'string' ? { 'content-type': contentType } : {},
+          );
           return response;
         },
       )

@@ -33,13 +33,23 @@ export interface Percentiles {
 
 function percentiles(samples: Float64Array, count: number): Percentiles {
   const sorted = samples.slice(0, count).sort();
-  const at = (fraction: number): number => sorted[Math.min(count - 1, Math.floor(fraction * count))] ?? Number.NaN;
+  const at = (fraction: number): number =>
+    sorted[Math.min(count - 1, Math.floor(fraction * count))] ?? Number.NaN;
   const round = (value: number): number => Math.round(value * 1000) / 1000;
-  return { p50: round(at(0.5)), p90: round(at(0.9)), p99: round(at(0.99)), max: round(sorted[count - 1] ?? Number.NaN) };
+  return {
+    p50: round(at(0.5)),
+    p90: round(at(0.9)),
+    p99: round(at(0.99)),
+    max: round(sorted[count - 1] ?? Number.NaN),
+  };
 }
 
 async function run(options: LoadOptions): Promise<LoadResult> {
-  const pool = new Pool(options.url, { connections: options.connections, pipelining: 1, keepAliveTimeout: 30_000 });
+  const pool = new Pool(options.url, {
+    connections: options.connections,
+    pipelining: 1,
+    keepAliveTimeout: 30_000,
+  });
   const capacity = 4_000_000;
   const latencies = new Float64Array(capacity);
   const firstBytes = new Float64Array(capacity);
@@ -54,9 +64,15 @@ async function run(options: LoadOptions): Promise<LoadResult> {
       const started = performance.now();
       let firstByte = Number.NaN;
       try {
-        const response = await pool.request({ path: options.path, method: 'POST', headers: options.headers, body });
+        const response = await pool.request({
+          path: options.path,
+          method: 'POST',
+          headers: options.headers,
+          body,
+        });
         for await (const chunk of response.body) {
-          if (Number.isNaN(firstByte) && (chunk as Buffer).length > 0) firstByte = performance.now();
+          if (Number.isNaN(firstByte) && (chunk as Buffer).length > 0)
+            firstByte = performance.now();
         }
         if (response.statusCode !== 200) throw new Error(`status ${response.statusCode}`);
       } catch {

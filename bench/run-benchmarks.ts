@@ -14,15 +14,15 @@ import type { LoadResult } from './load-generator.ts';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const { values } = parseArgs({
   options: {
-    repetitions: { type: 'string', default: '3' },
-    seconds: { type: 'string', default: '4' },
+    repetitions: { type: 'string', default: '5' },
+    seconds: { type: 'string', default: '3' },
     'write-docs': { type: 'boolean', default: false },
     only: { type: 'string' },
   },
 });
 const repetitions = Number(values.repetitions);
 const durationMs = Number(values.seconds) * 1000;
-const warmupMs = 1000;
+const warmupMs = 500;
 const adminKey = 'bench-admin-key-0123456789abcdefghijklmnop';
 
 type TargetName = 'direct' | 'bare-proxy' | 'signalbox';
@@ -38,7 +38,9 @@ const allScenarios: readonly Scenario[] = [
   { name: 'streaming, 1 connection (time to first byte)', connections: 1, stream: true },
 ];
 /** `--only 64` runs just the scenarios whose name contains the text (for quick comparisons). */
-const scenarios = allScenarios.filter((scenario) => values.only === undefined || scenario.name.includes(values.only));
+const scenarios = allScenarios.filter(
+  (scenario) => values.only === undefined || scenario.name.includes(values.only),
+);
 
 /** Every server this run started; killed however the run ends, so none is left behind. */
 const children: ChildProcess[] = [];
@@ -50,7 +52,11 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 }
 
 /** Starts a child process and resolves with the URL it prints on standard error. */
-function startProcess(args: string[], pattern: RegExp, environment: Record<string, string> = {}): Promise<{ child: ChildProcess; url: string }> {
+function startProcess(
+  args: string[],
+  pattern: RegExp,
+  environment: Record<string, string> = {},
+): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, args, {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', ...environment },
@@ -59,8 +65,11 @@ function startProcess(args: string[], pattern: RegExp, environment: Record<strin
   children.push(child);
   return new Promise((resolve, reject) => {
     let stderr = '';
-    const timer = setTimeout(() => reject(new Error(`${args.join(' ')} did not start:\n${stderr}`)), 20_000);
-    child.stderr?.on('data', (chunk: Buffer) => {
+    const timer = setTimeout(
+      () => reject(new Error(`${args.join(' ')} did not start:\n${stderr}`)),
+      20_000,
+    );
+    child.stderr.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
       const match = pattern.exec(stderr);
       if (match?.[1] !== undefined) {
@@ -68,18 +77,28 @@ function startProcess(args: string[], pattern: RegExp, environment: Record<strin
         resolve({ child, url: match[1] });
       }
     });
-    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}:\n${stderr}`)));
+    child.once('exit', (code) =>
+      reject(new Error(`${args.join(' ')} exited with ${code}:\n${stderr}`)),
+    );
   });
 }
 
 function runLoad(options: object): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(root, 'bench/load-generator.ts'), JSON.stringify(options)], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      [join(root, 'bench/load-generator.ts'), JSON.stringify(options)],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(output) as LoadResult) : reject(new Error(`load generator exited ${code}`))));
+    child.once('exit', (code) =>
+      code === 0
+        ? resolve(JSON.parse(output) as LoadResult)
+        : reject(new Error(`load generator exited ${code}`)),
+    );
   });
 }
 
@@ -92,21 +111,30 @@ function cpuMilliseconds(pid: number | undefined): number {
 
 function residentMemoryMb(pid: number | undefined): { rss: number; peak: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const read = (field: string): number => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 'NaN') / 1024;
+  const read = (field: string): number =>
+    Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 'NaN') / 1024;
   return { rss: Math.round(read('VmRSS')), peak: Math.round(read('VmHWM')) };
 }
 
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((left, right) => left - right);
   const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[middle] ?? Number.NaN) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+  return sorted.length % 2 === 1
+    ? (sorted[middle] ?? Number.NaN)
+    : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
 }
 
 const round3 = (value: number): number => Math.round(value * 1000) / 1000;
 
 // --- start the three servers -------------------------------------------------------------
-const mock = await startProcess(['src/cli/main.ts', 'mock-provider', '--port', '0'], /base URL (http:\/\/[^\s]+)\/v1/);
-const bare = await startProcess(['bench/bare-proxy.ts', mock.url], /listening on (http:\/\/[^\s]+)/);
+const mock = await startProcess(
+  ['dist/cli/main.js', 'mock-provider', '--port', '0'],
+  /base URL (http:\/\/[^\s]+)\/v1/,
+);
+const bare = await startProcess(
+  ['bench/bare-proxy.ts', mock.url],
+  /listening on (http:\/\/[^\s]+)/,
+);
 const stateDirectory = mkdtempSync(join(tmpdir(), 'signalbox-bench-'));
 const configPath = join(stateDirectory, 'signalbox.yaml');
 writeFileSync(
@@ -114,7 +142,16 @@ writeFileSync(
   `providers:\n  - { id: upstream, type: openai-compatible, base_url: "${mock.url}/v1", models: [fast] }\n`,
 );
 const signalbox = await startProcess(
-  ['src/cli/main.ts', 'serve', '--config', configPath, '--port', '0', '--state-dir', join(stateDirectory, 'state')],
+  [
+    'dist/cli/main.js',
+    'serve',
+    '--config',
+    configPath,
+    '--port',
+    '0',
+    '--state-dir',
+    join(stateDirectory, 'state'),
+  ],
   /listening on (http:\/\/[^\s]+) /,
   { SIGNALBOX_ADMIN_KEY: adminKey },
 );
@@ -126,7 +163,10 @@ const created = await fetch(`${signalbox.url}/admin/keys`, {
 const virtualKey = ((await created.json()) as { key: string }).key;
 const startupMemory = residentMemoryMb(signalbox.child.pid);
 
-const targets: Record<TargetName, { url: string; model: string; headers: Record<string, string>; pid: number | undefined }> = {
+const targets: Record<
+  TargetName,
+  { url: string; model: string; headers: Record<string, string>; pid: number | undefined }
+> = {
   direct: { url: mock.url, model: 'fast', headers: {}, pid: mock.child.pid },
   'bare-proxy': { url: bare.url, model: 'fast', headers: {}, pid: bare.child.pid },
   signalbox: {
@@ -143,7 +183,11 @@ const runs: Record<string, Record<TargetName, MeasuredRun[]>> = {};
 for (let repetition = 0; repetition < repetitions; repetition += 1) {
   for (const scenario of scenarios) {
     const perTarget = (runs[scenario.name] ??= { direct: [], 'bare-proxy': [], signalbox: [] });
-    for (const name of Object.keys(targets) as TargetName[]) {
+    // Alternate the order every repetition, so that a slow drift of the machine does not always
+    // favour the same target.
+    const order = (Object.keys(targets) as TargetName[]).slice();
+    if (repetition % 2 === 1) order.reverse();
+    for (const name of order) {
       const target = targets[name];
       const body = JSON.stringify({
         model: target.model,
@@ -163,10 +207,16 @@ for (let repetition = 0; repetition < repetitions; repetition += 1) {
       });
       // The process's CPU over warm-up and run, per thousand requests answered in the run (the
       // warm-up share is removed in proportion to time).
-      const cpuUsed = (cpuMilliseconds(target.pid) - cpuBefore) * (durationMs / (durationMs + warmupMs));
-      const result: MeasuredRun = { ...loaded, cpuMsPerThousand: Math.round((cpuUsed / Math.max(loaded.requests, 1)) * 1000) };
+      const cpuUsed =
+        (cpuMilliseconds(target.pid) - cpuBefore) * (durationMs / (durationMs + warmupMs));
+      const result: MeasuredRun = {
+        ...loaded,
+        cpuMsPerThousand: Math.round((cpuUsed / Math.max(loaded.requests, 1)) * 1000),
+      };
       perTarget[name].push(result);
-      process.stderr.write(`${scenario.name} / ${name} / run ${repetition + 1}: ${result.requestsPerSecond} req/s, p50 ${result.latencyMs.p50} ms\n`);
+      process.stderr.write(
+        `${scenario.name} / ${name} / run ${repetition + 1}: ${result.requestsPerSecond} req/s, p50 ${result.latencyMs.p50} ms\n`,
+      );
     }
   }
 }
@@ -189,34 +239,68 @@ function summarise(results: readonly MeasuredRun[]): Summary {
     requestsPerSecond: median(results.map((result) => result.requestsPerSecond)),
     p50: round3(median(results.map((result) => result.latencyMs.p50))),
     p99: round3(median(results.map((result) => result.latencyMs.p99))),
-    firstByteP50: results[0]?.firstByteMs === undefined ? undefined : round3(median(results.map((result) => result.firstByteMs?.p50 ?? Number.NaN))),
-    firstByteP99: results[0]?.firstByteMs === undefined ? undefined : round3(median(results.map((result) => result.firstByteMs?.p99 ?? Number.NaN))),
+    firstByteP50:
+      results[0]?.firstByteMs === undefined
+        ? undefined
+        : round3(median(results.map((result) => result.firstByteMs?.p50 ?? Number.NaN))),
+    firstByteP99:
+      results[0]?.firstByteMs === undefined
+        ? undefined
+        : round3(median(results.map((result) => result.firstByteMs?.p99 ?? Number.NaN))),
     errors: results.reduce((sum, result) => sum + result.errors, 0),
     cpuMsPerThousand: median(results.map((result) => result.cpuMsPerThousand)),
   };
 }
+/**
+ * Differences and ratios are computed within each repetition (the three targets ran back to
+ * back) and then the median is taken, which cancels most of the machine's drift between
+ * repetitions.
+ */
+function pairedMedian(
+  perTarget: Record<TargetName, MeasuredRun[]>,
+  measure: (run: Record<TargetName, MeasuredRun>) => number,
+): number {
+  const values = perTarget.direct.map((_, index) =>
+    measure({
+      direct: perTarget.direct[index]!,
+      'bare-proxy': perTarget['bare-proxy'][index]!,
+      signalbox: perTarget.signalbox[index]!,
+    }),
+  );
+  return median(values);
+}
 const summary = Object.fromEntries(
   Object.entries(runs).map(([scenario, perTarget]) => {
-    const direct = summarise(perTarget.direct);
-    const bareProxy = summarise(perTarget['bare-proxy']);
-    const signalboxSummary = summarise(perTarget.signalbox);
-    const useFirstByte = signalboxSummary.firstByteP50 !== undefined;
+    const useFirstByte = perTarget.signalbox[0]?.firstByteMs !== undefined;
+    const p50 = (run: MeasuredRun): number =>
+      useFirstByte ? (run.firstByteMs?.p50 ?? Number.NaN) : run.latencyMs.p50;
+    const p99 = (run: MeasuredRun): number =>
+      useFirstByte ? (run.firstByteMs?.p99 ?? Number.NaN) : run.latencyMs.p99;
     return [
       scenario,
       {
-        direct,
-        bareProxy,
-        signalbox: signalboxSummary,
+        direct: summarise(perTarget.direct),
+        bareProxy: summarise(perTarget['bare-proxy']),
+        signalbox: summarise(perTarget.signalbox),
         signalboxAddedP50Ms: round3(
-          (useFirstByte ? (signalboxSummary.firstByteP50 ?? 0) - (direct.firstByteP50 ?? 0) : signalboxSummary.p50 - direct.p50),
+          pairedMedian(perTarget, (run) => p50(run.signalbox) - p50(run.direct)),
         ),
         signalboxAddedP99Ms: round3(
-          (useFirstByte ? (signalboxSummary.firstByteP99 ?? 0) - (direct.firstByteP99 ?? 0) : signalboxSummary.p99 - direct.p99),
+          pairedMedian(perTarget, (run) => p99(run.signalbox) - p99(run.direct)),
         ),
         bareProxyAddedP50Ms: round3(
-          useFirstByte ? (bareProxy.firstByteP50 ?? 0) - (direct.firstByteP50 ?? 0) : bareProxy.p50 - direct.p50,
+          pairedMedian(perTarget, (run) => p50(run['bare-proxy']) - p50(run.direct)),
         ),
-        signalboxShareOfBareProxyThroughput: Math.round((signalboxSummary.requestsPerSecond / bareProxy.requestsPerSecond) * 100) / 100,
+        bareProxyAddedP99Ms: round3(
+          pairedMedian(perTarget, (run) => p99(run['bare-proxy']) - p99(run.direct)),
+        ),
+        signalboxShareOfBareProxyThroughput:
+          Math.round(
+            pairedMedian(
+              perTarget,
+              (run) => run.signalbox.requestsPerSecond / run['bare-proxy'].requestsPerSecond,
+            ) * 100,
+          ) / 100,
       },
     ];
   }),
@@ -232,7 +316,11 @@ const report = {
   date: new Date().toISOString(),
   machine,
   settings: { repetitions, secondsPerRun: durationMs / 1000, warmupSeconds: warmupMs / 1000 },
-  signalboxMemoryMb: { afterStart: startupMemory.rss, afterRuns: finalMemory.rss, peak: finalMemory.peak },
+  signalboxMemoryMb: {
+    afterStart: startupMemory.rss,
+    afterRuns: finalMemory.rss,
+    peak: finalMemory.peak,
+  },
   scenarios: summary,
 };
 
@@ -248,19 +336,29 @@ for (const [scenario, result] of Object.entries(summary)) {
     ['bare Node proxy', result.bareProxy],
     ['Signalbox', result.signalbox],
   ] as const) {
-    const firstByte = value.firstByteP50 === undefined ? '' : `${value.firstByteP50} / ${value.firstByteP99}`;
+    const firstByte =
+      value.firstByteP50 === undefined ? '' : `${value.firstByteP50} / ${value.firstByteP99}`;
     lines.push(
       `| ${scenario} | ${label} | ${value.requestsPerSecond} | ${value.p50} | ${value.p99} | ${firstByte} | ${value.cpuMsPerThousand} |`,
     );
   }
 }
-lines.push('', '| scenario | Signalbox added p50 / p99 ms (vs direct) | bare proxy added p50 ms | Signalbox req/s as share of bare proxy |', '|---|---:|---:|---:|');
+lines.push(
+  '',
+  'Paired within each repetition, then the median:',
+  '',
+  '| scenario | Signalbox added p50 / p99 ms (vs direct) | bare proxy added p50 / p99 ms | Signalbox req/s as share of bare proxy |',
+  '|---|---:|---:|---:|',
+);
 for (const [scenario, result] of Object.entries(summary)) {
   lines.push(
-    `| ${scenario} | ${result.signalboxAddedP50Ms} / ${result.signalboxAddedP99Ms} | ${result.bareProxyAddedP50Ms} | ${Math.round(result.signalboxShareOfBareProxyThroughput * 100)}% |`,
+    `| ${scenario} | ${result.signalboxAddedP50Ms} / ${result.signalboxAddedP99Ms} | ${result.bareProxyAddedP50Ms} / ${result.bareProxyAddedP99Ms} | ${Math.round(result.signalboxShareOfBareProxyThroughput * 100)}% |`,
   );
 }
-lines.push('', `Signalbox resident memory: ${report.signalboxMemoryMb.afterStart} MB after start, ${report.signalboxMemoryMb.afterRuns} MB after the runs, peak ${report.signalboxMemoryMb.peak} MB.`);
+lines.push(
+  '',
+  `Signalbox resident memory: ${report.signalboxMemoryMb.afterStart} MB after start, ${report.signalboxMemoryMb.afterRuns} MB after the runs, peak ${report.signalboxMemoryMb.peak} MB.`,
+);
 const table = lines.join('\n');
 process.stdout.write(`\n${table}\n`);
 

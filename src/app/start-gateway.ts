@@ -88,13 +88,10 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   }
   let logDestination: DestinationStream;
   let flushLogDestination = (): void => undefined;
-  let logFlushTimer: NodeJS.Timeout | undefined;
   if (options.logDestination === undefined) {
     const standardOutput = createLogDestination();
     logDestination = standardOutput;
     flushLogDestination = () => standardOutput.flushSync();
-    logFlushTimer = setInterval(() => standardOutput.flush(), 1000);
-    logFlushTimer.unref();
   } else {
     logDestination = options.logDestination;
   }
@@ -217,7 +214,6 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       stopWatching();
       process.off('SIGHUP', onSighup);
       clearInterval(refreshTimer);
-      clearInterval(logFlushTimer);
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const grace = setTimeout(

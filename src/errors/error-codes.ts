@@ -184,13 +184,6 @@ export const errorCatalogue = {
     exposure: 'internal',
     message: 'The model provider answered with a redirect, which the gateway does not follow.',
   },
-  SB_ERR_ALL_TARGETS_FAILED: {
-    status: 502,
-    type: 'api_error',
-    retryable: true,
-    exposure: 'public',
-    message: 'Every configured target for this model failed.',
-  },
   SB_ERR_CLIENT_CLOSED: {
     status: 499,
     type: 'invalid_request_error',

@@ -33,7 +33,8 @@ export interface KeyAdministration {
  * decision (who may call, where a request goes) is made behind this interface.
  */
 export interface Gateway {
-  authenticate(keyText: string): Promise<Principal | undefined>;
+  /** Synchronous when the key is cached, a promise when it must be looked up. */
+  authenticate(keyText: string): Principal | undefined | Promise<Principal | undefined>;
   handleModelRequest(
     context: RequestContext,
     envelope: ModelRequestEnvelope,

@@ -15,7 +15,7 @@ import type { RequestContext } from './request-context.ts';
  * key may use the model, resolve the model, and route it. Throws `GatewayError` or
  * `PlanFailedError`; nothing is sent upstream before every check has passed.
  */
-export async function handleModelRequest(
+export function handleModelRequest(
   context: RequestContext,
   envelope: ModelRequestEnvelope,
   table: RoutingTable,
@@ -35,5 +35,5 @@ export async function handleModelRequest(
       detail: `\`${envelope.model}\` is not configured; GET /v1/models lists what this key may use.`,
     });
   }
-  return routeModelRequest(table, resolution, envelope, environment, context.signal);
+  return routeModelRequest(table, resolution, envelope, environment, context.cancellation);
 }

@@ -1,3 +1,4 @@
+import type { Cancellation } from '../lib/cancellation.ts';
 import type { Principal } from '../pipeline/identity/principal.ts';
 
 /** What the gateway knows about one client request besides its body. Immutable. */
@@ -6,7 +7,7 @@ export interface RequestContext {
   readonly requestId: string;
   readonly principal: Principal;
   /** Fires when the client disconnects. */
-  readonly signal: AbortSignal;
+  readonly cancellation: Cancellation;
   /** Lower-cased names of the request headers, for checks that look at headers. */
   readonly headerNames: readonly string[];
 }

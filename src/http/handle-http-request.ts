@@ -41,7 +41,8 @@ async function dispatch(
   if (token === undefined) {
     throw new GatewayError('SB_ERR_AUTH_MISSING_KEY');
   }
-  const principal = await dependencies.gateway.authenticate(token);
+  const authenticated = dependencies.gateway.authenticate(token);
+  const principal = authenticated instanceof Promise ? await authenticated : authenticated;
   if (principal === undefined) {
     throw new GatewayError('SB_ERR_AUTH_INVALID_KEY');
   }

@@ -3,6 +3,7 @@ import type { DialectCodec } from '../dialects/dialect-codec.ts';
 import { openAiChatCodec } from '../dialects/openai-chat/openai-chat-codec.ts';
 import type { GatewayError } from '../errors/gateway-error.ts';
 import type { Principal } from '../gateway/gateway.ts';
+import { CancellationSource, type Cancellation } from '../lib/cancellation.ts';
 import type { Clock } from '../lib/clock.ts';
 import { createTimeOrderedId } from '../lib/ids.ts';
 
@@ -27,7 +28,7 @@ export class HttpExchange {
   /** The model the client asked for, once known (for the record of a refused request). */
   requestedModel: string | undefined;
   stream = false;
-  #controller: AbortController | undefined;
+  #cancellation: CancellationSource | undefined;
 
   constructor(request: IncomingMessage, response: ServerResponse, clock: Clock) {
     this.request = request;
@@ -43,17 +44,17 @@ export class HttpExchange {
   }
 
   /** Fires when the client disconnects before the response has been fully written. */
-  get signal(): AbortSignal {
-    if (this.#controller === undefined) {
-      const controller = new AbortController();
-      this.#controller = controller;
+  get cancellation(): Cancellation {
+    if (this.#cancellation === undefined) {
+      const source = new CancellationSource();
+      this.#cancellation = source;
       this.response.once('close', () => {
         if (!this.response.writableFinished) {
-          controller.abort();
+          source.cancel();
         }
       });
     }
-    return this.#controller.signal;
+    return this.#cancellation;
   }
 
   /** The names of the request headers as sent (every other entry of the raw header list). */

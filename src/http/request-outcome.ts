@@ -63,5 +63,5 @@ export function buildRequestRecord(exchange: HttpExchange, facts: RequestFacts):
 export function formatServerTiming(totalMs: number, upstreamMs: number | undefined): string {
   const upstream = upstreamMs ?? 0;
   const gateway = Math.max(0, totalMs - upstream);
-  return `gateway;dur=${gateway.toFixed(3)}, upstream;dur=${upstream.toFixed(3)}`;
+  return `gateway;dur=${Math.round(gateway * 1000) / 1000}, upstream;dur=${Math.round(upstream * 1000) / 1000}`;
 }

@@ -55,8 +55,9 @@ export async function writeModelResponse(
   const headers = servedHeaders(exchange, routed);
   if (routed.kind === 'complete') {
     headers['content-type'] = routed.contentType;
-    headers['content-length'] = routed.body.length;
+    headers['content-length'] = Buffer.byteLength(routed.body);
     exchange.response.writeHead(200, headers);
+    // A string body goes out in one write together with the headers.
     exchange.response.end(routed.body);
     return { ...base, status: 200, stream: false, outcome: 'completed', usage: routed.usage };
   }

@@ -19,12 +19,18 @@ function createIsoTimeFormatter(): (milliseconds: number) => string {
   };
 }
 
+/** Strings that need no JSON escaping (the common case: ids, routes, model names). */
+const plainText = /^[\w .:/@+-]*$/;
+
 /** `,"name":value` for a defined value, JSON-encoded; nothing for undefined. */
 function field(name: string, value: string | number | boolean | undefined): string {
   if (value === undefined) {
     return '';
   }
-  return typeof value === 'string' ? `,"${name}":${JSON.stringify(value)}` : `,"${name}":${value}`;
+  if (typeof value !== 'string') {
+    return `,"${name}":${value}`;
+  }
+  return plainText.test(value) ? `,"${name}":"${value}"` : `,"${name}":${JSON.stringify(value)}`;
 }
 
 /**

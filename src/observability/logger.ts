@@ -1,4 +1,5 @@
 import { pino, type DestinationStream, type Logger } from 'pino';
+import { BatchedLineWriter } from './batched-line-writer.ts';
 
 export type { Logger } from 'pino';
 
@@ -31,12 +32,11 @@ export interface LoggerOptions {
 }
 
 /**
- * Standard output, written asynchronously in batches of about 12 KiB so that logging never
- * blocks a request. The caller flushes it periodically (a quiet gateway would otherwise hold a
- * partial batch) and with `flushSync()` before the process exits.
+ * Standard output, written asynchronously in batches (see `BatchedLineWriter`) so that logging
+ * never blocks a request. Call `flushSync()` before the process exits.
  */
-export function createLogDestination(): DestinationStream & { flush(): void; flushSync(): void } {
-  return pino.destination({ dest: 1, sync: false, minLength: 12 * 1024 });
+export function createLogDestination(): BatchedLineWriter {
+  return new BatchedLineWriter({ fd: 1 });
 }
 
 /** Creates the process logger: JSON lines with ISO timestamps and redaction. */

@@ -1,5 +1,6 @@
 import type { ModelRequestEnvelope } from '../canonical/model-request-envelope.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
+import type { Cancellation } from '../lib/cancellation.ts';
 import type { Clock } from '../lib/clock.ts';
 import { callProvider, type ProviderCallResult } from '../upstream/call-provider.ts';
 import type { UpstreamPool } from '../upstream/upstream-pool.ts';
@@ -29,7 +30,7 @@ export async function routeModelRequest(
   resolution: ModelResolution,
   envelope: ModelRequestEnvelope,
   environment: RoutingEnvironment,
-  signal: AbortSignal,
+  cancellation: Cancellation,
 ): Promise<RoutedResponse> {
   const result = await executePlan(
     resolution.targets,
@@ -45,7 +46,7 @@ export async function routeModelRequest(
       }
       return callProvider(endpoint, envelope, target.upstreamModel, {
         pool: environment.pool,
-        signal,
+        cancellation,
         clock: environment.clock,
         maxResponseBytes: environment.maxResponseBytes,
       });

@@ -1,6 +1,7 @@
 import type { ModelRequestEnvelope } from '../canonical/model-request-envelope.ts';
 import type { Usage } from '../canonical/usage.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
+import type { Cancellation } from '../lib/cancellation.ts';
 import type { Clock } from '../lib/clock.ts';
 import { safeParseJson } from '../lib/json.ts';
 import { mapUpstreamErrorResponse } from './map-upstream-error-response.ts';
@@ -12,7 +13,7 @@ import type { UpstreamPool } from './upstream-pool.ts';
 export interface ProviderCallContext {
   readonly pool: UpstreamPool;
   /** Fires when the client goes away; the upstream exchange is then aborted. */
-  readonly signal: AbortSignal;
+  readonly cancellation: Cancellation;
   readonly clock: Clock;
   /** Largest non-streamed response body accepted from a provider. */
   readonly maxResponseBytes: number;
@@ -30,7 +31,8 @@ export type ProviderCallResult =
   | (CallFacts & {
       readonly kind: 'complete';
       readonly contentType: string;
-      readonly body: Buffer;
+      /** The provider's body, decoded as UTF-8 (it is JSON) and otherwise as sent. */
+      readonly body: string;
       readonly usage: Usage | undefined;
     })
   | (CallFacts & { readonly kind: 'stream' } & CommittedStream);
@@ -58,7 +60,7 @@ export async function callProvider(
     headers: endpoint.headers,
     body,
     timeouts: endpoint.timeouts,
-    signal: context.signal,
+    cancellation: context.cancellation,
   });
   const facts: CallFacts = {
     upstreamRequestId: readHeader(
@@ -93,8 +95,8 @@ export async function callProvider(
     const stream = await relayUpstreamStream(response, endpoint.codec, stripUsageChunk);
     return { kind: 'stream', ...facts, ...stream };
   }
-  const responseBody = await response.readAll(context.maxResponseBytes);
-  const parsed = safeParseJson(responseBody.toString('utf8'));
+  const responseBody = (await response.readAll(context.maxResponseBytes)).toString('utf8');
+  const parsed = safeParseJson(responseBody);
   if (!parsed.ok) {
     throw new GatewayError('SB_ERR_UPSTREAM_INVALID_RESPONSE', {
       internalDetail: `provider ${endpoint.id} sent a body that is not JSON (content-type "${contentType}")`,

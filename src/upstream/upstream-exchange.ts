@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
 import type { UpstreamTimeouts } from '../config/gateway-config.ts';
+import type { Cancellation } from '../lib/cancellation.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
 import { explainUpstreamFailure, type AbortCause } from './explain-upstream-failure.ts';
 import type { UpstreamPool } from './upstream-pool.ts';
@@ -12,7 +13,7 @@ export interface UpstreamRequest {
   readonly body: string | Buffer | undefined;
   readonly timeouts: UpstreamTimeouts;
   /** Aborts the exchange when the client goes away. */
-  readonly signal: AbortSignal;
+  readonly cancellation: Cancellation;
 }
 
 /** A response whose headers have arrived; its body is read with `next()` or `readAll()`. */
@@ -37,7 +38,7 @@ const highWaterBytes = 64 * 1024;
  * Sends one request to a provider through the shared pool, using undici's dispatch interface
  * directly (no intermediate streams), and resolves once the response headers arrive. Never
  * follows redirects: a 3xx is an error. Enforces the connect, first-byte, idle (between body
- * chunks) and total timeouts, aborts when `signal` fires, and pauses the upstream socket while
+ * chunks) and total timeouts, aborts when the client cancels, and pauses the upstream socket while
  * unread body data exceeds 64 KiB, so a slow client holds back the provider instead of memory.
  * Rejects with `GatewayError`.
  */
@@ -45,7 +46,7 @@ export function openUpstreamExchange(
   pool: UpstreamPool,
   request: UpstreamRequest,
 ): Promise<UpstreamExchange> {
-  if (request.signal.aborted) {
+  if (request.cancellation.cancelled) {
     return Promise.reject(new GatewayError('SB_ERR_CLIENT_CLOSED'));
   }
   return new Promise((resolveHeaders, rejectHeaders) => {
@@ -77,7 +78,7 @@ export function openUpstreamExchange(
       }
     };
     const onClientAbort = (): void => abort('client');
-    request.signal.addEventListener('abort', onClientAbort, { once: true });
+    const unsubscribe = request.cancellation.subscribe(onClientAbort);
     const timer = setTimeout(() => abort('total-timeout'), request.timeouts.totalMs);
 
     const release = (): void => {
@@ -86,7 +87,7 @@ export function openUpstreamExchange(
       }
       released = true;
       clearTimeout(timer);
-      request.signal.removeEventListener('abort', onClientAbort);
+      unsubscribe();
       if (!ended && failure === undefined) {
         abortCause ??= 'released';
         controller?.abort(new Error('released'));

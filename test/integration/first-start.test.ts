@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
 
-const entry = fileURLToPath(new URL('../../bin/signalbox.js', import.meta.url));
+// The sources themselves (not a build that may be stale), started the way the CLI starts them.
+const entry = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 const running: ChildProcess[] = [];
 
 afterEach(() => {

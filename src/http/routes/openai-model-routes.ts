@@ -19,7 +19,7 @@ function modelOperation(operation: ModelOperation): RouteHandler {
       {
         requestId: exchange.requestId,
         principal,
-        signal: exchange.signal,
+        cancellation: exchange.cancellation,
         headerNames: exchange.headerNames(),
       },
       envelope,

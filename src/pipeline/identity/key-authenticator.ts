@@ -15,6 +15,28 @@ export interface KeyAuthenticatorOptions {
 
 const absent = Buffer.alloc(32);
 
+/** A stored key and the (immutable) principal it stands for, kept together in the cache. */
+interface CachedKey {
+  readonly record: VirtualKeyRecord;
+  readonly principal: Principal;
+}
+
+const environmentAdmin: Principal = Object.freeze({
+  role: 'admin',
+  keyId: 'environment',
+  keyName: 'SIGNALBOX_ADMIN_KEY',
+  allowedModels: null,
+});
+
+function toPrincipal(record: VirtualKeyRecord): Principal {
+  return Object.freeze({
+    role: record.role,
+    keyId: record.id,
+    keyName: record.name,
+    allowedModels: record.allowedModels,
+  });
+}
+
 /**
  * Turns a presented API key into a principal. Keys are cached in memory by id after the first
  * lookup, so a request costs one SHA-256 and one constant-time comparison; `refresh()` drops the
@@ -23,42 +45,45 @@ const absent = Buffer.alloc(32);
  */
 export class KeyAuthenticator {
   readonly #options: KeyAuthenticatorOptions;
-  readonly #cache = new Map<string, VirtualKeyRecord>();
+  readonly #cache = new Map<string, CachedKey>();
   #changeMarker: number | undefined;
 
   constructor(options: KeyAuthenticatorOptions) {
     this.#options = options;
   }
 
-  /** The principal for `keyText`, or undefined when the key is not valid now. */
-  async authenticate(keyText: string): Promise<Principal | undefined> {
+  /**
+   * The principal for `keyText`, or undefined when the key is not valid now. Answers synchronously
+   * when the key's record is cached (the common case, so the request path does not wait a
+   * microtask), and with a promise when it must be read from the store.
+   */
+  authenticate(keyText: string): Principal | undefined | Promise<Principal | undefined> {
     const presentedHash = hashKeyText(keyText);
     const adminHash = this.#options.environmentAdminKeyHash;
     if (adminHash !== undefined && constantTimeEqual(presentedHash, adminHash)) {
-      return {
-        role: 'admin',
-        keyId: 'environment',
-        keyName: 'SIGNALBOX_ADMIN_KEY',
-        allowedModels: null,
-      };
+      return environmentAdmin;
     }
     const id = readKeyId(keyText);
-    const record = id === undefined ? undefined : await this.#lookup(id);
-    // Compare even when nothing was found, so the time taken does not reveal whether an id exists.
-    const matches = constantTimeEqual(presentedHash, record?.secretHash ?? absent);
-    if (record === undefined || !matches || !this.#isActive(record)) {
+    if (id === undefined) {
+      // Compare anyway, so malformed keys take as long as well-formed ones.
+      constantTimeEqual(presentedHash, absent);
       return undefined;
     }
-    if (record.role === 'admin' && adminHash !== undefined) {
-      // SIGNALBOX_ADMIN_KEY replaces any stored admin key while it is set.
-      return undefined;
+    const cached = this.#cache.get(id);
+    if (cached !== undefined) {
+      return this.#verify(presentedHash, cached);
     }
-    return {
-      role: record.role,
-      keyId: record.id,
-      keyName: record.name,
-      allowedModels: record.allowedModels,
-    };
+    return this.#options.store.findById(id).then((record) => {
+      if (record === undefined) {
+        return this.#verify(presentedHash, undefined);
+      }
+      if (this.#cache.size >= (this.#options.cacheLimit ?? 100_000)) {
+        this.#cache.clear();
+      }
+      const entry: CachedKey = { record, principal: toPrincipal(record) };
+      this.#cache.set(id, entry);
+      return this.#verify(presentedHash, entry);
+    });
   }
 
   /** Drops one cached key (after this process revoked or changed it). */
@@ -75,25 +100,23 @@ export class KeyAuthenticator {
     this.#changeMarker = marker;
   }
 
-  #isActive(record: VirtualKeyRecord): boolean {
+  /** Compares in constant time (also when nothing was found), then checks the key is usable now. */
+  #verify(presentedHash: Buffer, entry: CachedKey | undefined): Principal | undefined {
+    const matches = constantTimeEqual(presentedHash, entry?.record.secretHash ?? absent);
+    if (entry === undefined || !matches) {
+      return undefined;
+    }
+    const record = entry.record;
     if (record.revokedAt !== null) {
-      return false;
+      return undefined;
     }
-    return record.expiresAt === null || record.expiresAt > this.#options.clock.now();
-  }
-
-  async #lookup(id: string): Promise<VirtualKeyRecord | undefined> {
-    const cached = this.#cache.get(id);
-    if (cached !== undefined) {
-      return cached;
+    if (record.expiresAt !== null && record.expiresAt <= this.#options.clock.now()) {
+      return undefined;
     }
-    const record = await this.#options.store.findById(id);
-    if (record !== undefined) {
-      if (this.#cache.size >= (this.#options.cacheLimit ?? 100_000)) {
-        this.#cache.clear();
-      }
-      this.#cache.set(id, record);
+    if (record.role === 'admin' && this.#options.environmentAdminKeyHash !== undefined) {
+      // SIGNALBOX_ADMIN_KEY replaces any stored admin key while it is set.
+      return undefined;
     }
-    return record;
+    return entry.principal;
   }
 }

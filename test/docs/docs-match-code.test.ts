@@ -1,0 +1,39 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { errorCatalogue } from '../../src/errors/error-codes.ts';
+import { gatewayRoutes } from '../../src/http/create-http-server.ts';
+import { providerTypes } from '../../src/providers/provider-types.ts';
+
+const read = (path: string): string => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
+
+describe('the documentation covers what the code has', () => {
+  it('lists every error code with its status in docs/api.md', () => {
+    const api = read('docs/api.md');
+    for (const [code, definition] of Object.entries(errorCatalogue)) {
+      expect(api, code).toContain(`| \`${code}\` | ${definition.status} |`);
+    }
+  });
+
+  it('lists every route in docs/api.md', () => {
+    const api = read('docs/api.md');
+    for (const route of gatewayRoutes) {
+      expect(api, route.path).toContain(`${route.method} ${route.path.replace(':id', '{id}')}`);
+    }
+  });
+
+  it('lists every provider type with its base URL in docs/providers.md', () => {
+    const providers = read('docs/providers.md');
+    for (const type of providerTypes) {
+      expect(providers, type.type).toContain(`| \`${type.type}\` |`);
+      if (type.defaultBaseUrl !== undefined) {
+        expect(providers, type.type).toContain(type.defaultBaseUrl);
+      }
+    }
+  });
+
+  it('keeps the quick start to two set-up commands each for running and testing', () => {
+    const readme = read('README.md');
+    expect(readme).toContain('```sh\nnpm install\nnpm start\n```');
+    expect(readme).toContain('```sh\nnpm install\nnpm test\n```');
+  });
+});
