@@ -1,8 +1,8 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
 import type { UpstreamTimeouts } from '../config/gateway-config.ts';
-import type { Cancellation } from '../lib/cancellation.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
+import type { Cancellation } from '../lib/cancellation.ts';
 import { explainUpstreamFailure, type AbortCause } from './explain-upstream-failure.ts';
 import type { UpstreamPool } from './upstream-pool.ts';
 
@@ -34,13 +34,232 @@ export interface UpstreamExchange {
 /** Body bytes buffered before the upstream socket is paused for a slow consumer. */
 const highWaterBytes = 64 * 1024;
 
+interface Waiter<T> {
+  readonly resolve: (value: T) => void;
+  readonly reject: (error: GatewayError) => void;
+}
+
+function onTotalTimeout(exchange: DispatchedExchange): void {
+  exchange.abort('total-timeout');
+}
+
+/**
+ * One exchange with a provider: the undici dispatch handler and the reader of its response in
+ * one object, so a request allocates no closures beyond its promises. State fields are set by
+ * the handler callbacks, in the order undici calls them, and read by `next()` and `readAll()`.
+ */
+class DispatchedExchange implements Dispatcher.DispatchHandler, UpstreamExchange {
+  status = 0;
+  headers: IncomingHttpHeaders = {};
+  readonly #origin: string;
+  /** Set by `onRequestStart`; undefined until undici has taken the request. */
+  #controller: Dispatcher.DispatchController | undefined;
+  /** Set when the gateway aborts; tells an abort error apart from a network failure. */
+  #abortCause: AbortCause | undefined;
+  readonly #timer: NodeJS.Timeout;
+  readonly #unsubscribe: () => void;
+  #headersWaiter: Waiter<UpstreamExchange> | undefined;
+  #released = false;
+  /** Set when the body has fully arrived. */
+  #ended = false;
+  #failure: GatewayError | undefined;
+  /** Body chunks received and not yet taken, and their total size. */
+  #chunks: Buffer[] = [];
+  #bufferedBytes = 0;
+  /** A `next()` caller waiting for the next chunk. */
+  #waiting: Waiter<Buffer | null> | undefined;
+  /** A `readAll()` caller, with its size limit and the bytes counted so far. */
+  #collecting: (Waiter<Buffer> & { limit: number; size: number }) | undefined;
+
+  constructor(request: UpstreamRequest, headersWaiter: Waiter<UpstreamExchange>) {
+    this.#origin = request.url.origin;
+    this.#headersWaiter = headersWaiter;
+    this.#unsubscribe = request.cancellation.subscribe(() => this.abort('client'));
+    this.#timer = setTimeout(onTotalTimeout, request.timeouts.totalMs, this);
+  }
+
+  abort(cause: AbortCause): void {
+    if (this.#abortCause === undefined && !this.#ended) {
+      this.#abortCause = cause;
+      this.#controller?.abort(new Error(cause));
+    }
+  }
+
+  release(): void {
+    if (this.#released) {
+      return;
+    }
+    this.#released = true;
+    clearTimeout(this.#timer);
+    this.#unsubscribe();
+    if (!this.#ended && this.#failure === undefined) {
+      this.abort('released');
+    }
+    this.#chunks = [];
+  }
+
+  next(): Promise<Buffer | null> {
+    const chunk = this.#chunks.shift();
+    if (chunk !== undefined) {
+      this.#bufferedBytes -= chunk.length;
+      if (this.#controller?.paused === true && this.#bufferedBytes < highWaterBytes) {
+        this.#controller.resume();
+      }
+      return Promise.resolve(chunk);
+    }
+    if (this.#failure !== undefined) {
+      return Promise.reject(this.#failure);
+    }
+    if (this.#ended) {
+      return Promise.resolve(null);
+    }
+    return new Promise((resolve, reject) => {
+      this.#waiting = { resolve, reject };
+    });
+  }
+
+  readAll(maxBytes: number): Promise<Buffer> {
+    return new Promise<Buffer>((resolve, reject) => {
+      const finish = (body: Buffer): void => {
+        this.release();
+        resolve(body);
+      };
+      const refuse = (error: GatewayError): void => {
+        this.release();
+        reject(error);
+      };
+      if (this.#failure !== undefined) {
+        refuse(this.#failure);
+      } else if (this.#bufferedBytes > maxBytes) {
+        refuse(this.#tooLarge(maxBytes));
+      } else if (this.#ended) {
+        finish(this.#joinChunks());
+      } else {
+        this.#controller?.resume();
+        this.#collecting = {
+          limit: maxBytes,
+          size: this.#bufferedBytes,
+          resolve: finish,
+          reject: refuse,
+        };
+      }
+    });
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.#controller = controller;
+    if (this.#abortCause !== undefined) {
+      controller.abort(new Error(this.#abortCause));
+    }
+  }
+
+  onResponseStart(
+    _controller: Dispatcher.DispatchController,
+    statusCode: number,
+    headers: IncomingHttpHeaders,
+  ): void {
+    const waiter = this.#headersWaiter;
+    if (statusCode < 200 || waiter === undefined) {
+      return;
+    }
+    this.#headersWaiter = undefined;
+    if (statusCode >= 300 && statusCode < 400) {
+      this.release();
+      waiter.reject(
+        new GatewayError('SB_ERR_UPSTREAM_REDIRECT', {
+          internalDetail: `${this.#origin} answered ${statusCode}`,
+        }),
+      );
+      return;
+    }
+    this.status = statusCode;
+    this.headers = headers;
+    waiter.resolve(this);
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.#released) {
+      return;
+    }
+    const collecting = this.#collecting;
+    if (collecting !== undefined) {
+      collecting.size += chunk.length;
+      if (collecting.size > collecting.limit) {
+        this.#fail(this.#tooLarge(collecting.limit));
+        return;
+      }
+      this.#chunks.push(chunk);
+      this.#bufferedBytes += chunk.length;
+      return;
+    }
+    const waiting = this.#waiting;
+    if (waiting !== undefined) {
+      this.#waiting = undefined;
+      waiting.resolve(chunk);
+      return;
+    }
+    this.#chunks.push(chunk);
+    this.#bufferedBytes += chunk.length;
+    if (this.#bufferedBytes >= highWaterBytes) {
+      controller.pause();
+    }
+  }
+
+  onResponseEnd(): void {
+    this.#ended = true;
+    clearTimeout(this.#timer);
+    const collecting = this.#collecting;
+    if (collecting !== undefined) {
+      this.#collecting = undefined;
+      collecting.resolve(this.#joinChunks());
+      return;
+    }
+    this.#waiting?.resolve(null);
+    this.#waiting = undefined;
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+    if (this.#abortCause !== 'released') {
+      this.#fail(explainUpstreamFailure(error, this.#abortCause, this.#origin));
+    }
+  }
+
+  #fail(error: GatewayError): void {
+    this.#failure = error;
+    const headersWaiter = this.#headersWaiter;
+    if (headersWaiter !== undefined) {
+      this.#headersWaiter = undefined;
+      this.release();
+      headersWaiter.reject(error);
+      return;
+    }
+    this.#waiting?.reject(error);
+    this.#waiting = undefined;
+    this.#collecting?.reject(error);
+    this.#collecting = undefined;
+  }
+
+  #joinChunks(): Buffer {
+    const chunks = this.#chunks;
+    return chunks.length === 1
+      ? (chunks[0] ?? Buffer.alloc(0))
+      : Buffer.concat(chunks, this.#bufferedBytes);
+  }
+
+  #tooLarge(limit: number): GatewayError {
+    return new GatewayError('SB_ERR_UPSTREAM_INVALID_RESPONSE', {
+      internalDetail: `${this.#origin}: response body exceeded ${limit} bytes`,
+    });
+  }
+}
+
 /**
  * Sends one request to a provider through the shared pool, using undici's dispatch interface
  * directly (no intermediate streams), and resolves once the response headers arrive. Never
  * follows redirects: a 3xx is an error. Enforces the connect, first-byte, idle (between body
- * chunks) and total timeouts, aborts when the client cancels, and pauses the upstream socket while
- * unread body data exceeds 64 KiB, so a slow client holds back the provider instead of memory.
- * Rejects with `GatewayError`.
+ * chunks) and total timeouts, aborts when the client cancels, and pauses the upstream socket
+ * while unread body data exceeds 64 KiB, so a slow client holds back the provider instead of
+ * memory. Rejects with `GatewayError`.
  */
 export function openUpstreamExchange(
   pool: UpstreamPool,
@@ -49,124 +268,11 @@ export function openUpstreamExchange(
   if (request.cancellation.cancelled) {
     return Promise.reject(new GatewayError('SB_ERR_CLIENT_CLOSED'));
   }
-  return new Promise((resolveHeaders, rejectHeaders) => {
-    const origin = request.url.origin;
-    let controller: Dispatcher.DispatchController | undefined;
-    let abortCause: AbortCause | undefined;
-    let headersSettled = false;
-    let released = false;
-    let ended = false;
-    let failure: GatewayError | undefined;
-    const chunks: Buffer[] = [];
-    let bufferedBytes = 0;
-    let waiting:
-      | { resolve: (chunk: Buffer | null) => void; reject: (error: GatewayError) => void }
-      | undefined;
-    let collecting:
-      | {
-          limit: number;
-          size: number;
-          resolve: (body: Buffer) => void;
-          reject: (error: GatewayError) => void;
-        }
-      | undefined;
-
-    const abort = (cause: AbortCause): void => {
-      if (abortCause === undefined && !ended) {
-        abortCause = cause;
-        controller?.abort(new Error(cause));
-      }
-    };
-    const onClientAbort = (): void => abort('client');
-    const unsubscribe = request.cancellation.subscribe(onClientAbort);
-    const timer = setTimeout(() => abort('total-timeout'), request.timeouts.totalMs);
-
-    const release = (): void => {
-      if (released) {
-        return;
-      }
-      released = true;
-      clearTimeout(timer);
-      unsubscribe();
-      if (!ended && failure === undefined) {
-        abortCause ??= 'released';
-        controller?.abort(new Error('released'));
-      }
-      chunks.length = 0;
-    };
-
-    const fail = (error: GatewayError): void => {
-      failure = error;
-      if (!headersSettled) {
-        headersSettled = true;
-        release();
-        rejectHeaders(error);
-        return;
-      }
-      waiting?.reject(error);
-      waiting = undefined;
-      collecting?.reject(error);
-      collecting = undefined;
-    };
-
-    const exchange = (status: number, headers: IncomingHttpHeaders): UpstreamExchange => ({
-      status,
-      headers,
-      next() {
-        const chunk = chunks.shift();
-        if (chunk !== undefined) {
-          bufferedBytes -= chunk.length;
-          if (controller?.paused === true && bufferedBytes < highWaterBytes) {
-            controller.resume();
-          }
-          return Promise.resolve(chunk);
-        }
-        if (failure !== undefined) {
-          return Promise.reject(failure);
-        }
-        if (ended) {
-          return Promise.resolve(null);
-        }
-        return new Promise((resolve, reject) => {
-          waiting = { resolve, reject };
-        });
-      },
-      readAll(maxBytes) {
-        return new Promise<Buffer>((resolve, reject) => {
-          const finish = (body: Buffer): void => {
-            release();
-            resolve(body);
-          };
-          const refuse = (error: GatewayError): void => {
-            release();
-            reject(error);
-          };
-          if (failure !== undefined) {
-            refuse(failure);
-            return;
-          }
-          if (bufferedBytes > maxBytes) {
-            refuse(tooLarge(origin, maxBytes));
-            return;
-          }
-          if (ended) {
-            finish(
-              chunks.length === 1
-                ? (chunks[0] ?? Buffer.alloc(0))
-                : Buffer.concat(chunks, bufferedBytes),
-            );
-            return;
-          }
-          controller?.resume();
-          collecting = { limit: maxBytes, size: bufferedBytes, resolve: finish, reject: refuse };
-        });
-      },
-      release,
-    });
-
+  return new Promise((resolve, reject) => {
+    const exchange = new DispatchedExchange(request, { resolve, reject });
     pool.dispatcher.dispatch(
       {
-        origin,
+        origin: request.url.origin,
         path: request.url.pathname + request.url.search,
         method: request.method,
         headers: request.headers,
@@ -174,84 +280,7 @@ export function openUpstreamExchange(
         headersTimeout: request.timeouts.firstByteMs,
         bodyTimeout: request.timeouts.idleMs,
       },
-      {
-        onRequestStart(dispatchController) {
-          controller = dispatchController;
-          if (abortCause !== undefined) {
-            dispatchController.abort(new Error(abortCause));
-          }
-        },
-        onResponseStart(_dispatchController, statusCode, headers) {
-          if (statusCode < 200) {
-            return;
-          }
-          headersSettled = true;
-          if (statusCode >= 300 && statusCode < 400) {
-            release();
-            rejectHeaders(
-              new GatewayError('SB_ERR_UPSTREAM_REDIRECT', {
-                internalDetail: `${origin} answered ${statusCode}`,
-              }),
-            );
-            return;
-          }
-          resolveHeaders(exchange(statusCode, headers));
-        },
-        onResponseData(dispatchController, chunk) {
-          if (released) {
-            return;
-          }
-          if (collecting !== undefined) {
-            collecting.size += chunk.length;
-            if (collecting.size > collecting.limit) {
-              fail(tooLarge(origin, collecting.limit));
-              return;
-            }
-            chunks.push(chunk);
-            bufferedBytes += chunk.length;
-            return;
-          }
-          if (waiting !== undefined) {
-            const consumer = waiting;
-            waiting = undefined;
-            consumer.resolve(chunk);
-            return;
-          }
-          chunks.push(chunk);
-          bufferedBytes += chunk.length;
-          if (bufferedBytes >= highWaterBytes) {
-            dispatchController.pause();
-          }
-        },
-        onResponseEnd() {
-          ended = true;
-          clearTimeout(timer);
-          if (collecting !== undefined) {
-            const { resolve } = collecting;
-            collecting = undefined;
-            resolve(
-              chunks.length === 1
-                ? (chunks[0] ?? Buffer.alloc(0))
-                : Buffer.concat(chunks, bufferedBytes),
-            );
-            return;
-          }
-          waiting?.resolve(null);
-          waiting = undefined;
-        },
-        onResponseError(_dispatchController, error) {
-          if (abortCause === 'released') {
-            return;
-          }
-          fail(explainUpstreamFailure(error, abortCause, origin));
-        },
-      },
+      exchange,
     );
-  });
-}
-
-function tooLarge(origin: string, limit: number): GatewayError {
-  return new GatewayError('SB_ERR_UPSTREAM_INVALID_RESPONSE', {
-    internalDetail: `${origin}: response body exceeded ${limit} bytes`,
   });
 }
