@@ -40,7 +40,10 @@ const boundaryBlocks = [...allLayers, 'app', 'cli'].map((layer) => {
     regex: `(^|/)${other}/`,
     message: `src/${layer} may import only: ${(layers[layer] ?? ['any layer']).join(', ') || 'nothing outside itself'}.`,
   }));
-  const paths = layer === 'upstream' ? [] : [{ name: 'undici', message: 'Only src/upstream/ talks to providers.' }];
+  const paths =
+    layer === 'upstream'
+      ? []
+      : [{ name: 'undici', message: 'Only src/upstream/ talks to providers.' }];
   return {
     files: [`src/${layer}/**/*.ts`],
     ignores: ['src/**/*.test.ts', 'src/**/*.conformance.ts'],

@@ -106,7 +106,9 @@ describe('the mock speaks the OpenAI wire format', () => {
     );
     const vector = (floats.data as { embedding: number[] }[])[0]?.embedding ?? [];
     const encoded = (base64.data as { embedding: string }[])[0]?.embedding ?? '';
-    const decoded = Array.from(new Float32Array(new Uint8Array(Buffer.from(encoded, 'base64')).buffer));
+    const decoded = Array.from(
+      new Float32Array(new Uint8Array(Buffer.from(encoded, 'base64')).buffer),
+    );
     expect(vector).toHaveLength(8);
     decoded.forEach((value, index) => expect(value).toBeCloseTo(vector[index] ?? 0, 6));
   });

@@ -27,7 +27,10 @@ const record: RequestRecord = {
 
 function write(entry: RequestRecord, now: number): string[] {
   const lines: string[] = [];
-  createAccessLogWriter({ write: (line: string) => void lines.push(line) }, { now: () => now, monotonic: () => 0 })(entry);
+  createAccessLogWriter(
+    { write: (line: string) => void lines.push(line) },
+    { now: () => now, monotonic: () => 0 },
+  )(entry);
   return lines;
 }
 
@@ -52,7 +55,9 @@ describe('access log', () => {
       upstreamModel: 'gpt-4o-mini',
       stream: true,
       outcome: 'completed',
-      attempts: record.attempts.map(({ errorCode, ...rest }) => (errorCode === undefined ? rest : { ...rest, errorCode })),
+      attempts: record.attempts.map(({ errorCode, ...rest }) =>
+        errorCode === undefined ? rest : { ...rest, errorCode },
+      ),
       inputTokens: 16,
       outputTokens: 300,
       cachedTokens: 0,

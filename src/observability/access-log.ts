@@ -40,7 +40,10 @@ function field(name: string, value: string | number | boolean | undefined): stri
  * the request path pays for a few string concatenations, not a serialiser. Client-supplied
  * strings (route, model) are JSON-escaped. Successful health checks are not logged.
  */
-export function createAccessLogWriter(destination: DestinationStream, clock: Clock): (record: RequestRecord) => void {
+export function createAccessLogWriter(
+  destination: DestinationStream,
+  clock: Clock,
+): (record: RequestRecord) => void {
   const isoTime = createIsoTimeFormatter();
   return function writeAccessLog(record) {
     if (record.status < 400 && record.route.startsWith('/health/')) {
@@ -65,7 +68,9 @@ export function createAccessLogWriter(destination: DestinationStream, clock: Clo
       field('outputTokens', usage?.outputTokens.total) +
       field('cachedTokens', usage?.inputTokens.cacheRead) +
       field('reasoningTokens', usage?.outputTokens.reasoning) +
-      (record.finishReasons.length > 0 ? `,"finishReasons":${JSON.stringify(record.finishReasons)}` : '') +
+      (record.finishReasons.length > 0
+        ? `,"finishReasons":${JSON.stringify(record.finishReasons)}`
+        : '') +
       field('durationMs', record.durationMs) +
       field('upstreamMs', record.upstreamMs === undefined ? undefined : round(record.upstreamMs)) +
       '}\n';

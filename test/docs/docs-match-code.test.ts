@@ -4,7 +4,8 @@ import { errorCatalogue } from '../../src/errors/error-codes.ts';
 import { gatewayRoutes } from '../../src/http/create-http-server.ts';
 import { providerTypes } from '../../src/providers/provider-types.ts';
 
-const read = (path: string): string => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
+const read = (path: string): string =>
+  readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
 
 describe('the documentation covers what the code has', () => {
   it('lists every error code with its status in docs/api.md', () => {

@@ -34,12 +34,10 @@ async function setup(options: { watch?: boolean; sighup?: boolean } = {}) {
   );
   const key = await harness.createKey();
   const ask = async (): Promise<string> => {
-    const completion = await harness
-      .client(key)
-      .chat.completions.create({
-        model: 'assistant',
-        messages: [{ role: 'user', content: 'which model?' }],
-      });
+    const completion = await harness.client(key).chat.completions.create({
+      model: 'assistant',
+      messages: [{ role: 'user', content: 'which model?' }],
+    });
     return completion.choices[0]?.message.content ?? '';
   };
   return { upstream, harness, key, ask, configPath: harness.configPath ?? '' };
