@@ -7,11 +7,22 @@ import { providerTypes } from '../../src/providers/provider-types.ts';
 const read = (path: string): string =>
   readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
 
+/** Whether a Markdown table has a row whose first cells are these texts, whatever the padding. */
+function hasRow(markdown: string, ...cells: string[]): boolean {
+  return markdown.split('\n').some((line) => {
+    const found = line
+      .split('|')
+      .slice(1)
+      .map((cell) => cell.trim());
+    return cells.every((cell, index) => found[index] === cell);
+  });
+}
+
 describe('the documentation covers what the code has', () => {
   it('lists every error code with its status in docs/api.md', () => {
     const api = read('docs/api.md');
     for (const [code, definition] of Object.entries(errorCatalogue)) {
-      expect(api, code).toContain(`| \`${code}\` | ${definition.status} |`);
+      expect(hasRow(api, `\`${code}\``, String(definition.status)), code).toBe(true);
     }
   });
 
@@ -25,7 +36,7 @@ describe('the documentation covers what the code has', () => {
   it('lists every provider type with its base URL in docs/providers.md', () => {
     const providers = read('docs/providers.md');
     for (const type of providerTypes) {
-      expect(providers, type.type).toContain(`| \`${type.type}\` |`);
+      expect(hasRow(providers, `\`${type.type}\``), type.type).toBe(true);
       if (type.defaultBaseUrl !== undefined) {
         expect(providers, type.type).toContain(type.defaultBaseUrl);
       }
