@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { startMockProvider } from '../mock-provider/mock-provider-server.ts';
 import { UsageError, type CliIo } from './cli-io.ts';
+import { waitForStopSignal } from './wait-for-stop-signal.ts';
 import { parsePort } from './parse-port.ts';
 
 export const mockProviderUsage = `Usage: signalbox mock-provider [--port N] [--host ADDRESS] [--latency-ms N] [--tokens-per-second N]
@@ -41,15 +42,7 @@ export async function mockProviderCommand(args: readonly string[], io: CliIo): P
     values.host,
   );
   io.error(`Mock provider listening; OpenAI base URL ${server.baseUrl}`);
-  await new Promise<void>((resolve) => {
-    const stop = (): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+  await waitForStopSignal();
   await server.close();
   return 0;
 }

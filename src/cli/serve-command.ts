@@ -3,6 +3,7 @@ import { ConfigError } from '../app/config-error.ts';
 import { startGateway } from '../app/start-gateway.ts';
 import { readProcessEnvironment } from '../config/environment.ts';
 import { UsageError, type CliIo } from './cli-io.ts';
+import { waitForStopSignal } from './wait-for-stop-signal.ts';
 import { parsePort } from './parse-port.ts';
 
 export const serveUsage = `Usage: signalbox serve [options]
@@ -63,15 +64,7 @@ export async function serveCommand(args: readonly string[], io: CliIo): Promise<
     throw error;
   }
   io.error(`Signalbox is listening on ${gateway.url} (OpenAI base URL: ${gateway.url}/v1)`);
-  await new Promise<void>((resolve) => {
-    const stop = (): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+  await waitForStopSignal();
   io.error('Signalbox is shutting down; in-flight requests may finish.');
   await gateway.close();
   return 0;

@@ -1,5 +1,6 @@
-import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { OutgoingHttpHeaders } from 'node:http';
 import type { RoutedResponse } from '../gateway/gateway.ts';
+import { waitForDrain } from '../lib/wait-for-drain.ts';
 import type { HttpExchange } from './http-exchange.ts';
 import { formatServerTiming, upstreamMilliseconds, type RequestFacts } from './request-outcome.ts';
 
@@ -20,19 +21,6 @@ function servedHeaders(exchange: HttpExchange, routed: RoutedResponse): Outgoing
     headers['x-signalbox-upstream-request-id'] = routed.upstreamRequestId;
   }
   return headers;
-}
-
-/** Resolves when the response can take more data, or has closed. */
-function writable(response: ServerResponse): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => {
-      response.off('drain', done);
-      response.off('close', done);
-      resolve();
-    };
-    response.on('drain', done);
-    response.on('close', done);
-  });
 }
 
 /**
@@ -71,7 +59,7 @@ export async function writeModelResponse(
       break;
     }
     if (!response.write(chunk)) {
-      await writable(response);
+      await waitForDrain(response);
     }
   }
   if (!response.destroyed) {

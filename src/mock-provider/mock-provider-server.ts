@@ -164,16 +164,8 @@ export async function startMockProvider(
     headerDirectives: MockDirectives,
     call: number,
   ): Promise<void> {
-    const model = typeof payload.model === 'string' ? payload.model : '';
-    if (!mockChatModels.has(model)) {
-      sendError(
-        response,
-        404,
-        'model_not_found',
-        `The model \`${model}\` does not exist or you do not have access to it.`,
-        undefined,
-        'model',
-      );
+    const model = requireModel(response, payload, mockChatModels);
+    if (model === undefined) {
       return;
     }
     if (!Array.isArray(payload.messages) || payload.messages.length === 0) {
@@ -235,16 +227,8 @@ export async function startMockProvider(
     payload: JsonObject,
     directives: MockDirectives,
   ): Promise<void> {
-    const model = typeof payload.model === 'string' ? payload.model : '';
-    if (!mockEmbeddingModels.has(model)) {
-      sendError(
-        response,
-        404,
-        'model_not_found',
-        `The model \`${model}\` does not exist or you do not have access to it.`,
-        undefined,
-        'model',
-      );
+    const model = requireModel(response, payload, mockEmbeddingModels);
+    if (model === undefined) {
       return;
     }
     if (await applyCommonDirectives(response, directives)) {
@@ -298,6 +282,27 @@ export async function startMockProvider(
         server.close(() => resolve());
       }),
   };
+}
+
+/** The requested model when this mock serves it; otherwise answers 404 as OpenAI does. */
+function requireModel(
+  response: ServerResponse,
+  payload: JsonObject,
+  served: ReadonlySet<string>,
+): string | undefined {
+  const model = typeof payload.model === 'string' ? payload.model : '';
+  if (served.has(model)) {
+    return model;
+  }
+  sendError(
+    response,
+    404,
+    'model_not_found',
+    `The model \`${model}\` does not exist or you do not have access to it.`,
+    undefined,
+    'model',
+  );
+  return undefined;
 }
 
 function readBody(request: IncomingMessage): Promise<string> {

@@ -1,22 +1,11 @@
 import type { ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { waitForDrain } from '../lib/wait-for-drain.ts';
 import type { MockDirectives } from './mock-directives.ts';
 
 export interface MockStreamOptions {
   readonly directives: MockDirectives;
   readonly requestId: string;
-}
-
-function waitForDrain(response: ServerResponse): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => {
-      response.off('drain', done);
-      response.off('close', done);
-      resolve();
-    };
-    response.on('drain', done);
-    response.on('close', done);
-  });
 }
 
 /**

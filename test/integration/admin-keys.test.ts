@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.ts';
+import { captureIo } from '../helpers/capture-io.ts';
 import { startTestGateway, testAdminKey, type TestGateway } from '../helpers/test-gateway.ts';
 
 let harness: TestGateway;
@@ -11,16 +12,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await harness.close();
 });
-
-function captureIo() {
-  const out: string[] = [];
-  const error: string[] = [];
-  return {
-    io: { out: (text: string) => out.push(text), error: (text: string) => error.push(text) },
-    out,
-    error,
-  };
-}
 
 async function status(key: string): Promise<number> {
   const response = await fetch(`${harness.baseUrl}/models`, {

@@ -3,17 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.ts';
+import { captureIo } from '../helpers/capture-io.ts';
 import { safeParseJson } from '../../src/lib/json.ts';
-
-function capture() {
-  const out: string[] = [];
-  const error: string[] = [];
-  return {
-    io: { out: (text: string) => out.push(text), error: (text: string) => error.push(text) },
-    out,
-    error,
-  };
-}
 
 function file(text: string): string {
   const path = join(mkdtempSync(join(tmpdir(), 'signalbox-cli-')), 'signalbox.yaml');
@@ -23,7 +14,7 @@ function file(text: string): string {
 
 describe('signalbox config', () => {
   it('check accepts a valid file', async () => {
-    const { io, out } = capture();
+    const { io, out } = captureIo();
     const path = file(
       'providers:\n  - { id: local, type: ollama }\nmodels:\n  - { alias: small, targets: [{ provider: local, model: llama3.2 }] }\n',
     );
@@ -32,14 +23,14 @@ describe('signalbox config', () => {
   });
 
   it('check reports each problem with its path and fails', async () => {
-    const first = capture();
+    const first = captureIo();
     const path = file(
       'providers:\n  - { id: local, type: olama, region: eu }\nmodels:\n  - { alias: small, targets: [{ provider: locl, model: x }] }\n',
     );
     expect(await runCli(['config', 'check', path], first.io)).toBe(1);
     expect(first.error.join('')).toContain('providers.local.type: Invalid option');
     expect(first.error.join('')).toContain('providers.local.region: is not a known setting');
-    const second = capture();
+    const second = captureIo();
     const fixed = file(
       'providers:\n  - { id: local, type: ollama }\nmodels:\n  - { alias: small, targets: [{ provider: locl, model: x }] }\n',
     );
@@ -50,7 +41,7 @@ describe('signalbox config', () => {
   });
 
   it('schema prints a JSON Schema that describes the settings', async () => {
-    const { io, out } = capture();
+    const { io, out } = captureIo();
     expect(await runCli(['config', 'schema'], io)).toBe(0);
     const parsed = safeParseJson(out.join(''));
     expect(parsed.ok).toBe(true);
@@ -66,13 +57,13 @@ describe('signalbox config', () => {
 
 describe('signalbox', () => {
   it('prints usage, version, and refuses unknown commands', async () => {
-    const help = capture();
+    const help = captureIo();
     expect(await runCli(['--help'], help.io)).toBe(0);
     expect(help.out.join('')).toContain('serve');
-    const version = capture();
+    const version = captureIo();
     expect(await runCli(['--version'], version.io)).toBe(0);
     expect(version.out.join('')).toMatch(/^\d+\.\d+\.\d+/);
-    expect(await runCli(['launch'], capture().io)).toBe(2);
-    expect(await runCli(['serve', '--port', 'eighty'], capture().io)).toBe(2);
+    expect(await runCli(['launch'], captureIo().io)).toBe(2);
+    expect(await runCli(['serve', '--port', 'eighty'], captureIo().io)).toBe(2);
   });
 });
