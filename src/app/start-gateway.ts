@@ -151,13 +151,23 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   }, 1000);
   refreshTimer.unref();
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(loaded.config.server.port, loaded.config.server.host, () => {
-      server.off('error', reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(loaded.config.server.port, loaded.config.server.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (error) {
+    // Nothing is serving yet: release what was opened so the process can exit with the error.
+    clearInterval(refreshTimer);
+    await pool.close();
+    await mocks.close();
+    database.close();
+    flushLogDestination();
+    throw error;
+  }
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;

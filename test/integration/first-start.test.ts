@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createServer, type AddressInfo } from 'node:net';
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
 
@@ -93,4 +94,23 @@ describe('a fresh install', () => {
     expect(await exitOf(child)).toBe(1);
     expect(stderr).toContain('/nonexistent/signalbox.yaml: cannot be read (ENOENT)');
   });
+});
+
+describe('a port that is taken', () => {
+  it('makes serve exit with an error instead of hanging', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const { port } = blocker.address() as AddressInfo;
+    const stateDir = join(mkdtempSync(join(tmpdir(), 'signalbox-port-')), 'state');
+    const child = spawn(process.execPath, [entry, 'serve', '--port', String(port)], {
+      env: { PATH: process.env.PATH, SIGNALBOX_STATE_DIR: stateDir },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    running.push(child);
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    expect(await exitOf(child)).toBe(1);
+    expect(stderr).toContain('EADDRINUSE');
+    blocker.close();
+  }, 20_000);
 });
