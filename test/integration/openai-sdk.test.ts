@@ -249,6 +249,11 @@ describe('refusals', () => {
       duplex: 'half',
     });
     expect(chunked.status).toBe(413);
+    const viaSdk = harness.client(appKey).chat.completions.create({
+      model: 'mock/echo',
+      messages: [{ role: 'user', content: 'x'.repeat(100_000) }],
+    });
+    await expect(viaSdk).rejects.toMatchObject({ status: 413, code: 'SB_ERR_REQUEST_TOO_LARGE' });
   });
 });
 
