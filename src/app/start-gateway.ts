@@ -18,6 +18,7 @@ import { VirtualKeyService } from '../pipeline/identity/virtual-key-service.ts';
 import { buildRoutingTable, type RoutingTable } from '../routing/routing-table.ts';
 import { openSqliteDatabase } from '../storage/sqlite/open-sqlite-database.ts';
 import { SqliteVirtualKeyStore } from '../storage/sqlite/virtual-key-store.ts';
+import { createTokenTransport } from '../upstream/token-transport.ts';
 import { createUpstreamPool } from '../upstream/upstream-pool.ts';
 import { ConfigError } from './config-error.ts';
 import { loadGatewayConfig } from './load-gateway-config.ts';
@@ -116,15 +117,19 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   await authenticator.refresh();
 
   const mocks = new MockProviderSupervisor();
-  let table: RoutingTable = buildRoutingTable(loaded.config, await mocks.reconcile(loaded.config));
+  // The pool asks for connect timeouts by origin; it is created before the first table exists.
+  const tables: { current?: RoutingTable } = {};
   const pool = createUpstreamPool({
     connectTimeoutFor(origin) {
-      const timeouts = [...table.endpoints.values()]
+      const timeouts = [...(tables.current?.endpoints.values() ?? [])]
         .filter((endpoint) => endpoint.origin === origin)
         .map((endpoint) => endpoint.timeouts.connectMs);
       return timeouts.length > 0 ? Math.min(...timeouts) : 10_000;
     },
   });
+  const authorizerContext = { transport: createTokenTransport(pool), clock };
+  let table: RoutingTable = buildRoutingTable(loaded.config, authorizerContext, await mocks.reconcile(loaded.config));
+  tables.current = table;
   const gateway = createGateway({
     authenticator,
     keyService,
@@ -181,7 +186,8 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       const next = loadGatewayConfig(options.configPath, options.environment, overrides);
       const changes = diffConfigFiles(currentFile, next.file);
       warnAboutRestartOnlyChanges(logger, table.config, next.config);
-      table = buildRoutingTable(next.config, await mocks.reconcile(next.config));
+      table = buildRoutingTable(next.config, authorizerContext, await mocks.reconcile(next.config));
+      tables.current = table;
       currentFile = next.file;
       logger.level = next.config.log.level;
       logger.info(

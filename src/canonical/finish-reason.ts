@@ -6,3 +6,5 @@ export interface FinishReason {
   readonly unified: 'stop' | 'length' | 'tool-calls' | 'content-filter' | 'error' | 'other';
   readonly raw: string | undefined;
 }
+
+export type UnifiedFinishReason = FinishReason['unified'];

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { AuthSchemeId } from '../auth/auth-scheme-id.ts';
 import { findProviderType, providerTypeNames } from '../providers/provider-registry.ts';
 
 /** `${env:NAME}` or `${file:PATH}`: the only way a secret may appear in a configuration file. */
@@ -44,7 +45,7 @@ const headerName = z.string().regex(/^[A-Za-z0-9-]{1,128}$/, 'is not a valid HTT
 const credentialHeaderPattern =
   /^(authorization|proxy-authorization|cookie|api-key|x-api-key|.*-token|.*-secret)$/i;
 
-const baseUrl = z.string().superRefine((value, context) => {
+const baseUrlText = z.string().superRefine((value, context) => {
   let url: URL;
   try {
     url = new URL(value);
@@ -66,6 +67,8 @@ const baseUrl = z.string().superRefine((value, context) => {
   }
 });
 
+const baseUrl = baseUrlText;
+
 const timeoutsSchema = z
   .strictObject({
     connect_ms: milliseconds(120_000).optional().describe('Time allowed to open a connection.'),
@@ -78,6 +81,31 @@ const timeoutsSchema = z
     total_ms: milliseconds(3_600_000).optional().describe('Time allowed for the whole exchange.'),
   })
   .describe('Upstream timeouts for this provider.');
+
+/** Region and project names go into host names and paths, so only plain names are accepted. */
+const cloudName = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lowercase letters, digits and "-"');
+
+const authSchemeIds = [
+  'bearer',
+  'none',
+  'x-api-key',
+  'azure-api-key',
+  'google-api-key',
+  'gcp-service-account',
+  'aws-sigv4',
+  'azure-entra',
+] as const satisfies readonly AuthSchemeId[];
+
+const azureAdSchema = z
+  .strictObject({
+    tenant_id: z.string().regex(/^[\w.-]{1,128}$/, 'must be a tenant id or domain'),
+    client_id: z.string().regex(/^[\w-]{1,128}$/, 'must be an application (client) id'),
+    client_secret: secretReference.describe('Client secret, as a secret reference.'),
+    authority_host: baseUrlText
+      .optional()
+      .describe('Identity authority; default https://login.microsoftonline.com (set it for sovereign clouds).'),
+  })
+  .describe('Microsoft Entra ID application credentials (Azure OpenAI with auth: azure-entra).');
 
 const mockOptionsSchema = z
   .strictObject({
@@ -112,6 +140,30 @@ export const providerSchema = z
       .boolean()
       .optional()
       .describe('Also route `<id>/<any name>` to this provider, not only the listed models.'),
+    drop_unsupported_params: z
+      .boolean()
+      .optional()
+      .describe(
+        'Drop request parameters this provider cannot honour (reported in x-signalbox-dropped-params) instead of refusing the request.',
+      ),
+    auth: z
+      .enum(authSchemeIds)
+      .optional()
+      .describe("Authentication scheme, where the type accepts several. Defaults to the type's first."),
+    region: cloudName.optional().describe('Cloud region (Bedrock, Vertex AI).'),
+    project: cloudName.optional().describe('Google Cloud project id (Vertex AI).'),
+    api_version: z
+      .string()
+      .regex(/^[\w.-]{1,40}$/, 'must be an API version such as 2024-10-21')
+      .optional()
+      .describe('API version (Azure OpenAI `api-version`).'),
+    aws_access_key_id: secretReference.optional().describe('AWS access key id, as a secret reference.'),
+    aws_secret_access_key: secretReference.optional().describe('AWS secret access key, as a secret reference.'),
+    aws_session_token: secretReference.optional().describe('AWS session token, as a secret reference.'),
+    service_account: secretReference
+      .optional()
+      .describe('Google service-account key JSON, as a secret reference (usually ${file:...}).'),
+    azure_ad: azureAdSchema.optional(),
     mock: mockOptionsSchema.optional(),
   })
   .superRefine((provider, context) => {
@@ -137,12 +189,25 @@ export const providerSchema = z
         message: 'is not allowed for the built-in mock provider (it runs inside the gateway)',
       });
     }
-    if (definition.requiresApiKey && provider.api_key === undefined) {
+    const scheme = provider.auth ?? definition.auth[0] ?? 'none';
+    if (provider.auth !== undefined && !definition.auth.includes(provider.auth)) {
       context.addIssue({
         code: 'custom',
-        path: ['api_key'],
-        message: `is required for providers of type "${provider.type}"`,
+        path: ['auth'],
+        message: `must be one of ${definition.auth.join(', ')} for providers of type "${provider.type}"`,
       });
+    }
+    for (const [path, message] of missingCredentials(scheme, definition.requiresApiKey, provider)) {
+      context.addIssue({ code: 'custom', path, message });
+    }
+    for (const setting of definition.requiredSettings) {
+      if (provider[setting] === undefined) {
+        context.addIssue({
+          code: 'custom',
+          path: [setting],
+          message: `is required for providers of type "${provider.type}"`,
+        });
+      }
     }
     if (provider.mock !== undefined && provider.type !== 'mock') {
       context.addIssue({
@@ -162,6 +227,45 @@ export const providerSchema = z
       }
     }
   });
+
+/** The credential settings an authentication scheme needs, as (path, message) pairs for those missing. */
+function missingCredentials(
+  scheme: AuthSchemeId,
+  requiresApiKey: boolean,
+  provider: {
+    api_key?: string | undefined;
+    aws_access_key_id?: string | undefined;
+    aws_secret_access_key?: string | undefined;
+    service_account?: string | undefined;
+    azure_ad?: unknown;
+    region?: string | undefined;
+  },
+): [string[], string][] {
+  const missing: [string[], string][] = [];
+  const need = (present: boolean, path: string, why: string): void => {
+    if (!present) {
+      missing.push([[path], `is required ${why}`]);
+    }
+  };
+  switch (scheme) {
+    case 'aws-sigv4':
+      need(provider.aws_access_key_id !== undefined, 'aws_access_key_id', 'for AWS SigV4 authentication');
+      need(provider.aws_secret_access_key !== undefined, 'aws_secret_access_key', 'for AWS SigV4 authentication');
+      need(provider.region !== undefined, 'region', 'for AWS SigV4 authentication');
+      break;
+    case 'gcp-service-account':
+      need(provider.service_account !== undefined, 'service_account', 'for Google service-account authentication');
+      break;
+    case 'azure-entra':
+      need(provider.azure_ad !== undefined, 'azure_ad', 'for Microsoft Entra ID authentication');
+      break;
+    case 'none':
+      break;
+    default:
+      need(!requiresApiKey || provider.api_key !== undefined, 'api_key', 'for this provider type');
+  }
+  return missing;
+}
 
 const targetSchema = z.strictObject({
   provider: identifier.describe('The id of a configured provider.'),

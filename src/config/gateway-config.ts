@@ -1,3 +1,5 @@
+import type { AuthSchemeId } from '../auth/auth-scheme-id.ts';
+import type { ProviderCredentials } from '../auth/create-upstream-authorizer.ts';
 import type { SecretValue } from '../lib/secret-value.ts';
 
 export interface ServerConfig {
@@ -28,13 +30,24 @@ export interface ProviderConfig {
   readonly type: string;
   /** Undefined only for the built-in mock, whose address is known once it listens. */
   readonly baseUrl: string | undefined;
-  readonly apiKey: SecretValue | undefined;
+  readonly authScheme: AuthSchemeId;
+  readonly credentials: ProviderCredentials;
+  readonly settings: ProviderSettings;
+  /** Drop (and report) parameters the provider cannot honour instead of refusing the request. */
+  readonly dropUnsupportedParams: boolean;
   readonly headers: ReadonlyMap<string, SecretValue>;
   readonly timeouts: UpstreamTimeouts;
   /** Model names exposed to clients as `<id>/<name>`. */
   readonly models: readonly string[];
   readonly allowAnyModel: boolean;
   readonly mock: MockProviderOptions | undefined;
+}
+
+/** Provider settings that shape URLs: cloud region and project, API version. */
+export interface ProviderSettings {
+  readonly region?: string | undefined;
+  readonly project?: string | undefined;
+  readonly apiVersion?: string | undefined;
 }
 
 export interface ModelTarget {

@@ -37,8 +37,8 @@ describe('loadConfigFile', () => {
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     const [openai, local] = result.config.providers;
-    expect(openai?.apiKey?.reveal()).toBe('sk-test-123');
-    expect(String(openai?.apiKey)).toBe('[secret]');
+    expect(openai?.credentials.apiKey?.reveal()).toBe('sk-test-123');
+    expect(String(openai?.credentials.apiKey)).toBe('[secret]');
     expect(JSON.stringify(result.config)).not.toContain('sk-test-123');
     expect(openai?.baseUrl).toBe('https://api.openai.com/v1');
     expect(local?.baseUrl).toBe('http://127.0.0.1:8000/v1');
@@ -84,7 +84,7 @@ describe('loadConfigFile', () => {
     const path = writeConfig(valid.replace('${env:OPENAI_API_KEY}', '${file:openai.key}'));
     writeFileSync(join(path, '..', 'openai.key'), 'sk-from-file\n');
     const result = loadConfigFile(path, {});
-    expect(result.ok && result.config.providers[0]?.apiKey?.reveal()).toBe('sk-from-file');
+    expect(result.ok && result.config.providers[0]?.credentials.apiKey?.reveal()).toBe('sk-from-file');
   });
 
   it.each([
@@ -109,7 +109,7 @@ describe('loadConfigFile', () => {
     const text = 'providers:\n  - { id: a, type: openai-compatible }\n  - { id: b, type: groq }\n';
     expect(problemsOf(text)).toEqual([
       'providers.a.base_url: is required for providers of type "openai-compatible"',
-      'providers.b.api_key: is required for providers of type "groq"',
+      'providers.b.api_key: is required for this provider type',
     ]);
   });
 

@@ -3,6 +3,8 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { getProviderType } from '../providers/provider-registry.ts';
+import type { ProviderCredentials } from '../auth/create-upstream-authorizer.ts';
+import { parseServiceAccountKey, type ServiceAccountKey } from '../auth/gcp-service-account-authorizer.ts';
 import type { SecretValue } from '../lib/secret-value.ts';
 import { configFileSchema, type ConfigFile, type ProviderEntry } from './config-schema.ts';
 import type { ConfigProblem } from './config-problem.ts';
@@ -183,7 +185,10 @@ function resolveProvider(
 ): ProviderConfig {
   const definition = getProviderType(entry.type);
   const path = (suffix: string): string => `providers.${entry.id}.${suffix}`;
-  const resolveSecret = (value: string, suffix: string): SecretValue | undefined => {
+  const resolveSecret = (value: string | undefined, suffix: string): SecretValue | undefined => {
+    if (value === undefined) {
+      return undefined;
+    }
     const resolution = resolveSecretReference(value, options.environment, options.baseDirectory);
     if (!resolution.ok) {
       problems.push({ path: path(suffix), message: resolution.message });
@@ -191,7 +196,6 @@ function resolveProvider(
     }
     return resolution.secret;
   };
-  const apiKey = entry.api_key === undefined ? undefined : resolveSecret(entry.api_key, 'api_key');
   const headers = new Map<string, SecretValue>();
   for (const [name, value] of Object.entries(entry.headers ?? {})) {
     const secret = resolveSecret(value, `headers.${name}`);
@@ -199,11 +203,15 @@ function resolveProvider(
       headers.set(name.toLowerCase(), secret);
     }
   }
+  const settings = { region: entry.region, project: entry.project, apiVersion: entry.api_version };
   return {
     id: entry.id,
     type: entry.type,
-    baseUrl: entry.base_url ?? definition.defaultBaseUrl,
-    apiKey,
+    baseUrl: entry.base_url ?? fillBaseUrl(definition.defaultBaseUrl, settings),
+    authScheme: entry.auth ?? definition.auth[0] ?? 'none',
+    credentials: resolveCredentials(entry, resolveSecret, problems, path),
+    settings,
+    dropUnsupportedParams: entry.drop_unsupported_params ?? false,
     headers,
     timeouts: {
       connectMs: entry.timeouts?.connect_ms ?? defaultTimeouts.connectMs,
@@ -216,6 +224,60 @@ function resolveProvider(
     mock:
       entry.type === 'mock'
         ? { latencyMs: entry.mock?.latency_ms ?? 0, tokensPerSecond: entry.mock?.tokens_per_second }
+        : undefined,
+  };
+}
+
+/**
+ * A default base URL with `{region}` and `{project}` filled in. Google's `global` location has no
+ * regional host, so `{region}-` is dropped for it.
+ */
+function fillBaseUrl(template: string | undefined, settings: { region?: string | undefined; project?: string | undefined }): string | undefined {
+  if (template === undefined) {
+    return undefined;
+  }
+  let url = template;
+  if (settings.region === 'global') {
+    url = url.replace('{region}-', '');
+  }
+  return url.replace('{region}', settings.region ?? 'region').replace('{project}', settings.project ?? 'project');
+}
+
+function resolveCredentials(
+  entry: ProviderEntry,
+  resolveSecret: (value: string | undefined, suffix: string) => SecretValue | undefined,
+  problems: ConfigProblem[],
+  path: (suffix: string) => string,
+): ProviderCredentials {
+  const accessKeyId = resolveSecret(entry.aws_access_key_id, 'aws_access_key_id');
+  const secretAccessKey = resolveSecret(entry.aws_secret_access_key, 'aws_secret_access_key');
+  const sessionToken = resolveSecret(entry.aws_session_token, 'aws_session_token');
+  let gcpServiceAccount: ServiceAccountKey | undefined;
+  const serviceAccount = resolveSecret(entry.service_account, 'service_account');
+  if (serviceAccount !== undefined) {
+    try {
+      gcpServiceAccount = parseServiceAccountKey(serviceAccount.reveal());
+    } catch (error) {
+      problems.push({ path: path('service_account'), message: error instanceof Error ? error.message : 'is not usable' });
+    }
+  }
+  const azureAd = entry.azure_ad;
+  const clientSecret = resolveSecret(azureAd?.client_secret, 'azure_ad.client_secret');
+  return {
+    apiKey: resolveSecret(entry.api_key, 'api_key'),
+    aws:
+      accessKeyId !== undefined && secretAccessKey !== undefined && entry.region !== undefined
+        ? { accessKeyId, secretAccessKey, sessionToken, region: entry.region }
+        : undefined,
+    gcpServiceAccount,
+    azureEntra:
+      azureAd !== undefined && clientSecret !== undefined
+        ? {
+            tenantId: azureAd.tenant_id,
+            clientId: azureAd.client_id,
+            clientSecret,
+            authorityHost: azureAd.authority_host ?? 'https://login.microsoftonline.com',
+          }
         : undefined,
   };
 }

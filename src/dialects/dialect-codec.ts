@@ -1,16 +1,13 @@
+import type { ChatRequest } from '../canonical/chat-request.ts';
+import type { ChatResponse } from '../canonical/chat-response.ts';
+import type { ChatStreamEvent } from '../canonical/chat-stream-event.ts';
+import type { DialectId } from '../canonical/dialect-id.ts';
 import type { ModelOperation } from '../canonical/model-operation.ts';
 import type { ModelRequestEnvelope } from '../canonical/model-request-envelope.ts';
 import type { Usage } from '../canonical/usage.ts';
-import type { DialectId } from '../canonical/dialect-id.ts';
 import type { GatewayError } from '../errors/gateway-error.ts';
-import type { SseFrame } from '../lib/sse-frame.ts';
-
-/** What one upstream frame turns into on the way to the client. */
-export type TapOutput =
-  | { readonly kind: 'forward'; readonly text: string }
-  | { readonly kind: 'drop' }
-  /** The stream cannot continue: the caller sends an error event and closes. */
-  | { readonly kind: 'fail'; readonly error: GatewayError };
+import type { JsonObject } from '../lib/json.ts';
+import type { UpstreamFrame } from '../lib/upstream-frame.ts';
 
 /** Machine-readable fields of an upstream error body that are safe to repeat to a client. */
 export interface UpstreamErrorFacts {
@@ -18,7 +15,14 @@ export interface UpstreamErrorFacts {
   readonly param: string | undefined;
 }
 
-/** A stream watcher: turns each upstream frame into what the client receives. */
+/** What one upstream frame turns into on the way to the client (same-dialect pass-through). */
+export type TapOutput =
+  | { readonly kind: 'forward'; readonly text: string }
+  | { readonly kind: 'drop' }
+  /** The stream cannot continue: the caller sends an error event and closes. */
+  | { readonly kind: 'fail'; readonly error: GatewayError };
+
+/** A same-dialect stream watcher: forwards frames as they are while reading usage and the end. */
 export interface StreamTap {
   /** Usage from the stream so far; undefined until the provider reports it. */
   readonly usage: Usage | undefined;
@@ -28,31 +32,113 @@ export interface StreamTap {
   readonly forwardedEvents: number;
   /** Whether the stream has said it is finished (an end marker or a finish reason). */
   readonly complete: boolean;
-  push(frame: SseFrame): TapOutput;
+  push(frame: UpstreamFrame): TapOutput;
+}
+
+/** What a stream decoder made of one frame (or of the end of the stream). */
+export interface DecodeStep {
+  readonly events: readonly ChatStreamEvent[];
+  /** Set when the stream cannot continue; events before it are still valid. */
+  readonly failure: GatewayError | undefined;
 }
 
 /**
- * Everything the gateway needs to know about one wire format, as pure functions. Looked up by id
- * in the dialect registry; nothing outside a dialect's folder branches on the dialect.
+ * Turns an egress dialect's stream frames into canonical events. One instance per stream,
+ * synchronous and deterministic, so it can be replayed whole, event by event or byte by byte.
+ * Never throws on bad upstream data: it reports a failure instead.
  */
-export interface DialectCodec {
-  readonly id: DialectId;
-  /** The path of an operation below a provider's API root (`/chat/completions`). */
-  operationPath(operation: ModelOperation): string;
-  /** Decodes a client body sent to an operation; throws `GatewayError` (400) when unusable. */
+export interface StreamDecoder {
+  push(frame: UpstreamFrame): DecodeStep;
+  /** Upstream ended: closes open parts and the response, or reports an incomplete stream. */
+  end(): DecodeStep;
+}
+
+/** Facts an ingress encoder needs that are not in the canonical answer. */
+export interface EncodeContext {
+  /** The model name the client asked for (reported back instead of the provider's name). */
+  readonly requestedModel: string;
+  /** Whether the client asked for usage in the stream. */
+  readonly includeUsage: boolean;
+  /** Wall-clock milliseconds, for `created` fields the provider did not supply. */
+  readonly now: number;
+}
+
+/** Turns canonical events into an ingress dialect's wire text. One instance per stream. */
+export interface StreamEncoder {
+  /** Wire text for one event; may be empty. */
+  push(event: ChatStreamEvent): string;
+  /** The in-stream error that ends a failed stream. */
+  fail(error: GatewayError): string;
+}
+
+/** The client-facing half of a dialect: requests in, answers and errors out. */
+export interface IngressCodec {
+  /** Decodes a client body; throws `GatewayError` (400) naming the field at fault. */
   decodeRequest(text: string, operation: ModelOperation): ModelRequestEnvelope;
-  /** The upstream body for a same-dialect provider, from the client's original bytes. */
-  rewriteRequestBody(
-    envelope: ModelRequestEnvelope,
-    options: { upstreamModel: string; requestStreamUsage: boolean },
-  ): string;
-  /** Usage from a complete (non-streamed) response body. */
-  readResponseUsage(body: unknown): Usage | undefined;
-  createStreamTap(options: { stripUsageChunk: boolean }): StreamTap;
-  /** Safe machine-readable facts from an upstream error body. */
-  readErrorFacts(bodyText: string): UpstreamErrorFacts;
+  /**
+   * The canonical request for a decoded chat envelope. Throws `GatewayError` (400) for content the
+   * hub cannot carry to another dialect (naming the field).
+   */
+  toChatRequest(envelope: ModelRequestEnvelope): ChatRequest;
+  /** The complete answer as this dialect's JSON text. */
+  encodeResponse(response: ChatResponse, context: EncodeContext): string;
+  createStreamEncoder(context: EncodeContext): StreamEncoder;
   /** The error body a client of this dialect expects. */
   encodeError(error: GatewayError): unknown;
   /** The in-stream event that reports an error after the response has started. */
   encodeStreamError(error: GatewayError): string;
+}
+
+/** How a provider variant wants the body (from the provider definition, not the client). */
+export interface EgressOptions {
+  /** The provider's model name. */
+  readonly upstreamModel: string;
+  /** Whether `model` goes in the body (false when the URL carries it: Vertex, Bedrock, Azure). */
+  readonly modelInBody: boolean;
+  /** Fixed fields a provider variant requires in the body (`anthropic_version` on Vertex). */
+  readonly bodyFields: Readonly<JsonObject>;
+  /** Ask for usage on streams where the dialect needs asking (OpenAI `stream_options`). */
+  readonly requestStreamUsage: boolean;
+  /** Which spelling of the output limit the provider wants, where a dialect has two. */
+  readonly maxTokensField: 'max_tokens' | 'max_completion_tokens';
+}
+
+/** The provider-facing half of a dialect: requests out, answers in. Pure. */
+export interface EgressCodec {
+  /** How streamed bodies are framed. */
+  readonly framing: 'sse' | 'aws-event-stream';
+  /**
+   * Request parameters this dialect cannot express, named as in the OpenAI API (`n`, `seed`,
+   * `frequency_penalty`); the gateway refuses or drops them before encoding.
+   */
+  unsupportedParameters(request: ChatRequest): readonly string[];
+  /** The request body. Must not change `request`: attempts share it. */
+  encodeRequest(request: ChatRequest, options: EgressOptions): JsonObject;
+  /** A complete answer; throws `GatewayError` (invalid response) when the body is not one. */
+  decodeResponse(body: unknown): ChatResponse;
+  createStreamDecoder(): StreamDecoder;
+}
+
+/** Forwarding a client's own bytes to a provider of the same dialect, and watching the answer. */
+export interface PassThroughCodec {
+  /** The upstream body from the client's text, changing only what the target needs. */
+  rewriteRequestBody(envelope: ModelRequestEnvelope, options: EgressOptions): string;
+  /** Usage from a complete (non-streamed) response body. */
+  readResponseUsage(body: unknown): Usage | undefined;
+  createStreamTap(options: { readonly stripUsageChunk: boolean }): StreamTap;
+}
+
+/**
+ * Everything the gateway knows about one wire format. Looked up by id in the dialect registry;
+ * nothing outside a dialect's folder branches on the dialect.
+ */
+export interface DialectCodec {
+  readonly id: DialectId;
+  /** Present for dialects clients may speak to the gateway. */
+  readonly ingress: IngressCodec | undefined;
+  readonly egress: EgressCodec;
+  /** Present for dialects that can forward a same-dialect client's bytes. */
+  readonly passThrough: PassThroughCodec | undefined;
+  /** Safe machine-readable facts from an upstream error body. */
+  readErrorFacts(bodyText: string): UpstreamErrorFacts;
 }

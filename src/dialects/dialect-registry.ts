@@ -2,11 +2,15 @@ import type { DialectId } from '../canonical/dialect-id.ts';
 import type { DialectCodec } from './dialect-codec.ts';
 import { openAiChatCodec } from './openai-chat/openai-chat-codec.ts';
 
-const codecs: Readonly<Record<DialectId, DialectCodec>> = {
+const codecs: Partial<Readonly<Record<DialectId, DialectCodec>>> = {
   'openai-chat': openAiChatCodec,
 };
 
-/** The codec of a dialect. */
+/** The codec of a dialect. Throws for a dialect without one (configuration validation rules that out). */
 export function getDialectCodec(id: DialectId): DialectCodec {
-  return codecs[id];
+  const codec = codecs[id];
+  if (codec === undefined) {
+    throw new Error(`no codec for dialect ${id}`);
+  }
+  return codec;
 }

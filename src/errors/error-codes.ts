@@ -71,6 +71,13 @@ export const errorCatalogue = {
     message:
       'The request tries to choose where it is sent. Destinations and credentials come only from the gateway configuration.',
   },
+  SB_ERR_REQUEST_UNSUPPORTED_PARAMETER: {
+    status: 400,
+    type: 'invalid_request_error',
+    retryable: false,
+    exposure: 'public',
+    message: 'The request uses a parameter the selected model cannot honour.',
+  },
   SB_ERR_REQUEST_TOO_LARGE: {
     status: 413,
     type: 'invalid_request_error',

@@ -1,6 +1,6 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import type { DialectCodec } from '../dialects/dialect-codec.ts';
-import { openAiChatCodec } from '../dialects/openai-chat/openai-chat-codec.ts';
+import type { IngressCodec } from '../dialects/dialect-codec.ts';
+import { openAiChatIngress } from '../dialects/openai-chat/openai-chat-codec.ts';
 import type { GatewayError } from '../errors/gateway-error.ts';
 import type { Principal } from '../gateway/gateway.ts';
 import { CancellationSource, type Cancellation } from '../lib/cancellation.ts';
@@ -24,7 +24,7 @@ export class HttpExchange {
   params: Readonly<Record<string, string>> = {};
   principal: Principal | undefined;
   /** The codec whose error format this route speaks; OpenAI's unless a route says otherwise. */
-  errorCodec: DialectCodec = openAiChatCodec;
+  errorCodec: IngressCodec = openAiChatIngress;
   /** The model the client asked for, once known (for the record of a refused request). */
   requestedModel: string | undefined;
   stream = false;

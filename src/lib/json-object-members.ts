@@ -136,16 +136,29 @@ export function findJsonObjectMembers(text: string): JsonMemberSpan[] {
 }
 
 /**
- * Rewrites a JSON object's text with some top-level members replaced or added, leaving every other
- * byte as it was: unknown fields, number spellings and key order survive untouched. `values` maps a
- * key to its new value, already serialised as JSON. Every occurrence of a duplicated key is replaced
- * (a parser keeps the last one, so all must agree). Keys not present are appended at the end.
+ * Rewrites a JSON object's text with some top-level members replaced, added or removed, leaving
+ * every other member's bytes as they were: unknown fields, number spellings and key order survive
+ * untouched. `values` maps a key to its new value already serialised as JSON, or to `undefined` to
+ * remove the member. Every occurrence of a duplicated key is changed (a parser keeps the last one,
+ * so all must agree). Keys not present are appended at the end. Pure.
  */
 export function replaceJsonObjectMembers(
   text: string,
   members: readonly JsonMemberSpan[],
-  values: ReadonlyMap<string, string>,
+  values: ReadonlyMap<string, string | undefined>,
 ): string {
+  let removes = false;
+  for (const value of values.values()) {
+    if (value === undefined) {
+      removes = true;
+      break;
+    }
+  }
+  return removes ? rebuildMembers(text, members, values) : spliceMembers(text, members, values);
+}
+
+/** Replaces values in place, so whitespace between members survives too. */
+function spliceMembers(text: string, members: readonly JsonMemberSpan[], values: ReadonlyMap<string, string | undefined>): string {
   let output = '';
   let cursor = 0;
   const replaced = new Set<string>();
@@ -160,17 +173,42 @@ export function replaceJsonObjectMembers(
   }
   const closing = text.lastIndexOf('}');
   output += text.slice(cursor, closing);
-  let additions = '';
-  for (const [key, value] of values) {
-    if (!replaced.has(key)) {
-      additions += `${JSON.stringify(key)}:${value}`;
-      additions += ',';
-    }
-  }
+  const additions = appendedMembers(values, replaced);
   if (additions.length > 0) {
-    additions = additions.slice(0, -1);
     output = output.trimEnd();
     output += members.length > 0 ? `,${additions}` : additions;
   }
   return output + text.slice(closing);
+}
+
+/** Writes the object anew from its members' own text (whitespace between members is not kept). */
+function rebuildMembers(text: string, members: readonly JsonMemberSpan[], values: ReadonlyMap<string, string | undefined>): string {
+  const kept: string[] = [];
+  const seen = new Set<string>();
+  for (const member of members) {
+    seen.add(member.key);
+    if (!values.has(member.key)) {
+      kept.push(text.slice(member.keyStart, member.valueEnd));
+      continue;
+    }
+    const value = values.get(member.key);
+    if (value !== undefined) {
+      kept.push(`${text.slice(member.keyStart, member.valueStart)}${value}`);
+    }
+  }
+  const additions = appendedMembers(values, seen);
+  if (additions.length > 0) {
+    kept.push(additions);
+  }
+  return `{${kept.join(',')}}`;
+}
+
+function appendedMembers(values: ReadonlyMap<string, string | undefined>, present: ReadonlySet<string>): string {
+  const additions: string[] = [];
+  for (const [key, value] of values) {
+    if (value !== undefined && !present.has(key)) {
+      additions.push(`${JSON.stringify(key)}:${value}`);
+    }
+  }
+  return additions.join(',');
 }

@@ -1,7 +1,6 @@
 import type { DialectId } from '../canonical/dialect-id.ts';
-
-/** How the gateway proves its identity to a provider. Implemented in `src/auth/`. */
-export type UpstreamAuthScheme = 'bearer' | 'none';
+import type { AuthSchemeId } from '../auth/auth-scheme-id.ts';
+import type { EndpointStyleId } from './endpoint-styles.ts';
 
 /** A model a provider type offers out of the box, exposed to clients as `<provider id>/<name>`. */
 export interface CatalogModel {
@@ -9,28 +8,43 @@ export interface CatalogModel {
   readonly kind: 'chat' | 'embeddings';
 }
 
+/** Settings a provider type needs beyond credentials, named as in the configuration file. */
+export type ProviderSetting = 'region' | 'project' | 'api_version';
+
+/** How a provider frames a streamed answer. */
+export type StreamFraming = 'sse' | 'aws-event-stream' | 'bedrock-invoke-chunks';
+
 /**
- * A kind of provider, as data: which dialect it speaks, where its API lives, how it authenticates
- * and which public models it offers. Adding a provider that speaks an existing dialect is one entry
- * in the registry, never new control flow.
+ * A kind of provider, as data: which dialect it speaks, where its API lives and how it is
+ * addressed, how it authenticates and which public models it offers. Adding a provider that
+ * speaks an existing dialect is one entry in the registry, never new control flow.
  */
 export interface ProviderType {
   readonly type: string;
   /** One line for docs and `signalbox config schema`. */
   readonly title: string;
   readonly dialect: DialectId;
-  readonly auth: UpstreamAuthScheme;
-  /** The API root that operation paths are appended to; undefined when the operator must set it. */
+  /** How URLs are built from the base URL, the operation and the model. */
+  readonly endpoint: EndpointStyleId;
+  /** Authentication schemes this type accepts; the first is the default. */
+  readonly auth: readonly AuthSchemeId[];
+  /**
+   * The API root operation paths are appended to, with `{region}` and `{project}` filled from the
+   * provider's settings; undefined when the operator must set `base_url`.
+   */
   readonly defaultBaseUrl: string | undefined;
-  /** Whether a configured provider of this type needs `api_key`. */
+  /** Settings this type cannot work without. */
+  readonly requiredSettings: readonly ProviderSetting[];
+  /** Whether a configured provider of this type needs `api_key` (when its scheme uses one). */
   readonly requiresApiKey: boolean;
   /** The environment variable whose presence configures this provider when no file is given. */
   readonly apiKeyEnvironmentVariable: string | undefined;
   /** Public model names offered when the operator lists none. */
   readonly catalog: readonly CatalogModel[];
+  readonly framing: StreamFraming;
   /**
    * Provider behaviours that differ from the dialect's reference API. Each is a fact about the
-   * provider, with a link to where it is documented, never a branch on the provider's name.
+   * provider, documented where it is set, never a branch on the provider's name.
    */
   readonly quirks: ProviderQuirks;
 }
@@ -38,6 +52,14 @@ export interface ProviderType {
 export interface ProviderQuirks {
   /** Accepts `stream_options: {include_usage: true}` on streamed chat requests. */
   readonly streamUsageOption: boolean;
-  /** Serves `POST /embeddings`. */
+  /** Serves OpenAI-style `POST /embeddings`. */
   readonly embeddings: boolean;
+  /** Whether `model` goes in the body (false when the URL names the model). */
+  readonly modelInBody: boolean;
+  /** Fixed body fields the provider requires (for example `anthropic_version` on Vertex AI). */
+  readonly bodyFields: Readonly<Record<string, string>>;
+  /** Which spelling of the output limit the provider wants, in dialects that have two. */
+  readonly maxTokensField: 'max_tokens' | 'max_completion_tokens';
+  /** Extra headers every request carries (for example `anthropic-version`). */
+  readonly headers: Readonly<Record<string, string>>;
 }

@@ -15,6 +15,8 @@ const fallbackCodes: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'SB_ERR_UPSTREAM_AUTH',
   'SB_ERR_UPSTREAM_INVALID_RESPONSE',
   'SB_ERR_UPSTREAM_REDIRECT',
+  // The target cannot honour a parameter; another target of the plan may.
+  'SB_ERR_REQUEST_UNSUPPORTED_PARAMETER',
 ]);
 
 /** Whether a failed attempt should fall back to the next target of the plan. */

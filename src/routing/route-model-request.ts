@@ -3,6 +3,7 @@ import { GatewayError } from '../errors/gateway-error.ts';
 import type { Cancellation } from '../lib/cancellation.ts';
 import type { Clock } from '../lib/clock.ts';
 import { callProvider, type ProviderCallResult } from '../upstream/call-provider.ts';
+import { RequestTranslation } from '../upstream/request-translation.ts';
 import type { UpstreamPool } from '../upstream/upstream-pool.ts';
 import { executePlan, type AttemptRecord } from './execute-plan.ts';
 import type { ModelResolution, PlannedTarget } from './model-catalog.ts';
@@ -32,6 +33,7 @@ export async function routeModelRequest(
   environment: RoutingEnvironment,
   cancellation: Cancellation,
 ): Promise<RoutedResponse> {
+  const translation = new RequestTranslation(envelope);
   const result = await executePlan(
     resolution.targets,
     (target) => {
@@ -44,7 +46,7 @@ export async function routeModelRequest(
           }),
         );
       }
-      return callProvider(endpoint, envelope, target.upstreamModel, {
+      return callProvider(endpoint, translation, target.upstreamModel, {
         pool: environment.pool,
         cancellation,
         clock: environment.clock,

@@ -1,3 +1,4 @@
+import type { AuthorizerContext } from '../auth/create-upstream-authorizer.ts';
 import type { GatewayConfig } from '../config/gateway-config.ts';
 import { createProviderEndpoint, type ProviderEndpoint } from '../upstream/provider-endpoint.ts';
 import { ModelCatalog } from './model-catalog.ts';
@@ -19,6 +20,7 @@ export interface RoutingTable {
  */
 export function buildRoutingTable(
   config: GatewayConfig,
+  authorizerContext: AuthorizerContext,
   runtimeBaseUrls: ReadonlyMap<string, string> = new Map(),
 ): RoutingTable {
   const endpoints = new Map<string, ProviderEndpoint>();
@@ -27,7 +29,7 @@ export function buildRoutingTable(
     if (baseUrl === undefined) {
       throw new Error(`provider ${provider.id} has no base URL`);
     }
-    endpoints.set(provider.id, createProviderEndpoint(provider, baseUrl));
+    endpoints.set(provider.id, createProviderEndpoint(provider, baseUrl, authorizerContext));
   }
   return { config, catalog: new ModelCatalog(config), endpoints };
 }

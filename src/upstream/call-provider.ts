@@ -1,13 +1,16 @@
-import type { ModelRequestEnvelope } from '../canonical/model-request-envelope.ts';
 import type { Usage } from '../canonical/usage.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
 import type { Cancellation } from '../lib/cancellation.ts';
 import type { Clock } from '../lib/clock.ts';
 import { safeParseJson } from '../lib/json.ts';
+import { createFrameParser, streamContentTypes } from './frame-parsers.ts';
 import { mapUpstreamErrorResponse } from './map-upstream-error-response.ts';
+import { prepareChatRequest } from './prepare-chat-request.ts';
 import type { ProviderEndpoint } from './provider-endpoint.ts';
 import { relayUpstreamStream, type CommittedStream } from './relay-upstream-stream.ts';
-import { openUpstreamExchange } from './upstream-exchange.ts';
+import type { RequestTranslation } from './request-translation.ts';
+import { PassThroughTransformer, TranslatingTransformer, type StreamTransformer } from './stream-transformers.ts';
+import { openUpstreamExchange, type UpstreamExchange } from './upstream-exchange.ts';
 import type { UpstreamPool } from './upstream-pool.ts';
 
 export interface ProviderCallContext {
@@ -22,16 +25,16 @@ export interface ProviderCallContext {
 interface CallFacts {
   /** The provider's own id for the exchange, for support tickets. */
   readonly upstreamRequestId: string | undefined;
-  /** Milliseconds from sending the request to its response headers. */
-  readonly upstreamMs: number;
+  /** Request parameters dropped because the target cannot honour them (configured per provider). */
+  readonly droppedParameters: readonly string[];
 }
 
-/** A provider's successful answer, ready to hand to the client. */
+/** A provider's successful answer, ready to hand to the client in the client's dialect. */
 export type ProviderCallResult =
   | (CallFacts & {
       readonly kind: 'complete';
       readonly contentType: string;
-      /** The provider's body, decoded as UTF-8 (it is JSON) and otherwise as sent. */
+      /** The answer as the client's dialect writes it. */
       readonly body: string;
       readonly usage: Usage | undefined;
     })
@@ -39,78 +42,138 @@ export type ProviderCallResult =
 
 const errorBodyLimit = 64 * 1024;
 
-/**
- * One attempt against one provider for a same-dialect request: rewrites the client's body for the
- * target model, sends it, and returns the answer. For streams it returns at the commit point (the
- * first data event), so every failure it throws happened before the client received anything and
- * may be retried elsewhere. Throws `GatewayError`.
- */
-export async function callProvider(
-  endpoint: ProviderEndpoint,
-  envelope: ModelRequestEnvelope,
-  upstreamModel: string,
-  context: ProviderCallContext,
-): Promise<ProviderCallResult> {
-  const requestStreamUsage = endpoint.type.quirks.streamUsageOption;
-  const body = endpoint.codec.rewriteRequestBody(envelope, { upstreamModel, requestStreamUsage });
-  const sentAt = context.clock.monotonic();
-  const response = await openUpstreamExchange(context.pool, {
-    url: endpoint.url(envelope.operation),
-    method: 'POST',
-    headers: endpoint.headers,
-    body,
-    timeouts: endpoint.timeouts,
-    cancellation: context.cancellation,
-  });
-  const facts: CallFacts = {
-    upstreamRequestId: readHeader(
-      response.headers['x-request-id'] ?? response.headers['request-id'],
-    ),
-    upstreamMs: context.clock.monotonic() - sentAt,
-  };
-  if (response.status >= 400 || response.status < 200) {
-    let errorText = '';
-    try {
-      errorText = (await response.readAll(errorBodyLimit)).toString('utf8');
-    } catch {
-      // The status alone decides the error; an unreadable error body changes nothing.
-    }
-    throw mapUpstreamErrorResponse(
-      response.status,
-      response.headers,
-      endpoint.codec.readErrorFacts(errorText),
-      endpoint.id,
-      context.clock.now(),
-    );
+/** The body to send and how to read the answer: forwarding the client's bytes, or translating. */
+interface PreparedCall {
+  readonly body: string;
+  readonly passThrough: boolean;
+  readonly droppedParameters: readonly string[];
+}
+
+function prepareCall(endpoint: ProviderEndpoint, translation: RequestTranslation, upstreamModel: string): PreparedCall {
+  const envelope = translation.envelope;
+  const options = endpoint.egressOptions(upstreamModel);
+  const passThrough = endpoint.codec.passThrough;
+  if (endpoint.dialect === envelope.dialect && passThrough !== undefined) {
+    return { body: passThrough.rewriteRequestBody(envelope, options), passThrough: true, droppedParameters: [] };
   }
-  const contentType = readHeader(response.headers['content-type']) ?? '';
-  if (envelope.stream) {
-    if (!contentType.toLowerCase().startsWith('text/event-stream')) {
-      response.release();
-      throw new GatewayError('SB_ERR_UPSTREAM_INVALID_RESPONSE', {
-        internalDetail: `provider ${endpoint.id} answered a stream request with content-type "${contentType}"`,
-      });
-    }
-    const stripUsageChunk = requestStreamUsage && !envelope.clientWantsStreamUsage;
-    const stream = await relayUpstreamStream(response, endpoint.codec, stripUsageChunk);
-    return { kind: 'stream', ...facts, ...stream };
-  }
-  const responseBody = (await response.readAll(context.maxResponseBytes)).toString('utf8');
-  const parsed = safeParseJson(responseBody);
-  if (!parsed.ok) {
-    throw new GatewayError('SB_ERR_UPSTREAM_INVALID_RESPONSE', {
-      internalDetail: `provider ${endpoint.id} sent a body that is not JSON (content-type "${contentType}")`,
+  if (envelope.operation !== 'chat') {
+    throw new GatewayError('SB_ERR_REQUEST_UNSUPPORTED_PARAMETER', {
+      param: 'model',
+      detail: `Provider ${endpoint.id} does not serve ${envelope.operation}.`,
     });
   }
+  const prepared = prepareChatRequest(translation.chatRequest, endpoint, upstreamModel);
   return {
-    kind: 'complete',
-    ...facts,
-    contentType: 'application/json',
-    body: responseBody,
-    usage: endpoint.codec.readResponseUsage(parsed.value),
+    body: JSON.stringify(endpoint.codec.egress.encodeRequest(prepared.request, options)),
+    passThrough: false,
+    droppedParameters: prepared.dropped,
   };
 }
 
 function readHeader(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
+}
+
+async function refuseWithUpstreamError(response: UpstreamExchange, endpoint: ProviderEndpoint, nowMs: number): Promise<never> {
+  let errorText = '';
+  try {
+    errorText = (await response.readAll(errorBodyLimit)).toString('utf8');
+  } catch {
+    // The status alone decides the error; an unreadable error body changes nothing.
+  }
+  throw mapUpstreamErrorResponse(response.status, response.headers, endpoint.codec.readErrorFacts(errorText), endpoint.id, nowMs);
+}
+
+/**
+ * One attempt against one provider. Same-dialect requests forward the client's bytes (only the
+ * model and what the provider variant needs change) and the answer's bytes; other requests are
+ * translated through the canonical model, both ways. For streams it returns at the commit point
+ * (the first content), so every failure it throws happened before the client received anything
+ * and may be retried elsewhere. Throws `GatewayError`.
+ */
+export async function callProvider(
+  endpoint: ProviderEndpoint,
+  translation: RequestTranslation,
+  upstreamModel: string,
+  context: ProviderCallContext,
+): Promise<ProviderCallResult> {
+  const envelope = translation.envelope;
+  const url = endpoint.url(envelope.operation, upstreamModel, envelope.stream);
+  if (url === undefined) {
+    throw new GatewayError('SB_ERR_REQUEST_UNSUPPORTED_PARAMETER', {
+      param: 'model',
+      detail: `Provider ${endpoint.id} does not serve ${envelope.operation}.`,
+    });
+  }
+  const call = prepareCall(endpoint, translation, upstreamModel);
+  const authorization = endpoint.authorizer.authorize({ method: 'POST', url, headers: endpoint.headers, body: call.body });
+  const credentials = authorization instanceof Promise ? await authorization : authorization;
+  const response = await openUpstreamExchange(context.pool, {
+    url,
+    method: 'POST',
+    headers: { ...endpoint.headers, ...credentials },
+    body: call.body,
+    timeouts: endpoint.timeouts,
+    cancellation: context.cancellation,
+  });
+  if (response.status >= 400 || response.status < 200) {
+    return refuseWithUpstreamError(response, endpoint, context.clock.now());
+  }
+  const facts: CallFacts = {
+    upstreamRequestId: readHeader(response.headers['x-request-id'] ?? response.headers['request-id'] ?? response.headers['x-amzn-requestid']),
+    droppedParameters: call.droppedParameters,
+  };
+  const contentType = readHeader(response.headers['content-type']) ?? '';
+  const encodeContext = {
+    requestedModel: upstreamModel,
+    includeUsage: envelope.clientWantsStreamUsage,
+    now: context.clock.now(),
+  };
+  if (envelope.stream) {
+    const expected = streamContentTypes[endpoint.type.framing];
+    if (!contentType.toLowerCase().startsWith(expected)) {
+      response.release();
+      throw new GatewayError('SB_ERR_UPSTREAM_INVALID_RESPONSE', {
+        internalDetail: `provider ${endpoint.id} answered a stream request with content-type "${contentType}"`,
+      });
+    }
+    const transformer: StreamTransformer = call.passThrough
+      ? new PassThroughTransformer(
+          endpoint.codec.passThrough?.createStreamTap({
+            stripUsageChunk: endpoint.type.quirks.streamUsageOption && !envelope.clientWantsStreamUsage,
+          }) ?? missingPassThrough(),
+          (error) => translation.ingress.encodeStreamError(error),
+        )
+      : new TranslatingTransformer(endpoint.codec.egress.createStreamDecoder(), translation.ingress.createStreamEncoder(encodeContext));
+    const stream = await relayUpstreamStream(response, createFrameParser(endpoint.type.framing), transformer);
+    return { kind: 'stream', ...facts, ...stream };
+  }
+  const text = (await response.readAll(context.maxResponseBytes)).toString('utf8');
+  const parsed = safeParseJson(text);
+  if (!parsed.ok) {
+    throw new GatewayError('SB_ERR_UPSTREAM_INVALID_RESPONSE', {
+      internalDetail: `provider ${endpoint.id} sent a body that is not JSON (content-type "${contentType}")`,
+    });
+  }
+  if (call.passThrough) {
+    return {
+      kind: 'complete',
+      ...facts,
+      contentType: 'application/json',
+      body: text,
+      usage: endpoint.codec.passThrough?.readResponseUsage(parsed.value),
+    };
+  }
+  const answer = endpoint.codec.egress.decodeResponse(parsed.value);
+  return {
+    kind: 'complete',
+    ...facts,
+    contentType: 'application/json',
+    body: translation.ingress.encodeResponse(answer, encodeContext),
+    usage: answer.usage,
+  };
+}
+
+function missingPassThrough(): never {
+  throw new GatewayError('SB_ERR_INTERNAL', { internalDetail: 'pass-through chosen without a pass-through codec' });
 }

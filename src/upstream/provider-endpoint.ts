@@ -1,16 +1,18 @@
-import type { ModelOperation } from '../canonical/model-operation.ts';
 import type { DialectId } from '../canonical/dialect-id.ts';
+import type { ModelOperation } from '../canonical/model-operation.ts';
+import { createUpstreamAuthorizer, type AuthorizerContext } from '../auth/create-upstream-authorizer.ts';
+import type { UpstreamAuthorizer } from '../auth/upstream-authorizer.ts';
 import type { ProviderConfig, UpstreamTimeouts } from '../config/gateway-config.ts';
-import { upstreamAuthSchemes } from '../auth/upstream-auth-schemes.ts';
+import type { DialectCodec, EgressOptions } from '../dialects/dialect-codec.ts';
 import { getDialectCodec } from '../dialects/dialect-registry.ts';
-import type { DialectCodec } from '../dialects/dialect-codec.ts';
-import type { ProviderType } from '../providers/provider-type.ts';
+import { buildEndpointUrl } from '../providers/endpoint-styles.ts';
 import { getProviderType } from '../providers/provider-registry.ts';
+import type { ProviderType } from '../providers/provider-type.ts';
 
 /**
- * A configured provider, ready for requests: its codec, its absolute operation URLs and the
- * headers every request carries (authentication included). Built once per configuration version,
- * so the request path does no URL or header assembly. Immutable.
+ * A configured provider, ready for requests: its dialect codec, how its URLs are built, the
+ * headers every request carries and the authorizer that adds credentials. Built once per
+ * configuration version, so the request path does no configuration work. Immutable.
  */
 export interface ProviderEndpoint {
   readonly id: string;
@@ -19,38 +21,39 @@ export interface ProviderEndpoint {
   readonly codec: DialectCodec;
   readonly origin: string;
   readonly timeouts: UpstreamTimeouts;
+  /** Headers on every request (content type, the provider's fixed headers, configured headers). */
   readonly headers: Readonly<Record<string, string>>;
-  url(operation: ModelOperation): URL;
+  readonly authorizer: UpstreamAuthorizer;
+  readonly dropUnsupportedParams: boolean;
+  /** The URL of an operation on a model, or undefined when this provider does not serve it. */
+  url(operation: ModelOperation | 'count-tokens', model: string, stream: boolean): URL | undefined;
+  /** How this provider wants a request body for the given model. */
+  egressOptions(upstreamModel: string): EgressOptions;
 }
 
 /**
  * Builds the endpoint of a provider. `baseUrl` comes from configuration (or, for the built-in
- * mock, from the address it listens on); never from a client. Throws if the URL is unusable,
- * which configuration validation has already ruled out.
+ * mock, from the address it listens on); never from a client. Throws when the provider cannot be
+ * used (its credentials are incomplete), which configuration validation has already ruled out.
  */
-export function createProviderEndpoint(config: ProviderConfig, baseUrl: string): ProviderEndpoint {
+export function createProviderEndpoint(
+  config: ProviderConfig,
+  baseUrl: string,
+  context: AuthorizerContext,
+): ProviderEndpoint {
   const type = getProviderType(config.type);
   const codec = getDialectCodec(type.dialect);
   const base = new URL(baseUrl);
-  const basePath = base.pathname.replace(/\/+$/, '');
-  const urls = new Map<ModelOperation, URL>();
-  for (const operation of ['chat', 'embeddings'] as const) {
-    const url = new URL(base.origin);
-    url.pathname = basePath + codec.operationPath(operation);
-    if (url.origin !== base.origin) {
-      throw new Error(`provider ${config.id}: operation URL left its origin`);
-    }
-    urls.set(operation, url);
-  }
   const headers: Record<string, string> = {
     'content-type': 'application/json',
     accept: 'application/json, text/event-stream',
     'user-agent': 'signalbox',
+    ...type.quirks.headers,
   };
   for (const [name, value] of config.headers) {
     headers[name] = value.reveal();
   }
-  Object.assign(headers, upstreamAuthSchemes[type.auth](config.apiKey));
+  const authorizer = createUpstreamAuthorizer(config.authScheme, config.credentials, context);
   return {
     id: config.id,
     type,
@@ -59,12 +62,16 @@ export function createProviderEndpoint(config: ProviderConfig, baseUrl: string):
     origin: base.origin,
     timeouts: config.timeouts,
     headers,
-    url(operation) {
-      const url = urls.get(operation);
-      if (url === undefined) {
-        throw new Error(`no URL for operation ${operation}`);
-      }
-      return url;
-    },
+    authorizer,
+    dropUnsupportedParams: config.dropUnsupportedParams,
+    url: (operation, model, stream) =>
+      buildEndpointUrl(base, type.endpoint, { operation, model, stream, settings: config.settings }),
+    egressOptions: (upstreamModel) => ({
+      upstreamModel,
+      modelInBody: type.quirks.modelInBody,
+      bodyFields: type.quirks.bodyFields,
+      requestStreamUsage: type.quirks.streamUsageOption,
+      maxTokensField: type.quirks.maxTokensField,
+    }),
   };
 }

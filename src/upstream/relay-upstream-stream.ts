@@ -1,8 +1,9 @@
 import type { Usage } from '../canonical/usage.ts';
-import type { DialectCodec } from '../dialects/dialect-codec.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
+import type { UpstreamFrame } from '../lib/upstream-frame.ts';
+import type { FrameParser } from './frame-parsers.ts';
+import type { StreamTransformer, TransformStep } from './stream-transformers.ts';
 import type { UpstreamExchange } from './upstream-exchange.ts';
-import { SseEventTooLargeError, SseParser } from './sse-parser.ts';
 
 /** How a relayed stream ended. */
 export interface StreamOutcome {
@@ -13,7 +14,7 @@ export interface StreamOutcome {
   readonly error: GatewayError | undefined;
 }
 
-/** A stream that has passed its commit point: the first data event is in hand. */
+/** A stream that has passed its commit point: its first content is in hand. */
 export interface CommittedStream {
   /** Text to write to the client, in order. Pulls from upstream only as fast as it is consumed. */
   readonly chunks: AsyncIterable<string>;
@@ -28,57 +29,59 @@ interface Pulled {
   readonly ended: boolean;
 }
 
+function framingFailure(error: unknown): GatewayError {
+  return error instanceof GatewayError
+    ? error
+    : new GatewayError('SB_ERR_UPSTREAM_INVALID_RESPONSE', {
+        internalDetail: error instanceof Error ? error.message : String(error),
+      });
+}
+
 /**
- * Relays an upstream event stream to the client through the dialect's tap, and resolves when the
- * first data event arrives (the commit point): a failure before then throws `GatewayError`, so the
- * caller may still fall back to another target; a failure after it becomes one in-stream error
- * event after everything valid that preceded it in the same read, then the end of the stream. Backpressure
- * is preserved: nothing is read from upstream until the client has taken what came before.
+ * Relays an upstream stream to the client through a frame parser and a transformer, and resolves
+ * at the commit point: when the first content is ready. A failure before then throws
+ * `GatewayError`, so the caller may still fall back to another target (nothing has reached the
+ * client); a failure after it becomes one in-stream error in the client's dialect, after
+ * everything valid that preceded it, then the end of the stream. Backpressure is preserved:
+ * nothing is read from upstream until the client has taken what came before.
  */
 export async function relayUpstreamStream(
   response: UpstreamExchange,
-  codec: DialectCodec,
-  stripUsageChunk: boolean,
+  parser: FrameParser,
+  transformer: StreamTransformer,
 ): Promise<CommittedStream> {
-  const parser = new SseParser();
-  const tap = codec.createStreamTap({ stripUsageChunk });
+  const apply = (frames: readonly UpstreamFrame[], output: string[]): GatewayError | undefined => {
+    for (const frame of frames) {
+      const step: TransformStep = transformer.push(frame);
+      output.push(...step.output);
+      if (step.failure !== undefined) {
+        return step.failure;
+      }
+    }
+    return undefined;
+  };
 
   const pull = async (): Promise<Pulled> => {
     const output: string[] = [];
     try {
       const chunk = await response.next();
-      const ended = chunk === null;
-      const frames = chunk === null ? parser.end() : parser.push(chunk);
-      for (const frame of frames) {
-        const result = tap.push(frame);
-        if (result.kind === 'fail') {
-          return { output, failure: result.error, ended: true };
+      if (chunk === null) {
+        const failure = apply(parser.end(), output);
+        if (failure !== undefined) {
+          return { output, failure, ended: true };
         }
-        if (result.kind === 'forward') {
-          output.push(result.text);
-        }
+        const step = transformer.end();
+        output.push(...step.output);
+        return { output, failure: step.failure, ended: true };
       }
-      if (ended && !tap.complete) {
-        const failure = new GatewayError('SB_ERR_UPSTREAM_ERROR', {
-          detail: 'The provider closed the stream before it finished.',
-          internalDetail: 'stream ended without an end marker or finish reason',
-        });
-        return { output, failure, ended };
-      }
-      return { output, failure: undefined, ended };
+      const failure = apply(parser.push(chunk), output);
+      return { output, failure, ended: failure !== undefined };
     } catch (error) {
-      const failure =
-        error instanceof GatewayError
-          ? error
-          : new GatewayError('SB_ERR_UPSTREAM_INVALID_RESPONSE', {
-              internalDetail:
-                error instanceof SseEventTooLargeError ? error.message : String(error),
-            });
-      return { output, failure, ended: true };
+      return { output, failure: framingFailure(error), ended: true };
     }
   };
 
-  // Up to the commit point: buffer what arrives until a data event is among it. Nothing has been
+  // Up to the commit point: buffer what arrives until content is among it. Nothing has been
   // written to the client yet, so any failure here, even one that follows valid events in the
   // same read, is thrown for the caller to fall back on.
   const head: string[] = [];
@@ -90,14 +93,14 @@ export async function relayUpstreamStream(
       response.release();
       throw pending.failure;
     }
-    if (tap.forwardedEvents > 0 || pending.ended) {
+    if (transformer.contentStarted || pending.ended) {
       break;
     }
   }
-  if (tap.forwardedEvents === 0) {
+  if (!transformer.contentStarted) {
     response.release();
     throw new GatewayError('SB_ERR_UPSTREAM_INVALID_RESPONSE', {
-      internalDetail: 'event stream without data events',
+      internalDetail: 'the stream ended without content',
     });
   }
 
@@ -120,7 +123,7 @@ export async function relayUpstreamStream(
             return;
           }
           status = 'upstream-error';
-          yield codec.encodeStreamError(failure);
+          yield transformer.fail(failure);
           return;
         }
         if (current.ended) {
@@ -135,12 +138,7 @@ export async function relayUpstreamStream(
       if (status === 'client-closed') {
         failure ??= new GatewayError('SB_ERR_CLIENT_CLOSED');
       }
-      settle({
-        status,
-        usage: tap.usage,
-        finishReasons: [...tap.finishReasons.values()],
-        error: failure,
-      });
+      settle({ status, usage: transformer.usage, finishReasons: transformer.finishReasons, error: failure });
     }
   }
 

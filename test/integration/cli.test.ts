@@ -25,11 +25,11 @@ describe('signalbox config', () => {
   it('check reports each problem with its path and fails', async () => {
     const first = captureIo();
     const path = file(
-      'providers:\n  - { id: local, type: olama, region: eu }\nmodels:\n  - { alias: small, targets: [{ provider: locl, model: x }] }\n',
+      'providers:\n  - { id: local, type: olama, zone: eu }\nmodels:\n  - { alias: small, targets: [{ provider: locl, model: x }] }\n',
     );
     expect(await runCli(['config', 'check', path], first.io)).toBe(1);
     expect(first.error.join('')).toContain('providers.local.type: Invalid option');
-    expect(first.error.join('')).toContain('providers.local.region: is not a known setting');
+    expect(first.error.join('')).toContain('providers.local.zone: is not a known setting');
     const second = captureIo();
     const fixed = file(
       'providers:\n  - { id: local, type: ollama }\nmodels:\n  - { alias: small, targets: [{ provider: locl, model: x }] }\n',

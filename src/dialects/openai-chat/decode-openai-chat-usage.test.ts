@@ -6,7 +6,7 @@ import { decodeOpenAiChatUsage } from './decode-openai-chat-usage.ts';
 
 function usageOf(path: string) {
   const parsed = safeParseJson(readRecordingText(path));
-  return parsed.ok ? openAiChatCodec.readResponseUsage(parsed.value) : undefined;
+  return parsed.ok ? openAiChatCodec.passThrough?.readResponseUsage(parsed.value) : undefined;
 }
 
 describe('decodeOpenAiChatUsage', () => {

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { safeParseJson } from '../../lib/json.ts';
+import type { EgressOptions } from '../dialect-codec.ts';
 import { decodeOpenAiRequest } from './decode-openai-request.ts';
 import { rewriteOpenAiRequestBody } from './rewrite-openai-request-body.ts';
+
+function options(upstreamModel: string, requestStreamUsage: boolean): EgressOptions {
+  return { upstreamModel, requestStreamUsage, modelInBody: true, bodyFields: {}, maxTokensField: 'max_tokens' };
+}
 
 describe('rewriteOpenAiRequestBody', () => {
   it('changes only the model and forwards unknown fields byte for byte', () => {
@@ -9,20 +14,14 @@ describe('rewriteOpenAiRequestBody', () => {
       '{"model":"fast","messages":[{"role":"user","content":"hi"}],"seed":18446744073709551615,"reasoning_effort":"minimal","x_vendor":{"a":[1.0]}}';
     const envelope = decodeOpenAiRequest(text, 'chat');
     expect(
-      rewriteOpenAiRequestBody(envelope, {
-        upstreamModel: 'gpt-4o-mini',
-        requestStreamUsage: true,
-      }),
+      rewriteOpenAiRequestBody(envelope, options('gpt-4o-mini', true)),
     ).toBe(text.replace('"fast"', '"gpt-4o-mini"'));
   });
 
   it('asks for stream usage when the client did not, keeping its other stream options', () => {
     const text =
       '{"model":"m","stream":true,"stream_options":{"include_obfuscation":false},"messages":[1]}';
-    const output = rewriteOpenAiRequestBody(decodeOpenAiRequest(text, 'chat'), {
-      upstreamModel: 'u',
-      requestStreamUsage: true,
-    });
+    const output = rewriteOpenAiRequestBody(decodeOpenAiRequest(text, 'chat'), options('u', true));
     const parsed = safeParseJson(output);
     expect(parsed.ok && parsed.value).toEqual({
       model: 'u',
@@ -36,21 +35,18 @@ describe('rewriteOpenAiRequestBody', () => {
     const text = '{"model":"m","stream":true,"messages":[1]}';
     const envelope = decodeOpenAiRequest(text, 'chat');
     expect(
-      rewriteOpenAiRequestBody(envelope, { upstreamModel: 'u', requestStreamUsage: true }),
+      rewriteOpenAiRequestBody(envelope, options('u', true)),
     ).toBe('{"model":"u","stream":true,"messages":[1],"stream_options":{"include_usage":true}}');
     expect(
-      rewriteOpenAiRequestBody(envelope, { upstreamModel: 'u', requestStreamUsage: false }),
+      rewriteOpenAiRequestBody(envelope, options('u', false)),
     ).toBe('{"model":"u","stream":true,"messages":[1]}');
   });
 
   it('never changes the original envelope (attempts reuse it)', () => {
     const text = '{"model":"m","stream":true,"messages":[1]}';
     const envelope = decodeOpenAiRequest(text, 'chat');
-    rewriteOpenAiRequestBody(envelope, { upstreamModel: 'first', requestStreamUsage: true });
-    const second = rewriteOpenAiRequestBody(envelope, {
-      upstreamModel: 'second',
-      requestStreamUsage: true,
-    });
+    rewriteOpenAiRequestBody(envelope, options('first', true));
+    const second = rewriteOpenAiRequestBody(envelope, options('second', true));
     expect(envelope.body.text).toBe(text);
     expect(second).toContain('"second"');
   });

@@ -1,31 +1,26 @@
 import type { ModelRequestEnvelope } from '../../canonical/model-request-envelope.ts';
 import { replaceJsonObjectMembers } from '../../lib/json-object-members.ts';
 import { isJsonObject } from '../../lib/json.ts';
-
-export interface RewriteOptions {
-  /** The provider's name for the model; replaces the client's `model`. */
-  readonly upstreamModel: string;
-  /** Ask the provider for a final usage chunk (`stream_options.include_usage`). */
-  readonly requestStreamUsage: boolean;
-}
+import type { EgressOptions } from '../dialect-codec.ts';
 
 /**
  * Builds the upstream body for a same-dialect (OpenAI to OpenAI-compatible) request from the
- * client's original text: only `model` and, on streams, `stream_options.include_usage` change;
- * every other byte (unknown and future fields included) is forwarded as sent. Pure.
+ * client's original text: only `model` (replaced, or removed when the URL names the model) and,
+ * on streams, `stream_options.include_usage` change, plus any fields the provider variant
+ * requires; every other byte (unknown and future fields included) is forwarded as sent. Pure.
  * @see https://platform.openai.com/docs/api-reference/chat/create#chat-create-stream_options
  */
-export function rewriteOpenAiRequestBody(
-  envelope: ModelRequestEnvelope,
-  options: RewriteOptions,
-): string {
-  const values = new Map<string, string>([['model', JSON.stringify(options.upstreamModel)]]);
+export function rewriteOpenAiRequestBody(envelope: ModelRequestEnvelope, options: EgressOptions): string {
+  const values = new Map<string, string | undefined>([
+    ['model', options.modelInBody ? JSON.stringify(options.upstreamModel) : undefined],
+  ]);
   if (envelope.stream && options.requestStreamUsage && !envelope.clientWantsStreamUsage) {
     const current = envelope.body.value.stream_options;
-    const streamOptions = isJsonObject(current)
-      ? { ...current, include_usage: true }
-      : { include_usage: true };
+    const streamOptions = isJsonObject(current) ? { ...current, include_usage: true } : { include_usage: true };
     values.set('stream_options', JSON.stringify(streamOptions));
+  }
+  for (const [key, value] of Object.entries(options.bodyFields)) {
+    values.set(key, JSON.stringify(value));
   }
   return replaceJsonObjectMembers(envelope.body.text, envelope.body.members, values);
 }

@@ -1,5 +1,5 @@
 import type { ModelOperation } from '../../canonical/model-operation.ts';
-import { openAiChatCodec } from '../../dialects/openai-chat/openai-chat-codec.ts';
+import { openAiChatIngress } from '../../dialects/openai-chat/openai-chat-codec.ts';
 import type { Route } from '../router.ts';
 import { readRequestBody } from '../read-request-body.ts';
 import { writeModelResponse } from '../write-model-response.ts';
@@ -8,7 +8,7 @@ import type { RouteHandler } from './route-handler.ts';
 function modelOperation(operation: ModelOperation): RouteHandler {
   return async function handleOpenAiModelOperation(exchange, dependencies) {
     const text = await readRequestBody(exchange.request, dependencies.maxBodyBytes());
-    const envelope = openAiChatCodec.decodeRequest(text, operation);
+    const envelope = openAiChatIngress.decodeRequest(text, operation);
     exchange.requestedModel = envelope.model;
     exchange.stream = envelope.stream;
     const principal = exchange.principal;

@@ -1,0 +1,18 @@
+import type { Usage } from '../../canonical/usage.ts';
+
+/**
+ * Canonical usage as OpenAI's `usage` object. Counts the provider did not report are written as
+ * 0, because OpenAI's schema has no way to say "unknown" and SDKs expect numbers.
+ * @see https://platform.openai.com/docs/api-reference/chat/object#chat/object-usage
+ */
+export function encodeOpenAiChatUsage(usage: Usage): object {
+  const input = usage.inputTokens.total ?? 0;
+  const output = usage.outputTokens.total ?? 0;
+  return {
+    prompt_tokens: input,
+    completion_tokens: output,
+    total_tokens: input + output,
+    prompt_tokens_details: { cached_tokens: usage.inputTokens.cacheRead ?? 0 },
+    completion_tokens_details: { reasoning_tokens: usage.outputTokens.reasoning ?? 0 },
+  };
+}

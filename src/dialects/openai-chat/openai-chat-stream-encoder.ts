@@ -1,0 +1,91 @@
+import type { ChatStreamEvent } from '../../canonical/chat-stream-event.ts';
+import { mergeUsage } from '../../canonical/merge-usage.ts';
+import type { Usage } from '../../canonical/usage.ts';
+import type { GatewayError } from '../../errors/gateway-error.ts';
+import { encodeSseEvent } from '../../lib/sse-frame.ts';
+import type { EncodeContext, StreamEncoder } from '../dialect-codec.ts';
+import { encodeOpenAiChatUsage } from './encode-openai-chat-usage.ts';
+import { encodeOpenAiFinishReason } from './map-openai-chat-finish-reason.ts';
+import { encodeOpenAiErrorBody } from './openai-error-body.ts';
+
+/**
+ * Writes canonical events as OpenAI `chat.completion.chunk` events, ending with `[DONE]`. Each
+ * choice opens with a role chunk; tool calls are numbered per choice in the order they start;
+ * the usage-only chunk is sent only when the client asked for it. Not re-entrant.
+ * @see https://platform.openai.com/docs/api-reference/chat-streaming
+ */
+export class OpenAiChatStreamEncoder implements StreamEncoder {
+  readonly #context: EncodeContext;
+  /** Set by `response-start`; every chunk repeats them. */
+  #prefix = '';
+  /** Choices that have had their role chunk. */
+  readonly #openedChoices = new Set<number>();
+  /** Per choice: the OpenAI tool-call index of each canonical part, and the next index. */
+  readonly #toolIndexes = new Map<string, number>();
+  readonly #nextToolIndex = new Map<number, number>();
+  #usage: Usage | undefined;
+
+  constructor(context: EncodeContext) {
+    this.#context = context;
+  }
+
+  push(event: ChatStreamEvent): string {
+    switch (event.type) {
+      case 'response-start': {
+        const model = event.model === '' ? this.#context.requestedModel : event.model;
+        const created = event.created ?? Math.floor(this.#context.now / 1000);
+        this.#prefix = `{"id":${JSON.stringify(event.id)},"object":"chat.completion.chunk","created":${created},"model":${JSON.stringify(model)},"choices":`;
+        return this.#open(0);
+      }
+      case 'text-delta':
+        return this.#open(event.choice) + this.#chunk(event.choice, { content: event.delta }, null);
+      case 'reasoning-delta':
+        return this.#open(event.choice) + this.#chunk(event.choice, { reasoning_content: event.delta }, null);
+      case 'refusal-delta':
+        return this.#open(event.choice) + this.#chunk(event.choice, { refusal: event.delta }, null);
+      case 'tool-call-start': {
+        const index = this.#nextToolIndex.get(event.choice) ?? 0;
+        this.#nextToolIndex.set(event.choice, index + 1);
+        this.#toolIndexes.set(`${event.choice}:${event.part}`, index);
+        const call = { index, id: event.id, type: 'function', function: { name: event.name, arguments: '' } };
+        return this.#open(event.choice) + this.#chunk(event.choice, { tool_calls: [call] }, null);
+      }
+      case 'tool-call-delta': {
+        const index = this.#toolIndexes.get(`${event.choice}:${event.part}`) ?? 0;
+        const call = { index, function: { arguments: event.argumentsDelta } };
+        return this.#chunk(event.choice, { tool_calls: [call] }, null);
+      }
+      case 'choice-end':
+        return this.#open(event.choice) + this.#chunk(event.choice, {}, encodeOpenAiFinishReason(event.finishReason));
+      case 'usage-delta':
+        this.#usage = mergeUsage(this.#usage, event.usage);
+        return '';
+      case 'response-end': {
+        let text = '';
+        if (this.#context.includeUsage && this.#usage !== undefined) {
+          text += encodeSseEvent(`${this.#prefix}[],"usage":${JSON.stringify(encodeOpenAiChatUsage(this.#usage))}}`);
+        }
+        return text + encodeSseEvent('[DONE]');
+      }
+      default:
+        return '';
+    }
+  }
+
+  fail(error: GatewayError): string {
+    return encodeSseEvent(JSON.stringify(encodeOpenAiErrorBody(error)));
+  }
+
+  #open(choice: number): string {
+    if (this.#openedChoices.has(choice)) {
+      return '';
+    }
+    this.#openedChoices.add(choice);
+    return this.#chunk(choice, { role: 'assistant', content: '' }, null);
+  }
+
+  #chunk(choice: number, delta: object, finishReason: string | null): string {
+    const entry = JSON.stringify({ index: choice, delta, logprobs: null, finish_reason: finishReason });
+    return encodeSseEvent(`${this.#prefix}[${entry}]}`);
+  }
+}

@@ -1,0 +1,29 @@
+import type { ChatRequest } from '../canonical/chat-request.ts';
+import type { ModelRequestEnvelope } from '../canonical/model-request-envelope.ts';
+import type { IngressCodec } from '../dialects/dialect-codec.ts';
+import { getDialectCodec } from '../dialects/dialect-registry.ts';
+
+/**
+ * One client request and, when a target speaks another dialect, its canonical form: decoded at
+ * most once per request (on the first attempt that needs it) and shared by every attempt.
+ */
+export class RequestTranslation {
+  readonly envelope: ModelRequestEnvelope;
+  readonly ingress: IngressCodec;
+  #chatRequest: ChatRequest | undefined;
+
+  constructor(envelope: ModelRequestEnvelope) {
+    this.envelope = envelope;
+    const ingress = getDialectCodec(envelope.dialect).ingress;
+    if (ingress === undefined) {
+      throw new Error(`dialect ${envelope.dialect} has no ingress codec`);
+    }
+    this.ingress = ingress;
+  }
+
+  /** The canonical request; throws `GatewayError` (400) for content that cannot be translated. */
+  get chatRequest(): ChatRequest {
+    this.#chatRequest ??= this.ingress.toChatRequest(this.envelope);
+    return this.#chatRequest;
+  }
+}

@@ -1,0 +1,138 @@
+import type { ChatStreamEvent } from '../canonical/chat-stream-event.ts';
+import { mergeUsage } from '../canonical/merge-usage.ts';
+import type { Usage } from '../canonical/usage.ts';
+import type { StreamDecoder, StreamEncoder, StreamTap } from '../dialects/dialect-codec.ts';
+import { GatewayError } from '../errors/gateway-error.ts';
+import type { UpstreamFrame } from '../lib/upstream-frame.ts';
+
+/** What one frame (or the end of the stream) produced for the client. */
+export interface TransformStep {
+  readonly output: readonly string[];
+  /** Set when the stream cannot continue; `output` before it is still valid. */
+  readonly failure: GatewayError | undefined;
+}
+
+/**
+ * Turns a provider's stream frames into the client's wire text: either forwarding them (same
+ * dialect) or translating them through the canonical events. Tracks what the record needs.
+ */
+export interface StreamTransformer {
+  push(frame: UpstreamFrame): TransformStep;
+  end(): TransformStep;
+  /** The in-stream error the client's dialect uses to end a failed stream. */
+  fail(error: GatewayError): string;
+  /** Whether content (not just preamble) has been produced: the commit point. */
+  readonly contentStarted: boolean;
+  readonly usage: Usage | undefined;
+  readonly finishReasons: readonly string[];
+}
+
+/** Same-dialect streams: frames pass through the dialect's tap. */
+export class PassThroughTransformer implements StreamTransformer {
+  readonly #tap: StreamTap;
+  readonly #fail: (error: GatewayError) => string;
+
+  constructor(tap: StreamTap, fail: (error: GatewayError) => string) {
+    this.#tap = tap;
+    this.#fail = fail;
+  }
+
+  push(frame: UpstreamFrame): TransformStep {
+    const result = this.#tap.push(frame);
+    if (result.kind === 'fail') {
+      return { output: [], failure: result.error };
+    }
+    return { output: result.kind === 'forward' ? [result.text] : [], failure: undefined };
+  }
+
+  end(): TransformStep {
+    if (this.#tap.complete) {
+      return { output: [], failure: undefined };
+    }
+    return {
+      output: [],
+      failure: new GatewayError('SB_ERR_UPSTREAM_ERROR', {
+        detail: 'The provider closed the stream before it finished.',
+        internalDetail: 'stream ended without an end marker or finish reason',
+      }),
+    };
+  }
+
+  fail(error: GatewayError): string {
+    return this.#fail(error);
+  }
+
+  get contentStarted(): boolean {
+    return this.#tap.forwardedEvents > 0;
+  }
+
+  get usage(): Usage | undefined {
+    return this.#tap.usage;
+  }
+
+  get finishReasons(): readonly string[] {
+    return [...this.#tap.finishReasons.values()];
+  }
+}
+
+/** Events that do not yet commit a stream to a provider (a provider may still fail after them). */
+const preambleEvents: ReadonlySet<ChatStreamEvent['type']> = new Set(['response-start', 'usage-delta']);
+
+/** Cross-dialect streams: the egress decoder's events, written by the ingress encoder as they come. */
+export class TranslatingTransformer implements StreamTransformer {
+  readonly #decoder: StreamDecoder;
+  readonly #encoder: StreamEncoder;
+  #contentStarted = false;
+  #usage: Usage | undefined;
+  readonly #finishReasons: string[] = [];
+
+  constructor(decoder: StreamDecoder, encoder: StreamEncoder) {
+    this.#decoder = decoder;
+    this.#encoder = encoder;
+  }
+
+  push(frame: UpstreamFrame): TransformStep {
+    const step = this.#decoder.push(frame);
+    return { output: this.#encode(step.events), failure: step.failure };
+  }
+
+  end(): TransformStep {
+    const step = this.#decoder.end();
+    return { output: this.#encode(step.events), failure: step.failure };
+  }
+
+  fail(error: GatewayError): string {
+    return this.#encoder.fail(error);
+  }
+
+  get contentStarted(): boolean {
+    return this.#contentStarted;
+  }
+
+  get usage(): Usage | undefined {
+    return this.#usage;
+  }
+
+  get finishReasons(): readonly string[] {
+    return this.#finishReasons;
+  }
+
+  #encode(events: readonly ChatStreamEvent[]): string[] {
+    const output: string[] = [];
+    for (const event of events) {
+      if (!preambleEvents.has(event.type)) {
+        this.#contentStarted = true;
+      }
+      if (event.type === 'usage-delta') {
+        this.#usage = mergeUsage(this.#usage, event.usage);
+      } else if (event.type === 'choice-end') {
+        this.#finishReasons.push(event.finishReason.raw ?? event.finishReason.unified);
+      }
+      const text = this.#encoder.push(event);
+      if (text !== '') {
+        output.push(text);
+      }
+    }
+    return output;
+  }
+}
