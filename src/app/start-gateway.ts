@@ -128,7 +128,11 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     },
   });
   const authorizerContext = { transport: createTokenTransport(pool), clock };
-  let table: RoutingTable = buildRoutingTable(loaded.config, authorizerContext, await mocks.reconcile(loaded.config));
+  let table: RoutingTable = buildRoutingTable(
+    loaded.config,
+    authorizerContext,
+    await mocks.reconcile(loaded.config),
+  );
   tables.current = table;
   const gateway = createGateway({
     authenticator,

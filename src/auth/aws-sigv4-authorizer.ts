@@ -24,7 +24,9 @@ export function createAwsSigV4Authorizer(credentials: AwsCredentials): UpstreamA
       Promise.resolve({
         accessKeyId: credentials.accessKeyId.reveal(),
         secretAccessKey: credentials.secretAccessKey.reveal(),
-        ...(credentials.sessionToken === undefined ? {} : { sessionToken: credentials.sessionToken.reveal() }),
+        ...(credentials.sessionToken === undefined
+          ? {}
+          : { sessionToken: credentials.sessionToken.reveal() }),
       }),
   });
   return {

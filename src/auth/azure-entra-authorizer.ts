@@ -24,7 +24,10 @@ export function createAzureEntraAuthorizer(
   transport: TokenTransport,
   clock: Clock,
 ): UpstreamAuthorizer {
-  const url = new URL(`/${encodeURIComponent(credentials.tenantId)}/oauth2/v2.0/token`, credentials.authorityHost);
+  const url = new URL(
+    `/${encodeURIComponent(credentials.tenantId)}/oauth2/v2.0/token`,
+    credentials.authorityHost,
+  );
   const token = new CachedAccessToken(async () => {
     const answer = await transport({
       url,

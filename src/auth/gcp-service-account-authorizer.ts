@@ -26,7 +26,8 @@ export function parseServiceAccountKey(json: string): ServiceAccountKey {
   return {
     clientEmail: key.client_email,
     privateKey: key.private_key,
-    tokenUri: typeof key.token_uri === 'string' ? key.token_uri : 'https://oauth2.googleapis.com/token',
+    tokenUri:
+      typeof key.token_uri === 'string' ? key.token_uri : 'https://oauth2.googleapis.com/token',
   };
 }
 
@@ -56,7 +57,10 @@ export function createGcpServiceAccountAuthorizer(
     const answer = await transport({
       url: new URL(key.tokenUri),
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion }).toString(),
+      body: new URLSearchParams({
+        grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
+        assertion,
+      }).toString(),
     });
     return readTokenAnswer(answer, clock);
   }, clock);
@@ -71,10 +75,17 @@ export function createGcpServiceAccountAuthorizer(
 }
 
 /** Reads `{access_token, expires_in}` from an OAuth token answer. */
-export function readTokenAnswer(answer: unknown, clock: Clock): { token: string; expiresAt: number } {
+export function readTokenAnswer(
+  answer: unknown,
+  clock: Clock,
+): { token: string; expiresAt: number } {
   if (!isJsonObject(answer) || typeof answer.access_token !== 'string') {
     throw new Error('the token endpoint did not return an access token');
   }
-  const lifetime = typeof answer.expires_in === 'number' ? answer.expires_in : Number(answer.expires_in ?? 3600);
-  return { token: answer.access_token, expiresAt: clock.now() + (Number.isFinite(lifetime) ? lifetime : 3600) * 1000 };
+  const lifetime =
+    typeof answer.expires_in === 'number' ? answer.expires_in : Number(answer.expires_in ?? 3600);
+  return {
+    token: answer.access_token,
+    expiresAt: clock.now() + (Number.isFinite(lifetime) ? lifetime : 3600) * 1000,
+  };
 }

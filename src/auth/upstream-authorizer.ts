@@ -12,7 +12,9 @@ export interface SignableRequest {
  * put a secret into an error message.
  */
 export interface UpstreamAuthorizer {
-  authorize(request: SignableRequest): Readonly<Record<string, string>> | Promise<Readonly<Record<string, string>>>;
+  authorize(
+    request: SignableRequest,
+  ): Readonly<Record<string, string>> | Promise<Readonly<Record<string, string>>>;
 }
 
 /**

@@ -1,4 +1,9 @@
-import type { AssistantContentPart, TextPart, ToolResultPart, UserContentPart } from './content-part.ts';
+import type {
+  AssistantContentPart,
+  TextPart,
+  ToolResultPart,
+  UserContentPart,
+} from './content-part.ts';
 
 /**
  * One turn of a conversation. System text normally lives in `ChatRequest.system`; a system

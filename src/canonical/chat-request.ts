@@ -76,7 +76,9 @@ export interface ChatRequest {
 }
 
 /** A request with nothing set but the model and the conversation; for building requests in code. */
-export function createChatRequest(fields: Partial<ChatRequest> & Pick<ChatRequest, 'model' | 'messages'>): ChatRequest {
+export function createChatRequest(
+  fields: Partial<ChatRequest> & Pick<ChatRequest, 'model' | 'messages'>,
+): ChatRequest {
   return {
     system: [],
     tools: [],

@@ -16,7 +16,12 @@ interface PartAddress {
  * `response-end` last. Decoders guarantee this order even when the provider is sloppy.
  */
 export type ChatStreamEvent =
-  | { readonly type: 'response-start'; readonly id: string; readonly model: string; readonly created?: number | undefined }
+  | {
+      readonly type: 'response-start';
+      readonly id: string;
+      readonly model: string;
+      readonly created?: number | undefined;
+    }
   | (PartAddress & { readonly type: 'text-start' })
   | (PartAddress & { readonly type: 'text-delta'; readonly delta: string })
   | (PartAddress & { readonly type: 'text-end' })

@@ -67,4 +67,5 @@ export interface RefusalPart {
 }
 
 export type UserContentPart = TextPart | ImagePart | FilePart;
-export type AssistantContentPart = TextPart | ReasoningPart | RedactedReasoningPart | ToolCallPart | RefusalPart;
+export type AssistantContentPart =
+  TextPart | ReasoningPart | RedactedReasoningPart | ToolCallPart | RefusalPart;

@@ -83,7 +83,9 @@ const timeoutsSchema = z
   .describe('Upstream timeouts for this provider.');
 
 /** Region and project names go into host names and paths, so only plain names are accepted. */
-const cloudName = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lowercase letters, digits and "-"');
+const cloudName = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lowercase letters, digits and "-"');
 
 const authSchemeIds = [
   'bearer',
@@ -103,7 +105,9 @@ const azureAdSchema = z
     client_secret: secretReference.describe('Client secret, as a secret reference.'),
     authority_host: baseUrlText
       .optional()
-      .describe('Identity authority; default https://login.microsoftonline.com (set it for sovereign clouds).'),
+      .describe(
+        'Identity authority; default https://login.microsoftonline.com (set it for sovereign clouds).',
+      ),
   })
   .describe('Microsoft Entra ID application credentials (Azure OpenAI with auth: azure-entra).');
 
@@ -149,7 +153,9 @@ export const providerSchema = z
     auth: z
       .enum(authSchemeIds)
       .optional()
-      .describe("Authentication scheme, where the type accepts several. Defaults to the type's first."),
+      .describe(
+        "Authentication scheme, where the type accepts several. Defaults to the type's first.",
+      ),
     region: cloudName.optional().describe('Cloud region (Bedrock, Vertex AI).'),
     project: cloudName.optional().describe('Google Cloud project id (Vertex AI).'),
     api_version: z
@@ -157,9 +163,15 @@ export const providerSchema = z
       .regex(/^[\w.-]{1,40}$/, 'must be an API version such as 2024-10-21')
       .optional()
       .describe('API version (Azure OpenAI `api-version`).'),
-    aws_access_key_id: secretReference.optional().describe('AWS access key id, as a secret reference.'),
-    aws_secret_access_key: secretReference.optional().describe('AWS secret access key, as a secret reference.'),
-    aws_session_token: secretReference.optional().describe('AWS session token, as a secret reference.'),
+    aws_access_key_id: secretReference
+      .optional()
+      .describe('AWS access key id, as a secret reference.'),
+    aws_secret_access_key: secretReference
+      .optional()
+      .describe('AWS secret access key, as a secret reference.'),
+    aws_session_token: secretReference
+      .optional()
+      .describe('AWS session token, as a secret reference.'),
     service_account: secretReference
       .optional()
       .describe('Google service-account key JSON, as a secret reference (usually ${file:...}).'),
@@ -249,12 +261,24 @@ function missingCredentials(
   };
   switch (scheme) {
     case 'aws-sigv4':
-      need(provider.aws_access_key_id !== undefined, 'aws_access_key_id', 'for AWS SigV4 authentication');
-      need(provider.aws_secret_access_key !== undefined, 'aws_secret_access_key', 'for AWS SigV4 authentication');
+      need(
+        provider.aws_access_key_id !== undefined,
+        'aws_access_key_id',
+        'for AWS SigV4 authentication',
+      );
+      need(
+        provider.aws_secret_access_key !== undefined,
+        'aws_secret_access_key',
+        'for AWS SigV4 authentication',
+      );
       need(provider.region !== undefined, 'region', 'for AWS SigV4 authentication');
       break;
     case 'gcp-service-account':
-      need(provider.service_account !== undefined, 'service_account', 'for Google service-account authentication');
+      need(
+        provider.service_account !== undefined,
+        'service_account',
+        'for Google service-account authentication',
+      );
       break;
     case 'azure-entra':
       need(provider.azure_ad !== undefined, 'azure_ad', 'for Microsoft Entra ID authentication');

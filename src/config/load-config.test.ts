@@ -84,7 +84,9 @@ describe('loadConfigFile', () => {
     const path = writeConfig(valid.replace('${env:OPENAI_API_KEY}', '${file:openai.key}'));
     writeFileSync(join(path, '..', 'openai.key'), 'sk-from-file\n');
     const result = loadConfigFile(path, {});
-    expect(result.ok && result.config.providers[0]?.credentials.apiKey?.reveal()).toBe('sk-from-file');
+    expect(result.ok && result.config.providers[0]?.credentials.apiKey?.reveal()).toBe(
+      'sk-from-file',
+    );
   });
 
   it.each([

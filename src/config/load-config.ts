@@ -4,7 +4,10 @@ import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { getProviderType } from '../providers/provider-registry.ts';
 import type { ProviderCredentials } from '../auth/create-upstream-authorizer.ts';
-import { parseServiceAccountKey, type ServiceAccountKey } from '../auth/gcp-service-account-authorizer.ts';
+import {
+  parseServiceAccountKey,
+  type ServiceAccountKey,
+} from '../auth/gcp-service-account-authorizer.ts';
 import type { SecretValue } from '../lib/secret-value.ts';
 import { configFileSchema, type ConfigFile, type ProviderEntry } from './config-schema.ts';
 import type { ConfigProblem } from './config-problem.ts';
@@ -232,7 +235,10 @@ function resolveProvider(
  * A default base URL with `{region}` and `{project}` filled in. Google's `global` location has no
  * regional host, so `{region}-` is dropped for it.
  */
-function fillBaseUrl(template: string | undefined, settings: { region?: string | undefined; project?: string | undefined }): string | undefined {
+function fillBaseUrl(
+  template: string | undefined,
+  settings: { region?: string | undefined; project?: string | undefined },
+): string | undefined {
   if (template === undefined) {
     return undefined;
   }
@@ -240,7 +246,9 @@ function fillBaseUrl(template: string | undefined, settings: { region?: string |
   if (settings.region === 'global') {
     url = url.replace('{region}-', '');
   }
-  return url.replace('{region}', settings.region ?? 'region').replace('{project}', settings.project ?? 'project');
+  return url
+    .replace('{region}', settings.region ?? 'region')
+    .replace('{project}', settings.project ?? 'project');
 }
 
 function resolveCredentials(
@@ -258,7 +266,10 @@ function resolveCredentials(
     try {
       gcpServiceAccount = parseServiceAccountKey(serviceAccount.reveal());
     } catch (error) {
-      problems.push({ path: path('service_account'), message: error instanceof Error ? error.message : 'is not usable' });
+      problems.push({
+        path: path('service_account'),
+        message: error instanceof Error ? error.message : 'is not usable',
+      });
     }
   }
   const azureAd = entry.azure_ad;

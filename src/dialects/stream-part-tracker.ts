@@ -46,7 +46,12 @@ export class StreamPartTracker {
         events.push({ type: 'text-end', choice, part: open.part });
         break;
       case 'reasoning':
-        events.push({ type: 'reasoning-end', choice, part: open.part, ...(signature === undefined ? {} : { signature }) });
+        events.push({
+          type: 'reasoning-end',
+          choice,
+          part: open.part,
+          ...(signature === undefined ? {} : { signature }),
+        });
         break;
       case 'refusal':
         events.push({ type: 'refusal-end', choice, part: open.part });
@@ -57,7 +62,11 @@ export class StreamPartTracker {
     }
   }
 
-  #openKind(choice: number, kind: 'text' | 'reasoning' | 'refusal', events: ChatStreamEvent[]): number {
+  #openKind(
+    choice: number,
+    kind: 'text' | 'reasoning' | 'refusal',
+    events: ChatStreamEvent[],
+  ): number {
     const state = this.#state(choice);
     if (state.open?.kind === kind) {
       return state.open.part;

@@ -92,14 +92,27 @@ describe('replaceJsonObjectMembers removing members', () => {
   it('removes a member wherever it is and keeps the others as they were', () => {
     const text = '{"model": "a", "x": [1.50], "y": {"model": 2}}';
     const members = findJsonObjectMembers(text);
-    expect(replaceJsonObjectMembers(text, members, new Map([['model', undefined]]))).toBe('{"x": [1.50],"y": {"model": 2}}');
+    expect(replaceJsonObjectMembers(text, members, new Map([['model', undefined]]))).toBe(
+      '{"x": [1.50],"y": {"model": 2}}',
+    );
     expect(
-      replaceJsonObjectMembers(text, members, new Map<string, string | undefined>([['y', undefined], ['v', '"2023"']])),
-    ).toBe('{"model": "a","x": [1.50],"anthropic_version":"2023"}'.replace('anthropic_version', 'v'));
+      replaceJsonObjectMembers(
+        text,
+        members,
+        new Map<string, string | undefined>([
+          ['y', undefined],
+          ['v', '"2023"'],
+        ]),
+      ),
+    ).toBe(
+      '{"model": "a","x": [1.50],"anthropic_version":"2023"}'.replace('anthropic_version', 'v'),
+    );
   });
 
   it('removes the only member', () => {
     const text = '{"model":"a"}';
-    expect(replaceJsonObjectMembers(text, findJsonObjectMembers(text), new Map([['model', undefined]]))).toBe('{}');
+    expect(
+      replaceJsonObjectMembers(text, findJsonObjectMembers(text), new Map([['model', undefined]])),
+    ).toBe('{}');
   });
 });

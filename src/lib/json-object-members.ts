@@ -158,7 +158,11 @@ export function replaceJsonObjectMembers(
 }
 
 /** Replaces values in place, so whitespace between members survives too. */
-function spliceMembers(text: string, members: readonly JsonMemberSpan[], values: ReadonlyMap<string, string | undefined>): string {
+function spliceMembers(
+  text: string,
+  members: readonly JsonMemberSpan[],
+  values: ReadonlyMap<string, string | undefined>,
+): string {
   let output = '';
   let cursor = 0;
   const replaced = new Set<string>();
@@ -182,7 +186,11 @@ function spliceMembers(text: string, members: readonly JsonMemberSpan[], values:
 }
 
 /** Writes the object anew from its members' own text (whitespace between members is not kept). */
-function rebuildMembers(text: string, members: readonly JsonMemberSpan[], values: ReadonlyMap<string, string | undefined>): string {
+function rebuildMembers(
+  text: string,
+  members: readonly JsonMemberSpan[],
+  values: ReadonlyMap<string, string | undefined>,
+): string {
   const kept: string[] = [];
   const seen = new Set<string>();
   for (const member of members) {
@@ -203,7 +211,10 @@ function rebuildMembers(text: string, members: readonly JsonMemberSpan[], values
   return `{${kept.join(',')}}`;
 }
 
-function appendedMembers(values: ReadonlyMap<string, string | undefined>, present: ReadonlySet<string>): string {
+function appendedMembers(
+  values: ReadonlyMap<string, string | undefined>,
+  present: ReadonlySet<string>,
+): string {
   const additions: string[] = [];
   for (const [key, value] of values) {
     if (value !== undefined && !present.has(key)) {

@@ -1,11 +1,13 @@
 import { isJsonObject, type JsonObject } from '../lib/json.ts';
 import { extractMockDirectives, type MockDirectives } from './mock-directives.ts';
-import { countPromptTokens, readContentText, splitIntoTokens } from './mock-text.ts';
+import type { MockRequest, MockTool } from './mock-request.ts';
+import { splitIntoTokens } from './mock-text.ts';
 
 /** A tool call the mock decided to make. */
 export interface MockToolCall {
   readonly id: string;
   readonly name: string;
+  /** JSON text of the arguments. */
   readonly arguments: string;
 }
 
@@ -14,7 +16,7 @@ export interface MockChatReply {
   /** Output pieces whose concatenation is the reply text; empty when the reply is tool calls. */
   readonly tokens: readonly string[];
   readonly toolCalls: readonly MockToolCall[];
-  readonly finishReason: 'stop' | 'length' | 'tool_calls';
+  readonly finishReason: 'stop' | 'length' | 'tool-calls';
   readonly promptTokens: number;
   readonly completionTokens: number;
   readonly directives: MockDirectives;
@@ -26,30 +28,16 @@ export const mockEmbeddingModels: ReadonlySet<string> = new Set(['embed']);
 const fastReply = 'Hello from Signalbox.';
 const filler = ' lorem';
 
-function lastUserText(messages: readonly unknown[]): string {
-  for (let index = messages.length - 1; index >= 0; index -= 1) {
-    const message = messages[index];
-    if (isJsonObject(message) && message.role === 'user') {
-      return readContentText(message.content);
-    }
-  }
-  return '';
-}
-
-function lastRole(messages: readonly unknown[]): unknown {
-  const last = messages[messages.length - 1];
-  return isJsonObject(last) ? last.role : undefined;
-}
-
 /** A deterministic value satisfying a JSON Schema well enough for a test double. */
-function sampleFromSchema(schema: unknown, text: string, depth = 0): unknown {
+export function sampleFromSchema(schema: unknown, text: string, depth = 0): unknown {
   if (!isJsonObject(schema) || depth > 8) {
     return text;
   }
   if (Array.isArray(schema.enum) && schema.enum.length > 0) {
     return schema.enum[0];
   }
-  switch (schema.type) {
+  const type: unknown = Array.isArray(schema.type) ? (schema.type as unknown[])[0] : schema.type;
+  switch (typeof type === 'string' ? type.toLowerCase() : type) {
     case 'integer':
     case 'number':
       return 1;
@@ -75,76 +63,54 @@ function sampleFromSchema(schema: unknown, text: string, depth = 0): unknown {
   }
 }
 
-function chooseTools(request: JsonObject, directives: MockDirectives): JsonObject[] {
-  const tools = Array.isArray(request.tools) ? request.tools.filter(isJsonObject) : [];
-  const choice = request.tool_choice;
-  if (tools.length === 0 || choice === 'none') {
+function chooseTools(request: MockRequest, directives: MockDirectives): readonly MockTool[] {
+  const choice = request.toolChoice;
+  if (request.tools.length === 0 || choice === 'none' || request.lastMessageIsToolResult) {
     return [];
   }
-  if (lastRole(Array.isArray(request.messages) ? request.messages : []) === 'tool') {
-    return [];
+  if (typeof choice === 'object') {
+    return request.tools.filter((tool) => tool.name === choice.name);
   }
-  if (
-    isJsonObject(choice) &&
-    isJsonObject(choice.function) &&
-    typeof choice.function.name === 'string'
-  ) {
-    const wanted = choice.function.name;
-    return tools.filter((tool) => isJsonObject(tool.function) && tool.function.name === wanted);
+  if (directives.parallelTools === true && request.parallelToolCalls) {
+    return request.tools;
   }
-  if (directives.parallelTools === true && request.parallel_tool_calls !== false) {
-    return tools;
-  }
-  return tools.slice(0, 1);
+  return request.tools.slice(0, 1);
 }
 
-function replyText(model: string, text: string, request: JsonObject): string {
-  const format = isJsonObject(request.response_format) ? request.response_format : undefined;
-  if (format?.type === 'json_object') {
+function replyText(request: MockRequest, text: string): string {
+  const format = request.responseFormat;
+  if (format?.type === 'json-object') {
     return JSON.stringify({ reply: text });
   }
-  if (format?.type === 'json_schema' && isJsonObject(format.json_schema)) {
-    return JSON.stringify(sampleFromSchema(format.json_schema.schema, text));
+  if (format?.type === 'json-schema') {
+    return JSON.stringify(sampleFromSchema(format.schema, text));
   }
-  if (model === 'fast') {
+  if (request.model === 'fast') {
     return fastReply;
   }
   return text === '' ? 'Hello from the Signalbox mock.' : text;
 }
 
-function outputLimit(request: JsonObject): number | undefined {
-  const limit = request.max_completion_tokens ?? request.max_tokens;
-  return typeof limit === 'number' && Number.isInteger(limit) && limit > 0 ? limit : undefined;
-}
-
 /**
  * Decides the mock's answer: `echo` repeats the last user message, `fast` says one fixed line;
- * `!mock` lines addressed to every mock or to `mockName` script faults;
- * when tools are offered (and the last message is not a tool result) it calls them with
- * arguments built from their schemas. Honours max_tokens (finish reason `length`) unless a
- * `tokens=` directive asks for a runaway answer. Deterministic for a given request. Pure.
+ * `!mock` lines addressed to every mock or to `mockName` script faults; when tools are offered
+ * (and the last message is not a tool result) it calls them with arguments built from their
+ * schemas. Honours the output limit (finish reason `length`) unless a `tokens=` directive asks for
+ * a runaway answer. Deterministic for a given request. Pure.
  */
 export function planMockChatReply(
-  model: string,
-  request: JsonObject,
+  request: MockRequest,
   callNumber: number,
   mockName: string,
 ): MockChatReply {
-  const messages = Array.isArray(request.messages) ? request.messages : [];
-  const { directives, text } = extractMockDirectives(lastUserText(messages), mockName);
-  const promptTokens = countPromptTokens(messages);
+  const { directives, text } = extractMockDirectives(request.lastUserText, mockName);
   const tools = chooseTools(request, directives);
   if (tools.length > 0) {
-    const toolCalls = tools.map((tool, index) => {
-      const definition = isJsonObject(tool.function) ? tool.function : {};
-      return {
-        id: `call_mock_${callNumber}_${index}`,
-        name: typeof definition.name === 'string' ? definition.name : 'tool',
-        arguments: JSON.stringify(
-          sampleFromSchema(definition.parameters ?? { type: 'object' }, text),
-        ),
-      };
-    });
+    const toolCalls = tools.map((tool, index) => ({
+      id: `call_mock_${callNumber}_${index}`,
+      name: tool.name,
+      arguments: JSON.stringify(sampleFromSchema(tool.parameters ?? { type: 'object' }, text)),
+    }));
     const completionTokens = toolCalls.reduce(
       (sum, call) => sum + splitIntoTokens(call.arguments).length + 3,
       0,
@@ -152,31 +118,28 @@ export function planMockChatReply(
     return {
       tokens: [],
       toolCalls,
-      finishReason: 'tool_calls',
-      promptTokens,
+      finishReason: 'tool-calls',
+      promptTokens: request.promptTokens,
       completionTokens,
       directives,
     };
   }
-  let tokens = splitIntoTokens(replyText(model, text, request));
+  let tokens = splitIntoTokens(replyText(request, text));
   let finishReason: MockChatReply['finishReason'] = 'stop';
   if (directives.tokens !== undefined) {
     tokens = Array.from(
       { length: directives.tokens },
       (_, index) => tokens[index % Math.max(tokens.length, 1)] ?? filler,
     );
-  } else {
-    const limit = outputLimit(request);
-    if (limit !== undefined && tokens.length > limit) {
-      tokens = tokens.slice(0, limit);
-      finishReason = 'length';
-    }
+  } else if (request.maxOutputTokens !== undefined && tokens.length > request.maxOutputTokens) {
+    tokens = tokens.slice(0, request.maxOutputTokens);
+    finishReason = 'length';
   }
   return {
     tokens,
     toolCalls: [],
     finishReason,
-    promptTokens,
+    promptTokens: request.promptTokens,
     completionTokens: tokens.length,
     directives,
   };

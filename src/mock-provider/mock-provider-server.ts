@@ -3,10 +3,12 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { systemClock, type Clock } from '../lib/clock.ts';
 import { isJsonObject, safeParseJson, type JsonObject } from '../lib/json.ts';
-import { encodeMockChatChunks, encodeMockChatCompletion } from './mock-chat-wire.ts';
 import { mockChatModels, mockEmbeddingModels, planMockChatReply } from './mock-chat-reply.ts';
+import type { MockDialect } from './mock-dialect.ts';
+import { mockDialects } from './mock-dialects.ts';
 import { parseMockDirectives, type MockDirectives } from './mock-directives.ts';
 import { defaultMockEmbeddingDimensions, encodeMockEmbeddings } from './mock-embeddings.ts';
+import type { MockRequestError } from './mock-request.ts';
 import { writeMockStream } from './write-mock-stream.ts';
 
 export interface MockProviderOptions {
@@ -16,8 +18,13 @@ export interface MockProviderOptions {
   readonly latencyMs?: number;
   /** Streaming speed; unset sends every chunk at once. */
   readonly tokensPerSecond?: number | undefined;
-  /** When set, requests must carry `Authorization: Bearer <apiKey>`. */
+  /**
+   * When set, requests must carry this key: as `Authorization: Bearer`, `x-api-key`, `api-key` or
+   * `x-goog-api-key`, whichever the dialect uses.
+   */
   readonly apiKey?: string;
+  /** When set, requests signed with AWS SigV4 must use this access key id. */
+  readonly awsAccessKeyId?: string;
   /** How many received requests to remember for inspection. */
   readonly recordLimit?: number;
   readonly clock?: Clock;
@@ -34,6 +41,8 @@ export interface RecordedRequest {
 export interface MockProviderServer {
   /** The OpenAI-style API root, such as `http://127.0.0.1:41234/v1`. */
   readonly baseUrl: string;
+  /** The server's origin, such as `http://127.0.0.1:41234`, for APIs rooted elsewhere. */
+  readonly origin: string;
   readonly port: number;
   /** The most recent requests, oldest first. */
   readonly requests: readonly RecordedRequest[];
@@ -44,10 +53,32 @@ export interface MockProviderServer {
 
 const maxBodyBytes = 64 * 1024 * 1024;
 
+function isAuthorized(request: IncomingMessage, options: MockProviderOptions): boolean {
+  const headers = request.headers;
+  const authorization = headers.authorization ?? '';
+  if (authorization.startsWith('AWS4-HMAC-SHA256 ')) {
+    return (
+      options.awsAccessKeyId === undefined ||
+      authorization.includes(`Credential=${options.awsAccessKeyId}/`)
+    );
+  }
+  if (options.apiKey === undefined) {
+    return true;
+  }
+  const key = options.apiKey;
+  return (
+    authorization === `Bearer ${key}` ||
+    headers['x-api-key'] === key ||
+    headers['api-key'] === key ||
+    headers['x-goog-api-key'] === key
+  );
+}
+
 /**
- * Starts the scripted fake model: an HTTP server that speaks the OpenAI Chat Completions and
- * Embeddings wire format (`/v1/chat/completions`, `/v1/embeddings`, `/v1/models`), answers
- * deterministically, and obeys `!mock` directives for faults. Listens on 127.0.0.1.
+ * Starts the scripted fake model: an HTTP server that speaks the wire format of every provider
+ * API Signalbox talks to (OpenAI Chat Completions and Responses, Azure OpenAI, Anthropic Messages
+ * also as on Vertex AI and Bedrock, Gemini also as on Vertex AI, Bedrock Converse, Cohere),
+ * answers deterministically, and obeys `!mock` directives for faults. Listens on 127.0.0.1.
  */
 export async function startMockProvider(
   options: MockProviderOptions = {},
@@ -92,48 +123,52 @@ export async function startMockProvider(
     body: string,
     call: number,
   ): Promise<void> {
-    if (
-      options.apiKey !== undefined &&
-      request.headers.authorization !== `Bearer ${options.apiKey}`
-    ) {
-      sendError(response, 401, 'invalid_api_key', 'Incorrect API key provided.');
+    const method = request.method ?? '';
+    const path = (request.url ?? '').split('?')[0] ?? '';
+    const dialect = mockDialects.find((candidate) => candidate.route(method, path) !== undefined);
+    if (!isAuthorized(request, options)) {
+      sendError(response, dialect, {
+        status: 401,
+        code: 'invalid_api_key',
+        message: 'Incorrect API key provided.',
+      });
       return;
     }
-    const path = (request.url ?? '').split('?')[0];
-    if (request.method === 'GET' && path === '/v1/models') {
+    if (method === 'GET' && path === '/v1/models') {
       sendJson(response, 200, listModels(clock));
       return;
     }
-    if (
-      request.method !== 'POST' ||
-      (path !== '/v1/chat/completions' && path !== '/v1/embeddings')
-    ) {
-      sendError(
+    const parsed = safeParseJson(body);
+    if (method === 'POST' && path === '/v1/embeddings') {
+      await serveEmbeddings(
         response,
-        404,
-        'unknown_url',
-        `Unknown request URL: ${request.method ?? ''} ${path ?? ''}.`,
+        parsed.ok && isJsonObject(parsed.value) ? parsed.value : undefined,
+        request,
       );
       return;
     }
-    const parsed = safeParseJson(body);
+    if (dialect === undefined) {
+      sendError(response, undefined, {
+        status: 404,
+        code: 'unknown_url',
+        message: `Unknown request URL: ${method} ${path}.`,
+      });
+      return;
+    }
     if (!parsed.ok || !isJsonObject(parsed.value)) {
-      sendError(response, 400, 'invalid_json', 'We could not parse the JSON body of your request.');
+      sendError(response, dialect, {
+        status: 400,
+        code: 'invalid_json',
+        message: 'We could not parse the JSON body of your request.',
+      });
       return;
     }
-    const payload = parsed.value;
-    const headerDirectives = request.headers['x-mock-directive'];
-    const directives: MockDirectives =
-      typeof headerDirectives === 'string' ? parseMockDirectives(headerDirectives) : {};
-    if (path === '/v1/embeddings') {
-      await serveEmbeddings(response, payload, directives);
-      return;
-    }
-    await serveChat(response, payload, directives, call);
+    await serveChat(request, response, dialect, parsed.value, path, call);
   }
 
   async function applyCommonDirectives(
     response: ServerResponse,
+    dialect: MockDialect | undefined,
     directives: MockDirectives,
   ): Promise<boolean> {
     const delay = (directives.delayMs ?? 0) + (options.latencyMs ?? 0);
@@ -148,9 +183,12 @@ export async function startMockProvider(
     if (directives.status !== undefined && directives.status >= 300) {
       sendError(
         response,
-        directives.status,
-        errorCodeFor(directives.status),
-        `Scripted failure with status ${directives.status}.`,
+        dialect,
+        {
+          status: directives.status,
+          code: errorCodeFor(directives.status),
+          message: `Scripted failure with status ${directives.status}.`,
+        },
         directives.retryAfter,
       );
       return true;
@@ -158,49 +196,53 @@ export async function startMockProvider(
     return false;
   }
 
+  function headerDirectives(request: IncomingMessage): MockDirectives {
+    const header = request.headers['x-mock-directive'];
+    return typeof header === 'string' ? parseMockDirectives(header) : {};
+  }
+
   async function serveChat(
+    request: IncomingMessage,
     response: ServerResponse,
+    dialect: MockDialect,
     payload: JsonObject,
-    headerDirectives: MockDirectives,
+    path: string,
     call: number,
   ): Promise<void> {
-    const model = requireModel(response, payload, mockChatModels);
-    if (model === undefined) {
+    const route = dialect.route(request.method ?? '', path) ?? {};
+    const parsed = dialect.parseRequest(payload, route);
+    if ('status' in parsed) {
+      sendError(response, dialect, parsed);
       return;
     }
-    if (!Array.isArray(payload.messages) || payload.messages.length === 0) {
-      sendError(
-        response,
-        400,
-        'invalid_value',
-        "Invalid 'messages': empty array.",
-        undefined,
-        'messages',
-      );
+    const mockRequest = route.stream === undefined ? parsed : { ...parsed, stream: route.stream };
+    if (!mockChatModels.has(mockRequest.model)) {
+      sendError(response, dialect, {
+        status: 404,
+        code: 'model_not_found',
+        message: `The model \`${mockRequest.model}\` does not exist or you do not have access to it.`,
+        param: 'model',
+      });
       return;
     }
-    const reply = planMockChatReply(model, payload, call, options.name ?? 'mock');
-    const directives = { ...reply.directives, ...headerDirectives };
-    if (await applyCommonDirectives(response, directives)) {
+    const reply = planMockChatReply(mockRequest, call, options.name ?? 'mock');
+    const directives = { ...reply.directives, ...headerDirectives(request) };
+    if (await applyCommonDirectives(response, dialect, directives)) {
       return;
     }
-    const choices =
-      typeof payload.n === 'number' && Number.isInteger(payload.n) && payload.n > 0
-        ? Math.min(payload.n, 8)
-        : 1;
     const identity = {
-      id: `chatcmpl-mock-${call}`,
+      id: `mock-${call}`,
       created: Math.floor(clock.now() / 1000),
-      model,
-      choices,
+      model: mockRequest.model,
+      choices: mockRequest.choices,
     };
-    if (payload.stream !== true) {
+    if (!mockRequest.stream) {
       if (directives.malformed === 'html') {
         response.writeHead(200, { 'content-type': 'text/html' });
         response.end('<html><body>Bad gateway</body></html>');
         return;
       }
-      const text = encodeMockChatCompletion(identity, reply);
+      const text = dialect.encodeResponse(identity, reply, mockRequest);
       if (directives.disconnectAfter !== undefined) {
         response.writeHead(200, {
           'content-type': 'application/json',
@@ -213,10 +255,13 @@ export async function startMockProvider(
       sendJson(response, 200, text);
       return;
     }
-    const streamOptions = isJsonObject(payload.stream_options) ? payload.stream_options : {};
-    const chunks = encodeMockChatChunks(identity, reply, streamOptions.include_usage === true);
+    if (directives.malformed === 'json-for-stream') {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end('{"object":"chat.completion"}');
+      return;
+    }
     const tokensPerSecond = directives.tokensPerSecond ?? options.tokensPerSecond;
-    await writeMockStream(response, chunks, {
+    await writeMockStream(response, dialect.encodeStream(identity, reply, mockRequest), {
       directives: tokensPerSecond === undefined ? directives : { ...directives, tokensPerSecond },
       requestId: identity.id,
     });
@@ -224,14 +269,28 @@ export async function startMockProvider(
 
   async function serveEmbeddings(
     response: ServerResponse,
-    payload: JsonObject,
-    directives: MockDirectives,
+    payload: JsonObject | undefined,
+    request: IncomingMessage,
   ): Promise<void> {
-    const model = requireModel(response, payload, mockEmbeddingModels);
-    if (model === undefined) {
+    if (payload === undefined) {
+      sendError(response, undefined, {
+        status: 400,
+        code: 'invalid_json',
+        message: 'We could not parse the JSON body of your request.',
+      });
       return;
     }
-    if (await applyCommonDirectives(response, directives)) {
+    const model = typeof payload.model === 'string' ? payload.model : '';
+    if (!mockEmbeddingModels.has(model)) {
+      sendError(response, undefined, {
+        status: 404,
+        code: 'model_not_found',
+        message: `The model \`${model}\` does not exist or you do not have access to it.`,
+        param: 'model',
+      });
+      return;
+    }
+    if (await applyCommonDirectives(response, undefined, headerDirectives(request))) {
       return;
     }
     const dimensions =
@@ -248,14 +307,12 @@ export async function startMockProvider(
       payload.encoding_format === 'base64' ? 'base64' : 'float',
     );
     if (body === undefined) {
-      sendError(
-        response,
-        400,
-        'invalid_value',
-        "'input' must be a string, an array of strings or token arrays.",
-        undefined,
-        'input',
-      );
+      sendError(response, undefined, {
+        status: 400,
+        code: 'invalid_value',
+        message: "'input' must be a string, an array of strings or token arrays.",
+        param: 'input',
+      });
       return;
     }
     sendJson(response, 200, body);
@@ -269,8 +326,10 @@ export async function startMockProvider(
     });
   });
   const address = server.address() as AddressInfo;
+  const origin = `http://${host}:${address.port}`;
   return {
-    baseUrl: `http://${host}:${address.port}/v1`,
+    baseUrl: `${origin}/v1`,
+    origin,
     port: address.port,
     requests,
     get abortedResponses() {
@@ -282,27 +341,6 @@ export async function startMockProvider(
         server.close(() => resolve());
       }),
   };
-}
-
-/** The requested model when this mock serves it; otherwise answers 404 as OpenAI does. */
-function requireModel(
-  response: ServerResponse,
-  payload: JsonObject,
-  served: ReadonlySet<string>,
-): string | undefined {
-  const model = typeof payload.model === 'string' ? payload.model : '';
-  if (served.has(model)) {
-    return model;
-  }
-  sendError(
-    response,
-    404,
-    'model_not_found',
-    `The model \`${model}\` does not exist or you do not have access to it.`,
-    undefined,
-    'model',
-  );
-  return undefined;
 }
 
 function readBody(request: IncomingMessage): Promise<string> {
@@ -341,35 +379,38 @@ function errorCodeFor(status: number): string {
   return 'error';
 }
 
-function errorTypeFor(status: number): string {
-  if (status === 429) return 'requests';
-  if (status === 401) return 'invalid_request_error';
-  if (status >= 500) return 'server_error';
-  return 'invalid_request_error';
-}
-
-/** An error body shaped like OpenAI's, with a message a gateway must not forward verbatim. */
+/** An error body in the dialect's shape (OpenAI's without one), with a message a gateway must not forward. */
 function sendError(
   response: ServerResponse,
-  status: number,
-  code: string,
-  message: string,
+  dialect: MockDialect | undefined,
+  error: MockRequestError,
   retryAfter?: string,
-  param?: string,
 ): void {
-  const body = JSON.stringify({
-    error: { message, type: errorTypeFor(status), param: param ?? null, code },
-  });
+  const encoded = (dialect ?? fallbackErrorDialect).encodeError(error);
   const headers: Record<string, string> = {
-    'content-type': 'application/json',
-    'content-length': String(Buffer.byteLength(body)),
+    ...encoded.headers,
+    'content-length': String(Buffer.byteLength(encoded.body)),
   };
   if (retryAfter !== undefined) {
     headers['retry-after'] = retryAfter;
   }
-  response.writeHead(status, headers);
-  response.end(body);
+  response.writeHead(error.status, headers);
+  response.end(encoded.body);
 }
+
+const fallbackErrorDialect: Pick<MockDialect, 'encodeError'> = {
+  encodeError: (error) => ({
+    body: JSON.stringify({
+      error: {
+        message: error.message,
+        type: error.status >= 500 ? 'server_error' : 'invalid_request_error',
+        param: error.param ?? null,
+        code: error.code,
+      },
+    }),
+    headers: { 'content-type': 'application/json' },
+  }),
+};
 
 function listModels(clock: Clock): object {
   const created = Math.floor(clock.now() / 1000);

@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { waitForDrain } from '../lib/wait-for-drain.ts';
+import type { MockStreamFrames } from './mock-dialect.ts';
 import type { MockDirectives } from './mock-directives.ts';
 
 export interface MockStreamOptions {
@@ -8,50 +9,66 @@ export interface MockStreamOptions {
   readonly requestId: string;
 }
 
+function withCrlf(frame: string | Uint8Array): string | Uint8Array {
+  return typeof frame === 'string' ? frame.replace(/\n/g, '\r\n') : frame;
+}
+
+/** Applies the malformations a script asks for to a stream's frames. Pure. */
+export function malformFrames(
+  stream: MockStreamFrames,
+  directives: MockDirectives,
+): (string | Uint8Array)[] {
+  let frames = [...stream.frames];
+  switch (directives.malformed) {
+    case 'bad-json':
+      frames.splice(Math.min(2, frames.length), 0, stream.malformedFrame);
+      break;
+    case 'error-chunk':
+      frames.splice(Math.min(2, frames.length), frames.length, stream.errorFrame);
+      break;
+    case 'truncated':
+      frames = frames.slice(0, stream.truncateAt);
+      break;
+    case 'no-done':
+      frames = frames.slice(0, frames.length - stream.terminalFrames);
+      break;
+    case 'comments':
+      if (stream.sse) {
+        frames = frames.flatMap((frame) => [': keep-alive\n\n', frame]);
+        frames.push(': keep-alive\n\n');
+      }
+      break;
+    case 'crlf':
+      frames = frames.map(withCrlf);
+      break;
+    default:
+      break;
+  }
+  return frames;
+}
+
 /**
- * Writes data payloads as an OpenAI event stream, ending with `[DONE]`, and applies the stream
- * faults a script asks for: pacing, stalls, disconnects and the named malformations.
+ * Writes a streamed answer frame by frame and applies the stream faults a script asks for:
+ * pacing, stalls, disconnects, a single burst, byte-by-byte writes and the named malformations.
  */
 export async function writeMockStream(
   response: ServerResponse,
-  payloads: readonly string[],
+  stream: MockStreamFrames,
   options: MockStreamOptions,
 ): Promise<void> {
   const { directives } = options;
-  if (directives.malformed === 'json-for-stream') {
-    response.writeHead(200, { 'content-type': 'application/json' });
-    response.end('{"object":"chat.completion"}');
-    return;
-  }
-  const newline = directives.malformed === 'crlf' ? '\r\n' : '\n';
-  const frames = payloads.map((payload) => `data: ${payload}${newline}${newline}`);
-  if (directives.malformed === 'bad-json') {
-    frames.splice(Math.min(2, frames.length), 0, `data: {"choices": [${newline}${newline}`);
-  }
-  if (directives.malformed === 'error-chunk') {
-    frames.splice(
-      Math.min(2, frames.length),
-      frames.length,
-      `data: {"error":{"message":"Upstream secret detail","type":"server_error","code":"internal"}}${newline}${newline}`,
-    );
-  }
-  if (directives.malformed === 'comments') {
-    for (let index = frames.length; index >= 0; index -= 1) {
-      frames.splice(index, 0, `: keep-alive${newline}${newline}`);
-    }
-  }
-  if (directives.malformed === 'truncated') {
-    frames.splice(Math.max(1, frames.length - 3));
-  } else if (directives.malformed !== 'no-done' && directives.malformed !== 'error-chunk') {
-    frames.push(`data: [DONE]${newline}${newline}`);
-  }
+  const frames = malformFrames(stream, directives);
   response.writeHead(200, {
-    'content-type': 'text/event-stream; charset=utf-8',
+    'content-type': stream.contentType,
     'cache-control': 'no-cache',
     'x-request-id': options.requestId,
   });
   if (directives.burst === true) {
-    response.end(frames.join(''));
+    response.end(
+      Buffer.concat(
+        frames.map((frame) => (typeof frame === 'string' ? Buffer.from(frame) : frame)),
+      ),
+    );
     return;
   }
   response.flushHeaders();
@@ -74,7 +91,7 @@ export async function writeMockStream(
     }
     const frame = frames[index] ?? '';
     if (directives.malformed === 'split') {
-      const bytes = Buffer.from(frame, 'utf8');
+      const bytes = typeof frame === 'string' ? Buffer.from(frame, 'utf8') : Buffer.from(frame);
       for (let offset = 0; offset < bytes.length; offset += 1) {
         if (!response.write(bytes.subarray(offset, offset + 1))) {
           await waitForDrain(response);

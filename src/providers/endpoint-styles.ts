@@ -1,4 +1,5 @@
 import type { ModelOperation } from '../canonical/model-operation.ts';
+import { hasControlCharacter } from '../lib/control-characters.ts';
 
 /** What an endpoint style needs to build one request's URL. */
 export interface EndpointRequest {
@@ -6,7 +7,11 @@ export interface EndpointRequest {
   /** The provider's model name. */
   readonly model: string;
   readonly stream: boolean;
-  readonly settings: { readonly region?: string | undefined; readonly project?: string | undefined; readonly apiVersion?: string | undefined };
+  readonly settings: {
+    readonly region?: string | undefined;
+    readonly project?: string | undefined;
+    readonly apiVersion?: string | undefined;
+  };
 }
 
 /** Builds the path and query (below the base URL) of one request, or undefined when the style has no such operation. */
@@ -18,7 +23,7 @@ type PathBuilder = (request: EndpointRequest) => string | undefined;
  * a provider allows any model name.
  */
 export function modelPathSegment(model: string): string {
-  if (model === '' || model === '.' || model === '..' || /[\u0000-\u001f\u007f]/.test(model)) {
+  if (model === '' || model === '.' || model === '..' || hasControlCharacter(model)) {
     throw new Error(`"${model}" cannot be used as a model name in a URL`);
   }
   return encodeURIComponent(model);
@@ -37,26 +42,41 @@ function setting(value: string | undefined, name: string): string {
  */
 export const endpointStyles = {
   // https://platform.openai.com/docs/api-reference/chat/create
-  openai: ({ operation }) => (operation === 'chat' ? '/chat/completions' : operation === 'embeddings' ? '/embeddings' : undefined),
+  openai: ({ operation }) =>
+    operation === 'chat'
+      ? '/chat/completions'
+      : operation === 'embeddings'
+        ? '/embeddings'
+        : undefined,
   // https://platform.openai.com/docs/api-reference/responses/create
   'openai-responses': ({ operation }) => (operation === 'chat' ? '/responses' : undefined),
   // https://docs.anthropic.com/en/api/messages ; /messages/count_tokens
   anthropic: ({ operation }) =>
-    operation === 'chat' ? '/messages' : operation === 'count-tokens' ? '/messages/count_tokens' : undefined,
+    operation === 'chat'
+      ? '/messages'
+      : operation === 'count-tokens'
+        ? '/messages/count_tokens'
+        : undefined,
   // https://cloud.google.com/vertex-ai/generative-ai/docs/partner-models/claude/use-claude
   'vertex-anthropic': ({ operation, model, stream, settings }) => {
     const prefix = `/projects/${setting(settings.project, 'project')}/locations/${setting(settings.region, 'region')}/publishers/anthropic/models/${modelPathSegment(model)}`;
     if (operation === 'count-tokens') {
       return `/projects/${setting(settings.project, 'project')}/locations/${setting(settings.region, 'region')}/publishers/anthropic/models/count-tokens:rawPredict`;
     }
-    return operation === 'chat' ? `${prefix}:${stream ? 'streamRawPredict' : 'rawPredict'}` : undefined;
+    return operation === 'chat'
+      ? `${prefix}:${stream ? 'streamRawPredict' : 'rawPredict'}`
+      : undefined;
   },
   // https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_InvokeModel.html
   'bedrock-invoke': ({ operation, model, stream }) =>
-    operation === 'chat' ? `/model/${modelPathSegment(model)}/${stream ? 'invoke-with-response-stream' : 'invoke'}` : undefined,
+    operation === 'chat'
+      ? `/model/${modelPathSegment(model)}/${stream ? 'invoke-with-response-stream' : 'invoke'}`
+      : undefined,
   // https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html
   'bedrock-converse': ({ operation, model, stream }) =>
-    operation === 'chat' ? `/model/${modelPathSegment(model)}/${stream ? 'converse-stream' : 'converse'}` : undefined,
+    operation === 'chat'
+      ? `/model/${modelPathSegment(model)}/${stream ? 'converse-stream' : 'converse'}`
+      : undefined,
   // https://ai.google.dev/api/generate-content
   gemini: ({ operation, model, stream }) =>
     operation === 'chat'
@@ -86,7 +106,11 @@ export type EndpointStyleId = keyof typeof endpointStyles;
  * the provider does not serve the operation. Throws when a setting is missing or the model name
  * cannot be used in a URL. The result is checked to stay on the base URL's origin.
  */
-export function buildEndpointUrl(base: URL, style: EndpointStyleId, request: EndpointRequest): URL | undefined {
+export function buildEndpointUrl(
+  base: URL,
+  style: EndpointStyleId,
+  request: EndpointRequest,
+): URL | undefined {
   const pathAndQuery = endpointStyles[style](request);
   if (pathAndQuery === undefined) {
     return undefined;

@@ -30,7 +30,11 @@ export class AwsEventStreamParser {
     this.#buffer = this.#buffer.length === 0 ? chunk : concat(this.#buffer, chunk);
     const frames: EventStreamFrame[] = [];
     while (this.#buffer.length >= 12) {
-      const view = new DataView(this.#buffer.buffer, this.#buffer.byteOffset, this.#buffer.byteLength);
+      const view = new DataView(
+        this.#buffer.buffer,
+        this.#buffer.byteOffset,
+        this.#buffer.byteLength,
+      );
       const total = view.getUint32(0);
       if (total < 16 || total > this.#maxMessageBytes) {
         throw new EventStreamFramingError(`an event-stream message declares ${total} bytes`);
@@ -44,7 +48,9 @@ export class AwsEventStreamParser {
       try {
         decoded = codec.decode(message);
       } catch (error) {
-        throw new EventStreamFramingError(`an event-stream message is corrupt: ${error instanceof Error ? error.message : 'unknown'}`);
+        throw new EventStreamFramingError(
+          `an event-stream message is corrupt: ${error instanceof Error ? error.message : 'unknown'}`,
+        );
       }
       const headers: Record<string, string> = {};
       for (const [name, header] of Object.entries(decoded.headers)) {

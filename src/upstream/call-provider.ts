@@ -9,7 +9,11 @@ import { prepareChatRequest } from './prepare-chat-request.ts';
 import type { ProviderEndpoint } from './provider-endpoint.ts';
 import { relayUpstreamStream, type CommittedStream } from './relay-upstream-stream.ts';
 import type { RequestTranslation } from './request-translation.ts';
-import { PassThroughTransformer, TranslatingTransformer, type StreamTransformer } from './stream-transformers.ts';
+import {
+  PassThroughTransformer,
+  TranslatingTransformer,
+  type StreamTransformer,
+} from './stream-transformers.ts';
 import { openUpstreamExchange, type UpstreamExchange } from './upstream-exchange.ts';
 import type { UpstreamPool } from './upstream-pool.ts';
 
@@ -49,12 +53,20 @@ interface PreparedCall {
   readonly droppedParameters: readonly string[];
 }
 
-function prepareCall(endpoint: ProviderEndpoint, translation: RequestTranslation, upstreamModel: string): PreparedCall {
+function prepareCall(
+  endpoint: ProviderEndpoint,
+  translation: RequestTranslation,
+  upstreamModel: string,
+): PreparedCall {
   const envelope = translation.envelope;
   const options = endpoint.egressOptions(upstreamModel);
   const passThrough = endpoint.codec.passThrough;
   if (endpoint.dialect === envelope.dialect && passThrough !== undefined) {
-    return { body: passThrough.rewriteRequestBody(envelope, options), passThrough: true, droppedParameters: [] };
+    return {
+      body: passThrough.rewriteRequestBody(envelope, options),
+      passThrough: true,
+      droppedParameters: [],
+    };
   }
   if (envelope.operation !== 'chat') {
     throw new GatewayError('SB_ERR_REQUEST_UNSUPPORTED_PARAMETER', {
@@ -74,14 +86,24 @@ function readHeader(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-async function refuseWithUpstreamError(response: UpstreamExchange, endpoint: ProviderEndpoint, nowMs: number): Promise<never> {
+async function refuseWithUpstreamError(
+  response: UpstreamExchange,
+  endpoint: ProviderEndpoint,
+  nowMs: number,
+): Promise<never> {
   let errorText = '';
   try {
     errorText = (await response.readAll(errorBodyLimit)).toString('utf8');
   } catch {
     // The status alone decides the error; an unreadable error body changes nothing.
   }
-  throw mapUpstreamErrorResponse(response.status, response.headers, endpoint.codec.readErrorFacts(errorText), endpoint.id, nowMs);
+  throw mapUpstreamErrorResponse(
+    response.status,
+    response.headers,
+    endpoint.codec.readErrorFacts(errorText),
+    endpoint.id,
+    nowMs,
+  );
 }
 
 /**
@@ -106,7 +128,12 @@ export async function callProvider(
     });
   }
   const call = prepareCall(endpoint, translation, upstreamModel);
-  const authorization = endpoint.authorizer.authorize({ method: 'POST', url, headers: endpoint.headers, body: call.body });
+  const authorization = endpoint.authorizer.authorize({
+    method: 'POST',
+    url,
+    headers: endpoint.headers,
+    body: call.body,
+  });
   const credentials = authorization instanceof Promise ? await authorization : authorization;
   const response = await openUpstreamExchange(context.pool, {
     url,
@@ -120,7 +147,11 @@ export async function callProvider(
     return refuseWithUpstreamError(response, endpoint, context.clock.now());
   }
   const facts: CallFacts = {
-    upstreamRequestId: readHeader(response.headers['x-request-id'] ?? response.headers['request-id'] ?? response.headers['x-amzn-requestid']),
+    upstreamRequestId: readHeader(
+      response.headers['x-request-id'] ??
+        response.headers['request-id'] ??
+        response.headers['x-amzn-requestid'],
+    ),
     droppedParameters: call.droppedParameters,
   };
   const contentType = readHeader(response.headers['content-type']) ?? '';
@@ -140,12 +171,20 @@ export async function callProvider(
     const transformer: StreamTransformer = call.passThrough
       ? new PassThroughTransformer(
           endpoint.codec.passThrough?.createStreamTap({
-            stripUsageChunk: endpoint.type.quirks.streamUsageOption && !envelope.clientWantsStreamUsage,
+            stripUsageChunk:
+              endpoint.type.quirks.streamUsageOption && !envelope.clientWantsStreamUsage,
           }) ?? missingPassThrough(),
           (error) => translation.ingress.encodeStreamError(error),
         )
-      : new TranslatingTransformer(endpoint.codec.egress.createStreamDecoder(), translation.ingress.createStreamEncoder(encodeContext));
-    const stream = await relayUpstreamStream(response, createFrameParser(endpoint.type.framing), transformer);
+      : new TranslatingTransformer(
+          endpoint.codec.egress.createStreamDecoder(),
+          translation.ingress.createStreamEncoder(encodeContext),
+        );
+    const stream = await relayUpstreamStream(
+      response,
+      createFrameParser(endpoint.type.framing),
+      transformer,
+    );
     return { kind: 'stream', ...facts, ...stream };
   }
   const text = (await response.readAll(context.maxResponseBytes)).toString('utf8');
@@ -175,5 +214,7 @@ export async function callProvider(
 }
 
 function missingPassThrough(): never {
-  throw new GatewayError('SB_ERR_INTERNAL', { internalDetail: 'pass-through chosen without a pass-through codec' });
+  throw new GatewayError('SB_ERR_INTERNAL', {
+    internalDetail: 'pass-through chosen without a pass-through codec',
+  });
 }

@@ -23,9 +23,17 @@ export function bedrockChunkToSse(frame: EventStreamFrame): SseFrame | undefined
   const text = Buffer.from(frame.payload).toString('utf8');
   if (messageType === 'exception' || messageType === 'error') {
     const parsed = safeParseJson(text);
-    const message = parsed.ok && isJsonObject(parsed.value) && typeof parsed.value.message === 'string' ? parsed.value.message : '';
+    const message =
+      parsed.ok && isJsonObject(parsed.value) && typeof parsed.value.message === 'string'
+        ? parsed.value.message
+        : '';
     const type = frame.headers[':exception-type'] ?? frame.headers[':error-code'] ?? 'api_error';
-    return { kind: 'event', event: 'error', data: JSON.stringify({ type: 'error', error: { type, message } }), id: undefined };
+    return {
+      kind: 'event',
+      event: 'error',
+      data: JSON.stringify({ type: 'error', error: { type, message } }),
+      id: undefined,
+    };
   }
   if (frame.headers[':event-type'] !== 'chunk') {
     return undefined;
@@ -36,7 +44,10 @@ export function bedrockChunkToSse(frame: EventStreamFrame): SseFrame | undefined
   }
   const data = Buffer.from(parsed.value.bytes, 'base64').toString('utf8');
   const inner = safeParseJson(data);
-  const event = inner.ok && isJsonObject(inner.value) && typeof inner.value.type === 'string' ? inner.value.type : undefined;
+  const event =
+    inner.ok && isJsonObject(inner.value) && typeof inner.value.type === 'string'
+      ? inner.value.type
+      : undefined;
   return { kind: 'event', event, data, id: undefined };
 }
 

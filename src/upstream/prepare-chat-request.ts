@@ -30,8 +30,15 @@ export interface PreparedChatRequest {
  * Parameters the client sent that have no canonical meaning are treated the same way. Content
  * that cannot be dropped (an image where the dialect takes none) is always refused.
  */
-export function prepareChatRequest(request: ChatRequest, endpoint: ProviderEndpoint, upstreamModel: string): PreparedChatRequest {
-  const unsupported = [...request.unmappedParameters, ...endpoint.codec.egress.unsupportedParameters(request)];
+export function prepareChatRequest(
+  request: ChatRequest,
+  endpoint: ProviderEndpoint,
+  upstreamModel: string,
+): PreparedChatRequest {
+  const unsupported = [
+    ...request.unmappedParameters,
+    ...endpoint.codec.egress.unsupportedParameters(request),
+  ];
   if (unsupported.length === 0) {
     return { request, dropped: [] };
   }

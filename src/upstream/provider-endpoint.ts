@@ -1,6 +1,9 @@
 import type { DialectId } from '../canonical/dialect-id.ts';
 import type { ModelOperation } from '../canonical/model-operation.ts';
-import { createUpstreamAuthorizer, type AuthorizerContext } from '../auth/create-upstream-authorizer.ts';
+import {
+  createUpstreamAuthorizer,
+  type AuthorizerContext,
+} from '../auth/create-upstream-authorizer.ts';
 import type { UpstreamAuthorizer } from '../auth/upstream-authorizer.ts';
 import type { ProviderConfig, UpstreamTimeouts } from '../config/gateway-config.ts';
 import type { DialectCodec, EgressOptions } from '../dialects/dialect-codec.ts';
@@ -65,7 +68,12 @@ export function createProviderEndpoint(
     authorizer,
     dropUnsupportedParams: config.dropUnsupportedParams,
     url: (operation, model, stream) =>
-      buildEndpointUrl(base, type.endpoint, { operation, model, stream, settings: config.settings }),
+      buildEndpointUrl(base, type.endpoint, {
+        operation,
+        model,
+        stream,
+        settings: config.settings,
+      }),
     egressOptions: (upstreamModel) => ({
       upstreamModel,
       modelInBody: type.quirks.modelInBody,

@@ -138,7 +138,12 @@ export async function relayUpstreamStream(
       if (status === 'client-closed') {
         failure ??= new GatewayError('SB_ERR_CLIENT_CLOSED');
       }
-      settle({ status, usage: transformer.usage, finishReasons: transformer.finishReasons, error: failure });
+      settle({
+        status,
+        usage: transformer.usage,
+        finishReasons: transformer.finishReasons,
+        error: failure,
+      });
     }
   }
 

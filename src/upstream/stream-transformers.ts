@@ -76,7 +76,10 @@ export class PassThroughTransformer implements StreamTransformer {
 }
 
 /** Events that do not yet commit a stream to a provider (a provider may still fail after them). */
-const preambleEvents: ReadonlySet<ChatStreamEvent['type']> = new Set(['response-start', 'usage-delta']);
+const preambleEvents: ReadonlySet<ChatStreamEvent['type']> = new Set([
+  'response-start',
+  'usage-delta',
+]);
 
 /** Cross-dialect streams: the egress decoder's events, written by the ingress encoder as they come. */
 export class TranslatingTransformer implements StreamTransformer {

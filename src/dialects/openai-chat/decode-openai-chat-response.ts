@@ -6,7 +6,9 @@ import { decodeOpenAiChatUsage } from './decode-openai-chat-usage.ts';
 import { decodeOpenAiFinishReason } from './map-openai-chat-finish-reason.ts';
 
 function invalid(detail: string): GatewayError {
-  return new GatewayError('SB_ERR_UPSTREAM_INVALID_RESPONSE', { internalDetail: `openai-chat response: ${detail}` });
+  return new GatewayError('SB_ERR_UPSTREAM_INVALID_RESPONSE', {
+    internalDetail: `openai-chat response: ${detail}`,
+  });
 }
 
 /**
@@ -37,7 +39,11 @@ export function decodeOpenAiChatResponse(body: unknown): ChatResponse {
     }
     if (Array.isArray(message.tool_calls)) {
       for (const call of message.tool_calls) {
-        if (isJsonObject(call) && isJsonObject(call.function) && typeof call.function.name === 'string') {
+        if (
+          isJsonObject(call) &&
+          isJsonObject(call.function) &&
+          typeof call.function.name === 'string'
+        ) {
           content.push({
             type: 'tool-call',
             id: typeof call.id === 'string' ? call.id : `call_${content.length}`,
@@ -50,7 +56,9 @@ export function decodeOpenAiChatResponse(body: unknown): ChatResponse {
     return {
       index: typeof raw.index === 'number' ? raw.index : position,
       content,
-      finishReason: decodeOpenAiFinishReason(typeof raw.finish_reason === 'string' ? raw.finish_reason : undefined),
+      finishReason: decodeOpenAiFinishReason(
+        typeof raw.finish_reason === 'string' ? raw.finish_reason : undefined,
+      ),
     };
   });
   return {

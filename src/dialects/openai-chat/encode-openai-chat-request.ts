@@ -1,6 +1,11 @@
 import type { ChatMessage } from '../../canonical/chat-message.ts';
 import type { ChatRequest, ReasoningSettings, ToolChoice } from '../../canonical/chat-request.ts';
-import type { ImagePart, MediaSource, TextPart, UserContentPart } from '../../canonical/content-part.ts';
+import type {
+  ImagePart,
+  MediaSource,
+  TextPart,
+  UserContentPart,
+} from '../../canonical/content-part.ts';
 import type { JsonObject } from '../../lib/json.ts';
 import type { EgressOptions } from '../dialect-codec.ts';
 
@@ -20,22 +25,31 @@ function joinText(parts: readonly TextPart[]): string {
 }
 
 function userContent(parts: readonly UserContentPart[]): string | object[] {
-  if (parts.every((part) => part.type === 'text')) {
-    return joinText(parts as readonly TextPart[]);
+  if (parts.every((part): part is TextPart => part.type === 'text')) {
+    return joinText(parts);
   }
   return parts.map((part) => {
     switch (part.type) {
       case 'text':
         return { type: 'text', text: part.text };
       case 'image':
-        return { type: 'image_url', image_url: { url: mediaUrl(part.source), ...(part.detail === undefined ? {} : { detail: part.detail }) } };
+        return {
+          type: 'image_url',
+          image_url: {
+            url: mediaUrl(part.source),
+            ...(part.detail === undefined ? {} : { detail: part.detail }),
+          },
+        };
       case 'file':
         return {
           type: 'file',
           file:
             part.source.kind === 'file-id'
               ? { file_id: part.source.fileId }
-              : { file_data: mediaUrl(part.source), ...(part.filename === undefined ? {} : { filename: part.filename }) },
+              : {
+                  file_data: mediaUrl(part.source),
+                  ...(part.filename === undefined ? {} : { filename: part.filename }),
+                },
         };
     }
   });
@@ -49,13 +63,24 @@ function encodeMessage(message: ChatMessage): object[] {
       return [{ role: 'user', content: userContent(message.content) }];
     case 'assistant': {
       const text = message.content.flatMap((part) => (part.type === 'text' ? [part.text] : []));
-      const refusal = message.content.flatMap((part) => (part.type === 'refusal' ? [part.text] : []));
+      const refusal = message.content.flatMap((part) =>
+        part.type === 'refusal' ? [part.text] : [],
+      );
       const toolCalls = message.content.flatMap((part) =>
         part.type === 'tool-call'
-          ? [{ id: part.id, type: 'function', function: { name: part.name, arguments: part.arguments } }]
+          ? [
+              {
+                id: part.id,
+                type: 'function',
+                function: { name: part.name, arguments: part.arguments },
+              },
+            ]
           : [],
       );
-      const encoded: Record<string, unknown> = { role: 'assistant', content: text.length > 0 ? text.join('') : null };
+      const encoded: Record<string, unknown> = {
+        role: 'assistant',
+        content: text.length > 0 ? text.join('') : null,
+      };
       if (refusal.length > 0) {
         encoded.refusal = refusal.join('');
       }
@@ -74,7 +99,9 @@ function encodeMessage(message: ChatMessage): object[] {
 }
 
 function encodeToolChoice(choice: ToolChoice): unknown {
-  return choice.type === 'tool' ? { type: 'function', function: { name: choice.name } } : choice.type;
+  return choice.type === 'tool'
+    ? { type: 'function', function: { name: choice.name } }
+    : choice.type;
 }
 
 /** Maps a thinking budget onto OpenAI's effort levels (the nearest level at or above it). */
@@ -99,12 +126,17 @@ export function unsupportedOpenAiChatParameters(request: ChatRequest): string[] 
     unsupported.push('top_k');
   }
   request.messages.forEach((message, index) => {
-    if (message.role === 'tool' && message.content.some((result) => result.content.some((part) => part.type === 'image'))) {
+    if (
+      message.role === 'tool' &&
+      message.content.some((result) => result.content.some((part) => part.type === 'image'))
+    ) {
       unsupported.push(`messages[${index}] (image in a tool result)`);
     }
     if (
       message.role === 'user' &&
-      message.content.some((part): part is ImagePart => part.type === 'image' && part.source.kind === 'file-id')
+      message.content.some(
+        (part): part is ImagePart => part.type === 'image' && part.source.kind === 'file-id',
+      )
     ) {
       unsupported.push(`messages[${index}] (image given by file id)`);
     }
@@ -159,7 +191,8 @@ export function encodeOpenAiChatRequest(request: ChatRequest, options: EgressOpt
           }
         : { type: format.type === 'json-object' ? 'json_object' : 'text' };
   }
-  const effort = request.reasoning === undefined ? undefined : effortForReasoning(request.reasoning);
+  const effort =
+    request.reasoning === undefined ? undefined : effortForReasoning(request.reasoning);
   if (effort !== undefined) body.reasoning_effort = effort;
   if (request.maxOutputTokens !== undefined) body[options.maxTokensField] = request.maxOutputTokens;
   if (request.temperature !== undefined) body.temperature = request.temperature;

@@ -27,7 +27,11 @@ export function encodeOpenAiChatResponse(response: ChatResponse, context: Encode
           reasoning = (reasoning ?? '') + part.text;
           break;
         case 'tool-call':
-          toolCalls.push({ id: part.id, type: 'function', function: { name: part.name, arguments: part.arguments } });
+          toolCalls.push({
+            id: part.id,
+            type: 'function',
+            function: { name: part.name, arguments: part.arguments },
+          });
           break;
         case 'redacted-reasoning':
           break;

@@ -4,7 +4,10 @@ import type { DialectCodec, IngressCodec } from '../dialect-codec.ts';
 import { decodeOpenAiChatResponse } from './decode-openai-chat-response.ts';
 import { decodeOpenAiChatUsage } from './decode-openai-chat-usage.ts';
 import { decodeOpenAiRequest } from './decode-openai-request.ts';
-import { encodeOpenAiChatRequest, unsupportedOpenAiChatParameters } from './encode-openai-chat-request.ts';
+import {
+  encodeOpenAiChatRequest,
+  unsupportedOpenAiChatParameters,
+} from './encode-openai-chat-request.ts';
 import { encodeOpenAiChatResponse } from './encode-openai-chat-response.ts';
 import { OpenAiChatStreamDecoder } from './openai-chat-stream-decoder.ts';
 import { OpenAiChatStreamEncoder } from './openai-chat-stream-encoder.ts';
@@ -41,7 +44,8 @@ export const openAiChatCodec: DialectCodec = {
   },
   passThrough: {
     rewriteRequestBody: rewriteOpenAiRequestBody,
-    readResponseUsage: (body) => (isJsonObject(body) ? decodeOpenAiChatUsage(body.usage) : undefined),
+    readResponseUsage: (body) =>
+      isJsonObject(body) ? decodeOpenAiChatUsage(body.usage) : undefined,
     createStreamTap: (options) => new OpenAiChatStreamTap(options),
   },
   readErrorFacts: readOpenAiErrorFacts,

@@ -7,10 +7,15 @@ import { StreamPartTracker } from '../stream-part-tracker.ts';
 import { decodeOpenAiChatUsage } from './decode-openai-chat-usage.ts';
 import { decodeOpenAiFinishReason } from './map-openai-chat-finish-reason.ts';
 
-function failure(detail: string, code: 'SB_ERR_UPSTREAM_INVALID_RESPONSE' | 'SB_ERR_UPSTREAM_ERROR'): GatewayError {
+function failure(
+  detail: string,
+  code: 'SB_ERR_UPSTREAM_INVALID_RESPONSE' | 'SB_ERR_UPSTREAM_ERROR',
+): GatewayError {
   return new GatewayError(code, {
     internalDetail: `openai-chat stream: ${detail}`,
-    ...(code === 'SB_ERR_UPSTREAM_ERROR' ? { detail: 'The provider reported an error in the middle of the stream.' } : {}),
+    ...(code === 'SB_ERR_UPSTREAM_ERROR'
+      ? { detail: 'The provider reported an error in the middle of the stream.' }
+      : {}),
   });
 }
 
@@ -41,11 +46,17 @@ export class OpenAiChatStreamDecoder implements StreamDecoder {
     }
     const parsed = safeParseJson(frame.data);
     if (!parsed.ok || !isJsonObject(parsed.value)) {
-      return { events, failure: failure('a chunk is not a JSON object', 'SB_ERR_UPSTREAM_INVALID_RESPONSE') };
+      return {
+        events,
+        failure: failure('a chunk is not a JSON object', 'SB_ERR_UPSTREAM_INVALID_RESPONSE'),
+      };
     }
     const chunk = parsed.value;
     if (chunk.error !== undefined && chunk.error !== null) {
-      return { events, failure: failure('the provider sent an error chunk', 'SB_ERR_UPSTREAM_ERROR') };
+      return {
+        events,
+        failure: failure('the provider sent an error chunk', 'SB_ERR_UPSTREAM_ERROR'),
+      };
     }
     this.#start(chunk, events);
     if (Array.isArray(chunk.choices)) {
@@ -67,7 +78,10 @@ export class OpenAiChatStreamDecoder implements StreamDecoder {
       return { events: [], failure: undefined };
     }
     if (!this.#parts.allChoicesEnded) {
-      return { events: [], failure: failure('the stream ended before every choice finished', 'SB_ERR_UPSTREAM_ERROR') };
+      return {
+        events: [],
+        failure: failure('the stream ended before every choice finished', 'SB_ERR_UPSTREAM_ERROR'),
+      };
     }
     return { events: this.#finish([]), failure: undefined };
   }
@@ -115,7 +129,11 @@ export class OpenAiChatStreamDecoder implements StreamDecoder {
     let key: string;
     if (typeof call.index === 'number') {
       key = String(call.index);
-    } else if (typeof call.id === 'string' && call.id !== '' && !this.#parts.hasToolCall(choice, `id:${call.id}`)) {
+    } else if (
+      typeof call.id === 'string' &&
+      call.id !== '' &&
+      !this.#parts.hasToolCall(choice, `id:${call.id}`)
+    ) {
       key = `id:${call.id}`;
     } else {
       key = this.#lastToolKey.get(choice) ?? `id:${String(call.id)}`;

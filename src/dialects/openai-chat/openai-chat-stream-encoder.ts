@@ -40,14 +40,22 @@ export class OpenAiChatStreamEncoder implements StreamEncoder {
       case 'text-delta':
         return this.#open(event.choice) + this.#chunk(event.choice, { content: event.delta }, null);
       case 'reasoning-delta':
-        return this.#open(event.choice) + this.#chunk(event.choice, { reasoning_content: event.delta }, null);
+        return (
+          this.#open(event.choice) +
+          this.#chunk(event.choice, { reasoning_content: event.delta }, null)
+        );
       case 'refusal-delta':
         return this.#open(event.choice) + this.#chunk(event.choice, { refusal: event.delta }, null);
       case 'tool-call-start': {
         const index = this.#nextToolIndex.get(event.choice) ?? 0;
         this.#nextToolIndex.set(event.choice, index + 1);
         this.#toolIndexes.set(`${event.choice}:${event.part}`, index);
-        const call = { index, id: event.id, type: 'function', function: { name: event.name, arguments: '' } };
+        const call = {
+          index,
+          id: event.id,
+          type: 'function',
+          function: { name: event.name, arguments: '' },
+        };
         return this.#open(event.choice) + this.#chunk(event.choice, { tool_calls: [call] }, null);
       }
       case 'tool-call-delta': {
@@ -56,14 +64,19 @@ export class OpenAiChatStreamEncoder implements StreamEncoder {
         return this.#chunk(event.choice, { tool_calls: [call] }, null);
       }
       case 'choice-end':
-        return this.#open(event.choice) + this.#chunk(event.choice, {}, encodeOpenAiFinishReason(event.finishReason));
+        return (
+          this.#open(event.choice) +
+          this.#chunk(event.choice, {}, encodeOpenAiFinishReason(event.finishReason))
+        );
       case 'usage-delta':
         this.#usage = mergeUsage(this.#usage, event.usage);
         return '';
       case 'response-end': {
         let text = '';
         if (this.#context.includeUsage && this.#usage !== undefined) {
-          text += encodeSseEvent(`${this.#prefix}[],"usage":${JSON.stringify(encodeOpenAiChatUsage(this.#usage))}}`);
+          text += encodeSseEvent(
+            `${this.#prefix}[],"usage":${JSON.stringify(encodeOpenAiChatUsage(this.#usage))}}`,
+          );
         }
         return text + encodeSseEvent('[DONE]');
       }
@@ -85,7 +98,12 @@ export class OpenAiChatStreamEncoder implements StreamEncoder {
   }
 
   #chunk(choice: number, delta: object, finishReason: string | null): string {
-    const entry = JSON.stringify({ index: choice, delta, logprobs: null, finish_reason: finishReason });
+    const entry = JSON.stringify({
+      index: choice,
+      delta,
+      logprobs: null,
+      finish_reason: finishReason,
+    });
     return encodeSseEvent(`${this.#prefix}[${entry}]}`);
   }
 }

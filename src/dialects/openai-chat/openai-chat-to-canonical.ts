@@ -1,5 +1,11 @@
 import type { ChatMessage } from '../../canonical/chat-message.ts';
-import type { ChatRequest, ReasoningEffort, ResponseFormat, ToolChoice, ToolDefinition } from '../../canonical/chat-request.ts';
+import type {
+  ChatRequest,
+  ReasoningEffort,
+  ResponseFormat,
+  ToolChoice,
+  ToolDefinition,
+} from '../../canonical/chat-request.ts';
 import type {
   AssistantContentPart,
   ImagePart,
@@ -54,7 +60,11 @@ const mappedFields: ReadonlySet<string> = new Set([
 export function mediaSourceFromUrl(url: string): MediaSource {
   const match = /^data:([^;,]+);base64,(.*)$/s.exec(url);
   if (match !== null) {
-    return { kind: 'base64', mediaType: match[1] ?? 'application/octet-stream', data: match[2] ?? '' };
+    return {
+      kind: 'base64',
+      mediaType: match[1] ?? 'application/octet-stream',
+      data: match[2] ?? '',
+    };
   }
   return { kind: 'url', url };
 }
@@ -110,7 +120,11 @@ function userParts(content: unknown, path: string): UserContentPart[] {
     if (part.type === 'text' && typeof part.text === 'string') {
       return { type: 'text', text: part.text };
     }
-    if (part.type === 'image_url' && isJsonObject(part.image_url) && typeof part.image_url.url === 'string') {
+    if (
+      part.type === 'image_url' &&
+      isJsonObject(part.image_url) &&
+      typeof part.image_url.url === 'string'
+    ) {
       const detail = part.image_url.detail;
       const image: ImagePart = {
         type: 'image',
@@ -126,7 +140,10 @@ function userParts(content: unknown, path: string): UserContentPart[] {
         const source = mediaSourceFromUrl(file.file_data);
         return {
           type: 'file',
-          source: source.kind === 'url' ? { kind: 'base64', mediaType: 'application/pdf', data: file.file_data } : source,
+          source:
+            source.kind === 'url'
+              ? { kind: 'base64', mediaType: 'application/pdf', data: file.file_data }
+              : source,
           filename,
         };
       }
@@ -155,7 +172,11 @@ function assistantParts(message: JsonObject, path: string): AssistantContentPart
     }
     toolCalls.forEach((call, index) => {
       const callPath = `${path}.tool_calls[${index}]`;
-      if (!isJsonObject(call) || !isJsonObject(call.function) || typeof call.function.name !== 'string') {
+      if (
+        !isJsonObject(call) ||
+        !isJsonObject(call.function) ||
+        typeof call.function.name !== 'string'
+      ) {
         throw invalid(callPath, `\`${callPath}\` must be a function call with a name.`);
       }
       parts.push({
@@ -180,7 +201,10 @@ function toolResult(message: JsonObject, path: string): ToolResultPart {
   };
 }
 
-function convertMessages(messages: readonly unknown[]): { system: TextPart[]; messages: ChatMessage[] } {
+function convertMessages(messages: readonly unknown[]): {
+  system: TextPart[];
+  messages: ChatMessage[];
+} {
   const system: TextPart[] = [];
   const converted: ChatMessage[] = [];
   messages.forEach((raw, index) => {
@@ -210,7 +234,10 @@ function convertMessages(messages: readonly unknown[]): { system: TextPart[]; me
         const previous = converted[converted.length - 1];
         // Consecutive tool messages answer one assistant turn: keep them together.
         if (previous?.role === 'tool') {
-          converted[converted.length - 1] = { role: 'tool', content: [...previous.content, result] };
+          converted[converted.length - 1] = {
+            role: 'tool',
+            content: [...previous.content, result],
+          };
         } else {
           converted.push({ role: 'tool', content: [result] });
         }
@@ -255,7 +282,11 @@ function convertToolChoice(choice: unknown): ToolChoice | undefined {
   if (choice === 'auto' || choice === 'none' || choice === 'required') {
     return { type: choice };
   }
-  if (isJsonObject(choice) && isJsonObject(choice.function) && typeof choice.function.name === 'string') {
+  if (
+    isJsonObject(choice) &&
+    isJsonObject(choice.function) &&
+    typeof choice.function.name === 'string'
+  ) {
     return { type: 'tool', name: choice.function.name };
   }
   throw untranslatable('tool_choice', 'this tool choice');
@@ -284,7 +315,10 @@ function convertResponseFormat(format: unknown): ResponseFormat | undefined {
       description: typeof spec.description === 'string' ? spec.description : undefined,
     };
   }
-  throw invalid('response_format.type', '`response_format.type` must be text, json_object or json_schema.');
+  throw invalid(
+    'response_format.type',
+    '`response_format.type` must be text, json_object or json_schema.',
+  );
 }
 
 const efforts: ReadonlySet<string> = new Set(['minimal', 'low', 'medium', 'high']);
@@ -326,10 +360,15 @@ export function openAiChatToCanonical(envelope: ModelRequestEnvelope): ChatReque
   const body = envelope.body.value;
   const { system, messages } = convertMessages(Array.isArray(body.messages) ? body.messages : []);
   const effort = body.reasoning_effort;
-  if (effort !== undefined && effort !== null && (typeof effort !== 'string' || !efforts.has(effort))) {
+  if (
+    effort !== undefined &&
+    effort !== null &&
+    (typeof effort !== 'string' || !efforts.has(effort))
+  ) {
     throw invalid('reasoning_effort', '`reasoning_effort` must be minimal, low, medium or high.');
   }
-  const maxOutputTokens = optionalNumber(body, 'max_completion_tokens') ?? optionalNumber(body, 'max_tokens');
+  const maxOutputTokens =
+    optionalNumber(body, 'max_completion_tokens') ?? optionalNumber(body, 'max_tokens');
   const choices = optionalNumber(body, 'n');
   return {
     model: envelope.model,
@@ -337,7 +376,8 @@ export function openAiChatToCanonical(envelope: ModelRequestEnvelope): ChatReque
     messages,
     tools: convertTools(body.tools),
     toolChoice: convertToolChoice(body.tool_choice),
-    parallelToolCalls: typeof body.parallel_tool_calls === 'boolean' ? body.parallel_tool_calls : undefined,
+    parallelToolCalls:
+      typeof body.parallel_tool_calls === 'boolean' ? body.parallel_tool_calls : undefined,
     responseFormat: convertResponseFormat(body.response_format),
     reasoning: typeof effort === 'string' ? { effort: effort as ReasoningEffort } : undefined,
     maxOutputTokens,

@@ -5,7 +5,13 @@ import { decodeOpenAiRequest } from './decode-openai-request.ts';
 import { rewriteOpenAiRequestBody } from './rewrite-openai-request-body.ts';
 
 function options(upstreamModel: string, requestStreamUsage: boolean): EgressOptions {
-  return { upstreamModel, requestStreamUsage, modelInBody: true, bodyFields: {}, maxTokensField: 'max_tokens' };
+  return {
+    upstreamModel,
+    requestStreamUsage,
+    modelInBody: true,
+    bodyFields: {},
+    maxTokensField: 'max_tokens',
+  };
 }
 
 describe('rewriteOpenAiRequestBody', () => {
@@ -13,9 +19,9 @@ describe('rewriteOpenAiRequestBody', () => {
     const text =
       '{"model":"fast","messages":[{"role":"user","content":"hi"}],"seed":18446744073709551615,"reasoning_effort":"minimal","x_vendor":{"a":[1.0]}}';
     const envelope = decodeOpenAiRequest(text, 'chat');
-    expect(
-      rewriteOpenAiRequestBody(envelope, options('gpt-4o-mini', true)),
-    ).toBe(text.replace('"fast"', '"gpt-4o-mini"'));
+    expect(rewriteOpenAiRequestBody(envelope, options('gpt-4o-mini', true))).toBe(
+      text.replace('"fast"', '"gpt-4o-mini"'),
+    );
   });
 
   it('asks for stream usage when the client did not, keeping its other stream options', () => {
@@ -34,12 +40,12 @@ describe('rewriteOpenAiRequestBody', () => {
   it('adds stream_options when absent, and leaves the body alone for providers without the option', () => {
     const text = '{"model":"m","stream":true,"messages":[1]}';
     const envelope = decodeOpenAiRequest(text, 'chat');
-    expect(
-      rewriteOpenAiRequestBody(envelope, options('u', true)),
-    ).toBe('{"model":"u","stream":true,"messages":[1],"stream_options":{"include_usage":true}}');
-    expect(
-      rewriteOpenAiRequestBody(envelope, options('u', false)),
-    ).toBe('{"model":"u","stream":true,"messages":[1]}');
+    expect(rewriteOpenAiRequestBody(envelope, options('u', true))).toBe(
+      '{"model":"u","stream":true,"messages":[1],"stream_options":{"include_usage":true}}',
+    );
+    expect(rewriteOpenAiRequestBody(envelope, options('u', false))).toBe(
+      '{"model":"u","stream":true,"messages":[1]}',
+    );
   });
 
   it('never changes the original envelope (attempts reuse it)', () => {

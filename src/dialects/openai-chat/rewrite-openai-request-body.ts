@@ -10,13 +10,18 @@ import type { EgressOptions } from '../dialect-codec.ts';
  * requires; every other byte (unknown and future fields included) is forwarded as sent. Pure.
  * @see https://platform.openai.com/docs/api-reference/chat/create#chat-create-stream_options
  */
-export function rewriteOpenAiRequestBody(envelope: ModelRequestEnvelope, options: EgressOptions): string {
+export function rewriteOpenAiRequestBody(
+  envelope: ModelRequestEnvelope,
+  options: EgressOptions,
+): string {
   const values = new Map<string, string | undefined>([
     ['model', options.modelInBody ? JSON.stringify(options.upstreamModel) : undefined],
   ]);
   if (envelope.stream && options.requestStreamUsage && !envelope.clientWantsStreamUsage) {
     const current = envelope.body.value.stream_options;
-    const streamOptions = isJsonObject(current) ? { ...current, include_usage: true } : { include_usage: true };
+    const streamOptions = isJsonObject(current)
+      ? { ...current, include_usage: true }
+      : { include_usage: true };
     values.set('stream_options', JSON.stringify(streamOptions));
   }
   for (const [key, value] of Object.entries(options.bodyFields)) {

@@ -1,14 +1,8 @@
-import type { MockChatReply } from './mock-chat-reply.ts';
-
-/** Identity of one mock completion, shared by its body or all of its chunks. */
-export interface MockCompletionIdentity {
-  readonly id: string;
-  readonly created: number;
-  readonly model: string;
-  readonly choices: number;
-}
+import type { MockChatReply } from '../mock-chat-reply.ts';
+import type { MockCompletionIdentity } from '../mock-dialect.ts';
 
 const fingerprint = 'fp_signalbox_mock';
+const finishReasons = { stop: 'stop', length: 'length', 'tool-calls': 'tool_calls' } as const;
 
 function usageObject(reply: MockChatReply, choices: number): object {
   const completion = reply.completionTokens * choices;
@@ -57,7 +51,7 @@ export function encodeMockChatCompletion(
       index,
       message,
       logprobs: null,
-      finish_reason: reply.finishReason,
+      finish_reason: finishReasons[reply.finishReason],
     })),
     usage: usageObject(reply, identity.choices),
     service_tier: 'default',
@@ -67,8 +61,7 @@ export function encodeMockChatCompletion(
 
 /**
  * The data payloads of a streamed answer, in order, without SSE framing: a role chunk, content or
- * tool-call deltas, a finish chunk, and (when asked) the usage-only chunk. The caller adds
- * `[DONE]` and the framing.
+ * tool-call deltas, a finish chunk per choice, and (when asked) the usage-only chunk.
  * @see https://platform.openai.com/docs/api-reference/chat-streaming/streaming
  */
 export function encodeMockChatChunks(
@@ -116,7 +109,7 @@ export function encodeMockChatChunks(
         chunks.push(chunk(index, { content: token }, null));
       }
     }
-    chunks.push(chunk(index, {}, reply.finishReason));
+    chunks.push(chunk(index, {}, finishReasons[reply.finishReason]));
   }
   if (includeUsage) {
     chunks.push(`${head}[],"usage":${JSON.stringify(usageObject(reply, identity.choices))}}`);
@@ -125,7 +118,7 @@ export function encodeMockChatChunks(
 }
 
 /** Splits tool arguments into small fragments, as providers stream them. */
-function splitArguments(text: string): string[] {
+export function splitArguments(text: string): string[] {
   const pieces: string[] = [];
   for (let offset = 0; offset < text.length; offset += 8) {
     pieces.push(text.slice(offset, offset + 8));

@@ -1,0 +1,5 @@
+import type { MockDialect } from './mock-dialect.ts';
+import { openAiChatMockDialect } from './apis/openai-chat-mock.ts';
+
+/** Every API the mock speaks, tried in order by request path. */
+export const mockDialects: readonly MockDialect[] = [openAiChatMockDialect];
