@@ -16,6 +16,11 @@ export interface ModelRequestEnvelope {
   readonly stream: boolean;
   /** The client asked for a usage chunk at the end of the stream. */
   readonly clientWantsStreamUsage: boolean;
+  /**
+   * Client headers that travel with the request to a same-dialect provider that accepts them
+   * (Anthropic's `anthropic-beta`), by lower-case name; only names the ingress dialect allows.
+   */
+  readonly forwardedHeaders?: Readonly<Record<string, string>> | undefined;
   readonly body: {
     readonly text: string;
     readonly value: Readonly<JsonObject>;

@@ -87,6 +87,10 @@ export interface IngressCodec {
   encodeError(error: GatewayError): unknown;
   /** The in-stream event that reports an error after the response has started. */
   encodeStreamError(error: GatewayError): string;
+  /** Lower-case names of client headers that may travel to a same-dialect provider. */
+  readonly forwardableHeaders: readonly string[];
+  /** The body answering a token-counting request, for dialects that have that operation. */
+  encodeTokenCount?(inputTokens: number): string;
 }
 
 /** How a provider variant wants the body (from the provider definition, not the client). */
@@ -101,6 +105,13 @@ export interface EgressOptions {
   readonly requestStreamUsage: boolean;
   /** Which spelling of the output limit the provider wants, where a dialect has two. */
   readonly maxTokensField: 'max_tokens' | 'max_completion_tokens';
+  /** Whether the body says `stream` (false where the URL alone selects streaming: Bedrock InvokeModel). */
+  readonly streamInBody: boolean;
+  /**
+   * The output limit to send when the client set none and the dialect requires one (Anthropic's
+   * `max_tokens`): the model's own limit from the capability table, when it is known.
+   */
+  readonly defaultMaxOutputTokens: number | undefined;
 }
 
 /** The provider-facing half of a dialect: requests out, answers in. Pure. */

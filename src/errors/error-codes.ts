@@ -26,7 +26,8 @@ export const errorCatalogue = {
     type: 'authentication_error',
     retryable: false,
     exposure: 'public',
-    message: 'No API key was sent. Send one as "Authorization: Bearer <key>".',
+    message:
+      'No API key was sent. Send one as "Authorization: Bearer <key>" or "x-api-key: <key>".',
   },
   SB_ERR_AUTH_INVALID_KEY: {
     status: 401,

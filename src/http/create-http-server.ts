@@ -4,10 +4,16 @@ import { createRequestHandler } from './handle-http-request.ts';
 import type { HttpDependencies } from './http-dependencies.ts';
 import { adminKeyRoutes } from './routes/admin-key-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
+import { anthropicModelRoutes } from './routes/anthropic-model-routes.ts';
 import { openAiModelRoutes } from './routes/openai-model-routes.ts';
 
 /** Every route the gateway serves; all pass through the same dispatcher (auth, errors, records). */
-export const gatewayRoutes = [...healthRoutes, ...openAiModelRoutes, ...adminKeyRoutes];
+export const gatewayRoutes = [
+  ...healthRoutes,
+  ...openAiModelRoutes,
+  ...anthropicModelRoutes,
+  ...adminKeyRoutes,
+];
 
 /**
  * Creates the gateway's HTTP server (not yet listening), with limits against slow or oversized

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GatewayError, toGatewayError } from '../errors/gateway-error.ts';
 import { PlanFailedError } from '../gateway/gateway.ts';
 import type { HttpDependencies } from './http-dependencies.ts';
-import { HttpExchange, readBearerToken } from './http-exchange.ts';
+import { HttpExchange, readApiKey } from './http-exchange.ts';
 import { UnreadBodyError } from './read-request-body.ts';
 import { buildRequestRecord, type RequestFacts } from './request-outcome.ts';
 import { Router, type Route } from './router.ts';
@@ -34,10 +34,13 @@ async function dispatch(
   dependencies: HttpDependencies,
 ): Promise<RequestFacts> {
   const match = router.match(exchange.method, exchange.path);
+  if (match.kind === 'found' && match.route.errorCodec !== undefined) {
+    exchange.errorCodec = match.route.errorCodec;
+  }
   if (match.kind === 'found' && match.route.access === 'public') {
     return match.route.handler(exchange, dependencies);
   }
-  const token = readBearerToken(exchange.request);
+  const token = readApiKey(exchange.request);
   if (token === undefined) {
     throw new GatewayError('SB_ERR_AUTH_MISSING_KEY');
   }

@@ -104,15 +104,26 @@ export class HttpExchange {
   }
 }
 
-/** Reads `Authorization: Bearer <key>`; undefined when absent or of another scheme. */
-export function readBearerToken(request: IncomingMessage): string | undefined {
+/**
+ * Reads the caller's key: `Authorization: Bearer <key>` (OpenAI SDKs), else `x-api-key: <key>`
+ * (Anthropic SDKs). Undefined when neither is present or usable.
+ */
+export function readApiKey(request: IncomingMessage): string | undefined {
   const header = request.headers.authorization;
-  if (header === undefined || header.length < 8 || header.length > 1024) {
+  if (header !== undefined) {
+    if (header.length < 8 || header.length > 1024) {
+      return undefined;
+    }
+    if (!header.slice(0, 7).toLowerCase().startsWith('bearer ')) {
+      return undefined;
+    }
+    const token = header.slice(7).trim();
+    return token === '' ? undefined : token;
+  }
+  const apiKey = request.headers['x-api-key'];
+  if (typeof apiKey !== 'string' || apiKey.length > 1024) {
     return undefined;
   }
-  if (!header.slice(0, 7).toLowerCase().startsWith('bearer ')) {
-    return undefined;
-  }
-  const token = header.slice(7).trim();
+  const token = apiKey.trim();
   return token === '' ? undefined : token;
 }

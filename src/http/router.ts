@@ -1,3 +1,5 @@
+import type { IngressCodec } from '../dialects/dialect-codec.ts';
+
 /** Who may call a route. */
 export type RouteAccess = 'public' | 'model' | 'admin';
 
@@ -6,6 +8,8 @@ export interface Route<Handler> {
   /** Literal segments and `:name` parameters, such as `/admin/keys/:id`. */
   readonly path: string;
   readonly access: RouteAccess;
+  /** The dialect whose error shape the route answers in (OpenAI's when unset). */
+  readonly errorCodec?: IngressCodec | undefined;
   readonly handler: Handler;
 }
 

@@ -20,6 +20,14 @@ function servedHeaders(exchange: HttpExchange, routed: RoutedResponse): Outgoing
   if (routed.upstreamRequestId !== undefined && /^[\w.:-]{1,128}$/.test(routed.upstreamRequestId)) {
     headers['x-signalbox-upstream-request-id'] = routed.upstreamRequestId;
   }
+  // Names come from client JSON keys: only plain identifiers go into a header.
+  const dropped = routed.droppedParameters.filter((name) => /^[\w.-]{1,64}$/.test(name));
+  if (dropped.length > 0) {
+    headers['x-signalbox-dropped-params'] = dropped.join(', ');
+  }
+  if (routed.estimated) {
+    headers['x-signalbox-estimated'] = 'true';
+  }
   return headers;
 }
 

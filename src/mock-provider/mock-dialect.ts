@@ -34,6 +34,10 @@ export interface MockRoute {
   readonly model?: string | undefined;
   /** Whether the path asks for a stream (Gemini, Bedrock, Vertex). */
   readonly stream?: boolean | undefined;
+  /** Token counting rather than generation (Anthropic's `count_tokens`). */
+  readonly operation?: 'count-tokens' | undefined;
+  /** Which hosting of the API the path belongs to, where the body rules differ (`vertex`). */
+  readonly variant?: string | undefined;
 }
 
 /**
@@ -56,6 +60,8 @@ export interface MockDialect {
     reply: MockChatReply,
     request: MockRequest,
   ): MockStreamFrames;
+  /** The body answering a token-counting request, for APIs that have one. */
+  encodeTokenCount?(request: MockRequest): string;
   /** An error response body in this API's shape, with its content type and extra headers. */
   encodeError(error: MockRequestError): {
     readonly body: string;

@@ -1,5 +1,11 @@
 import type { MockDialect } from './mock-dialect.ts';
+import { anthropicMessagesMockDialect } from './apis/anthropic-messages-mock.ts';
+import { bedrockAnthropicMockDialect } from './apis/bedrock-anthropic-mock.ts';
 import { openAiChatMockDialect } from './apis/openai-chat-mock.ts';
 
 /** Every API the mock speaks, tried in order by request path. */
-export const mockDialects: readonly MockDialect[] = [openAiChatMockDialect];
+export const mockDialects: readonly MockDialect[] = [
+  openAiChatMockDialect,
+  anthropicMessagesMockDialect,
+  bedrockAnthropicMockDialect,
+];

@@ -225,6 +225,13 @@ export async function startMockProvider(
       });
       return;
     }
+    if (route.operation === 'count-tokens' && dialect.encodeTokenCount !== undefined) {
+      if (await applyCommonDirectives(response, dialect, headerDirectives(request))) {
+        return;
+      }
+      sendJson(response, 200, dialect.encodeTokenCount(mockRequest));
+      return;
+    }
     const reply = planMockChatReply(mockRequest, call, options.name ?? 'mock');
     const directives = { ...reply.directives, ...headerDirectives(request) };
     if (await applyCommonDirectives(response, dialect, directives)) {

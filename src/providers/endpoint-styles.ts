@@ -3,7 +3,7 @@ import { hasControlCharacter } from '../lib/control-characters.ts';
 
 /** What an endpoint style needs to build one request's URL. */
 export interface EndpointRequest {
-  readonly operation: ModelOperation | 'count-tokens';
+  readonly operation: ModelOperation;
   /** The provider's model name. */
   readonly model: string;
   readonly stream: boolean;

@@ -100,6 +100,7 @@ export const firstPartyProviderTypes: readonly ProviderType[] = [
     quirks: {
       ...chatOnly,
       streamUsageOption: false,
+      clientHeaders: ['anthropic-beta'],
       headers: { 'anthropic-version': '2023-06-01' },
     },
   },
@@ -120,7 +121,11 @@ export const firstPartyProviderTypes: readonly ProviderType[] = [
       'claude-opus-4-1@20250805',
     ),
     framing: 'sse',
-    quirks: { ...modelInUrl, bodyFields: { anthropic_version: 'vertex-2023-10-16' } },
+    quirks: {
+      ...modelInUrl,
+      bodyFields: { anthropic_version: 'vertex-2023-10-16' },
+      clientHeaders: ['anthropic-beta'],
+    },
   },
   {
     type: 'bedrock-anthropic',
@@ -138,7 +143,11 @@ export const firstPartyProviderTypes: readonly ProviderType[] = [
       'anthropic.claude-haiku-4-5-20251001-v1:0',
     ),
     framing: 'bedrock-invoke-chunks',
-    quirks: { ...modelInUrl, bodyFields: { anthropic_version: 'bedrock-2023-05-31' } },
+    quirks: {
+      ...modelInUrl,
+      bodyFields: { anthropic_version: 'bedrock-2023-05-31' },
+      streamInBody: false,
+    },
   },
   {
     type: 'gemini',

@@ -17,6 +17,8 @@ export const openAiCompatible: ProviderQuirks = {
   modelInBody: true,
   bodyFields: {},
   maxTokensField: 'max_tokens',
+  streamInBody: true,
+  clientHeaders: [],
   headers: {},
 };
 

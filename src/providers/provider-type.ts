@@ -60,6 +60,13 @@ export interface ProviderQuirks {
   readonly bodyFields: Readonly<Record<string, string>>;
   /** Which spelling of the output limit the provider wants, in dialects that have two. */
   readonly maxTokensField: 'max_tokens' | 'max_completion_tokens';
+  /** Whether the body says `stream` (Bedrock InvokeModel refuses it: the URL selects streaming). */
+  readonly streamInBody: boolean;
+  /**
+   * Client headers this provider accepts on same-dialect requests (for example `anthropic-beta`),
+   * forwarded when the client's dialect allows them too.
+   */
+  readonly clientHeaders: readonly string[];
   /** Extra headers every request carries (for example `anthropic-version`). */
   readonly headers: Readonly<Record<string, string>>;
 }

@@ -3,6 +3,7 @@ import { GatewayError } from '../errors/gateway-error.ts';
 import type { Cancellation } from '../lib/cancellation.ts';
 import type { Clock } from '../lib/clock.ts';
 import { safeParseJson } from '../lib/json.ts';
+import { estimateInputTokens } from './estimate-input-tokens.ts';
 import { createFrameParser, streamContentTypes } from './frame-parsers.ts';
 import { mapUpstreamErrorResponse } from './map-upstream-error-response.ts';
 import { prepareChatRequest } from './prepare-chat-request.ts';
@@ -31,6 +32,8 @@ interface CallFacts {
   readonly upstreamRequestId: string | undefined;
   /** Request parameters dropped because the target cannot honour them (configured per provider). */
   readonly droppedParameters: readonly string[];
+  /** Set when the gateway answered itself with an estimate (token counting on a provider without it). */
+  readonly estimated: boolean;
 }
 
 /** A provider's successful answer, ready to hand to the client in the client's dialect. */
@@ -53,6 +56,13 @@ interface PreparedCall {
   readonly droppedParameters: readonly string[];
 }
 
+/** Whether the client's own bytes can go to this provider (same dialect, and it forwards). */
+function canPassThrough(endpoint: ProviderEndpoint, translation: RequestTranslation): boolean {
+  return (
+    endpoint.dialect === translation.envelope.dialect && endpoint.codec.passThrough !== undefined
+  );
+}
+
 function prepareCall(
   endpoint: ProviderEndpoint,
   translation: RequestTranslation,
@@ -61,7 +71,7 @@ function prepareCall(
   const envelope = translation.envelope;
   const options = endpoint.egressOptions(upstreamModel);
   const passThrough = endpoint.codec.passThrough;
-  if (endpoint.dialect === envelope.dialect && passThrough !== undefined) {
+  if (canPassThrough(endpoint, translation) && passThrough !== undefined) {
     return {
       body: passThrough.rewriteRequestBody(envelope, options),
       passThrough: true,
@@ -121,24 +131,31 @@ export async function callProvider(
 ): Promise<ProviderCallResult> {
   const envelope = translation.envelope;
   const url = endpoint.url(envelope.operation, upstreamModel, envelope.stream);
-  if (url === undefined) {
+  if (
+    url === undefined ||
+    (envelope.operation === 'count-tokens' && !canPassThrough(endpoint, translation))
+  ) {
+    if (envelope.operation === 'count-tokens') {
+      return estimateTokenCount(translation);
+    }
     throw new GatewayError('SB_ERR_REQUEST_UNSUPPORTED_PARAMETER', {
       param: 'model',
       detail: `Provider ${endpoint.id} does not serve ${envelope.operation}.`,
     });
   }
   const call = prepareCall(endpoint, translation, upstreamModel);
+  const headers = call.passThrough ? withClientHeaders(endpoint, envelope) : endpoint.headers;
   const authorization = endpoint.authorizer.authorize({
     method: 'POST',
     url,
-    headers: endpoint.headers,
+    headers,
     body: call.body,
   });
   const credentials = authorization instanceof Promise ? await authorization : authorization;
   const response = await openUpstreamExchange(context.pool, {
     url,
     method: 'POST',
-    headers: { ...endpoint.headers, ...credentials },
+    headers: { ...headers, ...credentials },
     body: call.body,
     timeouts: endpoint.timeouts,
     cancellation: context.cancellation,
@@ -153,6 +170,7 @@ export async function callProvider(
         response.headers['x-amzn-requestid'],
     ),
     droppedParameters: call.droppedParameters,
+    estimated: false,
   };
   const contentType = readHeader(response.headers['content-type']) ?? '';
   const encodeContext = {
@@ -200,7 +218,11 @@ export async function callProvider(
       ...facts,
       contentType: 'application/json',
       body: text,
-      usage: endpoint.codec.passThrough?.readResponseUsage(parsed.value),
+      // Counting tokens is not generation: nothing was consumed.
+      usage:
+        envelope.operation === 'count-tokens'
+          ? undefined
+          : endpoint.codec.passThrough?.readResponseUsage(parsed.value),
     };
   }
   const answer = endpoint.codec.egress.decodeResponse(parsed.value);
@@ -210,6 +232,47 @@ export async function callProvider(
     contentType: 'application/json',
     body: translation.ingress.encodeResponse(answer, encodeContext),
     usage: answer.usage,
+  };
+}
+
+/** The provider's headers plus the client headers it accepts that the client sent. */
+function withClientHeaders(
+  endpoint: ProviderEndpoint,
+  envelope: RequestTranslation['envelope'],
+): Readonly<Record<string, string>> {
+  const sent = envelope.forwardedHeaders;
+  if (sent === undefined || endpoint.type.quirks.clientHeaders.length === 0) {
+    return endpoint.headers;
+  }
+  const headers = { ...endpoint.headers };
+  for (const name of endpoint.type.quirks.clientHeaders) {
+    const value = sent[name];
+    if (value !== undefined) {
+      headers[name] = value;
+    }
+  }
+  return headers;
+}
+
+/**
+ * Answers a token count for a target that cannot count (another dialect): the gateway's own
+ * estimate from the canonical request, marked as estimated.
+ */
+function estimateTokenCount(translation: RequestTranslation): ProviderCallResult {
+  const ingress = translation.ingress;
+  if (ingress.encodeTokenCount === undefined) {
+    throw new GatewayError('SB_ERR_INTERNAL', {
+      internalDetail: 'token counting on a dialect without a token-count body',
+    });
+  }
+  return {
+    kind: 'complete',
+    upstreamRequestId: undefined,
+    droppedParameters: [],
+    estimated: true,
+    contentType: 'application/json',
+    body: ingress.encodeTokenCount(estimateInputTokens(translation.chatRequest)),
+    usage: undefined,
   };
 }
 

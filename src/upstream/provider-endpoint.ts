@@ -29,7 +29,7 @@ export interface ProviderEndpoint {
   readonly authorizer: UpstreamAuthorizer;
   readonly dropUnsupportedParams: boolean;
   /** The URL of an operation on a model, or undefined when this provider does not serve it. */
-  url(operation: ModelOperation | 'count-tokens', model: string, stream: boolean): URL | undefined;
+  url(operation: ModelOperation, model: string, stream: boolean): URL | undefined;
   /** How this provider wants a request body for the given model. */
   egressOptions(upstreamModel: string): EgressOptions;
 }
@@ -80,6 +80,8 @@ export function createProviderEndpoint(
       bodyFields: type.quirks.bodyFields,
       requestStreamUsage: type.quirks.streamUsageOption,
       maxTokensField: type.quirks.maxTokensField,
+      streamInBody: type.quirks.streamInBody,
+      defaultMaxOutputTokens: undefined,
     }),
   };
 }

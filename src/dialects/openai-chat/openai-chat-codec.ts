@@ -25,6 +25,7 @@ export const openAiChatIngress: IngressCodec = {
   encodeError: encodeOpenAiErrorBody,
   // OpenAI reports a failure inside a stream as a data chunk holding an error object.
   encodeStreamError: (error) => encodeSseEvent(JSON.stringify(encodeOpenAiErrorBody(error))),
+  forwardableHeaders: [],
 };
 
 /**

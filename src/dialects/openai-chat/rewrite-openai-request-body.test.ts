@@ -11,6 +11,8 @@ function options(upstreamModel: string, requestStreamUsage: boolean): EgressOpti
     modelInBody: true,
     bodyFields: {},
     maxTokensField: 'max_tokens',
+    streamInBody: true,
+    defaultMaxOutputTokens: undefined,
   };
 }
 

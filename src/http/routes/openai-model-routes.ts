@@ -1,32 +1,7 @@
-import type { ModelOperation } from '../../canonical/model-operation.ts';
 import { openAiChatIngress } from '../../dialects/openai-chat/openai-chat-codec.ts';
 import type { Route } from '../router.ts';
-import { readRequestBody } from '../read-request-body.ts';
-import { writeModelResponse } from '../write-model-response.ts';
+import { modelOperationHandler } from './model-operation-handler.ts';
 import type { RouteHandler } from './route-handler.ts';
-
-function modelOperation(operation: ModelOperation): RouteHandler {
-  return async function handleOpenAiModelOperation(exchange, dependencies) {
-    const text = await readRequestBody(exchange.request, dependencies.maxBodyBytes());
-    const envelope = openAiChatIngress.decodeRequest(text, operation);
-    exchange.requestedModel = envelope.model;
-    exchange.stream = envelope.stream;
-    const principal = exchange.principal;
-    if (principal === undefined) {
-      throw new Error('model routes require an authenticated principal');
-    }
-    const routed = await dependencies.gateway.handleModelRequest(
-      {
-        requestId: exchange.requestId,
-        principal,
-        cancellation: exchange.cancellation,
-        headerNames: exchange.headerNames(),
-      },
-      envelope,
-    );
-    return writeModelResponse(exchange, envelope.model, routed);
-  };
-}
 
 /**
  * `GET /v1/models`: the models the caller's key may use, in OpenAI's list format.
@@ -53,13 +28,15 @@ export const openAiModelRoutes: readonly Route<RouteHandler>[] = [
     method: 'POST',
     path: '/v1/chat/completions',
     access: 'model',
-    handler: modelOperation('chat'),
+    errorCodec: openAiChatIngress,
+    handler: modelOperationHandler(openAiChatIngress, 'chat'),
   },
   {
     method: 'POST',
     path: '/v1/embeddings',
     access: 'model',
-    handler: modelOperation('embeddings'),
+    errorCodec: openAiChatIngress,
+    handler: modelOperationHandler(openAiChatIngress, 'embeddings'),
   },
   { method: 'GET', path: '/v1/models', access: 'model', handler: listModels },
 ];

@@ -1,0 +1,66 @@
+import type { GatewayError } from '../../errors/gateway-error.ts';
+import { isJsonObject, safeParseJson } from '../../lib/json.ts';
+import type { UpstreamErrorFacts } from '../dialect-codec.ts';
+
+/** The error body Anthropic's API and SDKs use. */
+export interface AnthropicErrorBody {
+  readonly type: 'error';
+  readonly error: { readonly type: string; readonly message: string };
+}
+
+/**
+ * Anthropic's error `type` for an HTTP status; the SDKs pick their exception class from the
+ * status, and clients branch on the type.
+ * @see https://docs.anthropic.com/en/api/errors
+ */
+function anthropicErrorType(error: GatewayError): string {
+  switch (error.status) {
+    case 400:
+      return 'invalid_request_error';
+    case 401:
+      return 'authentication_error';
+    case 403:
+      return 'permission_error';
+    case 404:
+      return 'not_found_error';
+    case 413:
+      return 'request_too_large';
+    case 429:
+      return 'rate_limit_error';
+    case 503:
+    case 529:
+      return 'overloaded_error';
+    case 504:
+      return 'timeout_error';
+    default:
+      return error.status < 500 ? 'invalid_request_error' : 'api_error';
+  }
+}
+
+/**
+ * A gateway error as an Anthropic error body. Only the public message is used, prefixed with the
+ * gateway's code so clients can tell a gateway refusal from a provider's; upstream bodies,
+ * secrets and internal details never reach the client.
+ * @see https://docs.anthropic.com/en/api/errors#error-shapes
+ */
+export function encodeAnthropicErrorBody(error: GatewayError): AnthropicErrorBody {
+  return {
+    type: 'error',
+    error: { type: anthropicErrorType(error), message: `${error.code}: ${error.publicMessage}` },
+  };
+}
+
+const safeToken = /^[A-Za-z0-9_.-]{1,64}$/;
+
+/**
+ * Reads the error `type` of an Anthropic error body (`overloaded_error`, `rate_limit_error`),
+ * kept only when it is a short identifier. The free-text `message` is never returned. Pure.
+ */
+export function readAnthropicErrorFacts(bodyText: string): UpstreamErrorFacts {
+  const parsed = safeParseJson(bodyText);
+  const error = parsed.ok && isJsonObject(parsed.value) ? parsed.value.error : undefined;
+  if (!isJsonObject(error) || typeof error.type !== 'string' || !safeToken.test(error.type)) {
+    return { code: undefined, param: undefined };
+  }
+  return { code: error.type, param: undefined };
+}

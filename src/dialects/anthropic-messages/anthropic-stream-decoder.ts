@@ -1,0 +1,257 @@
+import type { ChatStreamEvent } from '../../canonical/chat-stream-event.ts';
+import type { FinishReason } from '../../canonical/finish-reason.ts';
+import { GatewayError } from '../../errors/gateway-error.ts';
+import { isJsonObject, safeParseJson, type JsonObject } from '../../lib/json.ts';
+import type { UpstreamFrame } from '../../lib/upstream-frame.ts';
+import type { DecodeStep, StreamDecoder } from '../dialect-codec.ts';
+import { StreamPartTracker } from '../stream-part-tracker.ts';
+import { decodeAnthropicUsage } from './anthropic-usage.ts';
+import { decodeAnthropicStopReason, refusalExplanation } from './map-anthropic-stop-reason.ts';
+
+type BlockKind = 'text' | 'thinking' | 'tool' | 'other';
+
+interface OpenBlock {
+  readonly kind: BlockKind;
+  signature: string;
+  /** Tool calls: argument characters seen, and whether the start carried the whole input. */
+  argumentLength: number;
+  inputGiven: boolean;
+}
+
+function failure(
+  detail: string,
+  code: 'SB_ERR_UPSTREAM_INVALID_RESPONSE' | 'SB_ERR_UPSTREAM_ERROR',
+): GatewayError {
+  return new GatewayError(code, {
+    internalDetail: `anthropic-messages stream: ${detail}`,
+    ...(code === 'SB_ERR_UPSTREAM_ERROR'
+      ? { detail: 'The provider reported an error in the middle of the stream.' }
+      : {}),
+  });
+}
+
+const noEvents: DecodeStep = { events: [], failure: undefined };
+
+/**
+ * Decodes Anthropic Messages stream events into canonical events (one choice). Handles what the
+ * API really sends: `ping` events between deltas, a duplicated `message_start`, tool input as
+ * `input_json_delta` fragments that may be empty (a tool without arguments gets `{}`), thinking
+ * signed by a `signature_delta` just before its block stops, redacted thinking, and blocks of
+ * provider-run tools (skipped). An `error` event fails the stream. Not re-entrant.
+ * @see https://docs.anthropic.com/en/docs/build-with-claude/streaming
+ */
+export class AnthropicStreamDecoder implements StreamDecoder {
+  readonly #parts = new StreamPartTracker();
+  readonly #blocks = new Map<number, OpenBlock>();
+  #started = false;
+  #finished = false;
+  #finishReason: FinishReason | undefined;
+
+  push(frame: UpstreamFrame): DecodeStep {
+    if (frame.kind !== 'event' || this.#finished) {
+      return noEvents;
+    }
+    const parsed = safeParseJson(frame.data);
+    if (!parsed.ok || !isJsonObject(parsed.value)) {
+      return {
+        events: [],
+        failure: failure('an event is not a JSON object', 'SB_ERR_UPSTREAM_INVALID_RESPONSE'),
+      };
+    }
+    const event = parsed.value;
+    const events: ChatStreamEvent[] = [];
+    switch (event.type) {
+      case 'message_start':
+        this.#start(event, events);
+        break;
+      case 'content_block_start':
+        this.#blockStart(event, events);
+        break;
+      case 'content_block_delta':
+        this.#blockDelta(event, events);
+        break;
+      case 'content_block_stop':
+        this.#blockStop(event, events);
+        break;
+      case 'message_delta':
+        this.#messageDelta(event, events);
+        break;
+      case 'message_stop':
+        this.#finish(events);
+        break;
+      case 'error':
+        return {
+          events,
+          failure: failure('the provider sent an error event', 'SB_ERR_UPSTREAM_ERROR'),
+        };
+      default:
+        // `ping` and event types added later carry nothing the hub needs.
+        break;
+    }
+    return { events, failure: undefined };
+  }
+
+  end(): DecodeStep {
+    if (this.#finished) {
+      return noEvents;
+    }
+    if (this.#finishReason === undefined) {
+      return {
+        events: [],
+        failure: failure('the stream ended before the message finished', 'SB_ERR_UPSTREAM_ERROR'),
+      };
+    }
+    const events: ChatStreamEvent[] = [];
+    this.#finish(events);
+    return { events, failure: undefined };
+  }
+
+  #start(event: JsonObject, events: ChatStreamEvent[]): void {
+    const message = isJsonObject(event.message) ? event.message : {};
+    if (!this.#started) {
+      this.#started = true;
+      events.push({
+        type: 'response-start',
+        id: typeof message.id === 'string' ? message.id : '',
+        model: typeof message.model === 'string' ? message.model : '',
+      });
+    }
+    const usage = decodeAnthropicUsage(message.usage);
+    if (usage !== undefined) {
+      events.push({ type: 'usage-delta', usage });
+    }
+  }
+
+  #ensureStarted(events: ChatStreamEvent[]): void {
+    if (!this.#started) {
+      this.#started = true;
+      events.push({ type: 'response-start', id: '', model: '' });
+    }
+  }
+
+  #blockStart(event: JsonObject, events: ChatStreamEvent[]): void {
+    this.#ensureStarted(events);
+    const index = typeof event.index === 'number' ? event.index : this.#blocks.size;
+    const block = isJsonObject(event.content_block) ? event.content_block : {};
+    const open: OpenBlock = { kind: 'other', signature: '', argumentLength: 0, inputGiven: false };
+    switch (block.type) {
+      case 'text':
+        this.#blocks.set(index, { ...open, kind: 'text' });
+        this.#parts.closePart(0, events);
+        if (typeof block.text === 'string') this.#parts.text(0, block.text, events);
+        return;
+      case 'thinking':
+        this.#blocks.set(index, {
+          ...open,
+          kind: 'thinking',
+          signature: typeof block.signature === 'string' ? block.signature : '',
+        });
+        this.#parts.closePart(0, events);
+        if (typeof block.thinking === 'string') this.#parts.reasoning(0, block.thinking, events);
+        return;
+      case 'redacted_thinking':
+        this.#blocks.set(index, open);
+        if (typeof block.data === 'string') this.#parts.redactedReasoning(0, block.data, events);
+        return;
+      case 'tool_use': {
+        const tool: OpenBlock = { ...open, kind: 'tool' };
+        this.#blocks.set(index, tool);
+        this.#parts.toolCallStart(
+          0,
+          String(index),
+          {
+            id: typeof block.id === 'string' ? block.id : `toolu_${index}`,
+            name: typeof block.name === 'string' ? block.name : '',
+          },
+          events,
+        );
+        if (isJsonObject(block.input) && Object.keys(block.input).length > 0) {
+          const text = JSON.stringify(block.input);
+          tool.inputGiven = true;
+          tool.argumentLength = text.length;
+          this.#parts.toolCallDelta(0, String(index), text, events);
+        }
+        return;
+      }
+      default:
+        this.#blocks.set(index, open);
+    }
+  }
+
+  #blockDelta(event: JsonObject, events: ChatStreamEvent[]): void {
+    const index = typeof event.index === 'number' ? event.index : -1;
+    const block = this.#blocks.get(index);
+    const delta = isJsonObject(event.delta) ? event.delta : {};
+    if (block === undefined) {
+      return;
+    }
+    switch (delta.type) {
+      case 'text_delta':
+        if (block.kind === 'text' && typeof delta.text === 'string') {
+          this.#parts.text(0, delta.text, events);
+        }
+        return;
+      case 'thinking_delta':
+        if (block.kind === 'thinking' && typeof delta.thinking === 'string') {
+          this.#parts.reasoning(0, delta.thinking, events);
+        }
+        return;
+      case 'signature_delta':
+        if (block.kind === 'thinking' && typeof delta.signature === 'string') {
+          block.signature += delta.signature;
+        }
+        return;
+      case 'input_json_delta':
+        if (block.kind === 'tool' && !block.inputGiven && typeof delta.partial_json === 'string') {
+          block.argumentLength += delta.partial_json.length;
+          this.#parts.toolCallDelta(0, String(index), delta.partial_json, events);
+        }
+        return;
+      default:
+        // citations_delta and deltas of provider-run tools.
+        return;
+    }
+  }
+
+  #blockStop(event: JsonObject, events: ChatStreamEvent[]): void {
+    const index = typeof event.index === 'number' ? event.index : -1;
+    const block = this.#blocks.get(index);
+    if (block === undefined || block.kind === 'other') {
+      return;
+    }
+    if (block.kind === 'thinking' && block.signature !== '') {
+      this.#parts.reasoningSignature(0, block.signature, events);
+      return;
+    }
+    if (block.kind === 'tool' && block.argumentLength === 0) {
+      // A tool called without arguments streams no input; the hub's arguments are JSON text.
+      this.#parts.toolCallDelta(0, String(index), '{}', events);
+    }
+    this.#parts.closePart(0, events);
+  }
+
+  #messageDelta(event: JsonObject, events: ChatStreamEvent[]): void {
+    this.#ensureStarted(events);
+    const delta = isJsonObject(event.delta) ? event.delta : {};
+    if (delta.stop_reason !== undefined && delta.stop_reason !== null) {
+      this.#finishReason = decodeAnthropicStopReason(delta.stop_reason);
+      const explanation =
+        delta.stop_reason === 'refusal' ? refusalExplanation(delta.stop_details) : undefined;
+      if (explanation !== undefined) {
+        this.#parts.refusal(0, explanation, events);
+      }
+    }
+    const usage = decodeAnthropicUsage(event.usage);
+    if (usage !== undefined) {
+      events.push({ type: 'usage-delta', usage });
+    }
+  }
+
+  #finish(events: ChatStreamEvent[]): void {
+    this.#ensureStarted(events);
+    this.#finished = true;
+    this.#parts.closeAll(events);
+    this.#parts.endChoice(0, this.#finishReason ?? { unified: 'stop', raw: undefined }, events);
+    events.push({ type: 'response-end' });
+  }
+}

@@ -1,0 +1,58 @@
+import type { ModelOperation } from '../../canonical/model-operation.ts';
+import type { ModelRequestEnvelope } from '../../canonical/model-request-envelope.ts';
+import type { IngressCodec } from '../../dialects/dialect-codec.ts';
+import type { HttpExchange } from '../http-exchange.ts';
+import { readRequestBody } from '../read-request-body.ts';
+import { writeModelResponse } from '../write-model-response.ts';
+import type { RouteHandler } from './route-handler.ts';
+
+const headerValueLimit = 1024;
+
+/** The client headers the ingress dialect lets travel upstream, when sent with sane values. */
+function forwardedHeaders(
+  exchange: HttpExchange,
+  ingress: IngressCodec,
+): Readonly<Record<string, string>> | undefined {
+  let headers: Record<string, string> | undefined;
+  for (const name of ingress.forwardableHeaders) {
+    const value = exchange.request.headers[name];
+    if (typeof value === 'string' && value !== '' && value.length <= headerValueLimit) {
+      headers ??= {};
+      headers[name] = value;
+    }
+  }
+  return headers;
+}
+
+/**
+ * The handler of a model route: read the body, decode it with the route's ingress codec, hand it
+ * to the gateway and write the answer. The same for every dialect; only the codec differs.
+ */
+export function modelOperationHandler(
+  ingress: IngressCodec,
+  operation: ModelOperation,
+): RouteHandler {
+  return async function handleModelOperation(exchange, dependencies) {
+    const text = await readRequestBody(exchange.request, dependencies.maxBodyBytes());
+    const decoded = ingress.decodeRequest(text, operation);
+    const headers = forwardedHeaders(exchange, ingress);
+    const envelope: ModelRequestEnvelope =
+      headers === undefined ? decoded : { ...decoded, forwardedHeaders: headers };
+    exchange.requestedModel = envelope.model;
+    exchange.stream = envelope.stream;
+    const principal = exchange.principal;
+    if (principal === undefined) {
+      throw new Error('model routes require an authenticated principal');
+    }
+    const routed = await dependencies.gateway.handleModelRequest(
+      {
+        requestId: exchange.requestId,
+        principal,
+        cancellation: exchange.cancellation,
+        headerNames: exchange.headerNames(),
+      },
+      envelope,
+    );
+    return writeModelResponse(exchange, envelope.model, routed);
+  };
+}

@@ -1,0 +1,41 @@
+import type { MockRequestError } from '../mock-request.ts';
+
+/**
+ * Bedrock's error type for an HTTP status, as sent in `x-amzn-ErrorType`.
+ * @see https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_InvokeModel.html#API_runtime_InvokeModel_Errors
+ */
+export function bedrockErrorType(status: number): string {
+  switch (status) {
+    case 400:
+      return 'ValidationException';
+    case 401:
+    case 403:
+      return 'AccessDeniedException';
+    case 404:
+      return 'ResourceNotFoundException';
+    case 408:
+      return 'ModelTimeoutException';
+    case 424:
+      return 'ModelErrorException';
+    case 429:
+      return 'ThrottlingException';
+    case 503:
+      return 'ServiceUnavailableException';
+    default:
+      return status >= 500 ? 'InternalServerException' : 'ValidationException';
+  }
+}
+
+/** A Bedrock error response: `{"message": ...}` with the type in `x-amzn-ErrorType`. */
+export function encodeBedrockMockError(error: MockRequestError): {
+  body: string;
+  headers: Record<string, string>;
+} {
+  return {
+    body: JSON.stringify({ message: error.message }),
+    headers: {
+      'content-type': 'application/json',
+      'x-amzn-errortype': `${bedrockErrorType(error.status)}:http://internal.amazon.com/coral/com.amazon.bedrock/`,
+    },
+  };
+}
