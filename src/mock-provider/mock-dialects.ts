@@ -1,6 +1,7 @@
 import type { MockDialect } from './mock-dialect.ts';
 import { anthropicMessagesMockDialect } from './apis/anthropic-messages-mock.ts';
 import { bedrockAnthropicMockDialect } from './apis/bedrock-anthropic-mock.ts';
+import { cohereChatMockDialect } from './apis/cohere-chat-mock.ts';
 import { openAiChatMockDialect } from './apis/openai-chat-mock.ts';
 
 /** Every API the mock speaks, tried in order by request path. */
@@ -8,4 +9,5 @@ export const mockDialects: readonly MockDialect[] = [
   openAiChatMockDialect,
   anthropicMessagesMockDialect,
   bedrockAnthropicMockDialect,
+  cohereChatMockDialect,
 ];
