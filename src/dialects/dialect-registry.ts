@@ -2,12 +2,14 @@ import type { DialectId } from '../canonical/dialect-id.ts';
 import { anthropicMessagesCodec } from './anthropic-messages/anthropic-messages-codec.ts';
 import { cohereChatCodec } from './cohere-chat/cohere-chat-codec.ts';
 import type { DialectCodec } from './dialect-codec.ts';
+import { mistralChatCodec } from './mistral-chat/mistral-chat-codec.ts';
 import { openAiChatCodec } from './openai-chat/openai-chat-codec.ts';
 
 const codecs: Partial<Readonly<Record<DialectId, DialectCodec>>> = {
   'openai-chat': openAiChatCodec,
   'anthropic-messages': anthropicMessagesCodec,
   'cohere-chat': cohereChatCodec,
+  'mistral-chat': mistralChatCodec,
 };
 
 /** The codec of a dialect. Throws for a dialect without one (configuration validation rules that out). */

@@ -1,4 +1,5 @@
 import type { Usage } from '../canonical/usage.ts';
+import type { PassThroughCodec } from '../dialects/dialect-codec.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
 import type { Cancellation } from '../lib/cancellation.ts';
 import type { Clock } from '../lib/clock.ts';
@@ -52,15 +53,28 @@ const errorBodyLimit = 64 * 1024;
 /** The body to send and how to read the answer: forwarding the client's bytes, or translating. */
 interface PreparedCall {
   readonly body: string;
-  readonly passThrough: boolean;
+  /** Set when the client's bytes are forwarded; it then reads the answer too. */
+  readonly passThrough: PassThroughCodec | undefined;
   readonly droppedParameters: readonly string[];
 }
 
-/** Whether the client's own bytes can go to this provider (same dialect, and it forwards). */
-function canPassThrough(endpoint: ProviderEndpoint, translation: RequestTranslation): boolean {
-  return (
-    endpoint.dialect === translation.envelope.dialect && endpoint.codec.passThrough !== undefined
-  );
+/**
+ * The codec that forwards the client's own bytes to this provider, when it takes them as they
+ * are: a provider of the client's dialect, or, for embeddings (an OpenAI operation wherever it is
+ * served), any provider that serves OpenAI-style embeddings.
+ */
+function passThroughFor(
+  endpoint: ProviderEndpoint,
+  translation: RequestTranslation,
+): PassThroughCodec | undefined {
+  const envelope = translation.envelope;
+  if (endpoint.dialect === envelope.dialect) {
+    return endpoint.codec.passThrough;
+  }
+  if (envelope.operation === 'embeddings' && endpoint.type.quirks.embeddings) {
+    return translation.passThrough;
+  }
+  return undefined;
 }
 
 function prepareCall(
@@ -70,11 +84,11 @@ function prepareCall(
 ): PreparedCall {
   const envelope = translation.envelope;
   const options = endpoint.egressOptions(upstreamModel);
-  const passThrough = endpoint.codec.passThrough;
-  if (canPassThrough(endpoint, translation) && passThrough !== undefined) {
+  const passThrough = passThroughFor(endpoint, translation);
+  if (passThrough !== undefined) {
     return {
       body: passThrough.rewriteRequestBody(envelope, options),
-      passThrough: true,
+      passThrough,
       droppedParameters: [],
     };
   }
@@ -87,7 +101,7 @@ function prepareCall(
   const prepared = prepareChatRequest(translation.chatRequest, endpoint, upstreamModel);
   return {
     body: JSON.stringify(endpoint.codec.egress.encodeRequest(prepared.request, options)),
-    passThrough: false,
+    passThrough: undefined,
     droppedParameters: prepared.dropped,
   };
 }
@@ -133,7 +147,7 @@ export async function callProvider(
   const url = endpoint.url(envelope.operation, upstreamModel, envelope.stream);
   if (
     url === undefined ||
-    (envelope.operation === 'count-tokens' && !canPassThrough(endpoint, translation))
+    (envelope.operation === 'count-tokens' && passThroughFor(endpoint, translation) === undefined)
   ) {
     if (envelope.operation === 'count-tokens') {
       return estimateTokenCount(translation);
@@ -144,7 +158,8 @@ export async function callProvider(
     });
   }
   const call = prepareCall(endpoint, translation, upstreamModel);
-  const headers = call.passThrough ? withClientHeaders(endpoint, envelope) : endpoint.headers;
+  const headers =
+    call.passThrough === undefined ? endpoint.headers : withClientHeaders(endpoint, envelope);
   const authorization = endpoint.authorizer.authorize({
     method: 'POST',
     url,
@@ -188,10 +203,10 @@ export async function callProvider(
     }
     const transformer: StreamTransformer = call.passThrough
       ? new PassThroughTransformer(
-          endpoint.codec.passThrough?.createStreamTap({
+          call.passThrough.createStreamTap({
             stripUsageChunk:
               endpoint.type.quirks.streamUsageOption && !envelope.clientWantsStreamUsage,
-          }) ?? missingPassThrough(),
+          }),
           (error) => translation.ingress.encodeStreamError(error),
         )
       : new TranslatingTransformer(
@@ -212,7 +227,7 @@ export async function callProvider(
       internalDetail: `provider ${endpoint.id} sent a body that is not JSON (content-type "${contentType}")`,
     });
   }
-  if (call.passThrough) {
+  if (call.passThrough !== undefined) {
     return {
       kind: 'complete',
       ...facts,
@@ -222,7 +237,7 @@ export async function callProvider(
       usage:
         envelope.operation === 'count-tokens'
           ? undefined
-          : endpoint.codec.passThrough?.readResponseUsage(parsed.value),
+          : call.passThrough.readResponseUsage(parsed.value),
     };
   }
   const answer = endpoint.codec.egress.decodeResponse(parsed.value);
@@ -274,10 +289,4 @@ function estimateTokenCount(translation: RequestTranslation): ProviderCallResult
     body: ingress.encodeTokenCount(estimateInputTokens(translation.chatRequest)),
     usage: undefined,
   };
-}
-
-function missingPassThrough(): never {
-  throw new GatewayError('SB_ERR_INTERNAL', {
-    internalDetail: 'pass-through chosen without a pass-through codec',
-  });
 }

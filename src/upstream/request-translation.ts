@@ -1,6 +1,6 @@
 import type { ChatRequest } from '../canonical/chat-request.ts';
 import type { ModelRequestEnvelope } from '../canonical/model-request-envelope.ts';
-import type { IngressCodec } from '../dialects/dialect-codec.ts';
+import type { IngressCodec, PassThroughCodec } from '../dialects/dialect-codec.ts';
 import { getDialectCodec } from '../dialects/dialect-registry.ts';
 
 /**
@@ -10,15 +10,18 @@ import { getDialectCodec } from '../dialects/dialect-registry.ts';
 export class RequestTranslation {
   readonly envelope: ModelRequestEnvelope;
   readonly ingress: IngressCodec;
+  /** How the client's own bytes are forwarded to a provider that takes them as they are. */
+  readonly passThrough: PassThroughCodec | undefined;
   #chatRequest: ChatRequest | undefined;
 
   constructor(envelope: ModelRequestEnvelope) {
     this.envelope = envelope;
-    const ingress = getDialectCodec(envelope.dialect).ingress;
-    if (ingress === undefined) {
+    const codec = getDialectCodec(envelope.dialect);
+    if (codec.ingress === undefined) {
       throw new Error(`dialect ${envelope.dialect} has no ingress codec`);
     }
-    this.ingress = ingress;
+    this.ingress = codec.ingress;
+    this.passThrough = codec.passThrough;
   }
 
   /** The canonical request; throws `GatewayError` (400) for content that cannot be translated. */

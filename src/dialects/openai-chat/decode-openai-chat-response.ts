@@ -4,6 +4,7 @@ import { GatewayError } from '../../errors/gateway-error.ts';
 import { isJsonObject } from '../../lib/json.ts';
 import { decodeOpenAiChatUsage } from './decode-openai-chat-usage.ts';
 import { decodeOpenAiFinishReason } from './map-openai-chat-finish-reason.ts';
+import { readOpenAiContentChunks } from './read-openai-content-chunks.ts';
 
 function invalid(detail: string): GatewayError {
   return new GatewayError('SB_ERR_UPSTREAM_INVALID_RESPONSE', {
@@ -31,8 +32,8 @@ export function decodeOpenAiChatResponse(body: unknown): ChatResponse {
     if (typeof reasoning === 'string' && reasoning !== '') {
       content.push({ type: 'reasoning', text: reasoning });
     }
-    if (typeof message.content === 'string' && message.content !== '') {
-      content.push({ type: 'text', text: message.content });
+    for (const chunk of readOpenAiContentChunks(message.content)) {
+      content.push({ type: chunk.kind, text: chunk.text });
     }
     if (typeof message.refusal === 'string' && message.refusal !== '') {
       content.push({ type: 'refusal', text: message.refusal });

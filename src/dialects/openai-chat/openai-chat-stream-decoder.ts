@@ -6,6 +6,7 @@ import type { DecodeStep, StreamDecoder } from '../dialect-codec.ts';
 import { StreamPartTracker } from '../stream-part-tracker.ts';
 import { decodeOpenAiChatUsage } from './decode-openai-chat-usage.ts';
 import { decodeOpenAiFinishReason } from './map-openai-chat-finish-reason.ts';
+import { readOpenAiContentChunks } from './read-openai-content-chunks.ts';
 
 function failure(
   detail: string,
@@ -106,8 +107,12 @@ export class OpenAiChatStreamDecoder implements StreamDecoder {
     if (typeof reasoning === 'string') {
       this.#parts.reasoning(index, reasoning, events);
     }
-    if (typeof delta.content === 'string') {
-      this.#parts.text(index, delta.content, events);
+    for (const chunk of readOpenAiContentChunks(delta.content)) {
+      if (chunk.kind === 'text') {
+        this.#parts.text(index, chunk.text, events);
+      } else {
+        this.#parts.reasoning(index, chunk.text, events);
+      }
     }
     if (typeof delta.refusal === 'string') {
       this.#parts.refusal(index, delta.refusal, events);
