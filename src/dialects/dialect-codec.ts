@@ -13,6 +13,8 @@ import type { UpstreamFrame } from '../lib/upstream-frame.ts';
 export interface UpstreamErrorFacts {
   readonly code: string | undefined;
   readonly param: string | undefined;
+  /** Seconds to wait, from the body, for providers that say it there rather than in `Retry-After`. */
+  readonly retryAfterSeconds?: number | undefined;
 }
 
 /** What one upstream frame turns into on the way to the client (same-dialect pass-through). */

@@ -2,6 +2,7 @@ import type { MockDialect } from './mock-dialect.ts';
 import { anthropicMessagesMockDialect } from './apis/anthropic-messages-mock.ts';
 import { bedrockAnthropicMockDialect } from './apis/bedrock-anthropic-mock.ts';
 import { cohereChatMockDialect } from './apis/cohere-chat-mock.ts';
+import { geminiGenerateContentMockDialect } from './apis/gemini-generate-content-mock.ts';
 import { openAiChatMockDialect } from './apis/openai-chat-mock.ts';
 
 /** Every API the mock speaks, tried in order by request path. */
@@ -10,4 +11,5 @@ export const mockDialects: readonly MockDialect[] = [
   anthropicMessagesMockDialect,
   bedrockAnthropicMockDialect,
   cohereChatMockDialect,
+  geminiGenerateContentMockDialect,
 ];

@@ -17,7 +17,8 @@ export function mapUpstreamErrorResponse(
 ): GatewayError {
   const internalDetail = `provider ${providerId} answered ${status}${facts.code === undefined ? '' : ` (${facts.code})`}`;
   if (status === 429) {
-    const retryAfterSeconds = parseRetryAfter(headers['retry-after'], nowMs);
+    const retryAfterSeconds =
+      parseRetryAfter(headers['retry-after'], nowMs) ?? facts.retryAfterSeconds;
     return new GatewayError('SB_ERR_UPSTREAM_RATE_LIMITED', {
       internalDetail,
       ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }),
@@ -30,7 +31,8 @@ export function mapUpstreamErrorResponse(
     return new GatewayError('SB_ERR_UPSTREAM_TIMEOUT', { internalDetail });
   }
   if (status === 503 || status === 529) {
-    const retryAfterSeconds = parseRetryAfter(headers['retry-after'], nowMs);
+    const retryAfterSeconds =
+      parseRetryAfter(headers['retry-after'], nowMs) ?? facts.retryAfterSeconds;
     return new GatewayError('SB_ERR_UPSTREAM_OVERLOADED', {
       internalDetail,
       ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }),

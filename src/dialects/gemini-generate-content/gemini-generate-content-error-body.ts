@@ -1,0 +1,61 @@
+import { isJsonObject, safeParseJson, type JsonObject } from '../../lib/json.ts';
+import type { UpstreamErrorFacts } from '../dialect-codec.ts';
+
+/** A google.rpc status name: `RESOURCE_EXHAUSTED`, `INVALID_ARGUMENT`. */
+const statusName = /^[A-Z][A-Z0-9_]{0,63}$/;
+
+/**
+ * The `error` object of a Google API error body. The array-streaming endpoint (without
+ * `alt=sse`) wraps it in a one-element array, so that shape is accepted too.
+ */
+function errorObject(bodyText: string): JsonObject | undefined {
+  const parsed = safeParseJson(bodyText);
+  if (!parsed.ok) {
+    return undefined;
+  }
+  const root: unknown = Array.isArray(parsed.value) ? parsed.value[0] : parsed.value;
+  return isJsonObject(root) && isJsonObject(root.error) ? root.error : undefined;
+}
+
+/**
+ * Reads a Gemini (AI Studio or Vertex AI) error body, `{"error": {"code", "message", "status",
+ * "details"}}`: the code is `status` when it is a plain google.rpc status name. The free-text
+ * `message` and the `details` are never returned; `param` is always undefined because Gemini's
+ * field paths name Gemini's body, not the client's. Pure.
+ * @see https://ai.google.dev/gemini-api/docs/troubleshooting#error-codes
+ * @see https://cloud.google.com/apis/design/errors#http_mapping
+ */
+export function readGeminiErrorFacts(bodyText: string): UpstreamErrorFacts {
+  const error = errorObject(bodyText);
+  const status = error?.status;
+  const retryAfterSeconds = readGeminiRetryDelaySeconds(bodyText);
+  return {
+    code: typeof status === 'string' && statusName.test(status) ? status : undefined,
+    param: undefined,
+    ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }),
+  };
+}
+
+/**
+ * Seconds to wait before retrying, from the `google.rpc.RetryInfo` detail of a 429 body
+ * (`"retryDelay": "34.4s"`), rounded up; undefined when the body has none. Google sends no
+ * `Retry-After` header with these, so this is the only hint. Pure.
+ * @see https://cloud.google.com/apis/design/errors#error_details
+ */
+export function readGeminiRetryDelaySeconds(bodyText: string): number | undefined {
+  const details = errorObject(bodyText)?.details;
+  if (!Array.isArray(details)) {
+    return undefined;
+  }
+  for (const detail of details) {
+    if (
+      isJsonObject(detail) &&
+      detail['@type'] === 'type.googleapis.com/google.rpc.RetryInfo' &&
+      typeof detail.retryDelay === 'string'
+    ) {
+      const match = /^(\d{1,9}(?:\.\d{1,9})?)s$/.exec(detail.retryDelay);
+      return match === null ? undefined : Math.ceil(Number(match[1]));
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { mapUpstreamErrorResponse } from './map-upstream-error-response.ts';
+
+const none = { code: undefined, param: undefined };
+const now = Date.parse('2026-11-22T00:00:00Z');
+
+describe('mapUpstreamErrorResponse', () => {
+  it.each([
+    [400, 'SB_ERR_UPSTREAM_REJECTED_REQUEST'],
+    [401, 'SB_ERR_UPSTREAM_AUTH'],
+    [403, 'SB_ERR_UPSTREAM_AUTH'],
+    [404, 'SB_ERR_UPSTREAM_ERROR'],
+    [408, 'SB_ERR_UPSTREAM_TIMEOUT'],
+    [413, 'SB_ERR_UPSTREAM_REJECTED_REQUEST'],
+    [429, 'SB_ERR_UPSTREAM_RATE_LIMITED'],
+    [500, 'SB_ERR_UPSTREAM_ERROR'],
+    [503, 'SB_ERR_UPSTREAM_OVERLOADED'],
+    [504, 'SB_ERR_UPSTREAM_TIMEOUT'],
+    [529, 'SB_ERR_UPSTREAM_OVERLOADED'],
+  ])('maps %d to %s', (status, code) => {
+    expect(mapUpstreamErrorResponse(status, {}, none, 'p', now).code).toBe(code);
+  });
+
+  it('takes the wait from Retry-After, else from the body when the provider says it there', () => {
+    expect(
+      mapUpstreamErrorResponse(429, { 'retry-after': '7' }, none, 'p', now).retryAfterSeconds,
+    ).toBe(7);
+    expect(
+      mapUpstreamErrorResponse(429, {}, { ...none, retryAfterSeconds: 35 }, 'p', now)
+        .retryAfterSeconds,
+    ).toBe(35);
+    expect(
+      mapUpstreamErrorResponse(
+        529,
+        { 'retry-after': '2' },
+        { ...none, retryAfterSeconds: 35 },
+        'p',
+        now,
+      ).retryAfterSeconds,
+    ).toBe(2);
+    expect(mapUpstreamErrorResponse(429, {}, none, 'p', now).retryAfterSeconds).toBeUndefined();
+  });
+
+  it('repeats only identifier-like codes and params of a rejected request', () => {
+    const error = mapUpstreamErrorResponse(
+      400,
+      {},
+      { code: 'context_length_exceeded', param: 'messages' },
+      'p',
+      now,
+    );
+    expect(error.publicMessage).toContain('context_length_exceeded');
+    expect(error.param).toBe('messages');
+  });
+});
