@@ -1,5 +1,6 @@
 import type { DialectId } from '../canonical/dialect-id.ts';
 import { anthropicMessagesCodec } from './anthropic-messages/anthropic-messages-codec.ts';
+import { bedrockConverseCodec } from './bedrock-converse/bedrock-converse-codec.ts';
 import { cohereChatCodec } from './cohere-chat/cohere-chat-codec.ts';
 import type { DialectCodec } from './dialect-codec.ts';
 import { geminiGenerateContentCodec } from './gemini-generate-content/gemini-generate-content-codec.ts';
@@ -9,6 +10,7 @@ import { openAiChatCodec } from './openai-chat/openai-chat-codec.ts';
 const codecs: Partial<Readonly<Record<DialectId, DialectCodec>>> = {
   'openai-chat': openAiChatCodec,
   'anthropic-messages': anthropicMessagesCodec,
+  'bedrock-converse': bedrockConverseCodec,
   'cohere-chat': cohereChatCodec,
   'gemini-generate-content': geminiGenerateContentCodec,
   'mistral-chat': mistralChatCodec,

@@ -1,6 +1,7 @@
 import type { MockDialect } from './mock-dialect.ts';
 import { anthropicMessagesMockDialect } from './apis/anthropic-messages-mock.ts';
 import { bedrockAnthropicMockDialect } from './apis/bedrock-anthropic-mock.ts';
+import { bedrockConverseMockDialect } from './apis/bedrock-converse-mock.ts';
 import { cohereChatMockDialect } from './apis/cohere-chat-mock.ts';
 import { geminiGenerateContentMockDialect } from './apis/gemini-generate-content-mock.ts';
 import { openAiChatMockDialect } from './apis/openai-chat-mock.ts';
@@ -10,6 +11,7 @@ export const mockDialects: readonly MockDialect[] = [
   openAiChatMockDialect,
   anthropicMessagesMockDialect,
   bedrockAnthropicMockDialect,
+  bedrockConverseMockDialect,
   cohereChatMockDialect,
   geminiGenerateContentMockDialect,
 ];
