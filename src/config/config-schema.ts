@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { AuthSchemeId } from '../auth/auth-scheme-id.ts';
 import { findProviderType, providerTypeNames } from '../providers/provider-registry.ts';
+import { modelFactsMapSchema } from './model-facts-schema.ts';
 
 /** `${env:NAME}` or `${file:PATH}`: the only way a secret may appear in a configuration file. */
 export const secretReferencePattern = /^\$\{(env|file):([^}]+)\}$/;
@@ -176,6 +177,11 @@ export const providerSchema = z
       .optional()
       .describe('Google service-account key JSON, as a secret reference (usually ${file:...}).'),
     azure_ad: azureAdSchema.optional(),
+    model_facts: modelFactsMapSchema
+      .optional()
+      .describe(
+        "Capabilities and prices of this provider's models, by model name, over the built-in table.",
+      ),
     mock: mockOptionsSchema.optional(),
   })
   .superRefine((provider, context) => {
@@ -353,6 +359,13 @@ export const configFileSchema = z
       .describe('Also configure providers whose API keys are in the environment. Default false.'),
     providers: z.array(providerSchema).optional(),
     models: z.array(modelAliasSchema).optional(),
+    model_facts_file: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'A JSON or YAML file of model capabilities and prices (the format of data/model-facts.json) applied over the built-in table; relative to this file.',
+      ),
   })
   .superRefine((config, context) => {
     const providerIds = new Set<string>();

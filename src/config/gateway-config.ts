@@ -1,6 +1,7 @@
 import type { AuthSchemeId } from '../auth/auth-scheme-id.ts';
 import type { ProviderCredentials } from '../auth/create-upstream-authorizer.ts';
 import type { SecretValue } from '../lib/secret-value.ts';
+import type { ModelFactsLayer } from '../providers/model-facts.ts';
 
 export interface ServerConfig {
   readonly host: string;
@@ -40,6 +41,11 @@ export interface ProviderConfig {
   /** Model names exposed to clients as `<id>/<name>`. */
   readonly models: readonly string[];
   readonly allowAnyModel: boolean;
+  /**
+   * Model capabilities and prices, lowest precedence first: the built-in table for the type, the
+   * operator's file (by type, then by provider id), then the provider's own `model_facts`.
+   */
+  readonly modelFacts: readonly ModelFactsLayer[];
   readonly mock: MockProviderOptions | undefined;
 }
 

@@ -10,6 +10,8 @@ import {
 } from '../auth/gcp-service-account-authorizer.ts';
 import type { SecretValue } from '../lib/secret-value.ts';
 import { configFileSchema, type ConfigFile, type ProviderEntry } from './config-schema.ts';
+import { builtInModelFacts, readModelFactsFile } from './load-model-facts.ts';
+import { toModelFactsLayer, type ModelFactsFile } from './model-facts-schema.ts';
 import type { ConfigProblem } from './config-problem.ts';
 import { detectEnvironmentProviders } from './environment-providers.ts';
 import type { Environment } from './environment.ts';
@@ -157,9 +159,18 @@ export function resolveConfigFile(file: ConfigFile, options: ResolveOptions): Lo
       }
     }
   }
+  let operatorFacts: ModelFactsFile | undefined;
+  if (file.model_facts_file !== undefined) {
+    const read = readModelFactsFile(resolve(options.baseDirectory, file.model_facts_file));
+    if (read.ok) {
+      operatorFacts = read.file;
+    } else {
+      problems.push(...read.problems);
+    }
+  }
   const providers: ProviderConfig[] = [];
   for (const entry of entries) {
-    providers.push(resolveProvider(entry, options, problems));
+    providers.push(resolveProvider(entry, options, problems, operatorFacts));
   }
   const server = resolveServer(file, options, problems);
   const stateDir = resolveStateDir(file, options);
@@ -181,10 +192,22 @@ export function resolveConfigFile(file: ConfigFile, options: ResolveOptions): Lo
   return { ok: true, config, file };
 }
 
+/** The layers of model facts for one provider, lowest precedence first. */
+function modelFactsLayers(entry: ProviderEntry, operatorFacts: ModelFactsFile | undefined) {
+  const sources = [
+    builtInModelFacts().providers[entry.type],
+    operatorFacts?.providers[entry.type],
+    entry.id === entry.type ? undefined : operatorFacts?.providers[entry.id],
+    entry.model_facts,
+  ];
+  return sources.flatMap((source) => (source === undefined ? [] : [toModelFactsLayer(source)]));
+}
+
 function resolveProvider(
   entry: ProviderEntry,
   options: ResolveOptions,
   problems: ConfigProblem[],
+  operatorFacts: ModelFactsFile | undefined,
 ): ProviderConfig {
   const definition = getProviderType(entry.type);
   const path = (suffix: string): string => `providers.${entry.id}.${suffix}`;
@@ -224,6 +247,7 @@ function resolveProvider(
     },
     models: entry.models ?? definition.catalog.map((model) => model.name),
     allowAnyModel: entry.allow_any_model ?? false,
+    modelFacts: modelFactsLayers(entry, operatorFacts),
     mock:
       entry.type === 'mock'
         ? { latencyMs: entry.mock?.latency_ms ?? 0, tokensPerSecond: entry.mock?.tokens_per_second }

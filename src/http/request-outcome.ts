@@ -14,6 +14,7 @@ export interface RequestFacts {
   readonly errorCode?: string | undefined;
   readonly attempts?: readonly AttemptRecord[];
   readonly usage?: Usage | undefined;
+  readonly costUsd?: number | undefined;
   readonly finishReasons?: readonly string[];
 }
 
@@ -53,6 +54,7 @@ export function buildRequestRecord(exchange: HttpExchange, facts: RequestFacts):
     errorCode: facts.errorCode,
     attempts: summariseAttempts(facts.attempts ?? []),
     usage: facts.usage,
+    costUsd: facts.costUsd,
     finishReasons: facts.finishReasons ?? [],
     durationMs: Math.round(exchange.elapsedMs() * 1000) / 1000,
     upstreamMs: upstreamMilliseconds(facts.attempts),

@@ -1,6 +1,7 @@
 import type { OutgoingHttpHeaders } from 'node:http';
 import type { RoutedResponse } from '../gateway/gateway.ts';
 import { waitForDrain } from '../lib/wait-for-drain.ts';
+import { costOfUsage } from '../canonical/model-price.ts';
 import type { HttpExchange } from './http-exchange.ts';
 import { formatServerTiming, upstreamMilliseconds, type RequestFacts } from './request-outcome.ts';
 
@@ -55,7 +56,14 @@ export async function writeModelResponse(
     exchange.response.writeHead(200, headers);
     // A string body goes out in one write together with the headers.
     exchange.response.end(routed.body);
-    return { ...base, status: 200, stream: false, outcome: 'completed', usage: routed.usage };
+    return {
+      ...base,
+      status: 200,
+      stream: false,
+      outcome: 'completed',
+      usage: routed.usage,
+      costUsd: costOfUsage(routed.usage, routed.price),
+    };
   }
   const response = exchange.response;
   headers['content-type'] = 'text/event-stream; charset=utf-8';
@@ -81,6 +89,7 @@ export async function writeModelResponse(
     outcome: outcome.status,
     errorCode: outcome.error?.code,
     usage: outcome.usage,
+    costUsd: costOfUsage(outcome.usage, routed.price),
     finishReasons: outcome.finishReasons,
   };
 }

@@ -20,6 +20,7 @@ const record: RequestRecord = {
     { provider: 'openai', model: 'gpt-4o-mini', durationMs: 20, errorCode: undefined },
   ],
   usage: { inputTokens: { total: 16, cacheRead: 0 }, outputTokens: { total: 300 } },
+  costUsd: 0.000123,
   finishReasons: ['stop'],
   durationMs: 23.456,
   upstreamMs: 21.50000001,
@@ -63,6 +64,7 @@ describe('access log', () => {
       cachedTokens: 0,
       finishReasons: ['stop'],
       durationMs: 23.456,
+      costUsd: 0.000123,
       upstreamMs: 21.5,
     });
   });

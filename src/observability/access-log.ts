@@ -68,6 +68,8 @@ export function createAccessLogWriter(
       field('outputTokens', usage?.outputTokens.total) +
       field('cachedTokens', usage?.inputTokens.cacheRead) +
       field('reasoningTokens', usage?.outputTokens.reasoning) +
+      field('cacheWriteTokens', usage?.inputTokens.cacheWrite) +
+      field('costUsd', record.costUsd) +
       (record.finishReasons.length > 0
         ? `,"finishReasons":${JSON.stringify(record.finishReasons)}`
         : '') +

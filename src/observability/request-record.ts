@@ -26,6 +26,8 @@ export interface RequestRecord {
   readonly errorCode: string | undefined;
   readonly attempts: readonly AttemptSummary[];
   readonly usage: Usage | undefined;
+  /** The usage at the target's list price (model facts), in US dollars; undefined when unknown. */
+  readonly costUsd: number | undefined;
   readonly finishReasons: readonly string[];
   /** Milliseconds from the request's arrival to its last byte. */
   readonly durationMs: number;

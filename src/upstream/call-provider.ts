@@ -1,5 +1,6 @@
 import type { Usage } from '../canonical/usage.ts';
 import type { PassThroughCodec } from '../dialects/dialect-codec.ts';
+import type { ModelPrice } from '../canonical/model-price.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
 import type { Cancellation } from '../lib/cancellation.ts';
 import type { Clock } from '../lib/clock.ts';
@@ -35,6 +36,8 @@ interface CallFacts {
   readonly droppedParameters: readonly string[];
   /** Set when the gateway answered itself with an estimate (token counting on a provider without it). */
   readonly estimated: boolean;
+  /** The target model's list price, for the cost in the request record. */
+  readonly price: ModelPrice | undefined;
 }
 
 /** A provider's successful answer, ready to hand to the client in the client's dialect. */
@@ -186,6 +189,7 @@ export async function callProvider(
     ),
     droppedParameters: call.droppedParameters,
     estimated: false,
+    price: endpoint.modelFacts(upstreamModel).price,
   };
   const contentType = readHeader(response.headers['content-type']) ?? '';
   const encodeContext = {
@@ -285,6 +289,7 @@ function estimateTokenCount(translation: RequestTranslation): ProviderCallResult
     upstreamRequestId: undefined,
     droppedParameters: [],
     estimated: true,
+    price: undefined,
     contentType: 'application/json',
     body: ingress.encodeTokenCount(estimateInputTokens(translation.chatRequest)),
     usage: undefined,

@@ -10,6 +10,7 @@ import type { DialectCodec, EgressOptions } from '../dialects/dialect-codec.ts';
 import { getDialectCodec } from '../dialects/dialect-registry.ts';
 import { buildEndpointUrl } from '../providers/endpoint-styles.ts';
 import { getProviderType } from '../providers/provider-registry.ts';
+import { resolveModelFacts, type ModelFacts } from '../providers/model-facts.ts';
 import type { ProviderType } from '../providers/provider-type.ts';
 
 /**
@@ -32,6 +33,8 @@ export interface ProviderEndpoint {
   url(operation: ModelOperation, model: string, stream: boolean): URL | undefined;
   /** How this provider wants a request body for the given model. */
   egressOptions(upstreamModel: string): EgressOptions;
+  /** What is known about a model at this provider (capabilities, limits, prices). */
+  modelFacts(upstreamModel: string): ModelFacts;
 }
 
 /**
@@ -57,6 +60,7 @@ export function createProviderEndpoint(
     headers[name] = value.reveal();
   }
   const authorizer = createUpstreamAuthorizer(config.authScheme, config.credentials, context);
+  const modelFacts = (model: string): ModelFacts => resolveModelFacts(config.modelFacts, model);
   return {
     id: config.id,
     type,
@@ -81,7 +85,8 @@ export function createProviderEndpoint(
       requestStreamUsage: type.quirks.streamUsageOption,
       maxTokensField: type.quirks.maxTokensField,
       streamInBody: type.quirks.streamInBody,
-      defaultMaxOutputTokens: undefined,
+      defaultMaxOutputTokens: modelFacts(upstreamModel).maxOutputTokens,
     }),
+    modelFacts,
   };
 }
