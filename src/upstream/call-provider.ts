@@ -163,13 +163,7 @@ export async function callProvider(
   const call = prepareCall(endpoint, translation, upstreamModel);
   const headers =
     call.passThrough === undefined ? endpoint.headers : withClientHeaders(endpoint, envelope);
-  const authorization = endpoint.authorizer.authorize({
-    method: 'POST',
-    url,
-    headers,
-    body: call.body,
-  });
-  const credentials = authorization instanceof Promise ? await authorization : authorization;
+  const credentials = await authorizeCall(endpoint, { method: 'POST', url, headers, body: call.body });
   const response = await openUpstreamExchange(context.pool, {
     url,
     method: 'POST',
@@ -252,6 +246,26 @@ export async function callProvider(
     body: translation.ingress.encodeResponse(answer, encodeContext),
     usage: answer.usage,
   };
+}
+
+/**
+ * The credential headers for one request. A failure to obtain them (a token endpoint refusing or
+ * unreachable) is an upstream authentication error, which may fall back to another target; its
+ * detail goes to the log only.
+ */
+async function authorizeCall(
+  endpoint: ProviderEndpoint,
+  request: Parameters<ProviderEndpoint['authorizer']['authorize']>[0],
+): Promise<Readonly<Record<string, string>>> {
+  try {
+    const authorization = endpoint.authorizer.authorize(request);
+    return authorization instanceof Promise ? await authorization : authorization;
+  } catch (error) {
+    throw new GatewayError('SB_ERR_UPSTREAM_AUTH', {
+      internalDetail: `provider ${endpoint.id}: credentials unavailable (${error instanceof Error ? error.message : String(error)})`,
+      cause: error,
+    });
+  }
 }
 
 /** The provider's headers plus the client headers it accepts that the client sent. */

@@ -5,7 +5,11 @@ import type { UpstreamErrorFacts } from '../dialect-codec.ts';
 /** The error body Anthropic's API and SDKs use. */
 export interface AnthropicErrorBody {
   readonly type: 'error';
-  readonly error: { readonly type: string; readonly message: string };
+  readonly error: {
+    readonly type: string;
+    readonly message: string;
+    readonly details: { readonly error_code: string };
+  };
 }
 
 /**
@@ -38,15 +42,19 @@ function anthropicErrorType(error: GatewayError): string {
 }
 
 /**
- * A gateway error as an Anthropic error body. Only the public message is used, prefixed with the
- * gateway's code so clients can tell a gateway refusal from a provider's; upstream bodies,
- * secrets and internal details never reach the client.
+ * A gateway error as an Anthropic error body. Only the public message is used; the gateway's
+ * code goes in `details.error_code`, which the Anthropic SDKs expose as `errorCode`. Upstream
+ * bodies, secrets and internal details never reach the client.
  * @see https://docs.anthropic.com/en/api/errors#error-shapes
  */
 export function encodeAnthropicErrorBody(error: GatewayError): AnthropicErrorBody {
   return {
     type: 'error',
-    error: { type: anthropicErrorType(error), message: `${error.code}: ${error.publicMessage}` },
+    error: {
+      type: anthropicErrorType(error),
+      message: error.publicMessage,
+      details: { error_code: error.code },
+    },
   };
 }
 

@@ -227,7 +227,7 @@ describe('Anthropic error bodies', () => {
     expect(error.status).toBe(status);
     expect(encodeAnthropicErrorBody(error)).toEqual({
       type: 'error',
-      error: { type, message: `${code}: ${error.publicMessage}` },
+      error: { type, message: error.publicMessage, details: { error_code: code } },
     });
   });
 

@@ -20,15 +20,17 @@ export function decodeOpenAiChatUsage(value: unknown): Usage | undefined {
   const completionDetails = isJsonObject(value.completion_tokens_details)
     ? value.completion_tokens_details
     : {};
-  const inputTokens: { total?: number; cacheRead?: number } = {};
+  const inputTokens: { total?: number; cacheRead?: number; cacheWrite?: number } = {};
   const outputTokens: { total?: number; reasoning?: number } = {};
   const inputTotal = count(value.prompt_tokens);
   // DeepSeek reports cache hits at the top level as well as in the OpenAI field.
   const cacheRead = count(promptDetails.cached_tokens) ?? count(value.prompt_cache_hit_tokens);
+  const cacheWrite = count(promptDetails.cache_write_tokens);
   const outputTotal = count(value.completion_tokens);
   const reasoning = count(completionDetails.reasoning_tokens);
   if (inputTotal !== undefined) inputTokens.total = inputTotal;
   if (cacheRead !== undefined) inputTokens.cacheRead = cacheRead;
+  if (cacheWrite !== undefined) inputTokens.cacheWrite = cacheWrite;
   if (outputTotal !== undefined) outputTokens.total = outputTotal;
   if (reasoning !== undefined) outputTokens.reasoning = reasoning;
   return { inputTokens, outputTokens };
