@@ -4,6 +4,7 @@ import { bedrockAnthropicMockDialect } from './apis/bedrock-anthropic-mock.ts';
 import { bedrockConverseMockDialect } from './apis/bedrock-converse-mock.ts';
 import { cohereChatMockDialect } from './apis/cohere-chat-mock.ts';
 import { geminiGenerateContentMockDialect } from './apis/gemini-generate-content-mock.ts';
+import { mistralChatMockDialect } from './apis/mistral-chat-mock.ts';
 import { openAiChatMockDialect } from './apis/openai-chat-mock.ts';
 
 /** Every API the mock speaks, tried in order by request path. */
@@ -14,4 +15,5 @@ export const mockDialects: readonly MockDialect[] = [
   bedrockConverseMockDialect,
   cohereChatMockDialect,
   geminiGenerateContentMockDialect,
+  mistralChatMockDialect,
 ];

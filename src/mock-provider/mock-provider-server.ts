@@ -9,22 +9,22 @@ import { mockDialects } from './mock-dialects.ts';
 import { parseMockDirectives, type MockDirectives } from './mock-directives.ts';
 import { defaultMockEmbeddingDimensions, encodeMockEmbeddings } from './mock-embeddings.ts';
 import type { MockRequestError } from './mock-request.ts';
+import {
+  createMockTokenEndpoints,
+  type MockAuthorization,
+  type MockCredential,
+  type MockCredentialOptions,
+  type MockTokenCounts,
+} from './mock-token-endpoints.ts';
 import { writeMockStream } from './write-mock-stream.ts';
 
-export interface MockProviderOptions {
+export interface MockProviderOptions extends MockCredentialOptions {
   /** The name `!mock:<name>` directives address; the provider id for in-process mocks. Default `mock`. */
   readonly name?: string;
   /** Delay before every response's headers. */
   readonly latencyMs?: number;
   /** Streaming speed; unset sends every chunk at once. */
   readonly tokensPerSecond?: number | undefined;
-  /**
-   * When set, requests must carry this key: as `Authorization: Bearer`, `x-api-key`, `api-key` or
-   * `x-goog-api-key`, whichever the dialect uses.
-   */
-  readonly apiKey?: string;
-  /** When set, requests signed with AWS SigV4 must use this access key id. */
-  readonly awsAccessKeyId?: string;
   /** How many received requests to remember for inspection. */
   readonly recordLimit?: number;
   readonly clock?: Clock;
@@ -36,6 +36,8 @@ export interface RecordedRequest {
   readonly path: string;
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
   readonly body: string;
+  /** How the mock accepted the request's credentials; undefined for token-endpoint requests. */
+  readonly credential: MockCredential | undefined;
 }
 
 export interface MockProviderServer {
@@ -48,37 +50,20 @@ export interface MockProviderServer {
   readonly requests: readonly RecordedRequest[];
   /** Connections that were closed by the peer before their response ended. */
   readonly abortedResponses: number;
+  /** Requests received by the mock's token endpoints (Google `/token`, Entra), for caching tests. */
+  readonly tokenRequests: MockTokenCounts;
   close(): Promise<void>;
 }
 
 const maxBodyBytes = 64 * 1024 * 1024;
 
-function isAuthorized(request: IncomingMessage, options: MockProviderOptions): boolean {
-  const headers = request.headers;
-  const authorization = headers.authorization ?? '';
-  if (authorization.startsWith('AWS4-HMAC-SHA256 ')) {
-    return (
-      options.awsAccessKeyId === undefined ||
-      authorization.includes(`Credential=${options.awsAccessKeyId}/`)
-    );
-  }
-  if (options.apiKey === undefined) {
-    return true;
-  }
-  const key = options.apiKey;
-  return (
-    authorization === `Bearer ${key}` ||
-    headers['x-api-key'] === key ||
-    headers['api-key'] === key ||
-    headers['x-goog-api-key'] === key
-  );
-}
-
 /**
  * Starts the scripted fake model: an HTTP server that speaks the wire format of every provider
  * API Signalbox talks to (OpenAI Chat Completions and Responses, Azure OpenAI, Anthropic Messages
  * also as on Vertex AI and Bedrock, Gemini also as on Vertex AI, Bedrock Converse, Cohere),
- * answers deterministically, and obeys `!mock` directives for faults. Listens on 127.0.0.1.
+ * answers deterministically, and obeys `!mock` directives for faults. Also imitates Google's and
+ * Microsoft Entra ID's token endpoints and verifies AWS SigV4 signatures when given the secret
+ * (see `mock-token-endpoints.ts`). Listens on 127.0.0.1.
  */
 export async function startMockProvider(
   options: MockProviderOptions = {},
@@ -88,6 +73,7 @@ export async function startMockProvider(
   const clock = options.clock ?? systemClock;
   const requests: RecordedRequest[] = [];
   const recordLimit = options.recordLimit ?? 200;
+  const tokens = createMockTokenEndpoints(options, clock);
   let calls = 0;
   let aborted = 0;
   const server: Server = createServer({ keepAliveTimeout: 60_000 }, (request, response) => {
@@ -98,19 +84,26 @@ export async function startMockProvider(
     });
     readBody(request)
       .then(async (body) => {
+        const tokenRequest = tokens.handles(request.method ?? '', pathOf(request));
+        const authorization = tokenRequest ? undefined : await tokens.authorize(request, body);
         if (recordLimit > 0) {
           requests.push({
             method: request.method ?? '',
             path: request.url ?? '',
             headers: request.headers,
             body,
+            credential: authorization?.credential,
           });
           if (requests.length > recordLimit) {
             requests.shift();
           }
         }
+        if (authorization === undefined) {
+          await tokens.serve(request, response, body);
+          return;
+        }
         calls += 1;
-        await serve(request, response, body, calls);
+        await serve(request, response, body, calls, authorization);
       })
       .catch(() => {
         response.destroy();
@@ -122,11 +115,16 @@ export async function startMockProvider(
     response: ServerResponse,
     body: string,
     call: number,
+    authorization: MockAuthorization,
   ): Promise<void> {
     const method = request.method ?? '';
-    const path = (request.url ?? '').split('?')[0] ?? '';
+    const path = pathOf(request);
     const dialect = mockDialects.find((candidate) => candidate.route(method, path) !== undefined);
-    if (!isAuthorized(request, options)) {
+    if (authorization.refuse !== undefined) {
+      authorization.refuse(response);
+      return;
+    }
+    if (authorization.credential === 'refused') {
       sendError(response, dialect, {
         status: 401,
         code: 'invalid_api_key',
@@ -342,12 +340,19 @@ export async function startMockProvider(
     get abortedResponses() {
       return aborted;
     },
+    get tokenRequests() {
+      return tokens.tokenRequests;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
       }),
   };
+}
+
+function pathOf(request: IncomingMessage): string {
+  return (request.url ?? '').split('?')[0] ?? '';
 }
 
 function readBody(request: IncomingMessage): Promise<string> {

@@ -24,7 +24,8 @@ export function egressProviderYaml(dialect: string, origin: string): string {
     case 'cohere-chat':
       return `  - { ${common}, type: cohere, base_url: "${origin}", ${key} }`;
     case 'mistral-chat':
-      return `  - { ${common}, type: mistral, base_url: "${origin}/v1", ${key} }`;
+      // The mock serves Mistral under /mistral (its path is OpenAI's); a replay upstream ignores paths.
+      return `  - { ${common}, type: mistral, base_url: "${origin}/mistral/v1", ${key} }`;
     case 'openai-responses':
       return `  - { ${common}, type: openai-responses, base_url: "${origin}/v1", ${key} }`;
     default:
