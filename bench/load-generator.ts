@@ -14,6 +14,11 @@ interface LoadOptions {
   readonly durationMs: number;
   /** Measure the time to the first body byte as well (streaming). */
   readonly stream: boolean;
+  /**
+   * With `stream`: measure to the first moment the body so far matches this pattern (the first
+   * token of the answer) instead of to the first byte, for wire formats that send a preamble.
+   */
+  readonly firstTokenPattern?: string;
 }
 
 export interface LoadResult {
@@ -58,6 +63,8 @@ async function run(options: LoadOptions): Promise<LoadResult> {
   let measuring = false;
   let stopped = false;
   const body = Buffer.from(options.body);
+  const firstToken =
+    options.firstTokenPattern === undefined ? undefined : new RegExp(options.firstTokenPattern);
 
   const loop = async (): Promise<void> => {
     while (!stopped) {
@@ -70,9 +77,15 @@ async function run(options: LoadOptions): Promise<LoadResult> {
           headers: options.headers,
           body,
         });
+        let seen = '';
         for await (const chunk of response.body) {
-          if (Number.isNaN(firstByte) && (chunk as Buffer).length > 0)
+          if (!Number.isNaN(firstByte) || (chunk as Buffer).length === 0) continue;
+          if (firstToken === undefined) {
             firstByte = performance.now();
+            continue;
+          }
+          seen += (chunk as Buffer).toString('utf8');
+          if (firstToken.test(seen)) firstByte = performance.now();
         }
         if (response.statusCode !== 200) throw new Error(`status ${response.statusCode}`);
       } catch {

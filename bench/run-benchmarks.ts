@@ -30,13 +30,27 @@ interface Scenario {
   readonly name: string;
   readonly connections: number;
   readonly stream: boolean;
+  /**
+   * `anthropic-upstream`: the provider speaks Anthropic Messages, streamed at a set pace; direct
+   * and the bare proxy call it in its own format, Signalbox is called through the OpenAI ingress
+   * and translates. Time is measured to the first token of the answer in each format.
+   */
+  readonly upstream?: 'anthropic-upstream';
 }
 const allScenarios: readonly Scenario[] = [
   { name: 'non-streaming, 1 connection', connections: 1, stream: false },
   { name: 'non-streaming, 16 connections', connections: 16, stream: false },
   { name: 'non-streaming, 64 connections', connections: 64, stream: false },
   { name: 'streaming, 1 connection (time to first byte)', connections: 1, stream: true },
+  {
+    name: 'Anthropic upstream behind the OpenAI ingress, streaming at 50 tokens/s, 1 connection (time to first token)',
+    connections: 1,
+    stream: true,
+    upstream: 'anthropic-upstream',
+  },
 ];
+/** The prompt of the paced scenario: the mock streams one event every 20 ms. */
+const pacedPrompt = 'Say hello\n!mock tps=50';
 /** `--only 64` runs just the scenarios whose name contains the text (for quick comparisons). */
 const scenarios = allScenarios.filter(
   (scenario) => values.only === undefined || scenario.name.includes(values.only),
@@ -139,7 +153,7 @@ const stateDirectory = mkdtempSync(join(tmpdir(), 'signalbox-bench-'));
 const configPath = join(stateDirectory, 'signalbox.yaml');
 writeFileSync(
   configPath,
-  `providers:\n  - { id: upstream, type: openai-compatible, base_url: "${mock.url}/v1", models: [fast] }\n`,
+  `providers:\n  - { id: upstream, type: openai-compatible, base_url: "${mock.url}/v1", models: [fast] }\n  - { id: claude, type: anthropic, base_url: "${mock.url}/v1", api_key: "\${env:BENCH_ANTHROPIC_KEY}", models: [fast] }\n`,
 );
 const signalbox = await startProcess(
   [
@@ -153,7 +167,7 @@ const signalbox = await startProcess(
     join(stateDirectory, 'state'),
   ],
   /listening on (http:\/\/[^\s]+) /,
-  { SIGNALBOX_ADMIN_KEY: adminKey },
+  { SIGNALBOX_ADMIN_KEY: adminKey, BENCH_ANTHROPIC_KEY: 'bench-anthropic-key' },
 );
 const created = await fetch(`${signalbox.url}/admin/keys`, {
   method: 'POST',
@@ -177,6 +191,51 @@ const targets: Record<
   },
 };
 
+/**
+ * The request a target gets in a scenario. In the Anthropic-upstream scenario, direct and the
+ * bare proxy speak Anthropic to the mock (first token: the first `text_delta`), while Signalbox
+ * is asked in OpenAI's format for the Anthropic-dialect provider (first token: the first
+ * non-empty `content` delta), so its time includes translating the stream.
+ */
+function requestFor(
+  scenario: Scenario,
+  target: TargetName,
+  model: string,
+): { path: string; body: string; firstTokenPattern: string | undefined } {
+  if (scenario.upstream !== 'anthropic-upstream') {
+    return {
+      path: '/v1/chat/completions',
+      body: JSON.stringify({
+        model,
+        messages: [{ role: 'user', content: 'Say hello' }],
+        ...(scenario.stream ? { stream: true } : {}),
+      }),
+      firstTokenPattern: undefined,
+    };
+  }
+  if (target === 'signalbox') {
+    return {
+      path: '/v1/chat/completions',
+      body: JSON.stringify({
+        model: 'claude/fast',
+        stream: true,
+        messages: [{ role: 'user', content: pacedPrompt }],
+      }),
+      firstTokenPattern: '"delta":\\{"content":"[^"]',
+    };
+  }
+  return {
+    path: '/v1/messages',
+    body: JSON.stringify({
+      model: 'fast',
+      max_tokens: 64,
+      stream: true,
+      messages: [{ role: 'user', content: pacedPrompt }],
+    }),
+    firstTokenPattern: '"type":"text_delta"',
+  };
+}
+
 // --- run every scenario, interleaving targets, repeated ----------------------------------
 type MeasuredRun = LoadResult & { readonly cpuMsPerThousand: number };
 const runs: Record<string, Record<TargetName, MeasuredRun[]>> = {};
@@ -189,21 +248,18 @@ for (let repetition = 0; repetition < repetitions; repetition += 1) {
     if (repetition % 2 === 1) order.reverse();
     for (const name of order) {
       const target = targets[name];
-      const body = JSON.stringify({
-        model: target.model,
-        messages: [{ role: 'user', content: 'Say hello' }],
-        ...(scenario.stream ? { stream: true } : {}),
-      });
+      const request = requestFor(scenario, name, target.model);
       const cpuBefore = cpuMilliseconds(target.pid);
       const loaded = await runLoad({
         url: target.url,
-        path: '/v1/chat/completions',
+        path: request.path,
         headers: { 'content-type': 'application/json', ...target.headers },
-        body,
+        body: request.body,
         connections: scenario.connections,
         warmupMs,
         durationMs,
         stream: scenario.stream,
+        firstTokenPattern: request.firstTokenPattern,
       });
       // The process's CPU over warm-up and run, per thousand requests answered in the run (the
       // warm-up share is removed in proportion to time).
