@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { errorCatalogue } from '../../src/errors/error-codes.ts';
 import { gatewayRoutes } from '../../src/http/create-http-server.ts';
 import { providerTypes } from '../../src/providers/provider-types.ts';
+import { withCurrentModelTable } from '../../scripts/model-table.ts';
 
 const read = (path: string): string =>
   readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
@@ -41,6 +42,18 @@ describe('the documentation covers what the code has', () => {
         expect(providers, type.type).toContain(type.defaultBaseUrl);
       }
     }
+  });
+
+  it('gives every provider type a configuration in the README', () => {
+    const readme = read('README.md');
+    for (const type of providerTypes) {
+      expect(readme, type.type).toMatch(new RegExp(`type: ${type.type}\\b|\`${type.type}\``));
+    }
+  });
+
+  it('shows the current capability and price table in docs/providers.md (npm run docs:models)', () => {
+    const providers = read('docs/providers.md');
+    expect(providers).toBe(withCurrentModelTable(providers));
   });
 
   it('keeps the quick start to two set-up commands each for running and testing', () => {
