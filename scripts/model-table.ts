@@ -51,7 +51,10 @@ export function withCurrentModelTable(markdown: string): string {
   return `${markdown.slice(0, start + tableBegin.length)}\n\n${renderModelTable()}\n\n${markdown.slice(end)}`;
 }
 
-if (process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].split('/').pop() ?? '')) {
+if (
+  process.argv[1] !== undefined &&
+  import.meta.url.endsWith(process.argv[1].split('/').pop() ?? '')
+) {
   const path = new URL('../docs/providers.md', import.meta.url);
   writeFileSync(path, withCurrentModelTable(readFileSync(path, 'utf8')));
 }
