@@ -6,6 +6,7 @@ import type { DialectCodec } from './dialect-codec.ts';
 import { geminiGenerateContentCodec } from './gemini-generate-content/gemini-generate-content-codec.ts';
 import { mistralChatCodec } from './mistral-chat/mistral-chat-codec.ts';
 import { openAiChatCodec } from './openai-chat/openai-chat-codec.ts';
+import { openAiResponsesCodec } from './openai-responses/openai-responses-codec.ts';
 
 const codecs: Partial<Readonly<Record<DialectId, DialectCodec>>> = {
   'openai-chat': openAiChatCodec,
@@ -14,6 +15,7 @@ const codecs: Partial<Readonly<Record<DialectId, DialectCodec>>> = {
   'cohere-chat': cohereChatCodec,
   'gemini-generate-content': geminiGenerateContentCodec,
   'mistral-chat': mistralChatCodec,
+  'openai-responses': openAiResponsesCodec,
 };
 
 /** The codec of a dialect. Throws for a dialect without one (configuration validation rules that out). */

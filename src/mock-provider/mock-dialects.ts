@@ -6,6 +6,7 @@ import { cohereChatMockDialect } from './apis/cohere-chat-mock.ts';
 import { geminiGenerateContentMockDialect } from './apis/gemini-generate-content-mock.ts';
 import { mistralChatMockDialect } from './apis/mistral-chat-mock.ts';
 import { openAiChatMockDialect } from './apis/openai-chat-mock.ts';
+import { openAiResponsesMockDialect } from './apis/openai-responses-mock.ts';
 
 /** Every API the mock speaks, tried in order by request path. */
 export const mockDialects: readonly MockDialect[] = [
@@ -16,4 +17,5 @@ export const mockDialects: readonly MockDialect[] = [
   cohereChatMockDialect,
   geminiGenerateContentMockDialect,
   mistralChatMockDialect,
+  openAiResponsesMockDialect,
 ];

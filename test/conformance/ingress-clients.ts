@@ -314,8 +314,129 @@ export const anthropicMessagesClient: IngressClient = async (baseUrl, apiKey, re
   }
 };
 
+interface ResponsesUsage {
+  input_tokens?: number;
+  output_tokens?: number;
+  input_tokens_details?: { cached_tokens?: number };
+  output_tokens_details?: { reasoning_tokens?: number };
+}
+
+/** The official `openai` SDK on `/v1/responses`: `responses.create`, or `responses.stream` to its final response. */
+export const openAiResponsesClient: IngressClient = async (baseUrl, apiKey, request) => {
+  const client = new OpenAI({ apiKey, baseURL: `${baseUrl}/v1`, maxRetries: 0, timeout: 15_000 });
+  const body = {
+    model: request.model,
+    input: request.prompt,
+    ...(request.maxTokens === undefined ? {} : { max_output_tokens: request.maxTokens }),
+    ...(request.tools === undefined
+      ? {}
+      : {
+          tools: request.tools.map((tool) => ({
+            type: 'function' as const,
+            name: tool.name,
+            description: tool.description,
+            parameters: tool.parameters as Record<string, unknown>,
+            strict: false,
+          })),
+        }),
+    ...(request.toolChoice === undefined
+      ? {}
+      : {
+          tool_choice:
+            typeof request.toolChoice === 'string'
+              ? request.toolChoice
+              : { type: 'function' as const, name: request.toolChoice.name },
+        }),
+    ...(request.parallelToolCalls === undefined
+      ? {}
+      : { parallel_tool_calls: request.parallelToolCalls }),
+    ...(request.jsonSchema === undefined
+      ? {}
+      : {
+          text: {
+            format: {
+              type: 'json_schema' as const,
+              name: 'answer',
+              schema: request.jsonSchema as Record<string, unknown>,
+              strict: false,
+            },
+          },
+        }),
+  };
+  try {
+    const response = request.stream
+      ? await client.responses.stream(body).finalResponse()
+      : await client.responses.create(body);
+    let text = '';
+    let refusal = '';
+    let reasoning = '';
+    const toolCalls: { id: string; name: string; arguments: unknown }[] = [];
+    for (const item of response.output) {
+      if (item.type === 'message') {
+        for (const part of item.content) {
+          if (part.type === 'output_text') text += part.text;
+          if (part.type === 'refusal') refusal += part.refusal;
+        }
+      } else if (item.type === 'reasoning') {
+        reasoning += item.summary.map((summary) => summary.text).join('');
+      } else if (item.type === 'function_call') {
+        toolCalls.push({
+          id: item.call_id,
+          name: item.name,
+          arguments: parseArguments(item.arguments),
+        });
+      }
+    }
+    const incomplete = response.incomplete_details?.reason;
+    const finish =
+      response.status === 'incomplete'
+        ? incomplete === 'max_output_tokens'
+          ? 'length'
+          : incomplete === 'content_filter'
+            ? 'content-filter'
+            : String(incomplete)
+        : toolCalls.length > 0
+          ? 'tool-calls'
+          : 'stop';
+    const usage = response.usage as ResponsesUsage | undefined;
+    return {
+      kind: 'answer',
+      text,
+      reasoning,
+      refusal,
+      toolCalls,
+      finish,
+      usage: {
+        input: usage?.input_tokens,
+        output: usage?.output_tokens,
+        cacheRead: usage?.input_tokens_details?.cached_tokens,
+        cacheWrite: undefined,
+        reasoning: usage?.output_tokens_details?.reasoning_tokens,
+      },
+    };
+  } catch (error) {
+    if (error instanceof OpenAiApiError) {
+      const apiError = error as OpenAiApiError<
+        number | undefined,
+        Headers | undefined,
+        object | undefined
+      >;
+      return {
+        kind: 'error',
+        status: apiError.status ?? 0,
+        code: apiError.code ?? undefined,
+        type: apiError.type,
+        retryAfter: apiError.headers?.get('retry-after') ?? undefined,
+        body: apiError.error,
+      };
+    }
+    throw error;
+  }
+};
+
 /** Every ingress dialect and the official client that speaks it. */
 export const ingressClients: Readonly<Record<string, IngressClient>> = {
   'openai-chat': openAiChatClient,
   'anthropic-messages': anthropicMessagesClient,
+  'openai-responses': openAiResponsesClient,
 };

@@ -71,6 +71,16 @@ function fromResponse(response: ChatResponse): Reference {
   };
 }
 
+/**
+ * Recordings the official Responses SDK itself cannot read when forwarded as they are: it throws on
+ * the apply_patch and shell event types, and skips an output index in the phase recording.
+ */
+const unreadableBySdk: ReadonlySet<string> = new Set([
+  'openai-responses/openai/openai-apply-patch-tool.1.chunks.txt',
+  'openai-responses/openai/openai-shell-container.1.chunks.txt',
+  'openai-responses/openai/openai-phase.1.chunks.txt',
+]);
+
 /** Recordings holding several responses back to back (agent loops), or deliberately broken ones. */
 function isMultiResponse(text: string): boolean {
   return (text.match(/"type":"message_start"|"type":"response\.created"/g) ?? []).length > 1;
@@ -93,6 +103,8 @@ function expectMatch(
     reference.toolCalls,
   );
   expect(outcome.finish).toBe(reference.finish);
+  // Forwarded answers carry the provider's own usage fields; translated ones the hub's reading.
+  if (passThrough) return;
   if (reference.input !== undefined) expect(outcome.usage.input).toBe(reference.input);
   if (reference.output !== undefined) expect(outcome.usage.output).toBe(reference.output);
 }
@@ -154,6 +166,7 @@ describe.skipIf(!recordingsPresent)('provider recordings through the gateway', (
       }
       for (const [ingress, client] of Object.entries(ingressClients)) {
         if (ingress === dialect && streamed && isMultiResponse(text)) continue;
+        if (ingress === 'openai-responses' && unreadableBySdk.has(file)) continue;
         it(`${file} read by the ${ingress} client`, async () => {
           const wire = streamed
             ? recordedStreamBody(dialect, file)

@@ -1,4 +1,5 @@
 import { openAiChatIngress } from '../../dialects/openai-chat/openai-chat-codec.ts';
+import { openAiResponsesIngress } from '../../dialects/openai-responses/openai-responses-codec.ts';
 import type { Route } from '../router.ts';
 import { modelOperationHandler } from './model-operation-handler.ts';
 import type { RouteHandler } from './route-handler.ts';
@@ -37,6 +38,13 @@ export const openAiModelRoutes: readonly Route<RouteHandler>[] = [
     access: 'model',
     errorCodec: openAiChatIngress,
     handler: modelOperationHandler(openAiChatIngress, 'embeddings'),
+  },
+  {
+    method: 'POST',
+    path: '/v1/responses',
+    access: 'model',
+    errorCodec: openAiResponsesIngress,
+    handler: modelOperationHandler(openAiResponsesIngress, 'chat'),
   },
   { method: 'GET', path: '/v1/models', access: 'model', handler: listModels },
 ];

@@ -1,4 +1,3 @@
-import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
 import { assembleStream, expectValidEventOrder } from '../../../test/helpers/canonical-stream.ts';
 import {
@@ -123,8 +122,10 @@ const toolRequest: JsonObject = {
 const textRequest: JsonObject = { model: 'echo', input: 'Say hello to Responses.', stream: true };
 
 describe('openAiResponsesMockDialect: requests', () => {
-  it('serves POST /v1/responses only', () => {
+  it('serves POST /v1/responses and the Azure OpenAI paths only', () => {
     expect(openAiResponsesMockDialect.route('POST', '/v1/responses')).toEqual({});
+    expect(openAiResponsesMockDialect.route('POST', '/openai/v1/responses')).toEqual({});
+    expect(openAiResponsesMockDialect.route('POST', '/openai/responses')).toEqual({});
     expect(openAiResponsesMockDialect.route('GET', '/v1/responses')).toBeUndefined();
     expect(openAiResponsesMockDialect.route('POST', '/responses')).toBeUndefined();
   });
@@ -360,51 +361,5 @@ describe('openAiResponsesMockDialect: answers decoded by the openai-responses co
     expect(assembleStream(truncated.events).choices.get(0)?.text).toBe('Say hello to Responses.');
     expect(broken('no-done').failure).toBeUndefined();
     expect(broken('crlf')).toEqual(decodeFrames(stream.frames));
-  });
-});
-
-describe('the mock wire format, read by the OpenAI SDK', () => {
-  /** An SDK client answered by the mock dialect itself, as the mock server would answer it. */
-  const client = new OpenAI({
-    apiKey: 'sk-mock',
-    baseURL: 'http://mock.test/v1',
-    maxRetries: 0,
-    fetch: (_url, init) => {
-      const request = parse(json(typeof init?.body === 'string' ? init.body : '') as JsonObject);
-      const reply = planMockChatReply(request, 9, 'mock');
-      if (!request.stream) {
-        const body = openAiResponsesMockDialect.encodeResponse(identity, reply, request);
-        return Promise.resolve(
-          new Response(body, { headers: { 'content-type': 'application/json' } }),
-        );
-      }
-      const stream = openAiResponsesMockDialect.encodeStream(identity, reply, request);
-      return Promise.resolve(
-        new Response(stream.frames.map(String).join(''), {
-          headers: { 'content-type': stream.contentType },
-        }),
-      );
-    },
-  });
-
-  it('answers responses.create and responses.stream', async () => {
-    const response = await client.responses.create({ model: 'echo', input: 'Hello mock' });
-    expect(response.output_text).toBe('Hello mock');
-    expect(response.usage?.output_tokens).toBeGreaterThan(0);
-    const final = await client.responses
-      .stream({
-        model: 'fast',
-        input: 'Hi',
-        tools: [{ ...weatherTool, type: 'function', strict: false }],
-      })
-      .finalResponse();
-    expect(final.output[0]).toMatchObject({
-      type: 'function_call',
-      name: 'weather',
-      call_id: 'call_mock_9_0',
-      arguments: '{"city":"Hi"}',
-    });
-    const text = await client.responses.stream({ model: 'fast', input: 'Hi' }).finalResponse();
-    expect(text.output_text).toBe('Hello from Signalbox.');
   });
 });

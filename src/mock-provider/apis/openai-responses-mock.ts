@@ -4,6 +4,16 @@ import type { MockRequest, MockRequestError, MockToolChoice } from '../mock-requ
 import { countPromptTokens } from '../mock-text.ts';
 import { encodeMockResponsesEvents, mockResponseObject } from './openai-responses-mock-wire.ts';
 
+/**
+ * OpenAI's path, and Azure OpenAI's (the v1 API, and the dated API that takes `api-version`).
+ * @see https://learn.microsoft.com/en-us/azure/ai-foundry/openai/how-to/responses
+ */
+const responsesPaths: ReadonlySet<string> = new Set([
+  '/v1/responses',
+  '/openai/v1/responses',
+  '/openai/responses',
+]);
+
 /** The smallest `max_output_tokens` the API accepts. */
 const minimumOutputTokens = 16;
 
@@ -128,7 +138,8 @@ function errorType(status: number): string {
 }
 
 /**
- * The mock speaking the OpenAI Responses API at `POST /v1/responses`: text, function calls from
+ * The mock speaking the OpenAI Responses API at `POST /v1/responses` (and Azure OpenAI's
+ * `/openai/v1/responses` and `/openai/responses`): text, function calls from
  * the offered function tools, JSON when `text.format` asks for it, usage, and `incomplete` answers
  * cut by `max_output_tokens`. A failure in the middle of a stream is an `error` event followed by
  * `response.failed`, as OpenAI sends them; errors are OpenAI's `{"error": {...}}` bodies.
@@ -137,7 +148,7 @@ function errorType(status: number): string {
 export const openAiResponsesMockDialect: MockDialect = {
   name: 'openai-responses',
   route(method, path) {
-    return method === 'POST' && path === '/v1/responses' ? {} : undefined;
+    return method === 'POST' && responsesPaths.has(path) ? {} : undefined;
   },
   parseRequest: (body) => parseOpenAiResponsesMockRequest(body),
   encodeResponse: (identity, reply) =>
