@@ -102,16 +102,9 @@ function sendJson(
  * @see https://docs.aws.amazon.com/bedrock/latest/APIReference/CommonErrors.html
  */
 function sendAwsError(response: ServerResponse, failure: AwsFailure): void {
-  sendJson(
-    response,
-    failure.status,
-    { message: failure.message },
-    {
-      'content-type': 'application/json',
-      'x-amzn-errortype': `${failure.type}:http://internal.amazon.com/coral/com.amazon.coral.service/`,
-      'x-amzn-requestid': 'mock-aws-request',
-    },
-  );
+  const type = `${failure.type}:http://internal.amazon.com/coral/com.amazon.coral.service/`;
+  const headers = { 'x-amzn-errortype': type, 'x-amzn-requestid': 'mock-aws-request' };
+  sendJson(response, failure.status, { message: failure.message }, headers);
 }
 
 function decodeJwtPart(part: string): JsonObject | undefined {
@@ -131,17 +124,11 @@ function headerText(value: string | string[] | undefined): string | undefined {
 
 /** `20250102T030405Z` as epoch milliseconds, or undefined when it is not that format. */
 function parseAmzDate(value: string | undefined): number | undefined {
-  const match = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value ?? '');
-  if (match === null) return undefined;
-  const [year, month, day, hour, minute, second] = match.slice(1).map(Number) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
-  return Date.UTC(year, month - 1, day, hour, minute, second);
+  const iso = /^\d{8}T\d{6}Z$/.test(value ?? '')
+    ? (value ?? '').replace(/^(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z$/, '$1-$2-$3T$4:$5:$6Z')
+    : '';
+  const time = Date.parse(iso);
+  return Number.isNaN(time) ? undefined : time;
 }
 
 /**
@@ -182,9 +169,7 @@ export function createMockTokenEndpoints(
     }
     const assertion = form.get('assertion') ?? '';
     const parts = assertion.split('.');
-    const [headerPart = '', claimsPart = ''] = parts;
-    const header = decodeJwtPart(headerPart);
-    const claims = decodeJwtPart(claimsPart);
+    const [header, claims] = parts.slice(0, 2).map(decodeJwtPart);
     if (
       parts.length !== 3 ||
       !parts.every((part) => /^[A-Za-z0-9_-]+$/.test(part)) ||
@@ -272,7 +257,8 @@ export function createMockTokenEndpoints(
         900144,
         `The request body must contain the following parameter: '${name}'.`,
       );
-    if (options.azureTenantId !== undefined && tenant !== options.azureTenantId) {
+    const knownTenant = options.azureTenantId;
+    if (knownTenant !== undefined && tenant !== encodeURIComponent(knownTenant)) {
       refuse(400, 'invalid_request', 90002, `Tenant '${tenant}' not found.`);
     } else if (grantType === null) {
       missing('grant_type');
@@ -395,15 +381,11 @@ export function createMockTokenEndpoints(
     }
     const target = request.url ?? '';
     const queryStart = target.indexOf('?');
-    const query: Record<string, string | string[]> = {};
-    if (queryStart >= 0) {
-      for (const [name, value] of new URLSearchParams(target.slice(queryStart + 1))) {
-        const previous = query[name];
-        query[name] =
-          previous === undefined
-            ? value
-            : [...(Array.isArray(previous) ? previous : [previous]), value];
-      }
+    const query: Record<string, string[]> = {};
+    for (const [name, value] of new URLSearchParams(
+      queryStart >= 0 ? target.slice(queryStart) : '',
+    )) {
+      (query[name] ??= []).push(value);
     }
     const signer = new SignatureV4({
       service,
@@ -448,9 +430,8 @@ export function createMockTokenEndpoints(
   }
 
   return {
-    handles(method, path) {
-      return method === 'POST' && (path === '/token' || entraTokenPath.test(path));
-    },
+    handles: (method, path) =>
+      method === 'POST' && (path === '/token' || entraTokenPath.test(path)),
     async serve(request, response, body) {
       const path = (request.url ?? '').split('?')[0] ?? '';
       const entra = entraTokenPath.exec(path);
@@ -458,13 +439,8 @@ export function createMockTokenEndpoints(
         await serveGoogle(request, response, body);
         return;
       }
-      let tenant = entra[1] ?? '';
-      try {
-        tenant = decodeURIComponent(tenant);
-      } catch {
-        // A malformed escape stays as sent; it names no known tenant.
-      }
-      serveEntra(tenant, response, body);
+      // The tenant as sent: clients percent-encode it as one path segment.
+      serveEntra(entra[1] ?? '', response, body);
     },
     async authorize(request, body) {
       const headers = request.headers;
@@ -472,9 +448,7 @@ export function createMockTokenEndpoints(
       if (authorization.startsWith('AWS4-HMAC-SHA256 ')) {
         return authorizeAws(request, body, authorization);
       }
-      const expiresAt = authorization.startsWith('Bearer ')
-        ? issued.get(authorization.slice('Bearer '.length))
-        : undefined;
+      const expiresAt = issued.get(/^Bearer (.+)$/.exec(authorization)?.[1] ?? '');
       if (expiresAt !== undefined) {
         return { credential: expiresAt > clock.now() ? 'issued-token' : 'refused' };
       }
