@@ -1,5 +1,6 @@
 import { createHash, createHmac } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { systemClock } from '../lib/clock.ts';
 import { SecretValue } from '../lib/secret-value.ts';
 import { createAwsSigV4Authorizer, type AwsCredentials } from './aws-sigv4-authorizer.ts';
 import type { SignableRequest } from './upstream-authorizer.ts';
@@ -123,7 +124,7 @@ function verifies(
 }
 
 async function sign(request: SignableRequest, awsCredentials = credentials) {
-  return createAwsSigV4Authorizer(awsCredentials).authorize(request);
+  return createAwsSigV4Authorizer(awsCredentials, systemClock).authorize(request);
 }
 
 describe('the independent SigV4 implementation used by these tests', () => {
@@ -260,7 +261,7 @@ describe('createAwsSigV4Authorizer', () => {
   });
 
   it('answers with a promise, signing each request anew', async () => {
-    const authorizer = createAwsSigV4Authorizer(credentials);
+    const authorizer = createAwsSigV4Authorizer(credentials, systemClock);
     const answer = authorizer.authorize(bedrockRequest());
     expect(answer).toBeInstanceOf(Promise);
     const first = await answer;

@@ -1,5 +1,6 @@
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
+import type { Clock } from '../lib/clock.ts';
 import type { SecretValue } from '../lib/secret-value.ts';
 import type { SignableRequest, UpstreamAuthorizer } from './upstream-authorizer.ts';
 
@@ -12,10 +13,14 @@ export interface AwsCredentials {
 
 /**
  * AWS Signature Version 4 for Bedrock (service `bedrock`), using the AWS Smithy signer: every
- * request is signed over its method, path, query, headers and body hash.
+ * request is signed over its method, path, query (repeated names included), headers and body
+ * hash, at the gateway clock's time.
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-create-signed-request.html
  */
-export function createAwsSigV4Authorizer(credentials: AwsCredentials): UpstreamAuthorizer {
+export function createAwsSigV4Authorizer(
+  credentials: AwsCredentials,
+  clock: Clock,
+): UpstreamAuthorizer {
   const signer = new SignatureV4({
     service: 'bedrock',
     region: credentials.region,
@@ -31,20 +36,24 @@ export function createAwsSigV4Authorizer(credentials: AwsCredentials): UpstreamA
   });
   return {
     async authorize(request: SignableRequest) {
-      const query: Record<string, string> = {};
-      for (const [name, value] of request.url.searchParams) {
-        query[name] = value;
+      const query: Record<string, string | string[]> = {};
+      for (const name of new Set(request.url.searchParams.keys())) {
+        const values = request.url.searchParams.getAll(name);
+        query[name] = values.length === 1 ? (values[0] ?? '') : values;
       }
-      const signed = await signer.sign({
-        method: request.method,
-        protocol: request.url.protocol,
-        hostname: request.url.hostname,
-        ...(request.url.port === '' ? {} : { port: Number(request.url.port) }),
-        path: request.url.pathname,
-        query,
-        headers: { ...request.headers, host: request.url.host },
-        body: request.body,
-      });
+      const signed = await signer.sign(
+        {
+          method: request.method,
+          protocol: request.url.protocol,
+          hostname: request.url.hostname,
+          ...(request.url.port === '' ? {} : { port: Number(request.url.port) }),
+          path: request.url.pathname,
+          query,
+          headers: { ...request.headers, host: request.url.host },
+          body: request.body,
+        },
+        { signingDate: new Date(clock.now()) },
+      );
       const headers: Record<string, string> = {};
       for (const [name, value] of Object.entries(signed.headers)) {
         if (name === 'authorization' || name.startsWith('x-amz-')) {

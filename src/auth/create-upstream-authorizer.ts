@@ -68,8 +68,11 @@ const schemes: Readonly<
       context.transport,
       context.clock,
     ),
-  'aws-sigv4': (credentials) =>
-    createAwsSigV4Authorizer(required(credentials.aws, 'AWS credentials and a region')),
+  'aws-sigv4': (credentials, context) =>
+    createAwsSigV4Authorizer(
+      required(credentials.aws, 'AWS credentials and a region'),
+      context.clock,
+    ),
   'azure-entra': (credentials, context) =>
     createAzureEntraAuthorizer(
       required(credentials.azureEntra, 'azure_ad settings'),

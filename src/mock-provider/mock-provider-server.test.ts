@@ -122,7 +122,7 @@ describe('the mock speaks the OpenAI wire format', () => {
     expect(object(await model.text())).toMatchObject({
       error: { code: 'model_not_found', param: 'model' },
     });
-    expect((await post('/responses', {})).status).toBe(404);
+    expect((await post('/completions', {})).status).toBe(404);
   });
 
   it('honours max_tokens with finish reason length, unless told to run away', async () => {

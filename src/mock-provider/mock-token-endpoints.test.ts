@@ -7,6 +7,7 @@ import { createAzureEntraAuthorizer } from '../auth/azure-entra-authorizer.ts';
 import { createGcpServiceAccountAuthorizer } from '../auth/gcp-service-account-authorizer.ts';
 import type { SignableRequest, TokenTransport } from '../auth/upstream-authorizer.ts';
 import { isJsonObject, safeParseJson, type JsonObject } from '../lib/json.ts';
+import { systemClock } from '../lib/clock.ts';
 import { SecretValue } from '../lib/secret-value.ts';
 import { startMockProvider, type MockProviderServer } from './mock-provider-server.ts';
 
@@ -425,12 +426,15 @@ describe('AWS SigV4 verification', () => {
   ): Promise<Record<string, string>> {
     return {
       ...request.headers,
-      ...(await createAwsSigV4Authorizer({
-        accessKeyId: new SecretValue(keyId),
-        secretAccessKey: new SecretValue(secret),
-        sessionToken: sessionToken === null ? undefined : new SecretValue(sessionToken),
-        region: 'us-east-1',
-      }).authorize(request)),
+      ...(await createAwsSigV4Authorizer(
+        {
+          accessKeyId: new SecretValue(keyId),
+          secretAccessKey: new SecretValue(secret),
+          sessionToken: sessionToken === null ? undefined : new SecretValue(sessionToken),
+          region: 'us-east-1',
+        },
+        systemClock,
+      ).authorize(request)),
     };
   }
 
