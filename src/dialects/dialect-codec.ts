@@ -15,7 +15,15 @@ export interface UpstreamErrorFacts {
   readonly param: string | undefined;
   /** Seconds to wait, from the body, for providers that say it there rather than in `Retry-After`. */
   readonly retryAfterSeconds?: number | undefined;
+  /**
+   * The provider refused the gateway's credentials although the status does not say so (Google
+   * answers an invalid API key with 400 `API_KEY_INVALID`): an operator problem, not the client's.
+   */
+  readonly credentialRejected?: boolean | undefined;
 }
+
+/** Response headers of an upstream error, by lower-case name. */
+export type UpstreamErrorHeaders = Readonly<Record<string, string | string[] | undefined>>;
 
 /** What one upstream frame turns into on the way to the client (same-dialect pass-through). */
 export type TapOutput =
@@ -152,6 +160,6 @@ export interface DialectCodec {
   readonly egress: EgressCodec;
   /** Present for dialects that can forward a same-dialect client's bytes. */
   readonly passThrough: PassThroughCodec | undefined;
-  /** Safe machine-readable facts from an upstream error body. */
-  readErrorFacts(bodyText: string): UpstreamErrorFacts;
+  /** Safe machine-readable facts from an upstream error (its body, and headers where a provider puts them there). */
+  readErrorFacts(bodyText: string, headers?: UpstreamErrorHeaders): UpstreamErrorFacts;
 }

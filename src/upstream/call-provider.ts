@@ -13,6 +13,7 @@ import type { ProviderEndpoint } from './provider-endpoint.ts';
 import { relayUpstreamStream, type CommittedStream } from './relay-upstream-stream.ts';
 import type { RequestTranslation } from './request-translation.ts';
 import {
+  modelFailure,
   PassThroughTransformer,
   TranslatingTransformer,
   type StreamTransformer,
@@ -127,7 +128,7 @@ async function refuseWithUpstreamError(
   throw mapUpstreamErrorResponse(
     response.status,
     response.headers,
-    endpoint.codec.readErrorFacts(errorText),
+    endpoint.codec.readErrorFacts(errorText, response.headers),
     endpoint.id,
     nowMs,
   );
@@ -163,7 +164,12 @@ export async function callProvider(
   const call = prepareCall(endpoint, translation, upstreamModel);
   const headers =
     call.passThrough === undefined ? endpoint.headers : withClientHeaders(endpoint, envelope);
-  const credentials = await authorizeCall(endpoint, { method: 'POST', url, headers, body: call.body });
+  const credentials = await authorizeCall(endpoint, {
+    method: 'POST',
+    url,
+    headers,
+    body: call.body,
+  });
   const response = await openUpstreamExchange(context.pool, {
     url,
     method: 'POST',
@@ -239,6 +245,10 @@ export async function callProvider(
     };
   }
   const answer = endpoint.codec.egress.decodeResponse(parsed.value);
+  const failed = answer.choices.find((choice) => choice.finishReason.unified === 'error');
+  if (failed !== undefined) {
+    throw modelFailure(failed.finishReason.raw);
+  }
   return {
     kind: 'complete',
     ...facts,

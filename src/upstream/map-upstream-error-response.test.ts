@@ -53,3 +53,17 @@ describe('mapUpstreamErrorResponse', () => {
     expect(error.param).toBe('messages');
   });
 });
+
+describe('statuses whose meaning is not the client request', () => {
+  it('treats a refused credential as the operator problem it is, whatever the status', () => {
+    expect(mapUpstreamErrorResponse(498, {}, none, 'p', now).code).toBe('SB_ERR_UPSTREAM_AUTH');
+    expect(
+      mapUpstreamErrorResponse(400, {}, { ...none, credentialRejected: true }, 'p', now).code,
+    ).toBe('SB_ERR_UPSTREAM_AUTH');
+  });
+
+  it('reports a failed model (424) and an unpaid account (402) as provider failures', () => {
+    expect(mapUpstreamErrorResponse(424, {}, none, 'p', now).code).toBe('SB_ERR_UPSTREAM_ERROR');
+    expect(mapUpstreamErrorResponse(402, {}, none, 'p', now).code).toBe('SB_ERR_UPSTREAM_ERROR');
+  });
+});

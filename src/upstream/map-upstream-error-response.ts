@@ -24,7 +24,8 @@ export function mapUpstreamErrorResponse(
       ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }),
     });
   }
-  if (status === 401 || status === 403) {
+  // 498 is Cohere's invalid token; a body may also say so under another status (Google's 400).
+  if (status === 401 || status === 403 || status === 498 || facts.credentialRejected === true) {
     return new GatewayError('SB_ERR_UPSTREAM_AUTH', { internalDetail });
   }
   if (status === 408 || status === 504) {
@@ -37,6 +38,11 @@ export function mapUpstreamErrorResponse(
       internalDetail,
       ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }),
     });
+  }
+  // The provider's own failure or account state, not the request: Bedrock's 424
+  // ModelErrorException (the model failed), 402 (payment required).
+  if (status === 424 || status === 402) {
+    return new GatewayError('SB_ERR_UPSTREAM_ERROR', { internalDetail });
   }
   if (status === 404) {
     return new GatewayError('SB_ERR_UPSTREAM_ERROR', {

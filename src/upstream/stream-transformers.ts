@@ -1,7 +1,12 @@
 import type { ChatStreamEvent } from '../canonical/chat-stream-event.ts';
 import { mergeUsage } from '../canonical/merge-usage.ts';
 import type { Usage } from '../canonical/usage.ts';
-import type { StreamDecoder, StreamEncoder, StreamTap } from '../dialects/dialect-codec.ts';
+import type {
+  DecodeStep,
+  StreamDecoder,
+  StreamEncoder,
+  StreamTap,
+} from '../dialects/dialect-codec.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
 import type { UpstreamFrame } from '../lib/upstream-frame.ts';
 
@@ -75,6 +80,14 @@ export class PassThroughTransformer implements StreamTransformer {
   }
 }
 
+/** The error for an answer the provider ended with an error finish reason. */
+export function modelFailure(raw: string | undefined): GatewayError {
+  return new GatewayError('SB_ERR_UPSTREAM_ERROR', {
+    detail: 'The model could not complete the answer.',
+    internalDetail: `the provider ended the answer with finish reason ${raw ?? 'error'}`,
+  });
+}
+
 /** Events that do not yet commit a stream to a provider (a provider may still fail after them). */
 const preambleEvents: ReadonlySet<ChatStreamEvent['type']> = new Set([
   'response-start',
@@ -95,13 +108,11 @@ export class TranslatingTransformer implements StreamTransformer {
   }
 
   push(frame: UpstreamFrame): TransformStep {
-    const step = this.#decoder.push(frame);
-    return { output: this.#encode(step.events), failure: step.failure };
+    return this.#encode(this.#decoder.push(frame));
   }
 
   end(): TransformStep {
-    const step = this.#decoder.end();
-    return { output: this.#encode(step.events), failure: step.failure };
+    return this.#encode(this.#decoder.end());
   }
 
   fail(error: GatewayError): string {
@@ -120,9 +131,14 @@ export class TranslatingTransformer implements StreamTransformer {
     return this.#finishReasons;
   }
 
-  #encode(events: readonly ChatStreamEvent[]): string[] {
+  #encode(step: DecodeStep): TransformStep {
     const output: string[] = [];
-    for (const event of events) {
+    for (const event of step.events) {
+      if (event.type === 'choice-end' && event.finishReason.unified === 'error') {
+        // The provider gave up on the answer (a malformed tool call, a model failure): that is a
+        // failure to report, not an answer that ended normally.
+        return { output, failure: modelFailure(event.finishReason.raw) };
+      }
       if (!preambleEvents.has(event.type)) {
         this.#contentStarted = true;
       }
@@ -136,6 +152,6 @@ export class TranslatingTransformer implements StreamTransformer {
         output.push(text);
       }
     }
-    return output;
+    return { output, failure: step.failure };
   }
 }

@@ -2,19 +2,41 @@ import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /**
- * A fixture header (not sent) asking for a pause between SSE events, so that each event arrives
+ * A fixture header (not sent) asking for a pause between events (SSE events or event-stream
+ * messages), so that each event arrives
  * in its own read: needed where a test depends on content having reached the client before what
  * follows (an error after the commit point).
  */
 export const eventDelayHeader = 'x-replay-event-delay-ms';
 
+/**
+ * The events of a body, each a separate piece: SSE events (LF or CRLF framing), or the binary
+ * messages of an AWS event stream (each starts with its 4-byte big-endian total length).
+ */
+function splitEvents(body: Uint8Array, contentType: string | undefined): Uint8Array[] {
+  if (contentType === 'application/vnd.amazon.eventstream') {
+    const pieces: Uint8Array[] = [];
+    const view = Buffer.from(body);
+    for (let offset = 0; offset + 4 <= view.length;) {
+      const length = view.readUInt32BE(offset);
+      pieces.push(view.subarray(offset, offset + length));
+      offset += length;
+    }
+    return pieces;
+  }
+  return Buffer.from(body)
+    .toString('utf8')
+    .split(/(?<=\r\n\r\n|\n\n)/)
+    .map((event) => Buffer.from(event, 'utf8'));
+}
+
 async function writePaced(
   response: ServerResponse,
   body: Uint8Array,
+  contentType: string | undefined,
   delayMs: number,
 ): Promise<void> {
-  const text = Buffer.from(body).toString('utf8');
-  for (const event of text.split(/(?<=\n\n)/)) {
+  for (const event of splitEvents(body, contentType)) {
     response.write(event);
     await new Promise((resolve) => setTimeout(resolve, delayMs));
   }
@@ -69,7 +91,7 @@ export async function startReplayUpstream(): Promise<ReplayUpstream> {
         'content-length': String(answer.body.length),
       });
       if (delay !== undefined) {
-        void writePaced(response, answer.body, Number(delay));
+        void writePaced(response, answer.body, headers['content-type'], Number(delay));
         return;
       }
       const pieceSize = 97;

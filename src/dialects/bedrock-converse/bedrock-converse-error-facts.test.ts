@@ -67,3 +67,14 @@ describe('readBedrockConverseErrorFacts', () => {
     expect(bedrockConverseCodec.egress.framing).toBe('aws-event-stream');
   });
 });
+
+describe('readBedrockConverseErrorFacts with headers', () => {
+  it('takes the error type from x-amzn-errortype, never the message', () => {
+    expect(
+      readBedrockConverseErrorFacts('{"message":"secret"}', {
+        'x-amzn-errortype':
+          'ThrottlingException:http://internal.amazon.com/coral/com.amazon.bedrock/',
+      }),
+    ).toEqual({ code: 'ThrottlingException', param: undefined });
+  });
+});

@@ -1,5 +1,5 @@
 import { isJsonObject, safeParseJson } from '../../lib/json.ts';
-import type { UpstreamErrorFacts } from '../dialect-codec.ts';
+import type { UpstreamErrorFacts, UpstreamErrorHeaders } from '../dialect-codec.ts';
 
 const identifier = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
 
@@ -13,15 +13,23 @@ function errorTypeName(value: unknown): string | undefined {
 }
 
 /**
- * Safe facts from a Bedrock error body. Bedrock Runtime answers `{"message": "..."}` and names the
- * error type in the `x-amzn-ErrorType` header, which is not available here; a `__type` (AWS JSON
- * protocol, also inside an `Output` envelope) or `code` field, when present and a plain
- * identifier, becomes the code (without its namespace). The message is
+ * Safe facts from a Bedrock error. Bedrock Runtime answers `{"message": "..."}` and names the
+ * error type in the `x-amzn-ErrorType` header (`ValidationException:http://...`), which becomes
+ * the code; failing that, a `__type` (AWS JSON protocol, also inside an `Output` envelope) or
+ * `code` field, when a plain identifier (without its namespace). The message is
  * never returned; there is no parameter field. Pure; never throws.
  * @see https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html#API_runtime_Converse_Errors
  * @see https://smithy.io/2.0/aws/protocols/aws-restjson1-protocol.html#operation-error-serialization
  */
-export function readBedrockConverseErrorFacts(bodyText: string): UpstreamErrorFacts {
+export function readBedrockConverseErrorFacts(
+  bodyText: string,
+  headers: UpstreamErrorHeaders = {},
+): UpstreamErrorFacts {
+  const header = headers['x-amzn-errortype'];
+  const fromHeader = errorTypeName(Array.isArray(header) ? header[0] : header);
+  if (fromHeader !== undefined) {
+    return { code: fromHeader, param: undefined };
+  }
   const parsed = safeParseJson(bodyText);
   if (!parsed.ok || !isJsonObject(parsed.value)) {
     return { code: undefined, param: undefined };

@@ -96,3 +96,27 @@ describe('readGeminiRetryDelaySeconds', () => {
     expect(readGeminiRetryDelaySeconds(odd)).toBeUndefined();
   });
 });
+
+describe('readGeminiErrorFacts on a refused API key', () => {
+  it('says the credential was refused when ErrorInfo gives an API_KEY reason', () => {
+    const body = JSON.stringify({
+      error: {
+        code: 400,
+        message: 'API key not valid. Please pass a valid API key.',
+        status: 'INVALID_ARGUMENT',
+        details: [
+          {
+            '@type': 'type.googleapis.com/google.rpc.ErrorInfo',
+            reason: 'API_KEY_INVALID',
+            domain: 'googleapis.com',
+          },
+        ],
+      },
+    });
+    expect(readGeminiErrorFacts(body)).toEqual({
+      code: 'INVALID_ARGUMENT',
+      param: undefined,
+      credentialRejected: true,
+    });
+  });
+});

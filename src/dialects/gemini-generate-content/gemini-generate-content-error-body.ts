@@ -17,6 +17,34 @@ function errorObject(bodyText: string): JsonObject | undefined {
   return isJsonObject(root) && isJsonObject(root.error) ? root.error : undefined;
 }
 
+/** `google.rpc.ErrorInfo` reasons that mean the API key itself was refused. */
+const credentialReasons: ReadonlySet<string> = new Set([
+  'API_KEY_INVALID',
+  'API_KEY_EXPIRED',
+  'API_KEY_SERVICE_BLOCKED',
+  'API_KEY_HTTP_REFERRER_BLOCKED',
+  'API_KEY_IP_ADDRESS_BLOCKED',
+]);
+
+/**
+ * Whether an error's `ErrorInfo` detail says the API key was refused: Google answers a bad key
+ * with 400 `INVALID_ARGUMENT`, which would otherwise read as the client's mistake.
+ * @see https://cloud.google.com/apis/design/errors#error_info
+ */
+function rejectsCredential(error: JsonObject | undefined): boolean {
+  const details = error?.details;
+  return (
+    Array.isArray(details) &&
+    details.some(
+      (detail) =>
+        isJsonObject(detail) &&
+        detail['@type'] === 'type.googleapis.com/google.rpc.ErrorInfo' &&
+        typeof detail.reason === 'string' &&
+        credentialReasons.has(detail.reason),
+    )
+  );
+}
+
 /**
  * Reads a Gemini (AI Studio or Vertex AI) error body, `{"error": {"code", "message", "status",
  * "details"}}`: the code is `status` when it is a plain google.rpc status name. The free-text
@@ -28,11 +56,13 @@ function errorObject(bodyText: string): JsonObject | undefined {
 export function readGeminiErrorFacts(bodyText: string): UpstreamErrorFacts {
   const error = errorObject(bodyText);
   const status = error?.status;
+  const credentialRejected = rejectsCredential(error);
   const retryAfterSeconds = readGeminiRetryDelaySeconds(bodyText);
   return {
     code: typeof status === 'string' && statusName.test(status) ? status : undefined,
     param: undefined,
     ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }),
+    ...(credentialRejected ? { credentialRejected } : {}),
   };
 }
 
