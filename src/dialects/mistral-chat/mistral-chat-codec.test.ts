@@ -192,4 +192,72 @@ describe('mistral-chat egress', () => {
       'rate_limited',
     );
   });
+
+  it('reads model_length as a length stop and error as an error finish', () => {
+    const answer = (finish: string) =>
+      egress.decodeResponse({
+        id: 'x',
+        model: 'mistral-small-latest',
+        choices: [
+          { index: 0, finish_reason: finish, message: { role: 'assistant', content: 'Cut' } },
+        ],
+      }).choices[0]?.finishReason;
+    expect(answer('model_length')).toEqual({ unified: 'length', raw: 'model_length' });
+    expect(answer('error')).toEqual({ unified: 'error', raw: 'error' });
+    const streamed = assembleStream(
+      decodeWireBody(
+        egress.createStreamDecoder(),
+        `data: ${JSON.stringify({ id: 'x', model: 'm', choices: [{ index: 0, delta: { content: 'Cut' }, finish_reason: 'model_length' }] })}\n\ndata: [DONE]\n\n`,
+      ).events,
+    );
+    expect(streamed.choices.get(0)?.finishReason).toBe('length');
+  });
+
+  it('tells two tool calls without index apart by id', () => {
+    const stream = assembleStream(
+      decodeWireBody(
+        egress.createStreamDecoder(),
+        `data: ${JSON.stringify({
+          id: 'x',
+          model: 'mistral-small-latest',
+          choices: [
+            {
+              index: 0,
+              delta: {
+                content: null,
+                tool_calls: [
+                  {
+                    id: 'D681PevKs',
+                    function: { name: 'get_weather', arguments: '{"city": "Paris"}' },
+                  },
+                  {
+                    id: 'Xn2pQ7rTz',
+                    function: { name: 'get_weather', arguments: '{"city": "Rome"}' },
+                  },
+                ],
+              },
+              finish_reason: 'tool_calls',
+            },
+          ],
+          usage: { prompt_tokens: 430, total_tokens: 510, completion_tokens: 80 },
+        })}\n\ndata: [DONE]\n\n`,
+      ).events,
+    );
+    expect(stream.choices.get(0)?.toolCalls).toEqual([
+      { id: 'D681PevKs', name: 'get_weather', arguments: '{"city": "Paris"}' },
+      { id: 'Xn2pQ7rTz', name: 'get_weather', arguments: '{"city": "Rome"}' },
+    ]);
+  });
+
+  it('fails the stream on an error object in its documented shape after content', () => {
+    const content = `data: ${JSON.stringify({ id: 'x', model: 'm', choices: [{ index: 0, delta: { content: 'Partial' }, finish_reason: null }] })}\n\n`;
+    const error = `data: ${JSON.stringify({ object: 'error', message: 'secret', type: 'service_unavailable', param: null, code: '1000' })}\n\n`;
+    const decoded = decodeWireBody(
+      egress.createStreamDecoder(),
+      `${content}${error}data: [DONE]\n\n`,
+    );
+    expect(assembleStream(decoded.events).choices.get(0)?.text).toBe('Partial');
+    expect(decoded.failure?.code).toBe('SB_ERR_UPSTREAM_ERROR');
+    expect(decoded.failure?.publicMessage).not.toContain('secret');
+  });
 });

@@ -1,13 +1,33 @@
 import type { Usage } from '../../canonical/usage.ts';
-import { isJsonObject } from '../../lib/json.ts';
+import { isJsonObject, type JsonObject } from '../../lib/json.ts';
 
 function count(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
 }
 
 /**
+ * Whether `completion_tokens` leaves the reasoning tokens out, as xAI's does (its `total_tokens`
+ * is prompt + completion + reasoning); OpenAI and DeepSeek count them in `completion_tokens`.
+ * @see https://docs.x.ai/docs/guides/reasoning
+ */
+function completionExcludesReasoning(
+  value: JsonObject,
+  prompt: number | undefined,
+  completion: number,
+  reasoning: number,
+): boolean {
+  if (reasoning === 0) {
+    return false;
+  }
+  return (
+    reasoning > completion || count(value.total_tokens) === (prompt ?? 0) + completion + reasoning
+  );
+}
+
+/**
  * Converts an OpenAI `usage` object into canonical usage. Fields the provider did not send stay
- * undefined. Negative or non-numeric counts are treated as not reported.
+ * undefined. Negative or non-numeric counts are treated as not reported. Output tokens always
+ * include reasoning tokens, also for providers whose `completion_tokens` leave them out (xAI).
  * @see https://platform.openai.com/docs/api-reference/chat/object#chat/object-usage
  */
 export function decodeOpenAiChatUsage(value: unknown): Usage | undefined {
@@ -26,12 +46,31 @@ export function decodeOpenAiChatUsage(value: unknown): Usage | undefined {
   // DeepSeek reports cache hits at the top level as well as in the OpenAI field.
   const cacheRead = count(promptDetails.cached_tokens) ?? count(value.prompt_cache_hit_tokens);
   const cacheWrite = count(promptDetails.cache_write_tokens);
-  const outputTotal = count(value.completion_tokens);
+  const completion = count(value.completion_tokens);
   const reasoning = count(completionDetails.reasoning_tokens);
+  const outputTotal =
+    completion !== undefined &&
+    reasoning !== undefined &&
+    completionExcludesReasoning(value, inputTotal, completion, reasoning)
+      ? completion + reasoning
+      : completion;
   if (inputTotal !== undefined) inputTokens.total = inputTotal;
   if (cacheRead !== undefined) inputTokens.cacheRead = cacheRead;
   if (cacheWrite !== undefined) inputTokens.cacheWrite = cacheWrite;
   if (outputTotal !== undefined) outputTokens.total = outputTotal;
   if (reasoning !== undefined) outputTokens.reasoning = reasoning;
   return { inputTokens, outputTokens };
+}
+
+/**
+ * The usage a stream chunk reports: its `usage` object or, from Groq, `x_groq.usage` (Groq puts
+ * usage there on the last chunk, also when it does not fill `usage`).
+ * @see https://platform.openai.com/docs/api-reference/chat-streaming/streaming#chat-streaming/streaming-usage
+ * @see https://console.groq.com/docs/api-reference#chat-create
+ */
+export function decodeOpenAiChunkUsage(chunk: JsonObject): Usage | undefined {
+  return (
+    decodeOpenAiChatUsage(chunk.usage) ??
+    (isJsonObject(chunk.x_groq) ? decodeOpenAiChatUsage(chunk.x_groq.usage) : undefined)
+  );
 }

@@ -47,6 +47,11 @@ describe('decodeOpenAiRequest', () => {
       'SB_ERR_REQUEST_INVALID',
       'stream_options.include_usage',
     ],
+    [
+      '{"model":"m","messages":[1],"stream_options":true}',
+      'SB_ERR_REQUEST_INVALID',
+      'stream_options',
+    ],
   ])('refuses %s with %s naming %s', (text, code, param) => {
     const error = failure(text);
     expect(error.code).toBe(code);

@@ -119,7 +119,11 @@ export function effortForReasoning(reasoning: ReasoningSettings): string | undef
   return budget <= 1024 ? 'low' : budget <= 8192 ? 'medium' : 'high';
 }
 
-/** Parameters OpenAI Chat Completions cannot express, named as in the OpenAI API. */
+/**
+ * Parameters OpenAI Chat Completions cannot express, named as in the OpenAI API: `top_k`, images
+ * in tool results, images given by file id, and files given by URL.
+ * @see https://platform.openai.com/docs/api-reference/chat/create#chat-create-messages
+ */
 export function unsupportedOpenAiChatParameters(request: ChatRequest): string[] {
   const unsupported: string[] = [];
   if (request.topK !== undefined) {
@@ -139,6 +143,13 @@ export function unsupportedOpenAiChatParameters(request: ChatRequest): string[] 
       )
     ) {
       unsupported.push(`messages[${index}] (image given by file id)`);
+    }
+    // A file part takes inline data or an uploaded file's id, not a URL.
+    if (
+      message.role === 'user' &&
+      message.content.some((part) => part.type === 'file' && part.source.kind === 'url')
+    ) {
+      unsupported.push(`messages[${index}] (file given by URL)`);
     }
   });
   return unsupported;

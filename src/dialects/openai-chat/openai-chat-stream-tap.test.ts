@@ -116,4 +116,51 @@ describe('OpenAiChatStreamTap on broken streams', () => {
     });
     expect(tap.forwardedEvents).toBe(0);
   });
+
+  it('fails on an error object with "object": "error" (Mistral, vLLM)', () => {
+    const tap = new OpenAiChatStreamTap({ stripUsageChunk: false });
+    const output = tap.push({
+      kind: 'event',
+      event: undefined,
+      data: '{"object":"error","message":"secret","type":"internal_error","code":500}',
+      id: undefined,
+    });
+    expect(output.kind === 'fail' ? output.error.code : output.kind).toBe('SB_ERR_UPSTREAM_ERROR');
+  });
+});
+
+describe('OpenAiChatStreamTap on provider quirks', () => {
+  it("does not count preamble chunks (Azure's prompt filter, a role chunk) as content", () => {
+    const body =
+      'data: {"choices":[],"created":0,"id":"","model":"","object":"","prompt_filter_results":[]}\n\n' +
+      'data: {"id":"c","choices":[{"index":0,"delta":{"role":"assistant","content":"","refusal":null},"finish_reason":null}]}\n\n';
+    const { tap, forwarded } = replay(body, false);
+    expect(forwarded.join('')).toBe(body);
+    expect(tap.forwardedEvents).toBe(0);
+    const content = replay(
+      body +
+        'data: {"id":"c","choices":[{"index":0,"delta":{"content":"Hi"},"finish_reason":null}]}\n\n' +
+        'data: {"id":"c","choices":[{"index":0,"delta":{"tool_calls":[{"index":0}]}}]}\n\n' +
+        'data: {"id":"c","choices":["junk",{"index":0,"delta":{},"finish_reason":"stop"}]}\n\n' +
+        'data: {"id":"c","choices":{}}\n\n',
+      false,
+    );
+    expect(content.tap.forwardedEvents).toBe(3);
+  });
+
+  it("reads Groq's usage from x_groq when the chunk has no usage of its own", () => {
+    const { tap } = replay(
+      'data: {"id":"c","choices":[{"index":0,"delta":{},"finish_reason":"stop"}],"x_groq":{"id":"req_1","usage":{"prompt_tokens":45,"completion_tokens":5,"total_tokens":50}}}\n\n',
+      true,
+    );
+    expect(tap.usage).toEqual({ inputTokens: { total: 45 }, outputTokens: { total: 5 } });
+  });
+
+  it("counts xAI's reasoning tokens into the output tokens", () => {
+    const { tap } = replay(openAiChatStreamBody('openai-chat/xai/xai-text.chunks.txt'), false);
+    expect(tap.usage).toEqual({
+      inputTokens: { total: 12, cacheRead: 11 },
+      outputTokens: { total: 291, reasoning: 290 },
+    });
+  });
 });

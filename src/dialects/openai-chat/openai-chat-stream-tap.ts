@@ -3,7 +3,33 @@ import { GatewayError } from '../../errors/gateway-error.ts';
 import { isJsonObject, safeParseJson } from '../../lib/json.ts';
 import { encodeSseComment, encodeSseEvent, type SseFrame } from '../../lib/sse-frame.ts';
 import type { StreamTap, TapOutput } from '../dialect-codec.ts';
-import { decodeOpenAiChatUsage } from './decode-openai-chat-usage.ts';
+import { decodeOpenAiChunkUsage } from './decode-openai-chat-usage.ts';
+
+const contentFields = ['content', 'refusal', 'reasoning_content', 'reasoning', 'tool_calls'];
+
+function hasValue(value: unknown): boolean {
+  return (typeof value === 'string' && value !== '') || (Array.isArray(value) && value.length > 0);
+}
+
+/**
+ * Whether a chunk's choices carry part of the answer or a finish reason, as opposed to preamble
+ * (Azure's prompt-filter chunk, a role-only first chunk, the usage chunk).
+ */
+function carriesContent(choices: unknown): boolean {
+  if (!Array.isArray(choices)) {
+    return false;
+  }
+  return choices.some((choice) => {
+    if (!isJsonObject(choice)) {
+      return false;
+    }
+    if (typeof choice.finish_reason === 'string') {
+      return true;
+    }
+    const delta = isJsonObject(choice.delta) ? choice.delta : {};
+    return contentFields.some((field) => hasValue(delta[field]));
+  });
+}
 
 export interface OpenAiChatStreamTapOptions {
   /**
@@ -16,8 +42,9 @@ export interface OpenAiChatStreamTapOptions {
 /**
  * Watches an OpenAI Chat Completions stream on its way to the client without re-serialising it:
  * each chunk's data is forwarded as received, while the tap records usage, finish reasons and the
- * end marker. A chunk that is not JSON, or an upstream `{"error": ...}` chunk, fails the stream
- * (upstream error text is never forwarded). One instance per stream; not re-entrant.
+ * end marker. A chunk that is not JSON, or an upstream error chunk (`{"error": ...}`, or an error
+ * object with `"object": "error"`), fails the stream (upstream error text is never forwarded).
+ * Usage is read from `usage`, or Groq's `x_groq.usage`. One instance per stream; not re-entrant.
  * @see https://platform.openai.com/docs/api-reference/chat-streaming
  */
 export class OpenAiChatStreamTap implements StreamTap {
@@ -28,6 +55,7 @@ export class OpenAiChatStreamTap implements StreamTap {
   readonly finishReasons = new Map<number, string>();
   /** Set once `data: [DONE]` arrived. */
   sawDone = false;
+  /** Chunks forwarded that carry content or a finish reason (preamble chunks do not count). */
   forwardedEvents = 0;
 
   constructor(options: OpenAiChatStreamTapOptions) {
@@ -57,7 +85,7 @@ export class OpenAiChatStreamTap implements StreamTap {
       };
     }
     const chunk = parsed.value;
-    if (chunk.error !== undefined && chunk.error !== null) {
+    if ((chunk.error !== undefined && chunk.error !== null) || chunk.object === 'error') {
       return {
         kind: 'fail',
         error: new GatewayError('SB_ERR_UPSTREAM_ERROR', {
@@ -66,7 +94,7 @@ export class OpenAiChatStreamTap implements StreamTap {
         }),
       };
     }
-    const usage = decodeOpenAiChatUsage(chunk.usage);
+    const usage = decodeOpenAiChunkUsage(chunk);
     if (usage !== undefined) {
       this.usage = usage;
     }
@@ -82,7 +110,9 @@ export class OpenAiChatStreamTap implements StreamTap {
         return { kind: 'drop' };
       }
     }
-    this.forwardedEvents += 1;
+    if (carriesContent(choices)) {
+      this.forwardedEvents += 1;
+    }
     return { kind: 'forward', text: encodeSseEvent(frame.data, frame.event) };
   }
 }

@@ -58,4 +58,19 @@ describe('rewriteOpenAiRequestBody', () => {
     expect(envelope.body.text).toBe(text);
     expect(second).toContain('"second"');
   });
+
+  it('removes the model when the URL names it, and writes the fields the provider variant needs', () => {
+    const text = '{"model":"m","messages":[1],"temperature":1}';
+    const output = rewriteOpenAiRequestBody(decodeOpenAiRequest(text, 'chat'), {
+      ...options('u', true),
+      modelInBody: false,
+      bodyFields: { temperature: 0, extra: { a: true } },
+    });
+    const parsed = safeParseJson(output);
+    expect(parsed.ok && parsed.value).toEqual({
+      messages: [1],
+      temperature: 0,
+      extra: { a: true },
+    });
+  });
 });
