@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { UpstreamErrorFacts } from '../dialects/dialect-codec.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
-import { parseRetryAfter } from '../lib/parse-retry-after.ts';
+import { readRetryHint } from '../lib/read-retry-hint.ts';
 
 /**
  * Turns an upstream error status into the gateway's error. The client learns the class of
@@ -17,8 +17,7 @@ export function mapUpstreamErrorResponse(
 ): GatewayError {
   const internalDetail = `provider ${providerId} answered ${status}${facts.code === undefined ? '' : ` (${facts.code})`}`;
   if (status === 429) {
-    const retryAfterSeconds =
-      parseRetryAfter(headers['retry-after'], nowMs) ?? facts.retryAfterSeconds;
+    const retryAfterSeconds = readRetryHint(headers, nowMs) ?? facts.retryAfterSeconds;
     return new GatewayError('SB_ERR_UPSTREAM_RATE_LIMITED', {
       internalDetail,
       ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }),
@@ -32,8 +31,7 @@ export function mapUpstreamErrorResponse(
     return new GatewayError('SB_ERR_UPSTREAM_TIMEOUT', { internalDetail });
   }
   if (status === 503 || status === 529) {
-    const retryAfterSeconds =
-      parseRetryAfter(headers['retry-after'], nowMs) ?? facts.retryAfterSeconds;
+    const retryAfterSeconds = readRetryHint(headers, nowMs) ?? facts.retryAfterSeconds;
     return new GatewayError('SB_ERR_UPSTREAM_OVERLOADED', {
       internalDetail,
       ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }),
