@@ -1,10 +1,14 @@
-import { Sha256 } from '@aws-crypto/sha256-js';
-import { SignatureV4 } from '@smithy/signature-v4';
 import { compactVerify } from 'jose';
-import { createHash, createPublicKey, timingSafeEqual, type KeyObject } from 'node:crypto';
+import { createPublicKey, type KeyObject } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Clock } from '../lib/clock.ts';
 import { isJsonObject, safeParseJson, type JsonObject } from '../lib/json.ts';
+import {
+  checkAwsSignature,
+  equalSecrets,
+  sendAwsError,
+  unrecognizedClient,
+} from './mock-aws-signature.ts';
 
 /** The credentials the mock demands and the identity providers it imitates. All optional. */
 export interface MockCredentialOptions {
@@ -65,21 +69,8 @@ const jwtBearerGrant = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 const cloudPlatformScope = 'https://www.googleapis.com/auth/cloud-platform';
 const cognitiveServicesScope = 'https://cognitiveservices.azure.com/.default';
 const entraTokenPath = /^\/([^/]+)\/oauth2\/v2\.0\/token$/;
-const awsAuthorization =
-  /^AWS4-HMAC-SHA256 Credential=([^,\s]+),\s*SignedHeaders=([^,\s]+),\s*Signature=([0-9a-f]{64})$/;
-const signatureMismatch =
-  'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.';
-const invalidSecurityToken = 'The security token included in the request is invalid.';
-/** AWS accepts a signing time up to five minutes away from its own clock. */
-const awsClockSkewMs = 5 * 60_000;
 /** Google accepts assertions issued up to this long in the future (clock skew). */
 const jwtClockSkewSeconds = 300;
-
-interface AwsFailure {
-  readonly status: number;
-  readonly type: string;
-  readonly message: string;
-}
 
 function sendJson(
   response: ServerResponse,
@@ -97,38 +88,9 @@ function sendJson(
   response.end(text);
 }
 
-/**
- * A Bedrock authentication error: `{"message": ...}` with the type in `x-amzn-errortype`.
- * @see https://docs.aws.amazon.com/bedrock/latest/APIReference/CommonErrors.html
- */
-function sendAwsError(response: ServerResponse, failure: AwsFailure): void {
-  const type = `${failure.type}:http://internal.amazon.com/coral/com.amazon.coral.service/`;
-  const headers = { 'x-amzn-errortype': type, 'x-amzn-requestid': 'mock-aws-request' };
-  sendJson(response, failure.status, { message: failure.message }, headers);
-}
-
 function decodeJwtPart(part: string): JsonObject | undefined {
   const parsed = safeParseJson(Buffer.from(part, 'base64url').toString('utf8'));
   return parsed.ok && isJsonObject(parsed.value) ? parsed.value : undefined;
-}
-
-function equalSecrets(expected: string, received: string): boolean {
-  const left = Buffer.from(expected);
-  const right = Buffer.from(received);
-  return left.length === right.length && timingSafeEqual(left, right);
-}
-
-function headerText(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value.join(',') : value;
-}
-
-/** `20250102T030405Z` as epoch milliseconds, or undefined when it is not that format. */
-function parseAmzDate(value: string | undefined): number | undefined {
-  const iso = /^\d{8}T\d{6}Z$/.test(value ?? '')
-    ? (value ?? '').replace(/^(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z$/, '$1-$2-$3T$4:$5:$6Z')
-    : '';
-  const time = Date.parse(iso);
-  return Number.isNaN(time) ? undefined : time;
 }
 
 /**
@@ -314,103 +276,6 @@ export function createMockTokenEndpoints(
     }
   }
 
-  /**
-   * Recomputes a SigV4 signature over the method, path, query, the signed headers and the body
-   * for the credential scope the request names; undefined when it matches.
-   * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-create-signed-request.html
-   */
-  async function checkAwsSignature(
-    request: IncomingMessage,
-    body: string,
-    authorization: string,
-    secretAccessKey: string,
-  ): Promise<AwsFailure | undefined> {
-    const incomplete = (message: string): AwsFailure => ({
-      status: 400,
-      type: 'IncompleteSignatureException',
-      message,
-    });
-    const mismatch = (message = signatureMismatch): AwsFailure => ({
-      status: 403,
-      type: 'InvalidSignatureException',
-      message,
-    });
-    const fields = awsAuthorization.exec(authorization);
-    const scope = fields?.[1]?.split('/') ?? [];
-    const [accessKeyId = '', , region = '', service = '', terminator] = scope;
-    if (fields === null || scope.length !== 5 || terminator !== 'aws4_request') {
-      return incomplete(
-        "Authorization header requires 'Credential', 'SignedHeaders' and 'Signature' parameters with a scope <date>/<region>/<service>/aws4_request.",
-      );
-    }
-    if (service !== 'bedrock') {
-      return mismatch("Credential should be scoped to correct service: 'bedrock'.");
-    }
-    const amzDate = headerText(request.headers['x-amz-date']);
-    const signingTime = parseAmzDate(amzDate);
-    if (signingTime === undefined) {
-      return incomplete(
-        "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.",
-      );
-    }
-    if (Math.abs(clock.now() - signingTime) > awsClockSkewMs) {
-      return mismatch(`Signature expired: ${amzDate ?? ''} is not within five minutes of now.`);
-    }
-    const token = headerText(request.headers['x-amz-security-token']);
-    if (options.awsSessionToken !== undefined && token !== options.awsSessionToken) {
-      return { status: 403, type: 'UnrecognizedClientException', message: invalidSecurityToken };
-    }
-    const contentHash = headerText(request.headers['x-amz-content-sha256']);
-    if (
-      contentHash !== undefined &&
-      contentHash !== createHash('sha256').update(body, 'utf8').digest('hex')
-    ) {
-      return mismatch(
-        "The provided 'x-amz-content-sha256' header does not match what was computed.",
-      );
-    }
-    const signedNames = (fields[2] ?? '').split(';');
-    if (!signedNames.includes('host')) {
-      return mismatch("'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
-    }
-    const headers: Record<string, string> = {};
-    for (const name of signedNames) {
-      const value = headerText(request.headers[name]);
-      if (value === undefined) return mismatch();
-      headers[name] = value;
-    }
-    const target = request.url ?? '';
-    const queryStart = target.indexOf('?');
-    const query: Record<string, string[]> = {};
-    for (const [name, value] of new URLSearchParams(
-      queryStart >= 0 ? target.slice(queryStart) : '',
-    )) {
-      (query[name] ??= []).push(value);
-    }
-    const signer = new SignatureV4({
-      service,
-      region,
-      sha256: Sha256,
-      applyChecksum: false,
-      credentials: { accessKeyId, secretAccessKey },
-    });
-    const expected = await signer.sign(
-      {
-        method: request.method ?? '',
-        protocol: 'http:',
-        hostname: (headers.host ?? '').replace(/:\d+$/, ''),
-        path: queryStart >= 0 ? target.slice(0, queryStart) : target,
-        query,
-        headers,
-        body,
-      },
-      { signingDate: new Date(signingTime), signableHeaders: new Set(signedNames) },
-    );
-    return equalSecrets(expected.headers.authorization ?? '', authorization)
-      ? undefined
-      : mismatch();
-  }
-
   async function authorizeAws(
     request: IncomingMessage,
     body: string,
@@ -422,8 +287,14 @@ export function createMockTokenEndpoints(
     const knownKey = authorization.includes(`Credential=${keyId}/`);
     if (secret === undefined) return { credential: knownKey ? 'aws-sigv4' : 'refused' };
     const failure = knownKey
-      ? await checkAwsSignature(request, body, authorization, secret)
-      : { status: 403, type: 'UnrecognizedClientException', message: invalidSecurityToken };
+      ? await checkAwsSignature(
+          request,
+          body,
+          authorization,
+          { secretAccessKey: secret, sessionToken: options.awsSessionToken },
+          clock,
+        )
+      : unrecognizedClient;
     return failure === undefined
       ? { credential: 'aws-sigv4-verified' }
       : { credential: 'refused', refuse: (response) => sendAwsError(response, failure) };
