@@ -1,3 +1,4 @@
+import { tagResponseSignatures } from '../canonical/signature-origin.ts';
 import type { Usage } from '../canonical/usage.ts';
 import type { PassThroughCodec } from '../dialects/dialect-codec.ts';
 import type { ModelPrice } from '../canonical/model-price.ts';
@@ -216,6 +217,7 @@ export async function callProvider(
       : new TranslatingTransformer(
           endpoint.codec.egress.createStreamDecoder(),
           translation.ingress.createStreamEncoder(encodeContext),
+          endpoint.dialect,
         );
     const stream = await relayUpstreamStream(
       response,
@@ -244,7 +246,10 @@ export async function callProvider(
           : call.passThrough.readResponseUsage(parsed.value),
     };
   }
-  const answer = endpoint.codec.egress.decodeResponse(parsed.value);
+  const answer = tagResponseSignatures(
+    endpoint.codec.egress.decodeResponse(parsed.value),
+    endpoint.dialect,
+  );
   const failed = answer.choices.find((choice) => choice.finishReason.unified === 'error');
   if (failed !== undefined) {
     throw modelFailure(failed.finishReason.raw);

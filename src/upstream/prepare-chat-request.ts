@@ -1,4 +1,5 @@
 import type { ChatRequest } from '../canonical/chat-request.ts';
+import { localizeRequestSignatures } from '../canonical/signature-origin.ts';
 import { unsupportedParameterError } from '../errors/unsupported-parameter.ts';
 import type { ModelFacts } from '../providers/model-facts.ts';
 import type { ProviderEndpoint } from './provider-endpoint.ts';
@@ -70,7 +71,8 @@ export interface PreparedChatRequest {
 }
 
 /**
- * Checks a canonical request against what the target's dialect can express and what the target
+ * Readies a canonical request for one target: reasoning signatures other providers made are left
+ * out (they would be refused), and the request is checked against what the target's dialect can express and what the target
  * model can do. Parameters it cannot honour are refused with a 400 naming the parameter and the
  * target, unless the provider is set to drop them; then they are removed and listed (the client
  * sees them in a response header). Parameters the client sent that have no canonical meaning are
@@ -78,11 +80,12 @@ export interface PreparedChatRequest {
  * tools for a model without tool use) is always refused.
  */
 export function prepareChatRequest(
-  request: ChatRequest,
+  canonical: ChatRequest,
   endpoint: ProviderEndpoint,
   upstreamModel: string,
 ): PreparedChatRequest {
   const facts = endpoint.modelFacts(upstreamModel);
+  const request = localizeRequestSignatures(canonical, endpoint.dialect);
   const unsupported = [
     ...request.unmappedParameters,
     ...endpoint.codec.egress.unsupportedParameters(request),

@@ -1,5 +1,6 @@
 import type { ChatRequest } from '../canonical/chat-request.ts';
 import type { ModelRequestEnvelope } from '../canonical/model-request-envelope.ts';
+import { tagRequestSignatures } from '../canonical/signature-origin.ts';
 import type { IngressCodec, PassThroughCodec } from '../dialects/dialect-codec.ts';
 import { getDialectCodec } from '../dialects/dialect-registry.ts';
 
@@ -24,9 +25,15 @@ export class RequestTranslation {
     this.passThrough = codec.passThrough;
   }
 
-  /** The canonical request; throws `GatewayError` (400) for content that cannot be translated. */
+  /**
+   * The canonical request, signatures tagged with the client's dialect; throws `GatewayError`
+   * (400) for content that cannot be translated.
+   */
   get chatRequest(): ChatRequest {
-    this.#chatRequest ??= this.ingress.toChatRequest(this.envelope);
+    this.#chatRequest ??= tagRequestSignatures(
+      this.ingress.toChatRequest(this.envelope),
+      this.envelope.dialect,
+    );
     return this.#chatRequest;
   }
 }

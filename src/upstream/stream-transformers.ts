@@ -1,4 +1,6 @@
 import type { ChatStreamEvent } from '../canonical/chat-stream-event.ts';
+import type { DialectId } from '../canonical/dialect-id.ts';
+import { tagEventSignature } from '../canonical/signature-origin.ts';
 import { mergeUsage } from '../canonical/merge-usage.ts';
 import type { Usage } from '../canonical/usage.ts';
 import type {
@@ -98,13 +100,16 @@ const preambleEvents: ReadonlySet<ChatStreamEvent['type']> = new Set([
 export class TranslatingTransformer implements StreamTransformer {
   readonly #decoder: StreamDecoder;
   readonly #encoder: StreamEncoder;
+  /** The provider's dialect, which its signatures are tagged with for the client. */
+  readonly #egress: DialectId;
   #contentStarted = false;
   #usage: Usage | undefined;
   readonly #finishReasons: string[] = [];
 
-  constructor(decoder: StreamDecoder, encoder: StreamEncoder) {
+  constructor(decoder: StreamDecoder, encoder: StreamEncoder, egress: DialectId) {
     this.#decoder = decoder;
     this.#encoder = encoder;
+    this.#egress = egress;
   }
 
   push(frame: UpstreamFrame): TransformStep {
@@ -147,7 +152,7 @@ export class TranslatingTransformer implements StreamTransformer {
       } else if (event.type === 'choice-end') {
         this.#finishReasons.push(event.finishReason.raw ?? event.finishReason.unified);
       }
-      const text = this.#encoder.push(event);
+      const text = this.#encoder.push(tagEventSignature(event, this.#egress));
       if (text !== '') {
         output.push(text);
       }
