@@ -20,6 +20,14 @@ export interface UpstreamErrorFacts {
    * answers an invalid API key with 400 `API_KEY_INVALID`): an operator problem, not the client's.
    */
   readonly credentialRejected?: boolean | undefined;
+  /**
+   * Why the provider refused the request, when the body says it and the reason matters for
+   * routing: `context-length` (the input, with the requested output, does not fit the model's
+   * context window, so a larger-window model may take it) or `content-policy` (the provider's
+   * safety filter refused the content). Undefined for every other refusal. Read from the
+   * provider's error code or message; the message itself never leaves the dialect.
+   */
+  readonly refusal?: 'context-length' | 'content-policy' | undefined;
 }
 
 /** Response headers of an upstream error, by lower-case name. */

@@ -178,6 +178,36 @@ export const errorCatalogue = {
     exposure: 'public',
     message: 'The model provider rejected the request.',
   },
+  SB_ERR_UPSTREAM_CONTEXT_LENGTH: {
+    status: 400,
+    type: 'invalid_request_error',
+    retryable: false,
+    exposure: 'public',
+    message:
+      "The request does not fit the model's context window (input plus requested output tokens).",
+  },
+  SB_ERR_UPSTREAM_CONTENT_POLICY: {
+    status: 400,
+    type: 'invalid_request_error',
+    retryable: false,
+    exposure: 'public',
+    message: 'The model provider refused the request under its content policy.',
+  },
+  SB_ERR_ROUTE_NO_ELIGIBLE_DEPLOYMENT: {
+    status: 422,
+    type: 'invalid_request_error',
+    retryable: false,
+    exposure: 'public',
+    message: "No deployment of the requested model meets the request's requirements.",
+  },
+  SB_ERR_ROUTE_UNAVAILABLE: {
+    status: 503,
+    type: 'overloaded_error',
+    retryable: true,
+    exposure: 'public',
+    message:
+      'Every deployment of the requested model is failing and paused by its circuit breaker. Retry later.',
+  },
   SB_ERR_UPSTREAM_INVALID_RESPONSE: {
     status: 502,
     type: 'api_error',

@@ -12,6 +12,8 @@ export interface GatewayErrorOptions {
   readonly internalDetail?: string;
   /** Seconds the client should wait before retrying; becomes a `Retry-After` header. */
   readonly retryAfterSeconds?: number;
+  /** The HTTP status a provider answered with, when this error stands for one; for traces. */
+  readonly upstreamStatus?: number;
   readonly cause?: unknown;
 }
 
@@ -25,6 +27,7 @@ export class GatewayError extends Error {
   readonly param: string | undefined;
   readonly internalDetail: string | undefined;
   readonly retryAfterSeconds: number | undefined;
+  readonly upstreamStatus: number | undefined;
   readonly publicMessage: string;
 
   constructor(code: ErrorCode, options: GatewayErrorOptions = {}) {
@@ -45,6 +48,7 @@ export class GatewayError extends Error {
     this.param = options.param;
     this.internalDetail = options.internalDetail;
     this.retryAfterSeconds = options.retryAfterSeconds;
+    this.upstreamStatus = options.upstreamStatus;
     this.publicMessage = publicMessage;
   }
 

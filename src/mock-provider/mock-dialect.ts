@@ -1,5 +1,6 @@
 import type { JsonObject } from '../lib/json.ts';
 import type { MockChatReply } from './mock-chat-reply.ts';
+import type { MockRefusal } from './mock-directives.ts';
 import type { MockRequest, MockRequestError } from './mock-request.ts';
 
 /** Identity of one mock answer, shared by its body or all of its stream events. */
@@ -40,6 +41,13 @@ export interface MockRoute {
   readonly variant?: string | undefined;
 }
 
+/** A whole answer to a request the mock refuses (`!mock refuse=`), as the provider sends it. */
+export interface MockRefusalAnswer {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+}
+
 /**
  * How the mock speaks one provider API: which paths it serves, how it reads a request and writes
  * answers, streams and errors in that API's exact wire format. Pure apart from the encoders' use
@@ -67,4 +75,16 @@ export interface MockDialect {
     readonly body: string;
     readonly headers: Readonly<Record<string, string>>;
   };
+  /**
+   * How this API refuses a request for `refusal`: the provider's documented status, headers and
+   * body (an error for a context-window overflow everywhere; for a content-policy block, an error
+   * where the provider sends one, Gemini's 200 with `promptFeedback.blockReason`). Undefined when
+   * the provider has no such refusal, so the request is answered as usual.
+   */
+  encodeRefusal(
+    refusal: MockRefusal,
+    request: MockRequest,
+    route: MockRoute,
+    identity: MockCompletionIdentity,
+  ): MockRefusalAnswer | undefined;
 }

@@ -27,7 +27,16 @@ export interface MockDirectives {
   readonly parallelTools?: boolean;
   /** Write the whole stream in one write, so that it arrives in one read. */
   readonly burst?: boolean;
+  /** Refuse the request the way this API refuses it for that reason; see `MockRefusal`. */
+  readonly refuse?: MockRefusal;
 }
+
+/**
+ * Why a scripted refusal refuses: the input does not fit the model's context window, or the
+ * provider's content policy blocks it. Each mock API answers with its provider's own status and
+ * body for the case (`MockDialect.encodeRefusal`).
+ */
+export type MockRefusal = 'context-length' | 'content-policy';
 
 export type MockMalformation =
   | 'bad-json'
@@ -108,6 +117,11 @@ export function parseMockDirectives(text: string): MockDirectives {
         break;
       case 'burst':
         directives.burst = true;
+        break;
+      case 'refuse':
+        if (value === 'context-length' || value === 'content-policy') {
+          directives.refuse = value;
+        }
         break;
       default:
         break;

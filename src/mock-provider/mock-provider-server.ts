@@ -16,6 +16,7 @@ import {
   type MockCredentialOptions,
   type MockTokenCounts,
 } from './mock-token-endpoints.ts';
+import { readMockBody } from './read-mock-body.ts';
 import { writeMockStream } from './write-mock-stream.ts';
 
 export interface MockProviderOptions extends MockCredentialOptions {
@@ -55,8 +56,6 @@ export interface MockProviderServer {
   close(): Promise<void>;
 }
 
-const maxBodyBytes = 64 * 1024 * 1024;
-
 /**
  * Starts the scripted fake model: an HTTP server that speaks the wire format of every provider
  * API Signalbox talks to (OpenAI Chat Completions and Responses, Azure OpenAI, Anthropic Messages
@@ -82,7 +81,7 @@ export async function startMockProvider(
         aborted += 1;
       }
     });
-    readBody(request)
+    readMockBody(request)
       .then(async (body) => {
         const tokenRequest = tokens.handles(request.method ?? '', pathOf(request));
         const authorization = tokenRequest ? undefined : await tokens.authorize(request, body);
@@ -241,6 +240,18 @@ export async function startMockProvider(
       model: mockRequest.model,
       choices: mockRequest.choices,
     };
+    const refusal =
+      directives.refuse === undefined
+        ? undefined
+        : dialect.encodeRefusal(directives.refuse, mockRequest, route, identity);
+    if (refusal !== undefined) {
+      response.writeHead(refusal.status, {
+        ...refusal.headers,
+        'content-length': String(Buffer.byteLength(refusal.body)),
+      });
+      response.end(refusal.body);
+      return;
+    }
     if (!mockRequest.stream) {
       if (directives.malformed === 'html') {
         response.writeHead(200, { 'content-type': 'text/html' });
@@ -353,24 +364,6 @@ export async function startMockProvider(
 
 function pathOf(request: IncomingMessage): string {
   return (request.url ?? '').split('?')[0] ?? '';
-}
-
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > maxBodyBytes) {
-        reject(new Error('body too large'));
-        request.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-  });
 }
 
 function sendJson(response: ServerResponse, status: number, body: string | object): void {

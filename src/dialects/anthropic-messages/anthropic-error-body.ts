@@ -1,5 +1,6 @@
 import type { GatewayError } from '../../errors/gateway-error.ts';
 import { isJsonObject, safeParseJson } from '../../lib/json.ts';
+import { classifyRefusalMessage } from '../classify-refusal-message.ts';
 import type { UpstreamErrorFacts } from '../dialect-codec.ts';
 
 /** The error body Anthropic's API and SDKs use. */
@@ -62,13 +63,24 @@ const safeToken = /^[A-Za-z0-9_.-]{1,64}$/;
 
 /**
  * Reads the error `type` of an Anthropic error body (`overloaded_error`, `rate_limit_error`),
- * kept only when it is a short identifier. The free-text `message` is never returned. Pure.
+ * kept only when it is a short identifier, and whether the message says the prompt does not fit
+ * the context window ("prompt is too long: 208310 tokens > 200000 maximum", "input length and
+ * `max_tokens` exceed context limit: ...") or was blocked by the content filter ("Output blocked
+ * by content filtering policy"). The message is read where each hosting puts it: `error.message`
+ * (Anthropic, and Google's error shape on Vertex AI) or a top-level `message` (Bedrock
+ * InvokeModel: "Input is too long for requested model."). The free-text message is never
+ * returned. Pure.
+ * @see https://docs.anthropic.com/en/api/errors
+ * @see https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_InvokeModel.html#API_runtime_InvokeModel_Errors
  */
 export function readAnthropicErrorFacts(bodyText: string): UpstreamErrorFacts {
   const parsed = safeParseJson(bodyText);
-  const error = parsed.ok && isJsonObject(parsed.value) ? parsed.value.error : undefined;
-  if (!isJsonObject(error) || typeof error.type !== 'string' || !safeToken.test(error.type)) {
-    return { code: undefined, param: undefined };
+  const body = parsed.ok && isJsonObject(parsed.value) ? parsed.value : {};
+  const error = isJsonObject(body.error) ? body.error : undefined;
+  const refusal = classifyRefusalMessage(error === undefined ? body.message : error.message);
+  const withRefusal = refusal === undefined ? {} : { refusal };
+  if (error === undefined || typeof error.type !== 'string' || !safeToken.test(error.type)) {
+    return { code: undefined, param: undefined, ...withRefusal };
   }
-  return { code: error.type, param: undefined };
+  return { code: error.type, param: undefined, ...withRefusal };
 }

@@ -10,7 +10,6 @@ describe('readBedrockConverseErrorFacts', () => {
     [401, 'The security token included in the request is invalid.'],
     [403, "You don't have access to the model with the specified model ID."],
     [404, 'Could not resolve the foundation model from the provided model identifier.'],
-    [413, 'Input is too long for requested model.'],
     [429, 'Too many requests, please wait before trying again.'],
     [500, 'The system encountered an unexpected error during processing. Try your request again.'],
     [503, 'Bedrock is unable to process your request.'],
@@ -76,5 +75,58 @@ describe('readBedrockConverseErrorFacts with headers', () => {
           'ThrottlingException:http://internal.amazon.com/coral/com.amazon.bedrock/',
       }),
     ).toEqual({ code: 'ThrottlingException', param: undefined });
+  });
+});
+
+describe('readBedrockConverseErrorFacts on a request too long for the window', () => {
+  const validation = {
+    'x-amzn-errortype': 'ValidationException:http://internal.amazon.com/coral/com.amazon.bedrock/',
+  };
+
+  // ValidationException messages from Converse and InvokeModel; see
+  // https://repost.aws/knowledge-center/bedrock-validation-exception-errors
+  it.each([
+    'Input is too long for requested model.',
+    'The model returned the following errors: Input is too long for requested model.',
+    'The model returned the following errors: prompt is too long: 227255 tokens > 200000 maximum',
+    'The model returned the following errors: input length and `max_tokens` exceed context limit: 196395 + 64000 > 204698, decrease input length or `max_tokens` and try again',
+    'Input Tokens Exceeded: Number of input tokens exceeds maximum length. Please update the input to try again.',
+    "This model's maximum context length is 8192 tokens. Please reduce the length of the prompt.",
+  ])('reads "%s" as a context-length refusal', (message) => {
+    expect(readBedrockConverseErrorFacts(JSON.stringify({ message }), validation)).toEqual({
+      code: 'ValidationException',
+      param: undefined,
+      refusal: 'context-length',
+    });
+  });
+
+  it('reads the message when no type is given, and through the codec', () => {
+    expect(
+      bedrockConverseCodec.readErrorFacts('{"message":"Input is too long for requested model."}')
+        .refusal,
+    ).toBe('context-length');
+  });
+
+  it('reads no refusal from other exceptions or other validation messages', () => {
+    expect(
+      readBedrockConverseErrorFacts(
+        '{"message":"Too many tokens, please wait before trying again."}',
+        {
+          'x-amzn-errortype': 'ThrottlingException:http://internal.amazon.com/coral/',
+        },
+      ).refusal,
+    ).toBeUndefined();
+    expect(
+      readBedrockConverseErrorFacts(
+        '{"message":"The maximum tokens you requested exceeds the model limit of 32768. Try again with a maximum tokens value that is lower than 32768."}',
+        validation,
+      ).refusal,
+    ).toBeUndefined();
+    expect(
+      readBedrockConverseErrorFacts(
+        '{"message":"ModelErrorException: Input is too long for requested model."}',
+        { 'x-amzn-errortype': 'ModelErrorException:http://internal.amazon.com/coral/' },
+      ).refusal,
+    ).toBeUndefined();
   });
 });

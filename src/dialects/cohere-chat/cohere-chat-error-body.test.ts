@@ -32,7 +32,12 @@ describe('readCohereChatErrorFacts', () => {
   for (const [status, text] of documentedBodies) {
     it(`returns no code and never the message for a ${status} body`, () => {
       const facts = read(text);
-      expect(facts).toEqual({ code: undefined, param: undefined });
+      // The 413's message says the input does not fit the window: that much is read from it.
+      expect(facts).toEqual({
+        code: undefined,
+        param: undefined,
+        ...(status === 413 ? { refusal: 'context-length' } : {}),
+      });
       expect(JSON.stringify(facts)).not.toContain('sk-secret');
     });
   }
@@ -51,5 +56,28 @@ describe('readCohereChatErrorFacts', () => {
     expect(read('<html>Bad gateway</html>')).toEqual({ code: undefined, param: undefined });
     expect(read('["message"]')).toEqual({ code: undefined, param: undefined });
     expect(read('')).toEqual({ code: undefined, param: undefined });
+  });
+});
+
+describe('readCohereChatErrorFacts on a request too long for the window', () => {
+  // https://docs.cohere.com/reference/errors lists these 400 messages.
+  it.each([
+    "too many tokens: size limit exceeded by 11326 tokens. Try using shorter or fewer inputs, or setting prompt_truncation='AUTO'.",
+    'too many tokens: total number of tokens in the prompt cannot exceed 4081 - received 4292. Try using a shorter prompt, or enabling prompt truncating.',
+    'too many tokens: multi-hop prompt is too long even after truncation',
+  ])('reads "%s" as a context-length refusal', (message) => {
+    expect(read(JSON.stringify({ id: '5b2e8c0a', message }))).toEqual({
+      code: undefined,
+      param: undefined,
+      refusal: 'context-length',
+    });
+  });
+
+  it('reads no refusal when max_tokens is above the output limit', () => {
+    expect(
+      read(
+        '{"message":"too many tokens: max tokens must be less than or equal to 4096, the maximum output for this model - received 8192."}',
+      ).refusal,
+    ).toBeUndefined();
   });
 });

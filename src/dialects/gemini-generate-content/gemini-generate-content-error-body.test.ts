@@ -120,3 +120,60 @@ describe('readGeminiErrorFacts on a refused API key', () => {
     });
   });
 });
+
+describe('readGeminiErrorFacts on a request too long for the window', () => {
+  // AI Studio and Vertex AI answer 400 INVALID_ARGUMENT, sometimes with Google's legacy `errors`.
+  // https://ai.google.dev/gemini-api/docs/troubleshooting#error-codes ; google-gemini/gemini-cli#6678
+  it('reads the input token count message as a context-length refusal', () => {
+    expect(
+      readGeminiErrorFacts(
+        body(
+          400,
+          'INVALID_ARGUMENT',
+          'The input token count (1200293) exceeds the maximum number of tokens allowed (1048576).',
+        ),
+      ),
+    ).toEqual({ code: 'INVALID_ARGUMENT', param: undefined, refusal: 'context-length' });
+    expect(
+      readGeminiErrorFacts(
+        JSON.stringify([
+          {
+            error: {
+              code: 400,
+              message: 'The input token count exceeds the maximum number of tokens allowed.',
+              errors: [
+                {
+                  message: 'The input token count exceeds the maximum number of tokens allowed.',
+                  domain: 'global',
+                  reason: 'badRequest',
+                },
+              ],
+              status: 'INVALID_ARGUMENT',
+            },
+          },
+        ]),
+      ).refusal,
+    ).toBe('context-length');
+  });
+
+  it('reads no refusal from other statuses, other messages, or a policy-sounding message', () => {
+    expect(
+      readGeminiErrorFacts(
+        body(429, 'RESOURCE_EXHAUSTED', 'Quota exceeded for input token count per minute.'),
+      ).refusal,
+    ).toBeUndefined();
+    expect(
+      readGeminiErrorFacts(
+        body(
+          400,
+          'INVALID_ARGUMENT',
+          '* GenerateContentRequest.contents: contents is not specified',
+        ),
+      ).refusal,
+    ).toBeUndefined();
+    // Gemini refuses unsafe prompts with a 200 and `promptFeedback.blockReason`, not an error.
+    expect(
+      readGeminiErrorFacts(body(400, 'INVALID_ARGUMENT', 'violates our usage policy')).refusal,
+    ).toBeUndefined();
+  });
+});

@@ -1,4 +1,5 @@
 import { isJsonObject, safeParseJson, type JsonObject } from '../../lib/json.ts';
+import { classifyRefusalMessage } from '../classify-refusal-message.ts';
 import type { UpstreamErrorFacts } from '../dialect-codec.ts';
 
 /** A google.rpc status name: `RESOURCE_EXHAUSTED`, `INVALID_ARGUMENT`. */
@@ -47,7 +48,10 @@ function rejectsCredential(error: JsonObject | undefined): boolean {
 
 /**
  * Reads a Gemini (AI Studio or Vertex AI) error body, `{"error": {"code", "message", "status",
- * "details"}}`: the code is `status` when it is a plain google.rpc status name. The free-text
+ * "details"}}`: the code is `status` when it is a plain google.rpc status name. A 400
+ * `INVALID_ARGUMENT` whose message says "The input token count (N) exceeds the maximum number of
+ * tokens allowed (M)" is a context-length refusal. A prompt refused on safety grounds is not an
+ * error at all (200 with `promptFeedback.blockReason`), so none is read here. The free-text
  * `message` and the `details` are never returned; `param` is always undefined because Gemini's
  * field paths name Gemini's body, not the client's. Pure.
  * @see https://ai.google.dev/gemini-api/docs/troubleshooting#error-codes
@@ -58,11 +62,16 @@ export function readGeminiErrorFacts(bodyText: string): UpstreamErrorFacts {
   const status = error?.status;
   const credentialRejected = rejectsCredential(error);
   const retryAfterSeconds = readGeminiRetryDelaySeconds(bodyText);
+  const refusal =
+    status === undefined || status === 'INVALID_ARGUMENT'
+      ? classifyRefusalMessage(error?.message)
+      : undefined;
   return {
     code: typeof status === 'string' && statusName.test(status) ? status : undefined,
     param: undefined,
     ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }),
     ...(credentialRejected ? { credentialRejected } : {}),
+    ...(refusal === 'context-length' ? { refusal } : {}),
   };
 }
 

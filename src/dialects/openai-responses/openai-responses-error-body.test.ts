@@ -99,3 +99,37 @@ describe('error bodies', () => {
     });
   });
 });
+
+describe('openAiResponsesCodec.readErrorFacts', () => {
+  it('reads a Responses context-window error as a context-length refusal', () => {
+    expect(
+      openAiResponsesCodec.readErrorFacts(
+        JSON.stringify({
+          error: {
+            message:
+              'Your input exceeds the context window of this model. Please adjust your input and try again.',
+            type: 'invalid_request_error',
+            param: 'input',
+            code: 'context_length_exceeded',
+          },
+        }),
+      ),
+    ).toEqual({ code: 'context_length_exceeded', param: 'input', refusal: 'context-length' });
+  });
+
+  it('reads an invalid_prompt flagged by the usage policy as a content-policy refusal', () => {
+    expect(
+      openAiResponsesCodec.readErrorFacts(
+        JSON.stringify({
+          error: {
+            type: 'invalid_request_error',
+            code: 'invalid_prompt',
+            message:
+              'Invalid prompt: your prompt was flagged as potentially violating our usage policy. Please try again with a different prompt.',
+            param: null,
+          },
+        }),
+      ).refusal,
+    ).toBe('content-policy');
+  });
+});

@@ -80,6 +80,9 @@ export function parseAnthropicMockRequest(
   };
 }
 
+/** The context window the mock claims for Claude when it refuses a prompt as too long. */
+const mockContextWindow = 200_000;
+
 function anthropicErrorType(status: number): string {
   switch (status) {
     case 400:
@@ -161,6 +164,22 @@ export const anthropicMessagesMockDialect: MockDialect = {
         error: { type: anthropicErrorType(error.status), message: error.message },
       }),
       headers: { 'content-type': 'application/json' },
+    };
+  },
+  // Both refusals are 400 invalid_request_error, on Vertex AI too.
+  // https://docs.anthropic.com/en/api/errors
+  encodeRefusal(refusal, request) {
+    const message =
+      refusal === 'context-length'
+        ? `prompt is too long: ${String(mockContextWindow + request.promptTokens)} tokens > ${String(mockContextWindow)} maximum`
+        : 'Output blocked by content filtering policy';
+    return {
+      status: 400,
+      ...anthropicMessagesMockDialect.encodeError({
+        status: 400,
+        code: 'invalid_request_error',
+        message,
+      }),
     };
   },
 };

@@ -5,7 +5,7 @@ import {
   encodeMockAnthropicEvents,
   encodeMockAnthropicMessage,
 } from './anthropic-messages-mock-wire.ts';
-import { encodeBedrockMockError } from './bedrock-error-mock.ts';
+import { encodeBedrockMockError, encodeBedrockMockRefusal } from './bedrock-error-mock.ts';
 
 const invokePath = /^\/model\/([^/]+)\/(invoke|invoke-with-response-stream)$/;
 
@@ -65,4 +65,5 @@ export const bedrockAnthropicMockDialect: MockDialect = {
     };
   },
   encodeError: encodeBedrockMockError,
+  encodeRefusal: (refusal) => encodeBedrockMockRefusal(refusal, 'invoke'),
 };

@@ -4,7 +4,7 @@ import type { MockDialect, MockStreamFrames } from '../mock-dialect.ts';
 import type { MockRequest, MockRequestError, MockToolChoice } from '../mock-request.ts';
 import { splitIntoTokens } from '../mock-text.ts';
 import { encodeEventStreamMessage } from '../encode-event-stream-message.ts';
-import { encodeBedrockMockError } from './bedrock-error-mock.ts';
+import { encodeBedrockMockError, encodeBedrockMockRefusal } from './bedrock-error-mock.ts';
 import { splitArguments } from './openai-chat-mock-wire.ts';
 
 const conversePath = /^\/model\/([^/]+)\/(converse|converse-stream)$/;
@@ -283,4 +283,5 @@ export const bedrockConverseMockDialect: MockDialect = {
     };
   },
   encodeError: encodeBedrockMockError,
+  encodeRefusal: (refusal) => encodeBedrockMockRefusal(refusal, 'converse'),
 };

@@ -1,3 +1,5 @@
+import type { MockRefusalAnswer } from '../mock-dialect.ts';
+import type { MockRefusal } from '../mock-directives.ts';
 import type { MockRequestError } from '../mock-request.ts';
 
 /**
@@ -37,5 +39,30 @@ export function encodeBedrockMockError(error: MockRequestError): {
       'content-type': 'application/json',
       'x-amzn-errortype': `${bedrockErrorType(error.status)}:http://internal.amazon.com/coral/com.amazon.bedrock/`,
     },
+  };
+}
+
+/**
+ * How Bedrock refuses a request: a prompt over the model's window is a 400 `ValidationException`
+ * with `message` (InvokeModel: "Input is too long for requested model."; Converse wraps the
+ * model's own words in "The model returned the following errors: ..."). Bedrock has no
+ * content-policy error: a guardrail that intervenes answers 200 with stopReason
+ * `guardrail_intervened`, and only when the request configured one, so that refusal is undefined.
+ * @see https://repost.aws/knowledge-center/bedrock-validation-exception-errors
+ */
+export function encodeBedrockMockRefusal(
+  refusal: MockRefusal,
+  operation: 'converse' | 'invoke',
+): MockRefusalAnswer | undefined {
+  if (refusal !== 'context-length') {
+    return undefined;
+  }
+  const message =
+    operation === 'invoke'
+      ? 'Input is too long for requested model.'
+      : 'The model returned the following errors: Input is too long for requested model.';
+  return {
+    status: 400,
+    ...encodeBedrockMockError({ status: 400, code: 'ValidationException', message }),
   };
 }

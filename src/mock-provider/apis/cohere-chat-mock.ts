@@ -242,4 +242,20 @@ export const cohereChatMockDialect: MockDialect = {
       headers: { 'content-type': 'application/json' },
     };
   },
+  // A prompt over the window is a 400 "too many tokens: size limit exceeded by N tokens". Cohere
+  // documents no content-policy error, so that refusal is answered as usual.
+  // https://docs.cohere.com/reference/errors
+  encodeRefusal(refusal, request) {
+    if (refusal !== 'context-length') {
+      return undefined;
+    }
+    return {
+      status: 400,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        id: 'c0c0a000-0000-4000-8000-000000000000',
+        message: `too many tokens: size limit exceeded by ${String(Math.max(1, request.promptTokens))} tokens. Try using shorter or fewer inputs, or setting prompt_truncation='AUTO'.`,
+      }),
+    };
+  },
 };

@@ -3,6 +3,7 @@ import type { MockChatReply, MockToolCall } from '../mock-chat-reply.ts';
 import type { MockCompletionIdentity, MockDialect, MockRoute } from '../mock-dialect.ts';
 import type { MockRequest, MockRequestError, MockToolChoice } from '../mock-request.ts';
 import { splitIntoTokens } from '../mock-text.ts';
+import { encodeGeminiMockRefusal } from './gemini-generate-content-mock-refusal.ts';
 
 /** AI Studio (Gemini API): `/v1beta/models/{model}:generateContent` (also `v1`, `v1alpha`). */
 const studioPath =
@@ -386,4 +387,5 @@ export const geminiGenerateContentMockDialect: MockDialect = {
       headers: { 'content-type': 'application/json; charset=UTF-8' },
     };
   },
+  encodeRefusal: encodeGeminiMockRefusal,
 };

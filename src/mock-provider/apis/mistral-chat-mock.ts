@@ -65,6 +65,9 @@ function encodeChunks(identity: MockCompletionIdentity, reply: MockChatReply): s
   return chunks;
 }
 
+/** The context window the mock claims for Mistral models when it refuses a prompt as too long. */
+const mockContextWindow = 131_072;
+
 /**
  * The mock speaking Mistral's chat API: the Chat Completions shape with Mistral's rules
  * (`random_seed`, `tool_choice: "any"`, no OpenAI-only fields, nine-character tool ids, usage
@@ -151,6 +154,25 @@ export const mistralChatMockDialect: MockDialect = {
         code: error.code,
       }),
       headers: { 'content-type': 'application/json' },
+    };
+  },
+  // A prompt over the window is a 400 with the error at the top level and a null code. Mistral
+  // documents no content-policy error (moderation is a separate endpoint), so that refusal is
+  // answered as usual. https://docs.mistral.ai/api/
+  encodeRefusal(refusal, request) {
+    if (refusal !== 'context-length') {
+      return undefined;
+    }
+    return {
+      status: 400,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        object: 'error',
+        message: `Prompt contains ${String(mockContextWindow + request.promptTokens)} tokens and 0 draft tokens, too large for model with ${String(mockContextWindow)} maximum context length`,
+        type: 'invalid_request_error',
+        param: null,
+        code: null,
+      }),
     };
   },
 };

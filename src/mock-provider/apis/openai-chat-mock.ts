@@ -3,6 +3,7 @@ import type { MockDialect } from '../mock-dialect.ts';
 import type { MockRequest, MockToolChoice } from '../mock-request.ts';
 import { countPromptTokens, readContentText } from '../mock-text.ts';
 import { encodeMockChatChunks, encodeMockChatCompletion } from './openai-chat-mock-wire.ts';
+import { encodeOpenAiMockRefusal } from './openai-mock-refusal.ts';
 
 const azureDeploymentPath = /^\/openai\/deployments\/([^/]+)\/chat\/completions$/;
 
@@ -72,7 +73,9 @@ export const openAiChatMockDialect: MockDialect = {
     if (method !== 'POST') return undefined;
     if (path === '/v1/chat/completions') return {};
     const azure = azureDeploymentPath.exec(path);
-    return azure === null ? undefined : { model: decodeURIComponent(azure[1] ?? '') };
+    return azure === null
+      ? undefined
+      : { model: decodeURIComponent(azure[1] ?? ''), variant: 'azure' };
   },
   parseRequest(body, route) {
     const model = route.model ?? (typeof body.model === 'string' ? body.model : '');
@@ -115,4 +118,6 @@ export const openAiChatMockDialect: MockDialect = {
       headers: { 'content-type': 'application/json' },
     };
   },
+  encodeRefusal: (refusal, request, route) =>
+    encodeOpenAiMockRefusal(refusal, 'chat', route.variant === 'azure', request.promptTokens),
 };

@@ -124,8 +124,13 @@ const textRequest: JsonObject = { model: 'echo', input: 'Say hello to Responses.
 describe('openAiResponsesMockDialect: requests', () => {
   it('serves POST /v1/responses and the Azure OpenAI paths only', () => {
     expect(openAiResponsesMockDialect.route('POST', '/v1/responses')).toEqual({});
-    expect(openAiResponsesMockDialect.route('POST', '/openai/v1/responses')).toEqual({});
-    expect(openAiResponsesMockDialect.route('POST', '/openai/responses')).toEqual({});
+    // Azure's paths are marked, because Azure refuses content with its own error (content_filter).
+    expect(openAiResponsesMockDialect.route('POST', '/openai/v1/responses')).toEqual({
+      variant: 'azure',
+    });
+    expect(openAiResponsesMockDialect.route('POST', '/openai/responses')).toEqual({
+      variant: 'azure',
+    });
     expect(openAiResponsesMockDialect.route('GET', '/v1/responses')).toBeUndefined();
     expect(openAiResponsesMockDialect.route('POST', '/responses')).toBeUndefined();
   });

@@ -2,6 +2,7 @@ import { isJsonObject, type JsonObject } from '../../lib/json.ts';
 import type { MockDialect } from '../mock-dialect.ts';
 import type { MockRequest, MockRequestError, MockToolChoice } from '../mock-request.ts';
 import { countPromptTokens } from '../mock-text.ts';
+import { encodeOpenAiMockRefusal } from './openai-mock-refusal.ts';
 import { encodeMockResponsesEvents, mockResponseObject } from './openai-responses-mock-wire.ts';
 
 /**
@@ -148,7 +149,8 @@ function errorType(status: number): string {
 export const openAiResponsesMockDialect: MockDialect = {
   name: 'openai-responses',
   route(method, path) {
-    return method === 'POST' && responsesPaths.has(path) ? {} : undefined;
+    if (method !== 'POST' || !responsesPaths.has(path)) return undefined;
+    return path.startsWith('/openai/') ? { variant: 'azure' } : {};
   },
   parseRequest: (body) => parseOpenAiResponsesMockRequest(body),
   encodeResponse: (identity, reply) =>
@@ -192,4 +194,6 @@ export const openAiResponsesMockDialect: MockDialect = {
       headers: { 'content-type': 'application/json' },
     };
   },
+  encodeRefusal: (refusal, request, route) =>
+    encodeOpenAiMockRefusal(refusal, 'responses', route.variant === 'azure', request.promptTokens),
 };
