@@ -2,6 +2,12 @@ import { parseArgs } from 'node:util';
 import { loadGatewayConfig } from '../app/load-gateway-config.ts';
 import { readProcessEnvironment } from '../config/environment.ts';
 import { systemClock } from '../lib/clock.ts';
+import {
+  findTagProblem,
+  isValidTeam,
+  maxTagsPerKey,
+  teamRule,
+} from '../pipeline/identity/key-labels.ts';
 import { VirtualKeyService, type KeyView } from '../pipeline/identity/virtual-key-service.ts';
 import { ModelCatalog } from '../routing/model-catalog.ts';
 import { openSqliteDatabase } from '../storage/sqlite/open-sqlite-database.ts';
@@ -11,6 +17,7 @@ import { UsageError, type CliIo } from './cli-io.ts';
 export const keysUsage = `Usage: signalbox keys <create|list|revoke> [options]
 
   signalbox keys create --name NAME [--models a,b/*] [--expires-at 2027-01-01T00:00:00Z]
+                       [--team TEAM] [--tag TAG]...   (repeat --tag for each tag)
   signalbox keys list [--all]
   signalbox keys revoke KEY_ID
   signalbox keys rotate-admin      revoke the stored admin key and print a new one
@@ -28,7 +35,23 @@ function formatKey(view: KeyView): string {
       : view.expires_at !== null
         ? `expires ${view.expires_at}`
         : 'active';
-  return `${view.id}  ${view.role.padEnd(11)}  ${view.name}  [${models}]  ${state}`;
+  const team = view.team === null ? '' : `  team ${view.team}`;
+  const tags = view.tags.length === 0 ? '' : `  tags ${view.tags.join(', ')}`;
+  return `${view.id}  ${view.role.padEnd(11)}  ${view.name}  [${models}]${team}${tags}  ${state}`;
+}
+
+/** The `--tag` values, checked with the same rules as the admin API; throws UsageError. */
+function readTags(values: readonly string[] | undefined): string[] {
+  const tags = (values ?? []).map((tag) => tag.trim());
+  const problem = findTagProblem(tags);
+  if (problem !== undefined) {
+    throw new UsageError(
+      problem.index === undefined
+        ? `--tag may be given at most ${String(maxTagsPerKey)} times`
+        : `--tag ${JSON.stringify(tags[problem.index])} ${problem.message}`,
+    );
+  }
+  return tags;
 }
 
 /** `signalbox keys`: manages virtual keys in the state directory, also while the gateway runs. */
@@ -42,6 +65,8 @@ export async function keysCommand(args: readonly string[], io: CliIo): Promise<n
       name: { type: 'string' },
       models: { type: 'string' },
       'expires-at': { type: 'string' },
+      team: { type: 'string' },
+      tag: { type: 'string', multiple: true },
       all: { type: 'boolean' },
       json: { type: 'boolean' },
     },
@@ -84,10 +109,16 @@ export async function keysCommand(args: readonly string[], io: CliIo): Promise<n
             throw new UsageError('--expires-at must be a future date such as 2027-01-01T00:00:00Z');
           }
         }
+        const team = values.team?.trim();
+        if (team !== undefined && !isValidTeam(team)) {
+          throw new UsageError(`--team ${teamRule}`);
+        }
         const created = await service.create({
           name: values.name.trim(),
           allowedModels: models,
           expiresAt,
+          team: team ?? null,
+          tags: readTags(values.tag),
         });
         print(
           { ...created.view, key: created.key },

@@ -12,6 +12,13 @@ export interface VirtualKeyRecord {
   readonly secretHash: Buffer;
   /** Model names or patterns (`alias`, `provider/*`, `*`) the key may use; null means any. */
   readonly allowedModels: readonly string[] | null;
+  /** The team the key belongs to (a lowercase identifier), or null for none. */
+  readonly team: string | null;
+  /**
+   * Labels for routing rules and reports; empty for none. Stores keep them in the order given
+   * (the key service gives them sorted and without duplicates).
+   */
+  readonly tags: readonly string[];
   readonly createdAt: number;
   readonly expiresAt: number | null;
   readonly revokedAt: number | null;

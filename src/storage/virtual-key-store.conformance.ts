@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { VirtualKeyRecord, VirtualKeyStore } from './ports.ts';
 
-function record(id: string, overrides: Partial<VirtualKeyRecord> = {}): VirtualKeyRecord {
+/** A key as stored before keys carried a team and tags. */
+export type KeyBeforeTeamAndTags = Omit<VirtualKeyRecord, 'team' | 'tags'>;
+
+function keyBeforeTeamAndTags(
+  id: string,
+  overrides: Partial<KeyBeforeTeamAndTags> = {},
+): KeyBeforeTeamAndTags {
   return {
     id,
     name: `key ${id}`,
@@ -15,6 +21,21 @@ function record(id: string, overrides: Partial<VirtualKeyRecord> = {}): VirtualK
   };
 }
 
+function record(id: string, overrides: Partial<VirtualKeyRecord> = {}): VirtualKeyRecord {
+  return { ...keyBeforeTeamAndTags(id), team: null, tags: [], ...overrides };
+}
+
+/** What a backend with a versioned schema offers the suite, beyond a fresh store. */
+export interface VirtualKeyStoreConformanceOptions {
+  /**
+   * Writes `keys` with the schema as it was before keys carried a team and tags, then opens the
+   * store the current way (upgrading it). Backends without a stored schema leave this out.
+   */
+  readonly createStoreFromSchemaBeforeTeamAndTags?: (
+    keys: readonly KeyBeforeTeamAndTags[],
+  ) => Promise<VirtualKeyStore>;
+}
+
 /**
  * The behaviour every `VirtualKeyStore` backend must have. Each backend's test calls this with a
  * factory that returns a fresh, empty store.
@@ -22,6 +43,7 @@ function record(id: string, overrides: Partial<VirtualKeyRecord> = {}): VirtualK
 export function runVirtualKeyStoreConformance(
   name: string,
   createStore: () => Promise<VirtualKeyStore>,
+  options: VirtualKeyStoreConformanceOptions = {},
 ): void {
   describe(`VirtualKeyStore conformance: ${name}`, () => {
     it('stores and finds a key with every field intact', async () => {
@@ -30,10 +52,37 @@ export function runVirtualKeyStoreConformance(
         allowedModels: ['fast', 'mock/*'],
         expiresAt: 5_000,
         role: 'admin',
+        team: 'payments',
+        tags: ['eu', 'region:eu-west', 'tier.gold'],
       });
       await store.insert(stored);
-      expect(await store.findById('aaaaaaaaaaaa')).toEqual(stored);
+      expect(await store.findById('aaaaaaaaaaaa')).toStrictEqual(stored);
+      expect(await store.list()).toStrictEqual([stored]);
       expect(await store.findById('missing')).toBeUndefined();
+    });
+
+    it('keeps tags in the order given', async () => {
+      const store = await createStore();
+      await store.insert(record('ordered00000', { tags: ['zeta', 'alpha', 'mu'] }));
+      expect((await store.findById('ordered00000'))?.tags).toEqual(['zeta', 'alpha', 'mu']);
+    });
+
+    it('reads a key stored without a team or tags as team null and no tags', async () => {
+      const store = await createStore();
+      await store.insert(record('plain0000000'));
+      const found = await store.findById('plain0000000');
+      expect(found?.team).toBeNull();
+      expect(found?.tags).toStrictEqual([]);
+      expect((await store.list())[0]).toStrictEqual(record('plain0000000'));
+    });
+
+    it('keeps team and tags when a key is revoked', async () => {
+      const store = await createStore();
+      await store.insert(record('tagged000000', { team: 'search', tags: ['eu'] }));
+      await store.revoke('tagged000000', 2_000);
+      const found = await store.findById('tagged000000');
+      expect(found?.team).toBe('search');
+      expect(found?.tags).toEqual(['eu']);
     });
 
     it('refuses a duplicate id', async () => {
@@ -68,5 +117,38 @@ export function runVirtualKeyStoreConformance(
       const marker = await store.changeMarker();
       expect(Number.isFinite(marker)).toBe(true);
     });
+
+    const createUpgradedStore = options.createStoreFromSchemaBeforeTeamAndTags;
+    if (createUpgradedStore !== undefined) {
+      it('upgrades keys stored before teams and tags to team null and no tags', async () => {
+        const limited = keyBeforeTeamAndTags('oldlimited00', {
+          allowedModels: ['fast', 'mock/*'],
+          expiresAt: 9_000,
+          createdAt: 1_000,
+        });
+        const revoked = keyBeforeTeamAndTags('oldrevoked00', {
+          role: 'admin',
+          createdAt: 2_000,
+          revokedAt: 3_000,
+        });
+        const store = await createUpgradedStore([limited, revoked]);
+        expect(await store.findById('oldlimited00')).toStrictEqual({
+          ...limited,
+          team: null,
+          tags: [],
+        });
+        expect(await store.list({ includeRevoked: true })).toStrictEqual([
+          { ...limited, team: null, tags: [] },
+          { ...revoked, team: null, tags: [] },
+        ]);
+
+        // The upgraded store takes new keys with a team and tags, beside the old ones.
+        const fresh = record('newtagged000', { createdAt: 4_000, team: 'ml', tags: ['eu'] });
+        await store.insert(fresh);
+        expect(await store.findById('newtagged000')).toStrictEqual(fresh);
+        expect(await store.revoke('oldlimited00', 5_000)).toBe(true);
+        expect((await store.list()).map((key) => key.id)).toEqual(['newtagged000']);
+      });
+    }
   });
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { GatewayError } from '../../errors/gateway-error.ts';
+import { findTagProblem, teamPattern, teamRule } from '../../gateway/gateway.ts';
 import { safeParseJson } from '../../lib/json.ts';
 import type { Route } from '../router.ts';
 import { readRequestBody } from '../read-request-body.ts';
@@ -9,11 +10,36 @@ const createKeySchema = z.strictObject({
   name: z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters'),
   models: z.array(z.string().min(1).max(256)).max(1000).nullable().optional(),
   expires_at: z.iso.datetime({ offset: true }).nullable().optional(),
+  team: z.string().regex(teamPattern, teamRule).nullable().optional(),
+  tags: z
+    .array(z.string())
+    .optional()
+    .superRefine((tags, context) => {
+      const problem = tags === undefined ? undefined : findTagProblem(tags);
+      if (problem !== undefined) {
+        context.addIssue({
+          code: 'custom',
+          message: problem.message,
+          path: problem.index === undefined ? [] : [problem.index],
+        });
+      }
+    }),
 });
+
+/** A field's path as clients write it: `tags[2]`, `models[0]`, like the gateway's own errors. */
+function formatPath(path: readonly PropertyKey[]): string {
+  return path
+    .map((segment, index) =>
+      typeof segment === 'number'
+        ? `[${String(segment)}]`
+        : `${index === 0 ? '' : '.'}${String(segment)}`,
+    )
+    .join('');
+}
 
 function firstIssue(error: z.ZodError): GatewayError {
   const issue = error.issues[0];
-  const param = issue === undefined ? '(body)' : issue.path.map(String).join('.') || '(body)';
+  const param = issue === undefined ? '(body)' : formatPath(issue.path) || '(body)';
   const message =
     issue?.code === 'unrecognized_keys'
       ? `unknown field(s): ${issue.keys.join(', ')}`
@@ -45,6 +71,8 @@ const createKey: RouteHandler = async (exchange, dependencies) => {
     name: input.data.name,
     models: input.data.models ?? null,
     expiresAt,
+    team: input.data.team ?? null,
+    tags: input.data.tags ?? [],
   });
   exchange.sendJson(201, { ...created.view, key: created.key });
   return { status: 201, outcome: 'completed' };

@@ -37,12 +37,39 @@ describe('KeyAuthenticator', () => {
       allowedModels: ['fast'],
       expiresAt: null,
     });
-    expect(await authenticator.authenticate(key)).toEqual({
+    expect(await authenticator.authenticate(key)).toStrictEqual({
       role: 'application',
       keyId: view.id,
       keyName: 'app',
       allowedModels: ['fast'],
+      team: undefined,
+      tags: [],
     });
+  });
+
+  it('carries the key team and tags, sorted, for routing rules', async () => {
+    const { service, authenticator } = setup();
+    const { key } = await service.create({
+      name: 'app',
+      allowedModels: null,
+      expiresAt: null,
+      team: 'payments',
+      tags: ['pii', 'eu', 'region:eu-west'],
+    });
+    const principal = await authenticator.authenticate(key);
+    expect(principal?.team).toBe('payments');
+    expect(principal?.tags).toEqual(['eu', 'pii', 'region:eu-west']);
+    expect(Object.isFrozen(principal?.tags)).toBe(true);
+    // Answered from the cache the second time, with the same facts.
+    expect(authenticator.authenticate(key)).toBe(principal);
+  });
+
+  it('gives the SIGNALBOX_ADMIN_KEY principal no team and no tags', async () => {
+    const adminKey = 'an-operator-chosen-admin-key-0123456789';
+    const { authenticator } = setup({ adminKey });
+    const principal = await authenticator.authenticate(adminKey);
+    expect(principal?.team).toBeUndefined();
+    expect(principal?.tags).toEqual([]);
   });
 
   it('refuses a key whose id exists but whose secret differs', async () => {

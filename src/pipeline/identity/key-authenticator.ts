@@ -26,6 +26,8 @@ const environmentAdmin: Principal = Object.freeze({
   keyId: 'environment',
   keyName: 'SIGNALBOX_ADMIN_KEY',
   allowedModels: null,
+  team: undefined,
+  tags: Object.freeze([]),
 });
 
 function toPrincipal(record: VirtualKeyRecord): Principal {
@@ -34,6 +36,8 @@ function toPrincipal(record: VirtualKeyRecord): Principal {
     keyId: record.id,
     keyName: record.name,
     allowedModels: record.allowedModels,
+    team: record.team ?? undefined,
+    tags: Object.freeze([...record.tags]),
   });
 }
 

@@ -7,4 +7,8 @@ export interface Principal {
   readonly keyId: string;
   readonly keyName: string;
   readonly allowedModels: readonly string[] | null;
+  /** The key's team, for routing rules (`key.team`); undefined when it has none. */
+  readonly team: string | undefined;
+  /** The key's tags, sorted, for routing rules (`key.tags`); empty when it has none. */
+  readonly tags: readonly string[];
 }

@@ -1,6 +1,7 @@
 import type { Clock } from '../../lib/clock.ts';
 import type { KeyRole, VirtualKeyRecord, VirtualKeyStore } from '../../storage/ports.ts';
 import type { KeyAuthenticator } from './key-authenticator.ts';
+import { orderTags } from './key-labels.ts';
 import { describeKey, mintVirtualKey } from './virtual-key-format.ts';
 
 /** A key as shown to operators: never the secret, never its hash. */
@@ -10,6 +11,8 @@ export interface KeyView {
   readonly name: string;
   readonly role: KeyRole;
   readonly models: readonly string[] | null;
+  readonly team: string | null;
+  readonly tags: readonly string[];
   readonly created_at: string;
   readonly expires_at: string | null;
   readonly revoked_at: string | null;
@@ -20,6 +23,10 @@ export interface CreateKeyInput {
   readonly allowedModels: readonly string[] | null;
   readonly expiresAt: number | null;
   readonly role?: KeyRole;
+  /** A team id (see `key-labels.ts`); absent or null for none. */
+  readonly team?: string | null;
+  /** Tags (see `key-labels.ts`), in any order; absent for none. Stored sorted. */
+  readonly tags?: readonly string[];
 }
 
 function isoOrNull(milliseconds: number | null): string | null {
@@ -34,6 +41,8 @@ export function toKeyView(record: VirtualKeyRecord): KeyView {
     name: record.name,
     role: record.role,
     models: record.allowedModels,
+    team: record.team,
+    tags: record.tags,
     created_at: new Date(record.createdAt).toISOString(),
     expires_at: isoOrNull(record.expiresAt),
     revoked_at: isoOrNull(record.revokedAt),
@@ -42,7 +51,8 @@ export function toKeyView(record: VirtualKeyRecord): KeyView {
 
 /**
  * Creating, listing and revoking virtual keys, shared by the admin API and the CLI. A created
- * key's text is returned once and not kept. Input is validated by the caller.
+ * key's text is returned once and not kept. Input is validated by the caller (team and tags with
+ * `key-labels.ts`); tags are stored sorted.
  */
 export class VirtualKeyService {
   readonly #store: VirtualKeyStore;
@@ -63,6 +73,8 @@ export class VirtualKeyService {
       role: input.role ?? 'application',
       secretHash: minted.secretHash,
       allowedModels: input.allowedModels,
+      team: input.team ?? null,
+      tags: orderTags(input.tags ?? []),
       createdAt: this.#clock.now(),
       expiresAt: input.expiresAt,
       revokedAt: null,

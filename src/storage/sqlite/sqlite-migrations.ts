@@ -14,4 +14,8 @@ export const sqliteMigrations: readonly string[] = [
      revoked_at INTEGER
    ) STRICT;
    CREATE INDEX virtual_keys_created_at ON virtual_keys (created_at);`,
+  // 1 -> 2: keys carry a team and tags, for routing rules. Existing keys get no team and no tags.
+  `ALTER TABLE virtual_keys ADD COLUMN team TEXT;
+   ALTER TABLE virtual_keys ADD COLUMN tags TEXT NOT NULL DEFAULT '[]'
+     CHECK (json_type(tags) = 'array');`,
 ];

@@ -1,17 +1,66 @@
-import { mkdtempSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { describe, expect, it } from 'vitest';
-import { runVirtualKeyStoreConformance } from '../virtual-key-store.conformance.ts';
+import {
+  runVirtualKeyStoreConformance,
+  type KeyBeforeTeamAndTags,
+} from '../virtual-key-store.conformance.ts';
 import { databaseFileName, openSqliteDatabase } from './open-sqlite-database.ts';
+import { sqliteMigrations } from './sqlite-migrations.ts';
 import { SqliteVirtualKeyStore } from './virtual-key-store.ts';
+
+/** The schema version released before keys carried a team and tags. */
+const versionBeforeTeamAndTags = 1;
 
 function temporaryStateDir(): string {
   return join(mkdtempSync(join(tmpdir(), 'signalbox-sqlite-')), 'state');
 }
 
-runVirtualKeyStoreConformance('sqlite', () =>
-  Promise.resolve(new SqliteVirtualKeyStore(openSqliteDatabase(temporaryStateDir()))),
+/**
+ * Creates a state directory whose database has the schema of `version` (by running the released
+ * migrations up to it, as an older Signalbox did) and holds `keys` written the way it wrote them.
+ */
+function stateDirAtVersion(version: number, keys: readonly KeyBeforeTeamAndTags[]): string {
+  const stateDir = temporaryStateDir();
+  mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+  const database = new DatabaseSync(join(stateDir, databaseFileName));
+  for (const [index, migration] of sqliteMigrations.slice(0, version).entries()) {
+    database.exec(migration);
+    database.exec(`PRAGMA user_version = ${String(index + 1)}`);
+  }
+  const insert = database.prepare(
+    `INSERT INTO virtual_keys (id, name, role, secret_hash, allowed_models, created_at, expires_at, revoked_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  for (const key of keys) {
+    insert.run(
+      key.id,
+      key.name,
+      key.role,
+      key.secretHash,
+      key.allowedModels === null ? null : JSON.stringify(key.allowedModels),
+      key.createdAt,
+      key.expiresAt,
+      key.revokedAt,
+    );
+  }
+  database.close();
+  return stateDir;
+}
+
+runVirtualKeyStoreConformance(
+  'sqlite',
+  () => Promise.resolve(new SqliteVirtualKeyStore(openSqliteDatabase(temporaryStateDir()))),
+  {
+    createStoreFromSchemaBeforeTeamAndTags: (keys) =>
+      Promise.resolve(
+        new SqliteVirtualKeyStore(
+          openSqliteDatabase(stateDirAtVersion(versionBeforeTeamAndTags, keys)),
+        ),
+      ),
+  },
 );
 
 describe('SqliteVirtualKeyStore', () => {
@@ -26,6 +75,8 @@ describe('SqliteVirtualKeyStore', () => {
       role: 'application',
       secretHash: Buffer.alloc(32, 1),
       allowedModels: null,
+      team: null,
+      tags: [],
       createdAt: 1,
       expiresAt: null,
       revokedAt: null,
@@ -42,6 +93,25 @@ describe('SqliteVirtualKeyStore', () => {
     expect(database.prepare('PRAGMA journal_mode').get()).toEqual({ journal_mode: 'wal' });
   });
 
+  it('brings a database from before teams and tags to the latest schema version', () => {
+    const stateDir = stateDirAtVersion(versionBeforeTeamAndTags, []);
+    const database = openSqliteDatabase(stateDir);
+    expect(database.prepare('PRAGMA user_version').get()).toEqual({
+      user_version: sqliteMigrations.length,
+    });
+    const columns = database.prepare('PRAGMA table_info(virtual_keys)').all();
+    expect(columns.map((column) => column.name)).toEqual(expect.arrayContaining(['team', 'tags']));
+  });
+
+  it('refuses tags that are not a JSON list, whoever writes them', () => {
+    const database = openSqliteDatabase(temporaryStateDir());
+    const insert = database.prepare(
+      `INSERT INTO virtual_keys (id, name, role, secret_hash, created_at, tags)
+       VALUES ('brokentags00', 'x', 'application', x'00', 1, ?)`,
+    );
+    expect(() => insert.run('"eu"')).toThrow(/CHECK constraint/);
+  });
+
   it('refuses a database made by a newer Signalbox', () => {
     const stateDir = temporaryStateDir();
     openSqliteDatabase(stateDir).exec('PRAGMA user_version = 999');
@@ -53,5 +123,19 @@ describe('SqliteVirtualKeyStore', () => {
     expect(await store.findById("' OR '1'='1")).toBeUndefined();
     expect(await store.revoke("x'; DROP TABLE virtual_keys; --", 1)).toBe(false);
     expect(await store.list()).toEqual([]);
+    const stored = {
+      id: 'sqlasdata000',
+      name: "Robert'); DROP TABLE virtual_keys; --",
+      role: 'application' as const,
+      secretHash: Buffer.alloc(32, 2),
+      allowedModels: null,
+      team: "x'); DROP TABLE virtual_keys; --",
+      tags: ["'", '"]', "') OR 1=1 --"],
+      createdAt: 1,
+      expiresAt: null,
+      revokedAt: null,
+    };
+    await store.insert(stored);
+    expect(await store.findById('sqlasdata000')).toStrictEqual(stored);
   });
 });

@@ -8,26 +8,30 @@ interface VirtualKeyRow {
   role: string;
   secret_hash: Uint8Array;
   allowed_models: string | null;
+  team: string | null;
+  tags: string;
   created_at: number;
   expires_at: number | null;
   revoked_at: number | null;
 }
 
+/** The strings of a JSON array column; a damaged value reads as empty, which grants nothing. */
+function readStringList(text: string): string[] {
+  const parsed = safeParseJson(text);
+  return parsed.ok && Array.isArray(parsed.value)
+    ? parsed.value.filter((entry): entry is string => typeof entry === 'string')
+    : [];
+}
+
 function toRecord(row: VirtualKeyRow): VirtualKeyRecord {
-  let allowedModels: string[] | null = null;
-  if (row.allowed_models !== null) {
-    const parsed = safeParseJson(row.allowed_models);
-    allowedModels =
-      parsed.ok && Array.isArray(parsed.value)
-        ? parsed.value.filter((entry): entry is string => typeof entry === 'string')
-        : [];
-  }
   return {
     id: row.id,
     name: row.name,
     role: row.role as KeyRole,
     secretHash: Buffer.from(row.secret_hash),
-    allowedModels,
+    allowedModels: row.allowed_models === null ? null : readStringList(row.allowed_models),
+    team: row.team,
+    tags: readStringList(row.tags),
     createdAt: row.created_at,
     expiresAt: row.expires_at,
     revokedAt: row.revoked_at,
@@ -47,8 +51,9 @@ export class SqliteVirtualKeyStore implements VirtualKeyStore {
   constructor(database: DatabaseSync) {
     this.#database = database;
     this.#insert = database.prepare(
-      `INSERT INTO virtual_keys (id, name, role, secret_hash, allowed_models, created_at, expires_at, revoked_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO virtual_keys
+         (id, name, role, secret_hash, allowed_models, team, tags, created_at, expires_at, revoked_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.#findById = database.prepare('SELECT * FROM virtual_keys WHERE id = ?');
     this.#listActive = database.prepare(
@@ -69,6 +74,8 @@ export class SqliteVirtualKeyStore implements VirtualKeyStore {
         record.role,
         record.secretHash,
         record.allowedModels === null ? null : JSON.stringify(record.allowedModels),
+        record.team,
+        JSON.stringify(record.tags),
         record.createdAt,
         record.expiresAt,
         record.revokedAt,
