@@ -18,11 +18,12 @@ const layers = {
   storage: ['lib'],
   gateway: ['routing', 'pipeline', 'canonical', 'storage', 'errors', 'lib'],
   http: ['gateway', 'dialects', 'canonical', 'config', 'errors', 'observability', 'lib'],
-  config: ['providers', 'auth', 'lib'],
+  config: ['providers', 'auth', 'routing', 'lib'],
   errors: [],
-  observability: ['canonical', 'lib'],
+  observability: ['canonical', 'routing', 'lib'],
   lib: [],
   'mock-provider': ['lib'],
+  migration: ['config', 'providers', 'routing', 'lib'],
 };
 const allLayers = Object.keys(layers);
 
@@ -46,7 +47,7 @@ const boundaryBlocks = [...allLayers, 'app', 'cli'].map((layer) => {
       : [{ name: 'undici', message: 'Only src/upstream/ talks to providers.' }];
   return {
     files: [`src/${layer}/**/*.ts`],
-    ignores: ['src/**/*.test.ts', 'src/**/*.conformance.ts'],
+    ignores: ['src/**/*.test.ts', 'src/**/*.conformance.ts', 'src/**/*.fixture.ts'],
     rules: { 'no-restricted-imports': ['error', { paths, patterns }] },
   };
 });
@@ -121,7 +122,7 @@ export default tseslint.config(
   {
     // Source files: the size budget warns at 400 lines (ARCHITECTURE.md).
     files: ['src/**/*.ts'],
-    ignores: ['src/**/*.test.ts', 'src/**/*.conformance.ts'],
+    ignores: ['src/**/*.test.ts', 'src/**/*.conformance.ts', 'src/**/*.fixture.ts'],
     rules: {
       'max-lines': ['warn', { max: 400, skipBlankLines: true, skipComments: true }],
     },
@@ -144,6 +145,7 @@ export default tseslint.config(
     files: [
       '**/*.test.ts',
       '**/*.conformance.ts',
+      '**/*.fixture.ts',
       'test/**/*.ts',
       'bench/**/*.ts',
       '*.config.ts',

@@ -9,12 +9,16 @@ import type { ConfigOverrides } from '../config/load-config.ts';
 import { createGateway } from '../gateway/create-gateway.ts';
 import { createHttpServer } from '../http/create-http-server.ts';
 import { systemClock, type Clock } from '../lib/clock.ts';
+import { systemRandom } from '../lib/random.ts';
+import { wait } from '../lib/wait.ts';
 import { createAccessLogWriter } from '../observability/access-log.ts';
 import { createLogDestination, createLogger, type Logger } from '../observability/logger.ts';
 import type { RequestRecordListener } from '../observability/request-record.ts';
 import { KeyAuthenticator } from '../pipeline/identity/key-authenticator.ts';
 import { hashKeyText } from '../pipeline/identity/virtual-key-format.ts';
 import { VirtualKeyService } from '../pipeline/identity/virtual-key-service.ts';
+import { DeploymentHealthRegistry } from '../routing/health/deployment-health-registry.ts';
+import type { HealthPolicies } from '../routing/health/deployment-health.ts';
 import { buildRoutingTable, type RoutingTable } from '../routing/routing-table.ts';
 import { openSqliteDatabase } from '../storage/sqlite/open-sqlite-database.ts';
 import { SqliteVirtualKeyStore } from '../storage/sqlite/virtual-key-store.ts';
@@ -134,12 +138,20 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     await mocks.reconcile(loaded.config),
   );
   tables.current = table;
+  const health = new DeploymentHealthRegistry(clock, healthPolicies(loaded.config));
   const gateway = createGateway({
     authenticator,
     keyService,
     keyStore,
     routingTable: () => table,
-    routing: { pool, clock, maxResponseBytes: 64 * 1024 * 1024 },
+    routing: {
+      pool,
+      clock,
+      random: systemRandom,
+      health,
+      wait,
+      maxResponseBytes: 64 * 1024 * 1024,
+    },
   });
   const server: Server = createHttpServer(loaded.config.server, {
     gateway,
@@ -192,6 +204,8 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       warnAboutRestartOnlyChanges(logger, table.config, next.config);
       table = buildRoutingTable(next.config, authorizerContext, await mocks.reconcile(next.config));
       tables.current = table;
+      health.setPolicies(healthPolicies(next.config));
+      health.retain(healthKeys(table));
       currentFile = next.file;
       logger.level = next.config.log.level;
       logger.info(
@@ -288,4 +302,21 @@ function warnAboutRestartOnlyChanges(
   if (restartOnly.length > 0) {
     logger.warn({ settings: restartOnly }, 'these settings change only on restart');
   }
+}
+
+/** The health policies of a configuration's routing defaults. */
+function healthPolicies(config: GatewayConfig): HealthPolicies {
+  return {
+    breaker: config.routing.breaker,
+    retries: config.routing.retries,
+    cooldownMs: config.routing.cooldownMs,
+  };
+}
+
+/** The health keys a table may use: its deployments and one per provider for unlisted models. */
+function healthKeys(table: RoutingTable): string[] {
+  return [
+    ...table.catalog.deployments().keys(),
+    ...table.config.providers.map((provider) => `${provider.id}/*`),
+  ];
 }

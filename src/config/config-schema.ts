@@ -2,6 +2,10 @@ import { z } from 'zod';
 import type { AuthSchemeId } from '../auth/auth-scheme-id.ts';
 import { findProviderType, providerTypeNames } from '../providers/provider-registry.ts';
 import { modelFactsMapSchema } from './model-facts-schema.ts';
+import { modelGroupSchema } from './model-group-schema.ts';
+import { modelNameSchema } from './model-name-schema.ts';
+import { routingDefaultsSchema } from './routing-schema.ts';
+import { checkModelGroups } from './check-model-groups.ts';
 
 /** `${env:NAME}` or `${file:PATH}`: the only way a secret may appear in a configuration file. */
 export const secretReferencePattern = /^\$\{(env|file):([^}]+)\}$/;
@@ -20,30 +24,14 @@ const identifier = z
     'must be 1-63 characters: lowercase letters, digits, "-" and "_", starting with a letter or digit',
   );
 
-const modelName = z
-  .string()
-  .min(1, 'must not be empty')
-  .max(256, 'must be at most 256 characters')
-  .refine(
-    (value) => !hasSpaceOrControlCharacter(value),
-    'must not contain spaces or control characters',
-  );
-
-function hasSpaceOrControlCharacter(value: string): boolean {
-  for (let index = 0; index < value.length; index += 1) {
-    const code = value.charCodeAt(index);
-    if (code <= 0x20 || code === 0x7f || /\s/.test(value.charAt(index))) {
-      return true;
-    }
-  }
-  return false;
-}
+const modelName = modelNameSchema;
 
 const milliseconds = (maximum: number) => z.int().positive().max(maximum);
 
 /** Header names a provider may be given, and those whose values must be secret references. */
 const headerName = z.string().regex(/^[A-Za-z0-9-]{1,128}$/, 'is not a valid HTTP header name');
-const credentialHeaderPattern =
+/** Header names whose configured values must be secret references. */
+export const credentialHeaderPattern =
   /^(authorization|proxy-authorization|cookie|api-key|x-api-key|.*-token|.*-secret)$/i;
 
 const baseUrlText = z.string().superRefine((value, context) => {
@@ -297,22 +285,6 @@ function missingCredentials(
   return missing;
 }
 
-const targetSchema = z.strictObject({
-  provider: identifier.describe('The id of a configured provider.'),
-  model: modelName.describe("The provider's name for the model."),
-});
-
-export const modelAliasSchema = z
-  .strictObject({
-    alias: modelName.describe('The name clients send as `model`.'),
-    description: z.string().max(500).optional(),
-    targets: z
-      .array(targetSchema)
-      .min(1, 'must list at least one target')
-      .describe('Tried in order: a target that fails before answering falls back to the next.'),
-  })
-  .describe('A model name clients use, mapped to provider targets.');
-
 export const serverSchema = z.strictObject({
   host: z.string().min(1).optional().describe('Address to listen on. Default 127.0.0.1.'),
   port: z.int().min(0).max(65_535).optional().describe('Port to listen on. Default 7878.'),
@@ -358,7 +330,8 @@ export const configFileSchema = z
       .optional()
       .describe('Also configure providers whose API keys are in the environment. Default false.'),
     providers: z.array(providerSchema).optional(),
-    models: z.array(modelAliasSchema).optional(),
+    routing: routingDefaultsSchema.optional(),
+    models: z.array(modelGroupSchema).optional(),
     model_facts_file: z
       .string()
       .min(1)
@@ -379,39 +352,10 @@ export const configFileSchema = z
       }
       providerIds.add(provider.id);
     });
-    const aliases = new Set<string>();
-    (config.models ?? []).forEach((model, modelIndex) => {
-      if (aliases.has(model.alias)) {
-        context.addIssue({
-          code: 'custom',
-          path: ['models', modelIndex, 'alias'],
-          message: `"${model.alias}" is defined more than once`,
-        });
-      }
-      aliases.add(model.alias);
-      const slash = model.alias.indexOf('/');
-      if (slash > 0 && providerIds.has(model.alias.slice(0, slash))) {
-        context.addIssue({
-          code: 'custom',
-          path: ['models', modelIndex, 'alias'],
-          message: `"${model.alias}" looks like a direct "<provider>/<model>" name of provider "${model.alias.slice(0, slash)}"; pick an alias without that prefix`,
-        });
-      }
-      model.targets.forEach((target, targetIndex) => {
-        if (!providerIds.has(target.provider)) {
-          const known = [...providerIds].join(', ') || 'none';
-          context.addIssue({
-            code: 'custom',
-            path: ['models', modelIndex, 'targets', targetIndex, 'provider'],
-            message: `refers to provider "${target.provider}", which is not configured (configured: ${known})`,
-          });
-        }
-      });
-    });
+    checkModelGroups(config.models ?? [], providerIds, context);
   })
   .describe('Signalbox gateway configuration (signalbox.yaml).');
 
 /** The configuration file as written, after validation (snake_case, secrets still references). */
 export type ConfigFile = z.infer<typeof configFileSchema>;
 export type ProviderEntry = z.infer<typeof providerSchema>;
-export type ModelAliasEntry = z.infer<typeof modelAliasSchema>;

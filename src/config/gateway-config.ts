@@ -2,6 +2,11 @@ import type { AuthSchemeId } from '../auth/auth-scheme-id.ts';
 import type { ProviderCredentials } from '../auth/create-upstream-authorizer.ts';
 import type { SecretValue } from '../lib/secret-value.ts';
 import type { ModelFactsLayer } from '../providers/model-facts.ts';
+import type { DeploymentTimeouts } from '../routing/deployment.ts';
+import type { ErrorClass } from '../routing/error-class.ts';
+import type { BreakerPolicy } from '../routing/health/circuit-breaker.ts';
+import type { RetryPolicy } from '../routing/health/backoff-delay.ts';
+import type { StrategyName } from '../routing/routing-strategy.ts';
 
 export interface ServerConfig {
   readonly host: string;
@@ -56,15 +61,66 @@ export interface ProviderSettings {
   readonly apiVersion?: string | undefined;
 }
 
-export interface ModelTarget {
+/** A deployment target of a model group, with defaults applied. */
+export interface DeploymentTargetConfig {
+  readonly kind: 'deployment';
+  readonly id: string;
   readonly provider: string;
   readonly model: string;
+  readonly weight: number;
+  readonly priority: number;
+  readonly region: string | undefined;
+  readonly tags: readonly string[];
+  readonly rpm: number | undefined;
+  readonly tpm: number | undefined;
+  readonly timeouts: DeploymentTimeouts;
 }
 
-export interface ModelAliasConfig {
+/** A model group nested in another, chosen among its siblings by the outer group's strategy. */
+export interface NestedGroupTargetConfig {
+  readonly kind: 'group';
+  readonly alias: string;
+  readonly weight: number;
+  readonly priority: number;
+}
+
+export type GroupTargetConfig = DeploymentTargetConfig | NestedGroupTargetConfig;
+
+/** A conditional rule: when `when` holds, route to a target or narrow the eligible deployments. */
+export interface RuleConfig {
+  readonly name: string;
+  readonly when: string;
+  readonly routeTo: string | undefined;
+  readonly requireTags: readonly string[];
+  readonly regions: readonly string[] | undefined;
+  readonly exclude: readonly string[];
+}
+
+export interface CanaryConfig {
+  readonly target: string;
+  readonly percent: number;
+  readonly sticky: 'key' | 'user' | 'request';
+}
+
+/** A model name clients use, mapped to deployments and how to choose among them. */
+export interface ModelGroupConfig {
   readonly alias: string;
   readonly description: string | undefined;
-  readonly targets: readonly ModelTarget[];
+  readonly strategy: StrategyName;
+  readonly targets: readonly GroupTargetConfig[];
+  readonly rules: readonly RuleConfig[];
+  readonly canary: CanaryConfig | undefined;
+  readonly fallbacks: readonly string[];
+  readonly fallbackOn: readonly ErrorClass[];
+  readonly retries: RetryPolicy;
+}
+
+/** How failures are handled when a group does not say otherwise. */
+export interface RoutingDefaults {
+  readonly retries: RetryPolicy;
+  readonly breaker: BreakerPolicy;
+  readonly cooldownMs: number;
+  readonly fallbackOn: readonly ErrorClass[];
 }
 
 export interface LogConfig {
@@ -84,5 +140,6 @@ export interface GatewayConfig {
   readonly stateDir: string;
   readonly log: LogConfig;
   readonly providers: readonly ProviderConfig[];
-  readonly models: readonly ModelAliasConfig[];
+  readonly routing: RoutingDefaults;
+  readonly models: readonly ModelGroupConfig[];
 }

@@ -42,10 +42,11 @@ describe('loadConfigFile', () => {
     expect(JSON.stringify(result.config)).not.toContain('sk-test-123');
     expect(openai?.baseUrl).toBe('https://api.openai.com/v1');
     expect(local?.baseUrl).toBe('http://127.0.0.1:8000/v1');
-    expect(result.config.models[0]?.targets).toEqual([
-      { provider: 'openai', model: 'gpt-4o-mini' },
-      { provider: 'local', model: 'llama-3.1-8b' },
+    expect(result.config.models[0]?.targets).toMatchObject([
+      { kind: 'deployment', id: 'openai/gpt-4o-mini', provider: 'openai', model: 'gpt-4o-mini' },
+      { kind: 'deployment', id: 'local/llama-3.1-8b', provider: 'local', model: 'llama-3.1-8b' },
     ]);
+    expect(result.config.models[0]?.strategy).toBe('priority');
     expect(result.config.server).toMatchObject({ host: '127.0.0.1', port: 7878 });
   });
 
@@ -60,9 +61,9 @@ describe('loadConfigFile', () => {
   });
 
   it('names an unknown key', () => {
-    const text = valid.replace('model: gpt-4o-mini }', 'model: gpt-4o-mini, weight: 2 }');
+    const text = valid.replace('model: gpt-4o-mini }', 'model: gpt-4o-mini, wieght: 2 }');
     expect(problemsOf(text, { OPENAI_API_KEY: 'k' })).toEqual([
-      'models.fast.targets[0].weight: is not a known setting',
+      'models.fast.targets[0].wieght: is not a known setting',
     ]);
   });
 

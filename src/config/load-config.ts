@@ -1,3 +1,4 @@
+import { resolveModelGroups, resolveRoutingDefaults } from './resolve-model-groups.ts';
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
@@ -177,17 +178,15 @@ export function resolveConfigFile(file: ConfigFile, options: ResolveOptions): Lo
   if (problems.length > 0 || server === undefined) {
     return { ok: false, problems };
   }
+  const routing = resolveRoutingDefaults(file);
   const config: GatewayConfig = {
     source: options.source,
     server,
     stateDir,
     log: { level: file.log?.level ?? 'info', requests: file.log?.requests ?? true },
     providers,
-    models: (file.models ?? []).map((model) => ({
-      alias: model.alias,
-      description: model.description,
-      targets: model.targets.map((target) => ({ provider: target.provider, model: target.model })),
-    })),
+    routing,
+    models: resolveModelGroups(file.models ?? [], routing),
   };
   return { ok: true, config, file };
 }

@@ -7,6 +7,8 @@ import type { VirtualKeyStore } from '../storage/ports.ts';
 import type { Gateway } from './gateway.ts';
 import { handleModelRequest } from './handle-model-request.ts';
 import { listModels } from './list-models.ts';
+import { listDeploymentStatus } from './deployment-status.ts';
+import { recommendRoute } from './recommend-route.ts';
 
 export interface GatewayDependencies {
   readonly authenticator: KeyAuthenticator;
@@ -24,6 +26,9 @@ export function createGateway(dependencies: GatewayDependencies): Gateway {
     authenticate: (keyText) => authenticator.authenticate(keyText),
     handleModelRequest: (context, envelope) =>
       handleModelRequest(context, envelope, routingTable(), routing),
+    recommendRoute: (context, envelope) =>
+      recommendRoute(context, envelope, routingTable(), routing),
+    deployments: () => listDeploymentStatus(routingTable(), routing.health, routing.clock),
     listModels: (principal) => listModels(routingTable(), principal),
     keys: {
       async create(request) {
@@ -40,6 +45,8 @@ export function createGateway(dependencies: GatewayDependencies): Gateway {
           name: request.name,
           allowedModels: request.models,
           expiresAt: request.expiresAt,
+          team: request.team,
+          tags: request.tags,
         });
       },
       list: (includeRevoked) => keyService.list(includeRevoked),

@@ -4,19 +4,35 @@ import type { KeyView } from '../pipeline/identity/virtual-key-service.ts';
 import type { ListedModel } from '../routing/model-catalog.ts';
 import type { RoutedResponse } from '../routing/route-model-request.ts';
 import type { RequestContext } from './request-context.ts';
+import type { RouteRecommendation } from './recommend-route.ts';
+import type { DeploymentStatus } from './deployment-status.ts';
+
+export type { RouteRecommendation } from './recommend-route.ts';
+export type { DeploymentStatus } from './deployment-status.ts';
 
 export type { Principal } from '../pipeline/identity/principal.ts';
 export type { KeyView } from '../pipeline/identity/virtual-key-service.ts';
 export type { ListedModel } from '../routing/model-catalog.ts';
 export type { RoutedResponse } from '../routing/route-model-request.ts';
-export type { AttemptRecord } from '../routing/execute-plan.ts';
+export type { DecisionTrace, TraceAttempt } from '../routing/decision-trace.ts';
+export type { Deployment } from '../routing/deployment.ts';
 export { PlanFailedError } from '../routing/execute-plan.ts';
+export {
+  findTagProblem,
+  teamPattern,
+  teamRule,
+  type TagProblem,
+} from '../pipeline/identity/key-labels.ts';
 
 /** A request to create a virtual key, as validated by the admin API. */
 export interface CreateKeyRequest {
   readonly name: string;
   readonly models: readonly string[] | null;
   readonly expiresAt: number | null;
+  /** A valid team id, or null for none. */
+  readonly team: string | null;
+  /** Valid, distinct tags, in any order; empty for none. */
+  readonly tags: readonly string[];
 }
 
 /** Key administration, for admin routes. */
@@ -39,6 +55,13 @@ export interface Gateway {
     context: RequestContext,
     envelope: ModelRequestEnvelope,
   ): Promise<RoutedResponse>;
+  /** The routing decision for a request, without calling any model (POST /v1/route). */
+  recommendRoute(
+    context: RequestContext,
+    envelope: ModelRequestEnvelope,
+  ): Promise<RouteRecommendation>;
+  /** Every deployment with its health and load (GET /admin/deployments). */
+  deployments(): readonly DeploymentStatus[];
   listModels(principal: Principal): readonly ListedModel[];
   readonly keys: KeyAdministration;
   /** Whether the gateway can serve: configuration loaded and storage answering. */

@@ -2,38 +2,86 @@ import type { ModelRequestEnvelope } from '../canonical/model-request-envelope.t
 import { GatewayError } from '../errors/gateway-error.ts';
 import { rejectDestinationFields } from '../pipeline/destination-guard.ts';
 import { isModelAllowed } from '../pipeline/identity/model-access.ts';
+import type { RouteCaller } from '../routing/build-route-request-facts.ts';
+import type { ModelGroup } from '../routing/model-group.ts';
 import {
   routeModelRequest,
   type RoutedResponse,
   type RoutingEnvironment,
 } from '../routing/route-model-request.ts';
 import type { RoutingTable } from '../routing/routing-table.ts';
+import { readPlacementHeaders } from './read-placement-headers.ts';
 import type { RequestContext } from './request-context.ts';
+import { takeRequestFallbacks } from './take-request-fallbacks.ts';
+
+/** A request ready to plan: its groups (requested model first), without its fallback list. */
+export interface ResolvedModelRequest {
+  readonly envelope: ModelRequestEnvelope;
+  readonly groups: readonly ModelGroup[];
+  readonly caller: RouteCaller;
+}
 
 /**
- * What one model request does, independent of HTTP: refuse client-chosen destinations, check the
- * key may use the model, resolve the model, and route it. Throws `GatewayError` or
- * `PlanFailedError`; nothing is sent upstream before every check has passed.
+ * Everything checked before routing, the same for serving and for recommending: no
+ * client-chosen destination, every model named (the requested one and each of `models`) allowed
+ * for the key and configured, placement headers well formed. Throws `GatewayError`.
+ */
+export function resolveModelRequest(
+  context: RequestContext,
+  original: ModelRequestEnvelope,
+  table: RoutingTable,
+): ResolvedModelRequest {
+  rejectDestinationFields(original.body.value, context.headerNames);
+  const { envelope, models } = takeRequestFallbacks(original);
+  const names = [envelope.model, ...models];
+  const groups = names.map((name, index) => {
+    const param = index === 0 ? 'model' : `models[${index - 1}]`;
+    if (!isModelAllowed(context.principal.allowedModels, name)) {
+      throw new GatewayError('SB_ERR_AUTH_MODEL_NOT_ALLOWED', {
+        param,
+        detail: `This key may not use \`${name}\`.`,
+      });
+    }
+    const group = table.catalog.group(name);
+    if (group === undefined) {
+      throw new GatewayError('SB_ERR_MODEL_NOT_FOUND', {
+        param,
+        detail: `\`${name}\` is not configured; GET /v1/models lists what this key may use.`,
+      });
+    }
+    return group;
+  });
+  const placement = readPlacementHeaders(context.headers);
+  const principal = context.principal;
+  return {
+    envelope,
+    groups,
+    caller: {
+      requestId: context.requestId,
+      key: {
+        id: principal.keyId,
+        name: principal.keyName,
+        team: principal.team,
+        tags: principal.tags,
+      },
+      headers: context.headers,
+      requestedTags: placement.tags,
+      requestedRegion: placement.region,
+    },
+  };
+}
+
+/**
+ * What one model request does, independent of HTTP: the checks of `resolveModelRequest`, then
+ * routing. Throws `GatewayError` or `PlanFailedError`; nothing is sent upstream before every
+ * check has passed.
  */
 export function handleModelRequest(
   context: RequestContext,
-  envelope: ModelRequestEnvelope,
+  original: ModelRequestEnvelope,
   table: RoutingTable,
   environment: RoutingEnvironment,
 ): Promise<RoutedResponse> {
-  rejectDestinationFields(envelope.body.value, context.headerNames);
-  if (!isModelAllowed(context.principal.allowedModels, envelope.model)) {
-    throw new GatewayError('SB_ERR_AUTH_MODEL_NOT_ALLOWED', {
-      param: 'model',
-      detail: `This key may not use \`${envelope.model}\`.`,
-    });
-  }
-  const resolution = table.catalog.resolve(envelope.model);
-  if (resolution === undefined) {
-    throw new GatewayError('SB_ERR_MODEL_NOT_FOUND', {
-      param: 'model',
-      detail: `\`${envelope.model}\` is not configured; GET /v1/models lists what this key may use.`,
-    });
-  }
-  return routeModelRequest(table, resolution, envelope, environment, context.cancellation);
+  const { envelope, groups, caller } = resolveModelRequest(context, original, table);
+  return routeModelRequest(table, groups, envelope, caller, environment, context.cancellation);
 }

@@ -10,4 +10,6 @@ export interface RequestContext {
   readonly cancellation: Cancellation;
   /** Lower-cased names of the request headers, for checks that look at headers. */
   readonly headerNames: readonly string[];
+  /** The request headers by lower-case name (Node's `IncomingHttpHeaders`). */
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
 }

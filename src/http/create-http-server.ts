@@ -6,6 +6,7 @@ import { adminKeyRoutes } from './routes/admin-key-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
 import { anthropicModelRoutes } from './routes/anthropic-model-routes.ts';
 import { openAiModelRoutes } from './routes/openai-model-routes.ts';
+import { routingRoutes } from './routes/routing-routes.ts';
 
 /** Every route the gateway serves; all pass through the same dispatcher (auth, errors, records). */
 export const gatewayRoutes = [
@@ -13,6 +14,7 @@ export const gatewayRoutes = [
   ...openAiModelRoutes,
   ...anthropicModelRoutes,
   ...adminKeyRoutes,
+  ...routingRoutes,
 ];
 
 /**

@@ -73,10 +73,12 @@ function refuse(
 ): RequestFacts {
   let error: GatewayError;
   let attempts: PlanFailedError['attempts'] | undefined;
+  let decision: PlanFailedError['trace'];
   let closeConnection = false;
   if (thrown instanceof PlanFailedError) {
     error = thrown.lastError;
     attempts = thrown.attempts;
+    decision = thrown.trace;
   } else if (thrown instanceof UnreadBodyError) {
     error = thrown.error;
     closeConnection = true;
@@ -90,7 +92,7 @@ function refuse(
     // A stream had started; its own error event was written. Close what is left.
     exchange.response.destroy();
   } else {
-    exchange.sendError(error, closeConnection);
+    exchange.sendError(error, closeConnection, attemptHeaders(attempts, decision));
   }
   return {
     status: error.status,
@@ -104,7 +106,34 @@ function refuse(
           : 'upstream-error',
     errorCode: error.code,
     ...(attempts === undefined ? {} : { attempts }),
+    decision,
   };
+}
+
+/**
+ * What a failed request tried, for the client: the route reason, the number of attempts and, per
+ * attempt, the deployment, the failure class, the provider's status and the time it took.
+ */
+function attemptHeaders(
+  attempts: PlanFailedError['attempts'] | undefined,
+  decision: PlanFailedError['trace'],
+): Record<string, string> | undefined {
+  if (attempts === undefined) {
+    return undefined;
+  }
+  const headers: Record<string, string> = {
+    'x-signalbox-attempts': String(attempts.length),
+    'x-signalbox-attempt-errors': attempts
+      .map(
+        (attempt) =>
+          `${attempt.deployment} ${attempt.errorClass ?? attempt.outcome} ${attempt.status ?? '-'} ${Math.round(attempt.durationMs)}ms`,
+      )
+      .join(', '),
+  };
+  if (decision !== undefined) {
+    headers['x-signalbox-route'] = decision.reason;
+  }
+  return headers;
 }
 
 function finish(exchange: HttpExchange, dependencies: HttpDependencies, facts: RequestFacts): void {

@@ -89,8 +89,12 @@ export class HttpExchange {
   }
 
   /** Sends an error in the route's dialect; `closeConnection` for bodies left unread. */
-  sendError(error: GatewayError, closeConnection = false): void {
-    const headers: OutgoingHttpHeaders = { 'content-type': 'application/json' };
+  sendError(
+    error: GatewayError,
+    closeConnection = false,
+    extraHeaders?: Readonly<Record<string, string>>,
+  ): void {
+    const headers: OutgoingHttpHeaders = { ...extraHeaders, 'content-type': 'application/json' };
     if (error.retryAfterSeconds !== undefined) {
       headers['retry-after'] = String(error.retryAfterSeconds);
     }

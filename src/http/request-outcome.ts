@@ -1,5 +1,5 @@
 import type { Usage } from '../canonical/usage.ts';
-import type { AttemptRecord } from '../gateway/gateway.ts';
+import type { DecisionTrace, TraceAttempt } from '../gateway/gateway.ts';
 import type { AttemptSummary, RequestRecord } from '../observability/request-record.ts';
 import type { HttpExchange } from './http-exchange.ts';
 
@@ -12,25 +12,25 @@ export interface RequestFacts {
   readonly upstreamModel?: string | undefined;
   readonly outcome: RequestRecord['outcome'];
   readonly errorCode?: string | undefined;
-  readonly attempts?: readonly AttemptRecord[];
+  readonly deployment?: string | undefined;
+  readonly decision?: DecisionTrace | undefined;
+  readonly attempts?: readonly TraceAttempt[];
   readonly usage?: Usage | undefined;
   readonly costUsd?: number | undefined;
   readonly finishReasons?: readonly string[];
 }
 
-/** Summarises attempts for the record: provider, model, time, and the error code if any. */
-export function summariseAttempts(attempts: readonly AttemptRecord[]): AttemptSummary[] {
+/** Attempts for the record, durations rounded to the microsecond. */
+export function summariseAttempts(attempts: readonly TraceAttempt[]): AttemptSummary[] {
   return attempts.map((attempt) => ({
-    provider: attempt.target.providerId,
-    model: attempt.target.upstreamModel,
+    ...attempt,
     durationMs: Math.round(attempt.durationMs * 1000) / 1000,
-    errorCode: attempt.error?.code,
   }));
 }
 
 /** Milliseconds spent in attempts (waiting on providers), or undefined when none was made. */
 export function upstreamMilliseconds(
-  attempts: readonly AttemptRecord[] | undefined,
+  attempts: readonly TraceAttempt[] | undefined,
 ): number | undefined {
   if (attempts === undefined || attempts.length === 0) {
     return undefined;
@@ -49,6 +49,9 @@ export function buildRequestRecord(exchange: HttpExchange, facts: RequestFacts):
     requestedModel: facts.requestedModel,
     provider: facts.provider,
     upstreamModel: facts.upstreamModel,
+    deployment: facts.deployment,
+    routeReason: facts.decision?.reason,
+    decision: facts.decision,
     stream: facts.stream ?? false,
     outcome: facts.outcome,
     errorCode: facts.errorCode,

@@ -1,4 +1,5 @@
 import type { OutgoingHttpHeaders } from 'node:http';
+import type { Usage } from '../canonical/usage.ts';
 import type { RoutedResponse } from '../gateway/gateway.ts';
 import { waitForDrain } from '../lib/wait-for-drain.ts';
 import { costOfUsage } from '../canonical/model-price.ts';
@@ -8,15 +9,19 @@ import { formatServerTiming, upstreamMilliseconds, type RequestFacts } from './r
 function servedHeaders(exchange: HttpExchange, routed: RoutedResponse): OutgoingHttpHeaders {
   const headers: OutgoingHttpHeaders = {
     'x-signalbox-request-id': exchange.requestId,
-    'x-signalbox-model': routed.target.upstreamModel,
-    'x-signalbox-provider': routed.target.providerId,
+    'x-signalbox-model': routed.deployment.upstreamModel,
+    'x-signalbox-provider': routed.deployment.providerId,
+    'x-signalbox-deployment': routed.deployment.id,
+    'x-signalbox-route': routeHeader(routed),
+    'x-signalbox-attempts': String(routed.attempts.length),
     'server-timing': formatServerTiming(
       exchange.elapsedMs(),
       upstreamMilliseconds(routed.attempts),
     ),
   };
-  if (routed.attempts.length > 1) {
-    headers['x-signalbox-attempts'] = String(routed.attempts.length);
+  const variant = routed.trace.groups.find((group) => group.variant !== undefined)?.variant;
+  if (variant !== undefined) {
+    headers['x-signalbox-variant'] = variant;
   }
   if (routed.upstreamRequestId !== undefined && /^[\w.:-]{1,128}$/.test(routed.upstreamRequestId)) {
     headers['x-signalbox-upstream-request-id'] = routed.upstreamRequestId;
@@ -33,6 +38,21 @@ function servedHeaders(exchange: HttpExchange, routed: RoutedResponse): Outgoing
 }
 
 /**
+ * The route reason: the first group's choice (strategy, `rule:<name>`, `canary`, `direct`), and
+ * `; fallback` or `; retry` when the serving attempt was not the first one planned.
+ */
+function routeHeader(routed: RoutedResponse): string {
+  const served = routed.attempts[routed.attempts.length - 1];
+  const first = routed.attempts[0];
+  if (served === undefined || first === undefined || served === first) {
+    return routed.trace.reason;
+  }
+  return served.deployment === first.deployment && served.retry > 0
+    ? `${routed.trace.reason}; retry`
+    : `${routed.trace.reason}; fallback`;
+}
+
+/**
  * Writes a provider's answer to the client and returns the facts for the request record. A
  * complete answer is sent as the provider's bytes. A stream is written chunk by chunk, waiting
  * whenever the client reads slower than the provider writes, so memory stays bounded; the facts
@@ -45,8 +65,10 @@ export async function writeModelResponse(
 ): Promise<RequestFacts> {
   const base = {
     requestedModel,
-    provider: routed.target.providerId,
-    upstreamModel: routed.target.upstreamModel,
+    provider: routed.deployment.providerId,
+    upstreamModel: routed.deployment.upstreamModel,
+    deployment: routed.deployment.id,
+    decision: routed.trace,
     attempts: routed.attempts,
   };
   const headers = servedHeaders(exchange, routed);
@@ -56,6 +78,7 @@ export async function writeModelResponse(
     exchange.response.writeHead(200, headers);
     // A string body goes out in one write together with the headers.
     exchange.response.end(routed.body);
+    routed.settle({ failed: undefined, totalTokens: totalTokens(routed.usage) });
     return {
       ...base,
       status: 200,
@@ -69,6 +92,13 @@ export async function writeModelResponse(
   headers['content-type'] = 'text/event-stream; charset=utf-8';
   headers['cache-control'] = 'no-cache';
   headers['x-accel-buffering'] = 'no';
+  // The outcome promise never rejects; whatever happens while writing, health hears the end.
+  void routed.outcome.then((ended) => {
+    routed.settle({
+      failed: ended.status === 'upstream-error' ? ended.error : undefined,
+      totalTokens: totalTokens(ended.usage),
+    });
+  });
   response.writeHead(200, headers);
   for await (const chunk of routed.chunks) {
     if (response.destroyed) {
@@ -92,4 +122,11 @@ export async function writeModelResponse(
     costUsd: costOfUsage(outcome.usage, routed.price),
     finishReasons: outcome.finishReasons,
   };
+}
+
+/** Input plus output tokens, when both are known. */
+function totalTokens(usage: Usage | undefined): number | undefined {
+  const input = usage?.inputTokens.total;
+  const output = usage?.outputTokens.total;
+  return input === undefined || output === undefined ? undefined : input + output;
 }

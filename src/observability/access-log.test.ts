@@ -15,9 +15,53 @@ const record: RequestRecord = {
   stream: true,
   outcome: 'completed',
   errorCode: undefined,
+  deployment: 'openai/gpt-4o-mini',
+  routeReason: 'priority',
+  decision: {
+    model: 'fast',
+    reason: 'priority',
+    planMicros: 12,
+    estimatedInputTokens: 4,
+    groups: [
+      {
+        alias: 'fast',
+        strategy: 'priority',
+        via: 'request',
+        rules: [],
+        variant: undefined,
+        candidates: [
+          { id: 'down/x', filteredBy: undefined, score: 0 },
+          { id: 'openai/gpt-4o-mini', filteredBy: undefined, score: 0 },
+        ],
+        order: ['down/x', 'openai/gpt-4o-mini'],
+      },
+    ],
+  },
   attempts: [
-    { provider: 'down', model: 'x', durationMs: 1.5, errorCode: 'SB_ERR_UPSTREAM_CONNECTION' },
-    { provider: 'openai', model: 'gpt-4o-mini', durationMs: 20, errorCode: undefined },
+    {
+      deployment: 'down/x',
+      provider: 'down',
+      model: 'x',
+      retry: 0,
+      outcome: 'failure',
+      errorClass: 'connection',
+      errorCode: 'SB_ERR_UPSTREAM_CONNECTION',
+      status: undefined,
+      durationMs: 1.5,
+      delayMs: 0,
+    },
+    {
+      deployment: 'openai/gpt-4o-mini',
+      provider: 'openai',
+      model: 'gpt-4o-mini',
+      retry: 0,
+      outcome: 'success',
+      errorClass: undefined,
+      errorCode: undefined,
+      status: undefined,
+      durationMs: 20,
+      delayMs: 0,
+    },
   ],
   usage: { inputTokens: { total: 16, cacheRead: 0 }, outputTokens: { total: 300 } },
   costUsd: 0.000123,
@@ -54,11 +98,13 @@ describe('access log', () => {
       model: 'fast"\n{"injected":true}',
       provider: 'openai',
       upstreamModel: 'gpt-4o-mini',
+      deployment: 'openai/gpt-4o-mini',
+      routeReason: 'priority',
       stream: true,
       outcome: 'completed',
-      attempts: record.attempts.map(({ errorCode, ...rest }) =>
-        errorCode === undefined ? rest : { ...rest, errorCode },
-      ),
+      // JSON drops undefined members.
+      attempts: JSON.parse(JSON.stringify(record.attempts)) as unknown,
+      decision: JSON.parse(JSON.stringify(record.decision)) as unknown,
       inputTokens: 16,
       outputTokens: 300,
       cachedTokens: 0,
@@ -75,6 +121,12 @@ describe('access log', () => {
       const line = write(record, base + offset)[0] ?? '';
       expect(line).toContain(`"time":"${new Date(base + offset).toISOString()}"`);
     }
+  });
+
+  it('leaves the decision out when one attempt served', () => {
+    const line = write({ ...record, attempts: record.attempts.slice(1) }, 0)[0] ?? '';
+    expect(line).not.toContain('"decision"');
+    expect(line).toContain('"routeReason":"priority"');
   });
 
   it('skips successful health checks but keeps failing ones', () => {

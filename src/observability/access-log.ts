@@ -60,10 +60,16 @@ export function createAccessLogWriter(
       field('model', record.requestedModel) +
       field('provider', record.provider) +
       field('upstreamModel', record.upstreamModel) +
+      field('deployment', record.deployment) +
+      field('routeReason', record.routeReason) +
       field('stream', record.stream) +
       field('outcome', record.outcome) +
       field('errorCode', record.errorCode) +
       (record.attempts.length > 1 ? `,"attempts":${JSON.stringify(record.attempts)}` : '') +
+      // The whole decision is logged when it needs explaining: a fallback, a retry or a failure.
+      (record.decision !== undefined && (record.attempts.length > 1 || record.status >= 400)
+        ? `,"decision":${JSON.stringify(record.decision)}`
+        : '') +
       field('inputTokens', usage?.inputTokens.total) +
       field('outputTokens', usage?.outputTokens.total) +
       field('cachedTokens', usage?.inputTokens.cacheRead) +

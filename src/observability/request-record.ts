@@ -1,12 +1,8 @@
 import type { Usage } from '../canonical/usage.ts';
+import type { DecisionTrace, TraceAttempt } from '../routing/decision-trace.ts';
 
-/** One attempt against one target, as recorded. */
-export interface AttemptSummary {
-  readonly provider: string;
-  readonly model: string;
-  readonly durationMs: number;
-  readonly errorCode: string | undefined;
-}
+/** One attempt against one deployment, as recorded. */
+export type AttemptSummary = TraceAttempt;
 
 /**
  * What is recorded about every finished request: who, what, where it went, how it ended and what
@@ -21,6 +17,12 @@ export interface RequestRecord {
   readonly requestedModel: string | undefined;
   readonly provider: string | undefined;
   readonly upstreamModel: string | undefined;
+  /** The deployment that served the request. */
+  readonly deployment: string | undefined;
+  /** Why the router chose as it did (x-signalbox-route). */
+  readonly routeReason: string | undefined;
+  /** The router's whole decision: candidates, filters, scores, order. */
+  readonly decision: DecisionTrace | undefined;
   readonly stream: boolean;
   readonly outcome: 'completed' | 'rejected' | 'upstream-error' | 'client-closed';
   readonly errorCode: string | undefined;

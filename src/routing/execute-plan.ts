@@ -1,60 +1,236 @@
 import { GatewayError, toGatewayError } from '../errors/gateway-error.ts';
+import { CancellationSource, type Cancellation } from '../lib/cancellation.ts';
 import type { Clock } from '../lib/clock.ts';
-import { shouldFallBack } from './fallback-policy.ts';
-import type { PlannedTarget } from './model-catalog.ts';
+import type { Random } from '../lib/random.ts';
+import type { DecisionTrace, TraceAttempt } from './decision-trace.ts';
+import type { Deployment } from './deployment.ts';
+import { classifyError, isRetryable, type ErrorClass } from './error-class.ts';
+import { backoffDelayMs } from './health/backoff-delay.ts';
+import type { PlannedAttempt } from './plan-route.ts';
 
-/** A record of one attempt, for logs, headers and (later) audit. */
-export interface AttemptRecord {
-  readonly target: PlannedTarget;
-  readonly durationMs: number;
-  /** Undefined for the attempt that succeeded. */
-  readonly error: GatewayError | undefined;
+/** One deployment's health as the executor reports to it (the health registry in production). */
+export interface AttemptHealth {
+  /** Admits an attempt; undefined when the circuit refuses it (it opened since planning). */
+  begin(nowMs: number, estimatedTokens: number, isRetry: boolean): unknown;
+  succeeded(ticket: unknown, nowMs: number, latencyMs: number): void;
+  failed(ticket: unknown, nowMs: number, errorClass: ErrorClass, retryAfterMs?: number): void;
+  /** The exchange is over (for streams, when the body ended); frees its in-flight slot. */
+  finished(ticket: unknown, nowMs: number, actualTokens: number | undefined): void;
+  /** Takes one retry from the deployment's retry budget; false when the budget is spent. */
+  tryRetry(nowMs: number): boolean;
+}
+
+export interface ExecutionEnvironment {
+  readonly health: (deployment: Deployment) => AttemptHealth;
+  readonly clock: Clock;
+  readonly random: Random;
+  /** Waits `ms`, or less if `cancellation` fires first. */
+  readonly wait: (ms: number, cancellation: Cancellation) => Promise<void>;
+}
+
+/** How the exchange of a successful attempt ended, reported back to health and load. */
+export interface AttemptSettlement {
+  readonly failed: GatewayError | undefined;
+  readonly totalTokens: number | undefined;
 }
 
 export interface PlanResult<T> {
   readonly value: T;
-  readonly target: PlannedTarget;
-  readonly attempts: readonly AttemptRecord[];
+  readonly served: PlannedAttempt;
+  readonly attempts: readonly TraceAttempt[];
+  /** Call once when the served exchange is over (at once for complete answers). */
+  readonly settle: (settlement: AttemptSettlement) => void;
 }
 
-/** Thrown when every attempt failed; carries the attempts and reports the last one's error. */
+/** Thrown when no attempt succeeded; carries every attempt and reports the last one's error. */
 export class PlanFailedError extends Error {
   readonly lastError: GatewayError;
-  readonly attempts: readonly AttemptRecord[];
+  readonly attempts: readonly TraceAttempt[];
+  /** The plan's decision trace, once the router has attached it. */
+  readonly trace: DecisionTrace | undefined;
 
-  constructor(lastError: GatewayError, attempts: readonly AttemptRecord[]) {
+  constructor(lastError: GatewayError, attempts: readonly TraceAttempt[], trace?: DecisionTrace) {
     super(lastError.message, { cause: lastError });
     this.name = 'PlanFailedError';
     this.lastError = lastError;
     this.attempts = attempts;
+    this.trace = trace;
+  }
+}
+
+/** An attempt: sends the request to a deployment; must throw before anything reached the client. */
+export type Attempt<T> = (deployment: Deployment, cancellation: Cancellation) => Promise<T>;
+
+/**
+ * Runs one attempt with the deployment's first-token timeout: if no answer (for streams, no first
+ * content) arrives in time, the attempt is cancelled and fails as an upstream timeout.
+ */
+async function attemptWithDeadline<T>(
+  attempt: Attempt<T>,
+  deployment: Deployment,
+  clientCancellation: Cancellation,
+): Promise<T> {
+  const deadlineMs = deployment.timeouts.firstTokenMs;
+  if (deadlineMs === undefined) {
+    return attempt(deployment, clientCancellation);
+  }
+  const source = new CancellationSource();
+  const unsubscribe = clientCancellation.subscribe(() => source.cancel());
+  const deadline = { passed: false };
+  const timer = setTimeout(() => {
+    deadline.passed = true;
+    source.cancel();
+  }, deadlineMs);
+  try {
+    return await attempt(deployment, source);
+  } catch (error) {
+    if (deadline.passed && !clientCancellation.cancelled) {
+      unsubscribe();
+      throw new GatewayError('SB_ERR_UPSTREAM_TIMEOUT', {
+        internalDetail: `deployment ${deployment.id}: no first token within ${deadlineMs} ms`,
+        cause: error,
+      });
+    }
+    unsubscribe();
+    throw error;
+  } finally {
+    clearTimeout(timer);
   }
 }
 
 /**
- * Runs a plan: tries each target in order until one succeeds, falling back only on failures that
- * another target may not share (see `shouldFallBack`). `attempt` must not have sent anything to
- * the client when it throws; that is what makes falling back safe. Throws `PlanFailedError`.
+ * Runs a plan: each deployment in order; on a retryable failure, the same deployment again after
+ * a backoff with full jitter (or the provider's Retry-After, up to a cap), within the retry
+ * budget; then the next deployment when the failure's class is one the group falls back on.
+ * After a context-length failure only deployments with a larger (or unknown) window are tried.
+ * `attempt` must not have sent anything to the client when it throws; that is what makes
+ * retrying and falling back safe. Throws `PlanFailedError` with every attempt recorded.
  */
 export async function executePlan<T>(
-  targets: readonly PlannedTarget[],
-  attempt: (target: PlannedTarget) => Promise<T>,
-  clock: Clock,
+  plan: readonly PlannedAttempt[],
+  attempt: Attempt<T>,
+  environment: ExecutionEnvironment,
+  cancellation: Cancellation,
+  estimatedTokens: number,
 ): Promise<PlanResult<T>> {
-  const attempts: AttemptRecord[] = [];
+  const attempts: TraceAttempt[] = [];
   let lastError: GatewayError | undefined;
-  for (const target of targets) {
-    const startedAt = clock.monotonic();
-    try {
-      const value = await attempt(target);
-      attempts.push({ target, durationMs: clock.monotonic() - startedAt, error: undefined });
-      return { value, target, attempts };
-    } catch (error) {
-      lastError = toGatewayError(error);
-      attempts.push({ target, durationMs: clock.monotonic() - startedAt, error: lastError });
-      if (!shouldFallBack(lastError)) {
+  let tooSmallWindow: number | undefined;
+  const clock = environment.clock;
+  for (const planned of plan) {
+    const { deployment, group } = planned;
+    if (
+      tooSmallWindow !== undefined &&
+      deployment.contextWindow !== undefined &&
+      deployment.contextWindow <= tooSmallWindow
+    ) {
+      continue;
+    }
+    const health = environment.health(deployment);
+    let delayMs = 0;
+    let errorClass: ErrorClass | undefined;
+    for (let retry = 0; retry <= group.retries.maxRetries; retry += 1) {
+      const ticket = health.begin(clock.monotonic(), estimatedTokens, retry > 0);
+      const record = (
+        outcome: TraceAttempt['outcome'],
+        error: GatewayError | undefined,
+        durationMs: number,
+      ) => {
+        attempts.push({
+          deployment: deployment.id,
+          provider: deployment.providerId,
+          model: deployment.upstreamModel,
+          retry,
+          outcome,
+          errorClass: error === undefined ? undefined : classifyError(error),
+          errorCode: error?.code,
+          status: error?.upstreamStatus,
+          durationMs,
+          delayMs,
+        });
+      };
+      if (ticket === undefined) {
+        // The circuit opened since planning. A refused retry keeps the class of the failure
+        // before it, so the group's fallback policy still decides what follows.
+        record('skipped', undefined, 0);
         break;
       }
+      const startedAt = clock.monotonic();
+      try {
+        const value = await attemptWithDeadline(attempt, deployment, cancellation);
+        const durationMs = clock.monotonic() - startedAt;
+        record('success', undefined, durationMs);
+        let settled = false;
+        return {
+          value,
+          served: planned,
+          attempts,
+          settle: (settlement) => {
+            if (settled) {
+              return;
+            }
+            settled = true;
+            // The verdict waits for the end of the exchange: a stream that fails after its first
+            // byte is a failure of the deployment (and a half-open probe is judged on the whole
+            // exchange). The latency is still the time to the first byte.
+            const failedClass =
+              settlement.failed === undefined ? undefined : classifyError(settlement.failed);
+            if (failedClass === undefined) {
+              health.succeeded(ticket, clock.monotonic(), durationMs);
+            } else if (failedClass !== 'client-closed') {
+              health.failed(ticket, clock.monotonic(), failedClass);
+            }
+            health.finished(ticket, clock.monotonic(), settlement.totalTokens);
+          },
+        };
+      } catch (error) {
+        const durationMs = clock.monotonic() - startedAt;
+        lastError = toGatewayError(error);
+        errorClass = classifyError(lastError);
+        const retryAfterMs =
+          lastError.retryAfterSeconds === undefined
+            ? undefined
+            : lastError.retryAfterSeconds * 1000;
+        health.failed(ticket, clock.monotonic(), errorClass, retryAfterMs);
+        health.finished(ticket, clock.monotonic(), undefined);
+        record('failure', lastError, durationMs);
+        if (errorClass === 'client-closed' || cancellation.cancelled) {
+          throw new PlanFailedError(lastError, attempts);
+        }
+        if (!isRetryable(errorClass) || retry >= group.retries.maxRetries) {
+          break;
+        }
+        const nextDelay = backoffDelayMs(retry, group.retries, environment.random, retryAfterMs);
+        if (nextDelay === undefined || !health.tryRetry(clock.monotonic())) {
+          break;
+        }
+        delayMs = nextDelay;
+        await environment.wait(nextDelay, cancellation);
+        if (isCancelled(cancellation)) {
+          throw new PlanFailedError(new GatewayError('SB_ERR_CLIENT_CLOSED'), attempts);
+        }
+      }
+    }
+    if (errorClass === undefined) {
+      continue;
+    }
+    if (!group.fallbackOn.has(errorClass)) {
+      break;
+    }
+    if (errorClass === 'context-length') {
+      tooSmallWindow = Math.max(tooSmallWindow ?? 0, deployment.contextWindow ?? 0);
     }
   }
-  throw new PlanFailedError(lastError ?? new GatewayError('SB_ERR_MODEL_NOT_FOUND'), attempts);
+  throw new PlanFailedError(
+    lastError ??
+      new GatewayError('SB_ERR_ROUTE_UNAVAILABLE', {
+        internalDetail: 'every planned deployment refused the attempt (circuits open)',
+      }),
+    attempts,
+  );
+}
+
+/** Read through a call: the flag changes while awaiting, which narrowing cannot see. */
+function isCancelled(cancellation: Cancellation): boolean {
+  return cancellation.cancelled;
 }

@@ -1,17 +1,14 @@
-import type { GatewayConfig } from '../config/gateway-config.ts';
-
-/** One target of a plan: a provider and the provider's name for the model. */
-export interface PlannedTarget {
-  readonly providerId: string;
-  readonly upstreamModel: string;
-}
-
-/** What a requested model name resolves to. */
-export interface ModelResolution {
-  readonly name: string;
-  /** Tried in order; a failure before the response starts falls back to the next. */
-  readonly targets: readonly PlannedTarget[];
-}
+import type {
+  DeploymentTargetConfig,
+  GatewayConfig,
+  ModelGroupConfig,
+  ProviderConfig,
+} from '../config/gateway-config.ts';
+import { resolveModelFacts } from '../providers/model-facts.ts';
+import type { Deployment } from './deployment.ts';
+import type { CompiledRule, GroupMember, ModelGroup } from './model-group.ts';
+import { compileRuleExpression } from './rules/compile-rule-expression.ts';
+import { getStrategy } from './strategies/strategy-registry.ts';
 
 /** A model as listed to clients. */
 export interface ListedModel {
@@ -19,57 +16,241 @@ export interface ListedModel {
   readonly ownedBy: string;
 }
 
+const noTimeouts = { firstTokenMs: undefined, idleMs: undefined, totalMs: undefined };
+
+function buildDeployment(
+  provider: ProviderConfig,
+  target: Omit<DeploymentTargetConfig, 'kind'>,
+): Deployment {
+  const facts = resolveModelFacts(provider.modelFacts, target.model);
+  return {
+    id: target.id,
+    providerId: provider.id,
+    upstreamModel: target.model,
+    region: target.region ?? provider.settings.region,
+    tags: target.tags,
+    weight: target.weight,
+    priority: target.priority,
+    rpm: target.rpm,
+    tpm: target.tpm,
+    contextWindow: facts.contextWindow,
+    maxOutputTokens: facts.maxOutputTokens,
+    price: facts.price,
+    vision: facts.vision,
+    tools: facts.tools,
+    jsonSchema: facts.jsonSchema,
+    timeouts: target.timeouts,
+  };
+}
+
+function compileRules(group: ModelGroupConfig): CompiledRule[] {
+  return group.rules.map((rule) => {
+    const compiled = compileRuleExpression(rule.when);
+    if (!compiled.ok) {
+      // Configuration validation compiles every rule first; reaching this is a defect.
+      throw new Error(`model group ${group.alias}, rule ${rule.name}: ${compiled.message}`);
+    }
+    return {
+      name: rule.name,
+      evaluate: compiled.evaluate,
+      routeTo: rule.routeTo,
+      requireTags: rule.requireTags,
+      regions: rule.regions,
+      exclude: new Set(rule.exclude),
+    };
+  });
+}
+
 /**
- * The model names a configuration serves: aliases from `models:`, and `<provider>/<model>` for the
- * models each provider exposes (any model, when the provider allows it). Built once per
- * configuration version; lookups are map reads.
+ * The model names a configuration serves, each as a `ModelGroup`: aliases from `models:`, and
+ * `<provider>/<model>` for the models each provider exposes (any model, when the provider allows
+ * it). Built once per configuration version; lookups are map reads.
  */
 export class ModelCatalog {
-  readonly #aliases = new Map<string, ModelResolution>();
-  readonly #direct = new Map<string, ModelResolution>();
-  readonly #openProviders = new Set<string>();
+  readonly #groups = new Map<string, ModelGroup>();
+  readonly #openProviders = new Map<string, ProviderConfig>();
+  readonly #deployments = new Map<string, Deployment>();
   readonly #listed: ListedModel[] = [];
+  readonly #config: GatewayConfig;
 
   constructor(config: GatewayConfig) {
-    for (const model of config.models) {
-      this.#aliases.set(model.alias, {
-        name: model.alias,
-        targets: model.targets.map((target) => ({
-          providerId: target.provider,
-          upstreamModel: target.model,
-        })),
-      });
-      this.#listed.push({ id: model.alias, ownedBy: 'signalbox' });
+    this.#config = config;
+    const providers = new Map(config.providers.map((provider) => [provider.id, provider]));
+    for (const group of config.models) {
+      this.#listed.push({ id: group.alias, ownedBy: 'signalbox' });
     }
     for (const provider of config.providers) {
       for (const model of provider.models) {
         const name = `${provider.id}/${model}`;
-        this.#direct.set(name, {
-          name,
-          targets: [{ providerId: provider.id, upstreamModel: model }],
-        });
+        this.#groups.set(name, this.#directGroup(provider, model));
         this.#listed.push({ id: name, ownedBy: provider.id });
       }
       if (provider.allowAnyModel) {
-        this.#openProviders.add(provider.id);
+        this.#openProviders.set(provider.id, provider);
       }
+    }
+    // Aliases are built last so that they win over a direct name they shadow.
+    const byAlias = new Map(config.models.map((group) => [group.alias, group]));
+    for (const group of config.models) {
+      this.#groups.set(group.alias, this.#buildGroup(group, providers, byAlias));
     }
   }
 
-  /** Resolves a requested model name; undefined when this configuration does not serve it. */
-  resolve(name: string): ModelResolution | undefined {
-    const resolution = this.#aliases.get(name) ?? this.#direct.get(name);
-    if (resolution !== undefined) {
-      return resolution;
+  #directGroup(provider: ProviderConfig, model: string, listed = true): ModelGroup {
+    const deployment = buildDeployment(provider, {
+      id: `${provider.id}/${model}`,
+      provider: provider.id,
+      model,
+      weight: 1,
+      priority: 0,
+      region: undefined,
+      tags: [],
+      rpm: undefined,
+      tpm: undefined,
+      timeouts: noTimeouts,
+    });
+    if (listed) {
+      this.#deployments.set(deployment.id, deployment);
+    }
+    return {
+      alias: `${provider.id}/${model}`,
+      strategy: getStrategy('priority'),
+      members: [{ deployment, nestedAlias: undefined }],
+      rules: [],
+      canary: undefined,
+      fallbacks: [],
+      fallbackOn: new Set(this.#config.routing.fallbackOn),
+      retries: this.#config.routing.retries,
+      direct: true,
+      sequence: 0,
+    };
+  }
+
+  #buildGroup(
+    group: ModelGroupConfig,
+    providers: ReadonlyMap<string, ProviderConfig>,
+    byAlias: ReadonlyMap<string, ModelGroupConfig>,
+  ): ModelGroup {
+    const members: GroupMember[] = group.targets.map((target) => {
+      if (target.kind === 'group') {
+        return {
+          deployment: this.#standIn(
+            target.alias,
+            target.weight,
+            target.priority,
+            providers,
+            byAlias,
+          ),
+          nestedAlias: target.alias,
+        };
+      }
+      const provider = providers.get(target.provider);
+      if (provider === undefined) {
+        throw new Error(`model group ${group.alias} refers to unknown provider ${target.provider}`);
+      }
+      const deployment = buildDeployment(provider, target);
+      this.#deployments.set(deployment.id, deployment);
+      return { deployment, nestedAlias: undefined };
+    });
+    return {
+      alias: group.alias,
+      strategy: getStrategy(group.strategy),
+      members,
+      rules: compileRules(group),
+      canary: group.canary,
+      fallbacks: group.fallbacks,
+      fallbackOn: new Set(group.fallbackOn),
+      retries: group.retries,
+      direct: false,
+      sequence: 0,
+    };
+  }
+
+  /**
+   * The deployment-shaped stand-in of a nested group: the outer strategy ranks it by its weight
+   * and priority, its cheapest input price and its largest window (the best it can offer).
+   */
+  #standIn(
+    alias: string,
+    weight: number,
+    priority: number,
+    providers: ReadonlyMap<string, ProviderConfig>,
+    byAlias: ReadonlyMap<string, ModelGroupConfig>,
+  ): Deployment {
+    const inner = this.#leafTargets(alias, byAlias, new Set());
+    const facts = inner.flatMap((target) => {
+      const provider = providers.get(target.provider);
+      return provider === undefined ? [] : [resolveModelFacts(provider.modelFacts, target.model)];
+    });
+    const windows = facts.flatMap((fact) =>
+      fact.contextWindow === undefined ? [] : [fact.contextWindow],
+    );
+    const priced = facts.filter((fact) => fact.price?.input !== undefined);
+    const cheapest = priced.sort((a, b) => (a.price?.input ?? 0) - (b.price?.input ?? 0))[0];
+    return {
+      id: `group:${alias}`,
+      providerId: '',
+      upstreamModel: alias,
+      region: undefined,
+      tags: [],
+      weight,
+      priority,
+      rpm: undefined,
+      tpm: undefined,
+      contextWindow:
+        windows.length === facts.length && windows.length > 0 ? Math.max(...windows) : undefined,
+      maxOutputTokens: undefined,
+      price: cheapest?.price,
+      vision: undefined,
+      tools: undefined,
+      jsonSchema: undefined,
+      timeouts: noTimeouts,
+    };
+  }
+
+  #leafTargets(
+    alias: string,
+    byAlias: ReadonlyMap<string, ModelGroupConfig>,
+    seen: Set<string>,
+  ): DeploymentTargetConfig[] {
+    const group = byAlias.get(alias);
+    if (group === undefined || seen.has(alias)) {
+      return [];
+    }
+    seen.add(alias);
+    return group.targets.flatMap((target) =>
+      target.kind === 'deployment' ? [target] : this.#leafTargets(target.alias, byAlias, seen),
+    );
+  }
+
+  /** The group serving a requested model name; undefined when this configuration does not serve it. */
+  group(name: string): ModelGroup | undefined {
+    const group = this.#groups.get(name);
+    if (group !== undefined) {
+      return group;
     }
     const slash = name.indexOf('/');
-    if (slash > 0 && slash < name.length - 1 && this.#openProviders.has(name.slice(0, slash))) {
-      return {
-        name,
-        targets: [{ providerId: name.slice(0, slash), upstreamModel: name.slice(slash + 1) }],
-      };
+    if (slash <= 0 || slash === name.length - 1) {
+      return undefined;
     }
-    return undefined;
+    const provider = this.#openProviders.get(name.slice(0, slash));
+    return provider === undefined
+      ? undefined
+      : this.#directGroup(provider, name.slice(slash + 1), false);
+  }
+
+  /**
+   * The key a deployment's health and load are kept under. Models a client names freely on a
+   * provider that allows any model share one key per provider, so that made-up names cannot
+   * grow the gateway's memory.
+   */
+  healthKey(deployment: Deployment): string {
+    return this.#deployments.has(deployment.id) ? deployment.id : `${deployment.providerId}/*`;
+  }
+
+  /** Every configured deployment (of groups and of listed provider models), by id. */
+  deployments(): ReadonlyMap<string, Deployment> {
+    return this.#deployments;
   }
 
   /** Every listed model name (aliases first, then provider models), in configuration order. */
@@ -89,6 +270,6 @@ export class ModelCatalog {
         this.#listed.some((model) => model.id.startsWith(prefix))
       );
     }
-    return this.resolve(pattern) !== undefined;
+    return this.group(pattern) !== undefined;
   }
 }

@@ -2,58 +2,245 @@ import type { ModelRequestEnvelope } from '../canonical/model-request-envelope.t
 import { GatewayError } from '../errors/gateway-error.ts';
 import type { Cancellation } from '../lib/cancellation.ts';
 import type { Clock } from '../lib/clock.ts';
+import type { Random } from '../lib/random.ts';
 import { callProvider, type ProviderCallResult } from '../upstream/call-provider.ts';
 import { RequestTranslation } from '../upstream/request-translation.ts';
 import type { UpstreamPool } from '../upstream/upstream-pool.ts';
-import { executePlan, type AttemptRecord } from './execute-plan.ts';
-import type { ModelResolution, PlannedTarget } from './model-catalog.ts';
+import { buildRouteRequestFacts, type RouteCaller } from './build-route-request-facts.ts';
+import type { DecisionTrace, TraceAttempt } from './decision-trace.ts';
+import type { Deployment } from './deployment.ts';
+import {
+  executePlan,
+  PlanFailedError,
+  type AttemptHealth,
+  type AttemptSettlement,
+  type ExecutionEnvironment,
+} from './execute-plan.ts';
+import type { AttemptTicket } from './health/attempt-ticket.ts';
+import type { DeploymentHealthRegistry } from './health/deployment-health-registry.ts';
+import type { ModelGroup } from './model-group.ts';
+import { planRoute, type PlanningEnvironment, type RoutePlan } from './plan-route.ts';
 import type { RoutingTable } from './routing-table.ts';
 
-/** What routing needs besides the table: the shared pool, time, and response limits. */
+/** What routing needs besides the table: the shared pool, health, time, chance and limits. */
 export interface RoutingEnvironment {
   readonly pool: UpstreamPool;
   readonly clock: Clock;
+  readonly random: Random;
+  readonly health: DeploymentHealthRegistry;
+  /** Waits between retries; resolves early when the cancellation fires. */
+  readonly wait: (ms: number, cancellation: Cancellation) => Promise<void>;
   readonly maxResponseBytes: number;
 }
 
-/** A provider's answer together with who gave it and what was tried first. */
+/** A provider's answer together with who gave it, what was tried first and why. */
 export type RoutedResponse = ProviderCallResult & {
-  readonly target: PlannedTarget;
-  readonly attempts: readonly AttemptRecord[];
+  readonly deployment: Deployment;
+  readonly attempts: readonly TraceAttempt[];
+  readonly trace: DecisionTrace;
+  /** Reports how the served exchange ended, once, so health and load stay true. */
+  readonly settle: (settlement: AttemptSettlement) => void;
 };
 
+/** Every deployment a request for these groups could reach: members, nested, rule targets, fallbacks. */
+function reachableDeployments(table: RoutingTable, groups: readonly ModelGroup[]): Deployment[] {
+  const found: Deployment[] = [];
+  const seen = new Set<string>();
+  const visit = (group: ModelGroup | undefined): void => {
+    if (group === undefined || seen.has(group.alias)) {
+      return;
+    }
+    seen.add(group.alias);
+    for (const member of group.members) {
+      if (member.nestedAlias === undefined) {
+        found.push(member.deployment);
+      } else {
+        visit(table.catalog.group(member.nestedAlias));
+      }
+    }
+    for (const rule of group.rules) {
+      if (rule.routeTo !== undefined) {
+        visit(table.catalog.group(rule.routeTo));
+      }
+    }
+    for (const alias of group.fallbacks) {
+      visit(table.catalog.group(alias));
+    }
+  };
+  groups.forEach(visit);
+  return found;
+}
+
+function planningEnvironment(
+  table: RoutingTable,
+  environment: RoutingEnvironment,
+): PlanningEnvironment {
+  return {
+    health: {
+      availability: (deployment, nowMs) =>
+        environment.health.get(table.catalog.healthKey(deployment)).availability(nowMs),
+      load: (deployment, nowMs) =>
+        environment.health.get(table.catalog.healthKey(deployment)).load(nowMs),
+    },
+    random: environment.random,
+    clock: environment.clock,
+  };
+}
+
 /**
- * Sends a request along its plan: each target in order, falling back while nothing has reached
- * the client. Throws `PlanFailedError` when every target failed.
+ * Plans a request without sending it: the decision and its trace. Throws `GatewayError` when no
+ * deployment can serve it (see `refuseEmptyPlan`).
+ */
+export function planModelRequest(
+  table: RoutingTable,
+  groups: readonly ModelGroup[],
+  envelope: ModelRequestEnvelope,
+  caller: RouteCaller,
+  environment: RoutingEnvironment,
+): Promise<{ plan: RoutePlan; estimatedTokens: number }> {
+  return planTranslatedRequest(
+    table,
+    groups,
+    new RequestTranslation(envelope),
+    caller,
+    environment,
+  );
+}
+
+async function planTranslatedRequest(
+  table: RoutingTable,
+  groups: readonly ModelGroup[],
+  translation: RequestTranslation,
+  caller: RouteCaller,
+  environment: RoutingEnvironment,
+): Promise<{ plan: RoutePlan; estimatedTokens: number }> {
+  const facts = await buildRouteRequestFacts(
+    translation,
+    caller,
+    reachableDeployments(table, groups),
+  );
+  const plan = planRoute(
+    table.catalog,
+    groups,
+    translation.envelope.model,
+    facts,
+    planningEnvironment(table, environment),
+  );
+  if (plan.attempts.length === 0) {
+    refuseEmptyPlan(plan, environment.clock);
+  }
+  return { plan, estimatedTokens: facts.estimatedInputTokens + facts.estimatedOutputTokens };
+}
+
+/** Why nothing can serve: too large for every window, all cooling down, or nothing eligible. */
+function refuseEmptyPlan(plan: RoutePlan, clock: Clock): never {
+  if (plan.tooLargeForEveryWindow) {
+    throw new GatewayError('SB_ERR_UPSTREAM_CONTEXT_LENGTH', {
+      detail: 'No deployment of this model has a context window large enough.',
+    });
+  }
+  if (plan.unavailableUntilMs !== undefined) {
+    throw new GatewayError('SB_ERR_ROUTE_UNAVAILABLE', {
+      retryAfterSeconds: Math.max(
+        1,
+        Math.ceil((plan.unavailableUntilMs - clock.monotonic()) / 1000),
+      ),
+    });
+  }
+  throw new GatewayError('SB_ERR_ROUTE_NO_ELIGIBLE_DEPLOYMENT', {
+    detail: 'Check x-signalbox-tags and x-signalbox-region against the deployments configured.',
+  });
+}
+
+function attemptHealth(
+  table: RoutingTable,
+  environment: RoutingEnvironment,
+  estimatedTokens: number,
+): ExecutionEnvironment['health'] {
+  return (deployment) => {
+    const health = environment.health.get(table.catalog.healthKey(deployment));
+    const adapter: AttemptHealth = {
+      begin: (nowMs, tokens, isRetry) => health.begin(nowMs, tokens, isRetry),
+      succeeded: (ticket, nowMs, latencyMs) => {
+        health.succeeded(ticket as AttemptTicket, nowMs, latencyMs);
+      },
+      failed: (ticket, nowMs, errorClass, retryAfterMs) => {
+        health.failed(ticket as AttemptTicket, nowMs, errorClass, retryAfterMs);
+      },
+      finished: (ticket, nowMs, actualTokens) => {
+        health.finished(ticket as AttemptTicket);
+        if (actualTokens !== undefined) {
+          health.adjustTokens(nowMs, actualTokens - estimatedTokens);
+        }
+      },
+      tryRetry: (nowMs) => health.tryRetry(nowMs),
+    };
+    return adapter;
+  };
+}
+
+/**
+ * Plans a request and sends it along its plan: retries with backoff, fallbacks before the commit
+ * point, health and load recorded for every attempt. Throws `GatewayError` when nothing can
+ * serve it and `PlanFailedError` (with the trace) when every attempt failed.
  */
 export async function routeModelRequest(
   table: RoutingTable,
-  resolution: ModelResolution,
+  groups: readonly ModelGroup[],
   envelope: ModelRequestEnvelope,
+  caller: RouteCaller,
   environment: RoutingEnvironment,
   cancellation: Cancellation,
 ): Promise<RoutedResponse> {
   const translation = new RequestTranslation(envelope);
-  const result = await executePlan(
-    resolution.targets,
-    (target) => {
-      const endpoint = table.endpoints.get(target.providerId);
-      if (endpoint === undefined) {
-        // Configuration validation makes this unreachable; fail the attempt, not the process.
-        return Promise.reject(
-          new GatewayError('SB_ERR_INTERNAL', {
-            internalDetail: `no endpoint for ${target.providerId}`,
-          }),
-        );
-      }
-      return callProvider(endpoint, translation, target.upstreamModel, {
-        pool: environment.pool,
-        cancellation,
-        clock: environment.clock,
-        maxResponseBytes: environment.maxResponseBytes,
-      });
-    },
-    environment.clock,
+  const { plan, estimatedTokens } = await planTranslatedRequest(
+    table,
+    groups,
+    translation,
+    caller,
+    environment,
   );
-  return { ...result.value, target: result.target, attempts: result.attempts };
+  try {
+    const result = await executePlan(
+      plan.attempts,
+      (deployment, attemptCancellation) => {
+        const endpoint = table.endpoints.get(deployment.providerId);
+        if (endpoint === undefined) {
+          // Configuration validation makes this unreachable; fail the attempt, not the process.
+          return Promise.reject(
+            new GatewayError('SB_ERR_INTERNAL', {
+              internalDetail: `no endpoint for ${deployment.providerId}`,
+            }),
+          );
+        }
+        return callProvider(endpoint, translation, deployment.upstreamModel, {
+          pool: environment.pool,
+          cancellation: attemptCancellation,
+          clock: environment.clock,
+          maxResponseBytes: environment.maxResponseBytes,
+          timeouts: deployment.timeouts,
+        });
+      },
+      {
+        health: attemptHealth(table, environment, estimatedTokens),
+        clock: environment.clock,
+        random: environment.random,
+        wait: environment.wait,
+      },
+      cancellation,
+      estimatedTokens,
+    );
+    return {
+      ...result.value,
+      deployment: result.served.deployment,
+      attempts: result.attempts,
+      trace: plan.trace,
+      settle: result.settle,
+    };
+  } catch (error) {
+    if (error instanceof PlanFailedError) {
+      throw new PlanFailedError(error.lastError, error.attempts, plan.trace);
+    }
+    throw error;
+  }
 }

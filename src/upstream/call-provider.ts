@@ -29,6 +29,11 @@ export interface ProviderCallContext {
   readonly clock: Clock;
   /** Largest non-streamed response body accepted from a provider. */
   readonly maxResponseBytes: number;
+  /** The deployment's idle and total timeouts, over the provider's. */
+  readonly timeouts?: {
+    readonly idleMs?: number | undefined;
+    readonly totalMs?: number | undefined;
+  };
 }
 
 interface CallFacts {
@@ -176,7 +181,7 @@ export async function callProvider(
     method: 'POST',
     headers: { ...headers, ...credentials },
     body: call.body,
-    timeouts: endpoint.timeouts,
+    timeouts: withDeploymentTimeouts(endpoint.timeouts, context.timeouts),
     cancellation: context.cancellation,
   });
   if (response.status >= 400 || response.status < 200) {
@@ -322,5 +327,20 @@ function estimateTokenCount(translation: RequestTranslation): ProviderCallResult
     contentType: 'application/json',
     body: ingress.encodeTokenCount(estimateInputTokens(translation.chatRequest)),
     usage: undefined,
+  };
+}
+
+/** The provider's timeouts with a deployment's idle and total limits over them. */
+function withDeploymentTimeouts(
+  timeouts: ProviderEndpoint['timeouts'],
+  overrides: ProviderCallContext['timeouts'],
+): ProviderEndpoint['timeouts'] {
+  if (overrides?.idleMs === undefined && overrides?.totalMs === undefined) {
+    return timeouts;
+  }
+  return {
+    ...timeouts,
+    idleMs: overrides.idleMs ?? timeouts.idleMs,
+    totalMs: overrides.totalMs ?? timeouts.totalMs,
   };
 }

@@ -13,7 +13,8 @@ let key: string;
 beforeAll(async () => {
   upstream = await startReplayUpstream();
   harness = await startTestGateway({
-    config: `providers:\n${dialects.map((dialect) => egressProviderYaml(dialect, upstream.origin)).join('\n')}\n`,
+    // Translation is under test here, not routing: no retries, no breaker.
+    config: `routing:\n  retries: { max_retries: 0 }\n  breaker: { min_requests: 100000 }\n  cooldown_ms: 0\nproviders:\n${dialects.map((dialect) => egressProviderYaml(dialect, upstream.origin)).join('\n')}\n`,
     environment: testProviderEnvironment,
   });
   key = await harness.createKey();

@@ -20,7 +20,8 @@ let key: string;
 beforeAll(async () => {
   mock = await startMockProvider({ name: 'matrix' });
   harness = await startTestGateway({
-    config: `providers:\n${egressDialects.map((dialect) => egressProviderYaml(dialect, mock.origin)).join('\n')}\n`,
+    // Translation is under test here, not routing: no retries, no breaker.
+    config: `routing:\n  retries: { max_retries: 0 }\n  breaker: { min_requests: 100000 }\n  cooldown_ms: 0\nproviders:\n${egressDialects.map((dialect) => egressProviderYaml(dialect, mock.origin)).join('\n')}\n`,
     environment: testProviderEnvironment,
   });
   key = await harness.createKey();

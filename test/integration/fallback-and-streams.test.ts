@@ -26,7 +26,12 @@ beforeAll(async () => {
   secondary = await startMockProvider({ name: 'secondary' });
   const deadPort = await closedPort();
   harness = await startTestGateway({
+    // Streams and errors are under test here, not routing policy: no retries, no breaker.
     config: `
+routing:
+  retries: { max_retries: 0 }
+  breaker: { min_requests: 100000 }
+  cooldown_ms: 0
 providers:
   - { id: dead, type: openai-compatible, base_url: "http://127.0.0.1:${deadPort}/v1", timeouts: { connect_ms: 500 } }
   - id: primary

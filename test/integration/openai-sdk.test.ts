@@ -16,7 +16,12 @@ beforeAll(async () => {
   upstream = await startMockProvider({ apiKey: upstreamKey });
   harness = await startTestGateway({
     environment: { UPSTREAM_KEY: upstreamKey },
+    // Streams and errors are under test here, not routing policy: no retries, no breaker.
     config: `
+routing:
+  retries: { max_retries: 0 }
+  breaker: { min_requests: 100000 }
+  cooldown_ms: 0
 server: { max_body_bytes: 65536 }
 providers:
   - id: upstream

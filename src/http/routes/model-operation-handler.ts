@@ -1,6 +1,8 @@
 import type { ModelOperation } from '../../canonical/model-operation.ts';
 import type { ModelRequestEnvelope } from '../../canonical/model-request-envelope.ts';
 import type { IngressCodec } from '../../dialects/dialect-codec.ts';
+import type { RequestContext } from '../../gateway/request-context.ts';
+import type { HttpDependencies } from '../http-dependencies.ts';
 import type { HttpExchange } from '../http-exchange.ts';
 import { readRequestBody } from '../read-request-body.ts';
 import { writeModelResponse } from '../write-model-response.ts';
@@ -25,6 +27,39 @@ function forwardedHeaders(
 }
 
 /**
+ * Reads and decodes a model request with the route's ingress codec, and the gateway's view of
+ * who sent it. Throws `GatewayError` for unreadable or invalid bodies.
+ */
+export async function readModelRequest(
+  exchange: HttpExchange,
+  dependencies: HttpDependencies,
+  ingress: IngressCodec,
+  operation: ModelOperation,
+): Promise<{ context: RequestContext; envelope: ModelRequestEnvelope }> {
+  const text = await readRequestBody(exchange.request, dependencies.maxBodyBytes());
+  const decoded = ingress.decodeRequest(text, operation);
+  const headers = forwardedHeaders(exchange, ingress);
+  const envelope: ModelRequestEnvelope =
+    headers === undefined ? decoded : { ...decoded, forwardedHeaders: headers };
+  exchange.requestedModel = envelope.model;
+  exchange.stream = envelope.stream;
+  const principal = exchange.principal;
+  if (principal === undefined) {
+    throw new Error('model routes require an authenticated principal');
+  }
+  return {
+    envelope,
+    context: {
+      requestId: exchange.requestId,
+      principal,
+      cancellation: exchange.cancellation,
+      headerNames: exchange.headerNames(),
+      headers: exchange.request.headers,
+    },
+  };
+}
+
+/**
  * The handler of a model route: read the body, decode it with the route's ingress codec, hand it
  * to the gateway and write the answer. The same for every dialect; only the codec differs.
  */
@@ -33,26 +68,13 @@ export function modelOperationHandler(
   operation: ModelOperation,
 ): RouteHandler {
   return async function handleModelOperation(exchange, dependencies) {
-    const text = await readRequestBody(exchange.request, dependencies.maxBodyBytes());
-    const decoded = ingress.decodeRequest(text, operation);
-    const headers = forwardedHeaders(exchange, ingress);
-    const envelope: ModelRequestEnvelope =
-      headers === undefined ? decoded : { ...decoded, forwardedHeaders: headers };
-    exchange.requestedModel = envelope.model;
-    exchange.stream = envelope.stream;
-    const principal = exchange.principal;
-    if (principal === undefined) {
-      throw new Error('model routes require an authenticated principal');
-    }
-    const routed = await dependencies.gateway.handleModelRequest(
-      {
-        requestId: exchange.requestId,
-        principal,
-        cancellation: exchange.cancellation,
-        headerNames: exchange.headerNames(),
-      },
-      envelope,
+    const { context, envelope } = await readModelRequest(
+      exchange,
+      dependencies,
+      ingress,
+      operation,
     );
+    const routed = await dependencies.gateway.handleModelRequest(context, envelope);
     return writeModelResponse(exchange, envelope.model, routed);
   };
 }

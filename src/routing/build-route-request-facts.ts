@@ -1,0 +1,166 @@
+import type { ChatRequest } from '../canonical/chat-request.ts';
+import type { Deployment } from './deployment.ts';
+import { fitsContextWindow } from './input-tokens/fits-context-window.ts';
+import { ensureTokenizerFor, InputTokenMeasure } from './input-tokens/input-token-measure.ts';
+import { tokenizerModelsWorthLoading } from './input-tokens/tokenizer-models-worth-loading.ts';
+import type { RouteRequestFacts, WindowFit } from './route-request-facts.ts';
+import {
+  buildRuleFacts,
+  type RuleHeadersSource,
+  type RuleKeySource,
+} from './rules/build-rule-facts.ts';
+import type { RuleFacts } from './rules/rule-facts.ts';
+import { toCelContext } from './rules/to-cel-context.ts';
+import type { RequestTranslation } from '../upstream/request-translation.ts';
+
+/** Output tokens assumed for cost and capacity when the request sets no maximum. */
+const defaultExpectedOutputTokens = 512;
+/** A requested maximum counts for cost and capacity up to this much (most answers stop early). */
+const expectedOutputCap = 4096;
+
+/**
+ * Tokens a provider adds that the body's bytes do not show: the tool-use preamble (Anthropic
+ * documents up to 530; 1,024 is allowed, as in the measure's own bound) and reply framing.
+ */
+const structureSlack = 1_088;
+
+/** Body fields that carry the requested maximum output, across the ingress dialects. */
+const maxTokenFields = ['max_completion_tokens', 'max_tokens', 'max_output_tokens'] as const;
+
+/** Who is calling and what they require, besides the body. */
+export interface RouteCaller {
+  readonly requestId: string;
+  readonly key: RuleKeySource;
+  readonly headers: RuleHeadersSource;
+  readonly requestedTags: readonly string[];
+  readonly requestedRegion: string | undefined;
+}
+
+function requestedMaxTokens(body: Readonly<Record<string, unknown>>): number | undefined {
+  for (const field of maxTokenFields) {
+    const value = body[field];
+    if (typeof value === 'number' && Number.isFinite(value) && value > 0) {
+      return Math.floor(value);
+    }
+  }
+  return undefined;
+}
+
+function hasImage(request: ChatRequest | undefined): boolean {
+  if (request === undefined) {
+    return false;
+  }
+  for (const message of request.messages) {
+    for (const part of message.content) {
+      if (part.type === 'image') {
+        return true;
+      }
+      if (part.type === 'tool-result' && part.content.some((inner) => inner.type === 'image')) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+/**
+ * The planner's view of one request. Cheap by default: the body's byte length bounds its text
+ * tokens (a JSON body is never shorter than the UTF-8 text it carries, and every tokenizer
+ * spends at least one byte per token), so most requests are proved to fit every window without
+ * decoding or tokenizing. The canonical request is decoded only when the body may carry media,
+ * when a rule needs facts, or when the bound is too close to a window; a tokenizer is loaded
+ * only then, for the candidate models that have one. Requests whose canonical form cannot be
+ * built (a same-dialect request with something the hub cannot express) route on body facts.
+ */
+export async function buildRouteRequestFacts(
+  translation: RequestTranslation,
+  caller: RouteCaller,
+  candidates: readonly Deployment[],
+): Promise<RouteRequestFacts> {
+  const envelope = translation.envelope;
+  const chatLike = envelope.operation === 'chat' || envelope.operation === 'count-tokens';
+  let decoded: ChatRequest | undefined;
+  let decodeTried = false;
+  const chatRequest = (): ChatRequest | undefined => {
+    if (!decodeTried && chatLike) {
+      decodeTried = true;
+      try {
+        decoded = translation.chatRequest;
+      } catch {
+        decoded = undefined;
+      }
+    }
+    return decoded;
+  };
+  const bodyBytes = Buffer.byteLength(envelope.body.text);
+  const mayCarryMedia = chatLike && /image|file|audio|document|input_/.test(envelope.body.text);
+  const maxTokens = requestedMaxTokens(envelope.body.value);
+  let measure: InputTokenMeasure | undefined;
+  const measured = (): InputTokenMeasure | undefined => {
+    const request = chatRequest();
+    if (request !== undefined) {
+      measure ??= new InputTokenMeasure(request);
+    }
+    return measure;
+  };
+  // Media cost tokens that their bytes do not show (an image URL is short); those requests are
+  // measured properly.
+  const quickBound = mayCarryMedia ? undefined : bodyBytes + structureSlack;
+  const reserved = maxTokens ?? 0;
+  const needsMeasure = candidates.some(
+    (deployment) =>
+      deployment.contextWindow !== undefined &&
+      (quickBound === undefined || quickBound + reserved > deployment.contextWindow),
+  );
+  if (needsMeasure) {
+    const current = measured();
+    if (current !== undefined) {
+      const models = tokenizerModelsWorthLoading(
+        current,
+        candidates.map((deployment) => ({
+          model: deployment.upstreamModel,
+          contextWindow: deployment.contextWindow,
+        })),
+        reserved,
+      );
+      await Promise.all(models.map((model) => ensureTokenizerFor(model)));
+    }
+  }
+  const estimatedInputTokens = measure?.estimate() ?? Math.ceil(bodyBytes / 4);
+  let ruleFacts: RuleFacts | undefined;
+  return {
+    keyId: caller.key.id,
+    endUser: typeof envelope.body.value.user === 'string' ? envelope.body.value.user : undefined,
+    requestId: caller.requestId,
+    requestedTags: caller.requestedTags,
+    requestedRegion: caller.requestedRegion,
+    images: mayCarryMedia && hasImage(chatRequest()),
+    estimatedInputTokens,
+    estimatedOutputTokens: Math.min(maxTokens ?? defaultExpectedOutputTokens, expectedOutputCap),
+    fits(deployment: Deployment): WindowFit {
+      const window = deployment.contextWindow;
+      if (window === undefined || (quickBound !== undefined && quickBound + reserved <= window)) {
+        return 'fits';
+      }
+      const current = measured();
+      if (current === undefined) {
+        return quickBound !== undefined && quickBound + reserved <= window ? 'fits' : 'unknown';
+      }
+      return fitsContextWindow(current, deployment.upstreamModel, window, reserved);
+    },
+    ruleContext(): RuleFacts {
+      ruleFacts ??= toCelContext(
+        buildRuleFacts({
+          envelope,
+          chatRequest: chatRequest(),
+          estimatedInputTokens,
+          requestedRegion: caller.requestedRegion,
+          requestedTags: caller.requestedTags,
+          headers: caller.headers,
+          key: caller.key,
+        }),
+      );
+      return ruleFacts;
+    },
+  };
+}

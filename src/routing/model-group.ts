@@ -1,0 +1,49 @@
+import type { CanaryConfig } from '../config/gateway-config.ts';
+import type { Deployment } from './deployment.ts';
+import type { ErrorClass } from './error-class.ts';
+import type { RetryPolicy } from './health/backoff-delay.ts';
+import type { RoutingStrategy } from './routing-strategy.ts';
+import type { RuleOutcome } from './rules/compile-rule-expression.ts';
+import type { RuleFacts } from './rules/rule-facts.ts';
+
+/**
+ * A target of a group as its strategy sees it. A nested group stands in as a deployment-shaped
+ * entry (id `group:<alias>`, its weight and priority, its cheapest price and largest window) so
+ * that one strategy interface ranks both; the nested group then orders its own members.
+ */
+export interface GroupMember {
+  readonly deployment: Deployment;
+  /** The alias of the nested group this member stands for; undefined for a real deployment. */
+  readonly nestedAlias: string | undefined;
+}
+
+/** A rule ready to evaluate. */
+export interface CompiledRule {
+  readonly name: string;
+  readonly evaluate: (facts: RuleFacts) => RuleOutcome;
+  /** A deployment id of the group, or another group's alias. */
+  readonly routeTo: string | undefined;
+  readonly requireTags: readonly string[];
+  readonly regions: readonly string[] | undefined;
+  readonly exclude: ReadonlySet<string>;
+}
+
+/**
+ * A model name and how requests for it are routed: members, strategy, rules, canary, fallbacks
+ * and the failure policy of its attempts. Built once per configuration version; only `sequence`
+ * changes (round robin's position).
+ */
+export interface ModelGroup {
+  readonly alias: string;
+  readonly strategy: RoutingStrategy;
+  readonly members: readonly GroupMember[];
+  readonly rules: readonly CompiledRule[];
+  readonly canary: CanaryConfig | undefined;
+  readonly fallbacks: readonly string[];
+  readonly fallbackOn: ReadonlySet<ErrorClass>;
+  readonly retries: RetryPolicy;
+  /** Set for `<provider>/<model>` names, which have one deployment and no configuration of their own. */
+  readonly direct: boolean;
+  /** How many requests this group has planned (round robin reads it). */
+  sequence: number;
+}
