@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { ConfigError } from '../app/config-error.ts';
 import { processIo, UsageError, type CliIo } from './cli-io.ts';
 import { configCommand, configUsage } from './config-command.ts';
+import { importCommand, importUsage } from './import-command.ts';
 import { keysCommand, keysUsage } from './keys-command.ts';
 import { mockProviderCommand, mockProviderUsage } from './mock-provider-command.ts';
 import { serveCommand, serveUsage } from './serve-command.ts';
@@ -21,6 +22,14 @@ const commands: ReadonlyMap<string, Command> = new Map([
       run: configCommand,
       usage: configUsage,
       summary: 'validate a configuration or print its schema',
+    },
+  ],
+  [
+    'import',
+    {
+      run: importCommand,
+      usage: importUsage,
+      summary: 'convert a LiteLLM proxy config.yaml (import litellm FILE)',
     },
   ],
   [
