@@ -3,7 +3,7 @@
 // scenario, interleaving the three targets and repeating each run; reports medians, Signalbox's
 // added latency over direct, its throughput relative to the bare proxy, and its memory.
 // Options: --repetitions N (default 3), --seconds N per run (default 4), --write-docs.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -368,6 +368,12 @@ const machine = {
   memoryGiB: Math.round(totalmem() / 2 ** 30),
   node: process.version,
 };
+// Routing decision time, in its own process so nothing else competes for the event loop.
+const routing = JSON.parse(
+  execFileSync(process.execPath, [join(root, 'bench/routing-decision.ts'), '--json'], {
+    encoding: 'utf8',
+  }),
+) as { plans: number; results: Record<string, { p50: number; p99: number; max: number }> };
 const report = {
   date: new Date().toISOString(),
   machine,
@@ -378,6 +384,7 @@ const report = {
     peak: finalMemory.peak,
   },
   scenarios: summary,
+  routingDecisionMicros: routing,
 };
 
 const lines = [
@@ -414,6 +421,16 @@ for (const [scenario, result] of Object.entries(summary)) {
 lines.push(
   '',
   `Signalbox resident memory: ${report.signalboxMemoryMb.afterStart} MB after start, ${report.signalboxMemoryMb.afterRuns} MB after the runs, peak ${report.signalboxMemoryMb.peak} MB.`,
+);
+lines.push(
+  '',
+  `Routing decision time: planning one request (request facts, rules, eligibility, strategy, trace; no I/O) for a ten-deployment group, ${routing.plans.toLocaleString('en')} plans per row in one process:`,
+  '',
+  '| group | p50 µs | p99 µs |',
+  '|---|---:|---:|',
+  ...Object.entries(routing.results).map(
+    ([group, result]) => `| ${group} | ${result.p50} | ${result.p99} |`,
+  ),
 );
 const table = lines.join('\n');
 process.stdout.write(`\n${table}\n`);

@@ -1,0 +1,48 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseConfigText, resolveConfigFile } from '../../src/config/load-config.ts';
+import { strategyNames } from '../../src/routing/routing-strategy.ts';
+
+const markdown = readFileSync(new URL('../../docs/routing.md', import.meta.url), 'utf8');
+const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+const yamlBlocks = (text: string): string[] =>
+  [...text.matchAll(/```yaml\n([\s\S]*?)```/g)].map((match) => match[1] ?? '');
+const examples = [
+  ...yamlBlocks(markdown),
+  // The README's routing example.
+  ...yamlBlocks(readme).filter((text) => text.includes('strategy:')),
+];
+
+function problemsOf(text: string): string[] {
+  const parsed = parseConfigText(text);
+  const loaded = parsed.ok
+    ? resolveConfigFile(parsed.file, {
+        source: { kind: 'file', path: 'docs/routing.md' },
+        baseDirectory: process.cwd(),
+        environment: {},
+        overrides: {},
+        includeEnvironmentProviders: false,
+      })
+    : parsed;
+  return loaded.ok ? [] : loaded.problems.map((problem) => `${problem.path}: ${problem.message}`);
+}
+
+describe('docs/routing.md', () => {
+  it('has runnable configuration examples', () => {
+    expect(examples.length).toBeGreaterThanOrEqual(6);
+  });
+
+  it.each(examples.map((text, index) => [index + 1, text] as const))(
+    'example %i is a valid configuration',
+    (_index, text) => {
+      expect(problemsOf(text)).toEqual([]);
+    },
+  );
+
+  it.each(strategyNames.map((name) => [name]))('shows strategy %s in an example', (name) => {
+    expect(examples.some((text) => text.includes(`strategy: ${name}`) || name === 'priority')).toBe(
+      true,
+    );
+    expect(markdown).toContain(`\`${name}\``);
+  });
+});
