@@ -12,6 +12,7 @@ export const errorClasses = [
   'timeout',
   'connection',
   'auth',
+  'not-found',
   'invalid-response',
   'unsupported',
   'context-length',
@@ -39,8 +40,14 @@ const classByCode: Readonly<Partial<Record<ErrorCode, ErrorClass>>> = {
   SB_ERR_CLIENT_CLOSED: 'client-closed',
 };
 
-/** The class of a gateway error. Pure. */
+/**
+ * The class of a gateway error. Pure. A provider's 404 (it does not serve the configured model
+ * or operation) is `not-found`: retrying cannot help, another deployment may.
+ */
 export function classifyError(error: GatewayError): ErrorClass {
+  if (error.code === 'SB_ERR_UPSTREAM_ERROR' && error.upstreamStatus === 404) {
+    return 'not-found';
+  }
   return classByCode[error.code] ?? 'internal';
 }
 
@@ -73,6 +80,7 @@ export const defaultFallbackClasses: readonly ErrorClass[] = [
   'timeout',
   'connection',
   'auth',
+  'not-found',
   'invalid-response',
   'unsupported',
   'context-length',

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseConfigText, resolveConfigFile } from '../../src/config/load-config.ts';
+import { mockChatModels } from '../../src/mock-provider/mock-chat-reply.ts';
 import { strategyNames } from '../../src/routing/routing-strategy.ts';
 
 const markdown = readFileSync(new URL('../../docs/routing.md', import.meta.url), 'utf8');
@@ -36,6 +37,27 @@ describe('docs/routing.md', () => {
     'example %i is a valid configuration',
     (_index, text) => {
       expect(problemsOf(text)).toEqual([]);
+    },
+  );
+
+  it.each(examples.map((text, index) => [index + 1, text] as const))(
+    'example %i asks the built-in mock only for models it serves, so it runs as written',
+    (_index, text) => {
+      const parsed = parseConfigText(text);
+      expect(parsed.ok).toBe(true);
+      if (!parsed.ok) return;
+      const mocks = new Set(
+        (parsed.file.providers ?? [])
+          .filter((provider) => provider.type === 'mock')
+          .map((provider) => provider.id),
+      );
+      const asked = (parsed.file.models ?? []).flatMap((group) =>
+        group.targets.flatMap((target) =>
+          'provider' in target && mocks.has(target.provider) ? [target.model] : [],
+        ),
+      );
+      expect(asked.length).toBeGreaterThan(0);
+      expect(asked.filter((model) => !mockChatModels.has(model))).toEqual([]);
     },
   );
 

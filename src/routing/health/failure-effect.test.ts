@@ -9,6 +9,7 @@ const expected: Record<ErrorClass, FailureEffect> = {
   connection: 'breaker-failure',
   'invalid-response': 'breaker-failure',
   auth: 'breaker-failure',
+  'not-found': 'breaker-failure',
   'rate-limited': 'cool-down',
   rejected: 'neutral',
   'context-length': 'neutral',

@@ -18,6 +18,8 @@ const effects: Readonly<Record<ErrorClass, FailureEffect>> = {
   'invalid-response': 'breaker-failure',
   // A revoked or wrong credential fails every request until an operator acts: stop sending.
   auth: 'breaker-failure',
+  // The provider does not serve the configured model: an operator's mistake, like auth.
+  'not-found': 'breaker-failure',
   'rate-limited': 'cool-down',
   rejected: 'neutral',
   'context-length': 'neutral',
