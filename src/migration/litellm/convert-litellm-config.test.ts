@@ -254,6 +254,7 @@ litellm_settings:
             'timeout',
             'connection',
             'auth',
+            'not-found',
             'invalid-response',
             'unsupported',
             'context-length',
