@@ -1,7 +1,7 @@
 import { GatewayError } from '../errors/gateway-error.ts';
 
 /** Why the gateway itself aborted an exchange, if it did. */
-export type AbortCause = 'client' | 'total-timeout' | 'released';
+export type AbortCause = 'client' | 'total-timeout' | 'first-byte-timeout' | 'released';
 
 const connectionFailureCodes: ReadonlySet<string> = new Set([
   'ECONNREFUSED',
@@ -50,17 +50,17 @@ export function explainUpstreamFailure(
     });
   }
   const code = readErrorCode(error);
+  if (abortCause === 'first-byte-timeout' || code === 'UND_ERR_HEADERS_TIMEOUT') {
+    return new GatewayError('SB_ERR_UPSTREAM_TIMEOUT', {
+      detail: 'The provider did not start answering in time.',
+      internalDetail: `${origin}: first-byte timeout`,
+      cause: error,
+    });
+  }
   if (code === 'UND_ERR_CONNECT_TIMEOUT') {
     return new GatewayError('SB_ERR_UPSTREAM_TIMEOUT', {
       detail: 'Connecting to the provider timed out.',
       internalDetail: `${origin}: connect timeout`,
-      cause: error,
-    });
-  }
-  if (code === 'UND_ERR_HEADERS_TIMEOUT') {
-    return new GatewayError('SB_ERR_UPSTREAM_TIMEOUT', {
-      detail: 'The provider did not start answering in time.',
-      internalDetail: `${origin}: first-byte timeout`,
       cause: error,
     });
   }

@@ -43,6 +43,10 @@ function onTotalTimeout(exchange: DispatchedExchange): void {
   exchange.abort('total-timeout');
 }
 
+function onFirstByteTimeout(exchange: DispatchedExchange): void {
+  exchange.abort('first-byte-timeout');
+}
+
 /**
  * One exchange with a provider: the undici dispatch handler and the reader of its response in
  * one object, so a request allocates no closures beyond its promises. State fields are set by
@@ -57,6 +61,11 @@ class DispatchedExchange implements Dispatcher.DispatchHandler, UpstreamExchange
   /** Set when the gateway aborts; tells an abort error apart from a network failure. */
   #abortCause: AbortCause | undefined;
   readonly #timer: NodeJS.Timeout;
+  /**
+   * The first-byte deadline, kept here rather than left to undici's `headersTimeout`, which ticks
+   * once a second: a 150 ms setting fired after about a second.
+   */
+  #firstByteTimer: NodeJS.Timeout | undefined;
   readonly #unsubscribe: () => void;
   #headersWaiter: Waiter<UpstreamExchange> | undefined;
   #released = false;
@@ -76,6 +85,7 @@ class DispatchedExchange implements Dispatcher.DispatchHandler, UpstreamExchange
     this.#headersWaiter = headersWaiter;
     this.#unsubscribe = request.cancellation.subscribe(() => this.abort('client'));
     this.#timer = setTimeout(onTotalTimeout, request.timeouts.totalMs, this);
+    this.#firstByteTimer = setTimeout(onFirstByteTimeout, request.timeouts.firstByteMs, this);
   }
 
   abort(cause: AbortCause): void {
@@ -91,6 +101,7 @@ class DispatchedExchange implements Dispatcher.DispatchHandler, UpstreamExchange
     }
     this.#released = true;
     clearTimeout(this.#timer);
+    clearTimeout(this.#firstByteTimer);
     this.#unsubscribe();
     if (!this.#ended && this.#failure === undefined) {
       this.abort('released');
@@ -162,6 +173,8 @@ class DispatchedExchange implements Dispatcher.DispatchHandler, UpstreamExchange
     if (statusCode < 200 || waiter === undefined) {
       return;
     }
+    clearTimeout(this.#firstByteTimer);
+    this.#firstByteTimer = undefined;
     this.#headersWaiter = undefined;
     if (statusCode >= 300 && statusCode < 400) {
       this.release();
