@@ -3,6 +3,7 @@ import type { Usage } from '../canonical/usage.ts';
 import type { RoutedResponse } from '../gateway/gateway.ts';
 import { waitForDrain } from '../lib/wait-for-drain.ts';
 import { costOfUsage } from '../canonical/model-price.ts';
+import { formatCostUsd } from './format-cost-usd.ts';
 import type { HttpExchange } from './http-exchange.ts';
 import { formatServerTiming, upstreamMilliseconds, type RequestFacts } from './request-outcome.ts';
 
@@ -73,8 +74,13 @@ export async function writeModelResponse(
   };
   const headers = servedHeaders(exchange, routed);
   if (routed.kind === 'complete') {
+    const costUsd = costOfUsage(routed.usage, routed.price);
     headers['content-type'] = routed.contentType;
     headers['content-length'] = Buffer.byteLength(routed.body);
+    if (costUsd !== undefined) {
+      // Known before the body goes out only for complete answers; a stream's is in its record.
+      headers['x-signalbox-cost-usd'] = formatCostUsd(costUsd);
+    }
     exchange.response.writeHead(200, headers);
     // A string body goes out in one write together with the headers.
     exchange.response.end(routed.body);
@@ -85,7 +91,7 @@ export async function writeModelResponse(
       stream: false,
       outcome: 'completed',
       usage: routed.usage,
-      costUsd: costOfUsage(routed.usage, routed.price),
+      costUsd,
     };
   }
   const response = exchange.response;
