@@ -16,10 +16,10 @@ import { idleLoad, type DeploymentLoad } from './deployment-load.ts';
 import { defaultFallbackClasses } from './error-class.ts';
 import { defaultBreakerPolicy } from './health/circuit-breaker.ts';
 import { defaultRetryPolicy } from './health/backoff-delay.ts';
+import type { DeploymentAvailability } from './health/deployment-health.ts';
 import { ModelCatalog } from './model-catalog.ts';
 import {
   planRoute,
-  type DeploymentAvailability,
   type PlanningEnvironment,
   type PlanningHealth,
   type RoutePlan,

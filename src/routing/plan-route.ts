@@ -1,6 +1,7 @@
 import type { Clock } from '../lib/clock.ts';
 import type { Random } from '../lib/random.ts';
 import { canaryVariant } from './canary-variant.ts';
+import type { DeploymentAvailability } from './health/deployment-health.ts';
 import type {
   DecisionTrace,
   EligibilityFilter,
@@ -14,15 +15,6 @@ import type { ModelCatalog } from './model-catalog.ts';
 import type { GroupMember, ModelGroup } from './model-group.ts';
 import type { RouteRequestFacts, WindowFit } from './route-request-facts.ts';
 import type { StrategyCandidate } from './routing-strategy.ts';
-
-/** Whether a deployment can take traffic now, as its health says. */
-export type DeploymentAvailability =
-  | { readonly available: true }
-  | {
-      readonly available: false;
-      readonly reason: 'circuit-open' | 'cooling-down';
-      readonly untilMs: number;
-    };
 
 /** What the planner reads about deployments' health; the health registry in production. */
 export interface PlanningHealth {
