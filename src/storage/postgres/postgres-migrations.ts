@@ -1,0 +1,129 @@
+import type { Pool, PoolClient } from 'pg';
+
+/** One forward-only step of the PostgreSQL schema. */
+export interface PostgresMigration {
+  /** Recorded beside the version in `signalbox_schema_migrations`. */
+  readonly description: string;
+  /** DDL run as one transaction; no parameters. */
+  readonly sql: string;
+}
+
+/**
+ * Schema migrations of the PostgreSQL database, in order; entry N brings the schema from version
+ * N to N+1 (rows of `signalbox_schema_migrations`). Never edit a released entry: append one.
+ *
+ * Version 1 already holds what SQLite reached in its version 2 (team and tags): no PostgreSQL
+ * database was ever released without them, so there is no older step to replay.
+ */
+export const postgresMigrations: readonly PostgresMigration[] = [
+  {
+    description: 'virtual keys with team and tags, and the key change counter',
+    sql: `CREATE TABLE virtual_keys (
+       id text PRIMARY KEY,
+       name text NOT NULL,
+       role text NOT NULL CHECK (role IN ('admin', 'application')),
+       secret_hash bytea NOT NULL,
+       allowed_models jsonb CHECK (allowed_models IS NULL OR jsonb_typeof(allowed_models) = 'array'),
+       team text,
+       tags jsonb NOT NULL DEFAULT '[]'::jsonb CHECK (jsonb_typeof(tags) = 'array'),
+       created_at bigint NOT NULL,
+       expires_at bigint,
+       revoked_at bigint
+     );
+     CREATE INDEX virtual_keys_created_at ON virtual_keys (created_at);
+     -- One row, bumped in the statement that changes a key, so every process sees changes.
+     CREATE TABLE signalbox_key_changes (
+       singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+       counter bigint NOT NULL DEFAULT 0
+     );
+     INSERT INTO signalbox_key_changes (singleton, counter) VALUES (true, 0);`,
+  },
+];
+
+/**
+ * The first half of the advisory lock key taken while migrating (the second is
+ * `hashtext(<schema name>)`), so deployments in different schemas of one database do not wait
+ * for each other. Arbitrary and fixed: changing it would let old and new processes race.
+ */
+export const postgresMigrationLockClass = 0x5b_0b_0c;
+
+/** How long a starting process waits for another one's migration, and a migration may run. */
+const migrationTimeoutMs = 60_000;
+
+async function runMigrations(
+  client: PoolClient,
+  migrations: readonly PostgresMigration[],
+): Promise<void> {
+  await client.query(
+    `CREATE TABLE IF NOT EXISTS signalbox_schema_migrations (
+       version integer PRIMARY KEY,
+       description text NOT NULL,
+       applied_at timestamptz NOT NULL DEFAULT now()
+     )`,
+  );
+  const result = await client.query<{ version: number }>(
+    'SELECT coalesce(max(version), 0)::integer AS version FROM signalbox_schema_migrations',
+  );
+  const current = result.rows[0]?.version ?? 0;
+  if (current > migrations.length) {
+    throw new Error(
+      `the database schema (version ${String(current)}) is newer than this Signalbox (version ${String(migrations.length)}); upgrade Signalbox`,
+    );
+  }
+  for (let version = current; version < migrations.length; version += 1) {
+    const migration = migrations[version];
+    if (migration === undefined) {
+      break;
+    }
+    await client.query('BEGIN');
+    try {
+      await client.query(migration.sql);
+      await client.query(
+        'INSERT INTO signalbox_schema_migrations (version, description) VALUES ($1, $2)',
+        [version + 1, migration.description],
+      );
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK');
+      throw error;
+    }
+  }
+}
+
+/**
+ * Brings the schema on the pool's `search_path` up to the latest version. Each migration runs in
+ * its own transaction; the whole run holds a session advisory lock keyed by the schema, so
+ * processes starting together migrate exactly once (the others wait, then find nothing to do).
+ * Rejects if the schema is newer than `migrations` knows or a migration fails (that one is rolled
+ * back; earlier ones stay).
+ */
+export async function migratePostgresDatabase(
+  pool: Pool,
+  migrations: readonly PostgresMigration[] = postgresMigrations,
+): Promise<void> {
+  const client = await pool.connect();
+  let failure: Error | undefined;
+  try {
+    // Waiting for the lock counts against statement_timeout: give migration its own budget.
+    await client.query("SELECT set_config('statement_timeout', $1, false)", [
+      String(migrationTimeoutMs),
+    ]);
+    await client.query('SELECT pg_advisory_lock($1, hashtext(current_schema()))', [
+      postgresMigrationLockClass,
+    ]);
+    try {
+      await runMigrations(client, migrations);
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1, hashtext(current_schema()))', [
+        postgresMigrationLockClass,
+      ]);
+    }
+    await client.query('RESET statement_timeout');
+  } catch (error) {
+    failure = error instanceof Error ? error : new Error(String(error));
+    throw failure;
+  } finally {
+    // On failure the connection is destroyed, which also frees the lock if unlocking failed.
+    client.release(failure);
+  }
+}
