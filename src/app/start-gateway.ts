@@ -20,11 +20,10 @@ import { VirtualKeyService } from '../pipeline/identity/virtual-key-service.ts';
 import { DeploymentHealthRegistry } from '../routing/health/deployment-health-registry.ts';
 import type { HealthPolicies } from '../routing/health/deployment-health.ts';
 import { buildRoutingTable, type RoutingTable } from '../routing/routing-table.ts';
-import { openSqliteDatabase } from '../storage/sqlite/open-sqlite-database.ts';
-import { SqliteVirtualKeyStore } from '../storage/sqlite/virtual-key-store.ts';
 import { createTokenTransport } from '../upstream/token-transport.ts';
 import { createUpstreamPool } from '../upstream/upstream-pool.ts';
 import { ConfigError } from './config-error.ts';
+import { openKeyStore } from './open-key-store.ts';
 import { loadGatewayConfig } from './load-gateway-config.ts';
 import { MockProviderSupervisor } from './mock-provider-supervisor.ts';
 import { watchConfigFile } from './watch-config-file.ts';
@@ -103,8 +102,8 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const logger = createLogger({ level: loaded.config.log.level, destination: logDestination });
   const writeAccessLog = createAccessLogWriter(logDestination, clock);
 
-  const database = openSqliteDatabase(loaded.config.stateDir);
-  const keyStore = new SqliteVirtualKeyStore(database);
+  const keys = await openKeyStore(loaded.config.storage, loaded.config.stateDir);
+  const keyStore = keys.store;
   const authenticator = new KeyAuthenticator({
     store: keyStore,
     clock,
@@ -185,7 +184,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     clearInterval(refreshTimer);
     await pool.close();
     await mocks.close();
-    database.close();
+    await keys.close();
     flushLogDestination();
     throw error;
   }
@@ -258,7 +257,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       clearTimeout(grace);
       await pool.close();
       await mocks.close();
-      database.close();
+      await keys.close();
       logger.flush();
       flushLogDestination();
     })();
@@ -292,6 +291,7 @@ function warnAboutRestartOnlyChanges(
   if (before.server.host !== after.server.host) restartOnly.push('server.host');
   if (before.server.port !== after.server.port) restartOnly.push('server.port');
   if (before.stateDir !== after.stateDir) restartOnly.push('state_dir');
+  if (JSON.stringify(before.storage) !== JSON.stringify(after.storage)) restartOnly.push('storage');
   if (before.server.requestTimeoutMs !== after.server.requestTimeoutMs)
     restartOnly.push('server.request_timeout_ms');
   if (before.server.headersTimeoutMs !== after.server.headersTimeoutMs)

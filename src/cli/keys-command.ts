@@ -10,8 +10,7 @@ import {
 } from '../pipeline/identity/key-labels.ts';
 import { VirtualKeyService, type KeyView } from '../pipeline/identity/virtual-key-service.ts';
 import { ModelCatalog } from '../routing/model-catalog.ts';
-import { openSqliteDatabase } from '../storage/sqlite/open-sqlite-database.ts';
-import { SqliteVirtualKeyStore } from '../storage/sqlite/virtual-key-store.ts';
+import { openKeyStore } from '../app/open-key-store.ts';
 import { UsageError, type CliIo } from './cli-io.ts';
 
 export const keysUsage = `Usage: signalbox keys <create|list|revoke> [options]
@@ -79,9 +78,9 @@ export async function keysCommand(args: readonly string[], io: CliIo): Promise<n
   const { config } = loadGatewayConfig(values.config, readProcessEnvironment(), {
     stateDir: values['state-dir'],
   });
-  const database = openSqliteDatabase(config.stateDir);
+  const keys = await openKeyStore(config.storage, config.stateDir);
   try {
-    const service = new VirtualKeyService(new SqliteVirtualKeyStore(database), systemClock);
+    const service = new VirtualKeyService(keys.store, systemClock);
     const print = (value: unknown, text: string): void =>
       io.out(values.json === true ? JSON.stringify(value, null, 2) : text);
     switch (action) {
@@ -153,6 +152,6 @@ export async function keysCommand(args: readonly string[], io: CliIo): Promise<n
       }
     }
   } finally {
-    database.close();
+    await keys.close();
   }
 }

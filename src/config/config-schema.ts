@@ -316,6 +316,41 @@ export const logSchema = z.strictObject({
   requests: z.boolean().optional().describe('Write one line per completed request. Default true.'),
 });
 
+export const storageSchema = z
+  .strictObject({
+    backend: z
+      .enum(['sqlite', 'postgres'])
+      .optional()
+      .describe(
+        'Where virtual keys live: sqlite (in state_dir, the default) or postgres (shared by replicas).',
+      ),
+    postgres_url: secretReference
+      .optional()
+      .describe('PostgreSQL connection URL, as a secret reference (it may hold a password).'),
+    postgres_schema: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lowercase schema name')
+      .optional()
+      .describe("Schema for Signalbox tables (must exist). Default: the connection's search path."),
+  })
+  .superRefine((storage, context) => {
+    if (storage.backend === 'postgres' && storage.postgres_url === undefined) {
+      context.addIssue({
+        code: 'custom',
+        path: ['postgres_url'],
+        message: 'is required with backend: postgres',
+      });
+    }
+    if (storage.backend !== 'postgres' && storage.postgres_url !== undefined) {
+      context.addIssue({
+        code: 'custom',
+        path: ['backend'],
+        message: 'must be postgres when postgres_url is set',
+      });
+    }
+  })
+  .describe('Storage backend for shared state.');
+
 export const configFileSchema = z
   .strictObject({
     server: serverSchema.optional(),
@@ -325,6 +360,7 @@ export const configFileSchema = z
       .optional()
       .describe('Where embedded state lives. Default ./.signalbox'),
     log: logSchema.optional(),
+    storage: storageSchema.optional(),
     providers_from_environment: z
       .boolean()
       .optional()

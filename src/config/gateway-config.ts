@@ -128,6 +128,15 @@ export interface LogConfig {
   readonly requests: boolean;
 }
 
+/** Where shared state lives. */
+export type StorageConfig =
+  | { readonly backend: 'sqlite' }
+  | {
+      readonly backend: 'postgres';
+      readonly url: SecretValue;
+      readonly schema: string | undefined;
+    };
+
 /** Where a configuration came from. */
 export type ConfigSource =
   | { readonly kind: 'file'; readonly path: string }
@@ -138,6 +147,7 @@ export interface GatewayConfig {
   readonly source: ConfigSource;
   readonly server: ServerConfig;
   readonly stateDir: string;
+  readonly storage: StorageConfig;
   readonly log: LogConfig;
   readonly providers: readonly ProviderConfig[];
   readonly routing: RoutingDefaults;

@@ -180,3 +180,40 @@ describe('parseConfigText', () => {
     expect(parseConfigText('').ok).toBe(true);
   });
 });
+
+describe('storage', () => {
+  const environment = { OPENAI_API_KEY: 'k', DATABASE_URL: 'postgres://u:pw-secret@db:5432/app' };
+
+  it('defaults to SQLite in the state directory', () => {
+    const result = loadConfigFile(writeConfig(valid), environment);
+    expect(result.ok && result.config.storage).toEqual({ backend: 'sqlite' });
+  });
+
+  it('resolves a PostgreSQL URL from a secret reference and keeps it out of printed config', () => {
+    const text = `${valid}storage: { backend: postgres, postgres_url: "\${env:DATABASE_URL}", postgres_schema: signalbox }\n`;
+    const result = loadConfigFile(writeConfig(text), environment);
+    expect(result.ok).toBe(true);
+    if (!result.ok || result.config.storage.backend !== 'postgres') return;
+    expect(result.config.storage.url.reveal()).toBe(environment.DATABASE_URL);
+    expect(result.config.storage.schema).toBe('signalbox');
+    expect(JSON.stringify(result.config)).not.toContain('pw-secret');
+  });
+
+  it.each([
+    ['storage: { backend: postgres }', 'storage.postgres_url: is required with backend: postgres'],
+    [
+      'storage: { postgres_url: "${env:DATABASE_URL}" }',
+      'storage.backend: must be postgres when postgres_url is set',
+    ],
+    [
+      'storage: { backend: postgres, postgres_url: "postgres://u:pw@db/app" }',
+      'storage.postgres_url: must be a secret reference such as ${env:OPENAI_API_KEY} or ${file:/run/secrets/openai}; secrets are never written into the file',
+    ],
+    [
+      'storage: { backend: postgres, postgres_url: "${env:DATABASE_URL}", postgres_schema: "x; drop" }',
+      'storage.postgres_schema: must be a lowercase schema name',
+    ],
+  ])('refuses %s', (storage, problem) => {
+    expect(problemsOf(`${valid}${storage}\n`, environment)).toEqual([problem]);
+  });
+});

@@ -18,6 +18,7 @@ import { detectEnvironmentProviders } from './environment-providers.ts';
 import type { Environment } from './environment.ts';
 import { formatConfigPath } from './format-config-path.ts';
 import type {
+  StorageConfig,
   ConfigSource,
   GatewayConfig,
   ProviderConfig,
@@ -175,7 +176,8 @@ export function resolveConfigFile(file: ConfigFile, options: ResolveOptions): Lo
   }
   const server = resolveServer(file, options, problems);
   const stateDir = resolveStateDir(file, options);
-  if (problems.length > 0 || server === undefined) {
+  const storage = resolveStorage(file, options, problems);
+  if (problems.length > 0 || server === undefined || storage === undefined) {
     return { ok: false, problems };
   }
   const routing = resolveRoutingDefaults(file);
@@ -183,12 +185,35 @@ export function resolveConfigFile(file: ConfigFile, options: ResolveOptions): Lo
     source: options.source,
     server,
     stateDir,
+    storage,
     log: { level: file.log?.level ?? 'info', requests: file.log?.requests ?? true },
     providers,
     routing,
     models: resolveModelGroups(file.models ?? [], routing),
   };
   return { ok: true, config, file };
+}
+
+/** The storage backend, with its connection URL resolved; undefined (with a problem) if it cannot be. */
+function resolveStorage(
+  file: ConfigFile,
+  options: ResolveOptions,
+  problems: ConfigProblem[],
+): StorageConfig | undefined {
+  const entry = file.storage;
+  if (entry?.backend !== 'postgres' || entry.postgres_url === undefined) {
+    return { backend: 'sqlite' };
+  }
+  const resolution = resolveSecretReference(
+    entry.postgres_url,
+    options.environment,
+    options.baseDirectory,
+  );
+  if (!resolution.ok) {
+    problems.push({ path: 'storage.postgres_url', message: resolution.message });
+    return undefined;
+  }
+  return { backend: 'postgres', url: resolution.secret, schema: entry.postgres_schema };
 }
 
 /** The layers of model facts for one provider, lowest precedence first. */

@@ -99,6 +99,7 @@ function gatewayConfig(
       shutdownGraceMs: 1000,
     },
     stateDir: '/nonexistent',
+    storage: { backend: 'sqlite' },
     log: { level: 'silent', requests: false },
     providers,
     routing: {

@@ -119,6 +119,7 @@ function catalogOf(...models: ModelGroupConfig[]): ModelCatalog {
       shutdownGraceMs: 1000,
     },
     stateDir: '/nonexistent',
+    storage: { backend: 'sqlite' },
     log: { level: 'silent', requests: false },
     providers: [provider],
     routing: {
