@@ -23,6 +23,7 @@ import { buildRoutingTable, type RoutingTable } from '../routing/routing-table.t
 import { createTokenTransport } from '../upstream/token-transport.ts';
 import { createUpstreamPool } from '../upstream/upstream-pool.ts';
 import { ConfigError } from './config-error.ts';
+import { openRateLimitStore } from './open-rate-limit-store.ts';
 import { openKeyStore } from './open-key-store.ts';
 import { loadGatewayConfig } from './load-gateway-config.ts';
 import { MockProviderSupervisor } from './mock-provider-supervisor.ts';
@@ -138,6 +139,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   );
   tables.current = table;
   const health = new DeploymentHealthRegistry(clock, healthPolicies(loaded.config));
+  const rateLimits = await openRateLimitStore(loaded.config.rateLimitStorage, logger, clock);
   const gateway = createGateway({
     authenticator,
     keyService,
@@ -151,6 +153,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       wait,
       maxResponseBytes: 64 * 1024 * 1024,
     },
+    rateLimits: rateLimits.store,
   });
   const server: Server = createHttpServer(loaded.config.server, {
     gateway,
@@ -185,6 +188,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     await pool.close();
     await mocks.close();
     await keys.close();
+    await rateLimits.close();
     flushLogDestination();
     throw error;
   }
@@ -258,6 +262,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       await pool.close();
       await mocks.close();
       await keys.close();
+      await rateLimits.close();
       logger.flush();
       flushLogDestination();
     })();
@@ -291,7 +296,12 @@ function warnAboutRestartOnlyChanges(
   if (before.server.host !== after.server.host) restartOnly.push('server.host');
   if (before.server.port !== after.server.port) restartOnly.push('server.port');
   if (before.stateDir !== after.stateDir) restartOnly.push('state_dir');
-  if (JSON.stringify(before.storage) !== JSON.stringify(after.storage)) restartOnly.push('storage');
+  if (
+    JSON.stringify(before.storage) !== JSON.stringify(after.storage) ||
+    JSON.stringify(before.rateLimitStorage) !== JSON.stringify(after.rateLimitStorage)
+  ) {
+    restartOnly.push('storage');
+  }
   if (before.server.requestTimeoutMs !== after.server.requestTimeoutMs)
     restartOnly.push('server.request_timeout_ms');
   if (before.server.headersTimeoutMs !== after.server.headersTimeoutMs)

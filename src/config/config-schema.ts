@@ -5,6 +5,7 @@ import { modelFactsMapSchema } from './model-facts-schema.ts';
 import { modelGroupSchema } from './model-group-schema.ts';
 import { modelNameSchema } from './model-name-schema.ts';
 import { routingDefaultsSchema } from './routing-schema.ts';
+import { checkRateLimits, rateLimitSchema } from './rate-limit-schema.ts';
 import { checkModelGroups } from './check-model-groups.ts';
 
 /** `${env:NAME}` or `${file:PATH}`: the only way a secret may appear in a configuration file. */
@@ -332,6 +333,25 @@ export const storageSchema = z
       .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lowercase schema name')
       .optional()
       .describe("Schema for Signalbox tables (must exist). Default: the connection's search path."),
+    redis_url: secretReference
+      .optional()
+      .describe(
+        'Redis connection URL for rate limits shared by replicas, as a secret reference. Default: limits are kept in each process.',
+      ),
+    redis_key_prefix: z
+      .string()
+      .min(1)
+      .max(200)
+      .optional()
+      .describe('Prefix of every rate limit key in Redis. Default signalbox:rate-limit:'),
+    replicas: z
+      .int()
+      .min(1)
+      .max(10_000)
+      .optional()
+      .describe(
+        'How many replicas share the limits; while Redis is unreachable each process enforces 1/replicas of every limit. Default 1.',
+      ),
   })
   .superRefine((storage, context) => {
     if (storage.backend === 'postgres' && storage.postgres_url === undefined) {
@@ -368,6 +388,10 @@ export const configFileSchema = z
     providers: z.array(providerSchema).optional(),
     routing: routingDefaultsSchema.optional(),
     models: z.array(modelGroupSchema).optional(),
+    limits: z
+      .array(rateLimitSchema)
+      .optional()
+      .describe('Rate limits enforced on every model request; see docs/configuration.md.'),
     model_facts_file: z
       .string()
       .min(1)
@@ -389,6 +413,7 @@ export const configFileSchema = z
       providerIds.add(provider.id);
     });
     checkModelGroups(config.models ?? [], providerIds, context);
+    checkRateLimits(config.limits ?? [], context);
   })
   .describe('Signalbox gateway configuration (signalbox.yaml).');
 

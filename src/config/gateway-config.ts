@@ -137,6 +137,26 @@ export type StorageConfig =
       readonly schema: string | undefined;
     };
 
+/**
+ * A configured rate limit (`limits:`): per minute, each key, team or requested model separately,
+ * or only the one named by `match`. `burst` applies to `rpm`; the token burst is `tpm`.
+ */
+export interface RateLimitRule {
+  readonly scope: 'key' | 'team' | 'model';
+  readonly rpm: number | undefined;
+  readonly tpm: number | undefined;
+  readonly burst: number | undefined;
+  readonly match: string | undefined;
+}
+
+/** Where rate limit state lives: Redis when set (shared by replicas), else each process. */
+export interface RateLimitStorageConfig {
+  readonly redisUrl: SecretValue | undefined;
+  readonly redisKeyPrefix: string | undefined;
+  /** Each process enforces 1/replicas of every limit while Redis is unreachable. */
+  readonly replicas: number;
+}
+
 /** Where a configuration came from. */
 export type ConfigSource =
   | { readonly kind: 'file'; readonly path: string }
@@ -152,4 +172,6 @@ export interface GatewayConfig {
   readonly providers: readonly ProviderConfig[];
   readonly routing: RoutingDefaults;
   readonly models: readonly ModelGroupConfig[];
+  readonly limits: readonly RateLimitRule[];
+  readonly rateLimitStorage: RateLimitStorageConfig;
 }

@@ -19,6 +19,7 @@ import type { Environment } from './environment.ts';
 import { formatConfigPath } from './format-config-path.ts';
 import type {
   StorageConfig,
+  RateLimitStorageConfig,
   ConfigSource,
   GatewayConfig,
   ProviderConfig,
@@ -177,6 +178,7 @@ export function resolveConfigFile(file: ConfigFile, options: ResolveOptions): Lo
   const server = resolveServer(file, options, problems);
   const stateDir = resolveStateDir(file, options);
   const storage = resolveStorage(file, options, problems);
+  const rateLimitStorage = resolveRateLimitStorage(file, options, problems);
   if (problems.length > 0 || server === undefined || storage === undefined) {
     return { ok: false, problems };
   }
@@ -190,8 +192,39 @@ export function resolveConfigFile(file: ConfigFile, options: ResolveOptions): Lo
     providers,
     routing,
     models: resolveModelGroups(file.models ?? [], routing),
+    limits: (file.limits ?? []).map((limit) => ({
+      scope: limit.scope,
+      rpm: limit.rpm,
+      tpm: limit.tpm,
+      burst: limit.burst,
+      match: limit.match,
+    })),
+    rateLimitStorage,
   };
   return { ok: true, config, file };
+}
+
+/** Where rate limit state lives, with the Redis URL resolved when one is set. */
+function resolveRateLimitStorage(
+  file: ConfigFile,
+  options: ResolveOptions,
+  problems: ConfigProblem[],
+): RateLimitStorageConfig {
+  const entry = file.storage;
+  const base = { redisKeyPrefix: entry?.redis_key_prefix, replicas: entry?.replicas ?? 1 };
+  if (entry?.redis_url === undefined) {
+    return { ...base, redisUrl: undefined };
+  }
+  const resolution = resolveSecretReference(
+    entry.redis_url,
+    options.environment,
+    options.baseDirectory,
+  );
+  if (!resolution.ok) {
+    problems.push({ path: 'storage.redis_url', message: resolution.message });
+    return { ...base, redisUrl: undefined };
+  }
+  return { ...base, redisUrl: resolution.secret };
 }
 
 /** The storage backend, with its connection URL resolved; undefined (with a problem) if it cannot be. */

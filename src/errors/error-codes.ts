@@ -128,6 +128,22 @@ export const errorCatalogue = {
     exposure: 'public',
     message: 'The requested object does not exist.',
   },
+  SB_ERR_RATE_LIMITED: {
+    status: 429,
+    type: 'rate_limit_error',
+    retryable: true,
+    exposure: 'public',
+    message:
+      'A rate limit configured on this gateway was reached. Retry after the Retry-After time.',
+  },
+  SB_ERR_RATE_LIMIT_EXCEEDS_BURST: {
+    status: 413,
+    type: 'invalid_request_error',
+    retryable: false,
+    exposure: 'public',
+    message:
+      "The request's estimated tokens exceed what a configured token limit admits at once; it can never pass. Send less input or a lower max_tokens.",
+  },
   SB_ERR_UPSTREAM_RATE_LIMITED: {
     status: 429,
     type: 'rate_limit_error',

@@ -3,7 +3,7 @@ import type { KeyAuthenticator } from '../pipeline/identity/key-authenticator.ts
 import type { VirtualKeyService } from '../pipeline/identity/virtual-key-service.ts';
 import type { RoutingEnvironment } from '../routing/route-model-request.ts';
 import type { RoutingTable } from '../routing/routing-table.ts';
-import type { VirtualKeyStore } from '../storage/ports.ts';
+import type { RateLimitStore, VirtualKeyStore } from '../storage/ports.ts';
 import type { Gateway } from './gateway.ts';
 import { handleModelRequest } from './handle-model-request.ts';
 import { listModels } from './list-models.ts';
@@ -17,15 +17,17 @@ export interface GatewayDependencies {
   /** The routing table in force now; each request reads it once and keeps it to the end. */
   readonly routingTable: () => RoutingTable;
   readonly routing: RoutingEnvironment;
+  /** Where configured rate limits (`limits:`) are counted. */
+  readonly rateLimits: RateLimitStore;
 }
 
 /** Assembles the gateway use cases from their parts. */
 export function createGateway(dependencies: GatewayDependencies): Gateway {
-  const { authenticator, keyService, keyStore, routingTable, routing } = dependencies;
+  const { authenticator, keyService, keyStore, routingTable, routing, rateLimits } = dependencies;
   return {
     authenticate: (keyText) => authenticator.authenticate(keyText),
     handleModelRequest: (context, envelope) =>
-      handleModelRequest(context, envelope, routingTable(), routing),
+      handleModelRequest(context, envelope, routingTable(), routing, rateLimits),
     recommendRoute: (context, envelope) =>
       recommendRoute(context, envelope, routingTable(), routing),
     deployments: () => listDeploymentStatus(routingTable(), routing.health, routing.clock),

@@ -2,7 +2,7 @@ import type { ModelRequestEnvelope } from '../canonical/model-request-envelope.t
 import type { Principal } from '../pipeline/identity/principal.ts';
 import type { KeyView } from '../pipeline/identity/virtual-key-service.ts';
 import type { ListedModel } from '../routing/model-catalog.ts';
-import type { RoutedResponse } from '../routing/route-model-request.ts';
+import type { RoutedResponse as RoutedProviderResponse } from '../routing/route-model-request.ts';
 import type { RequestContext } from './request-context.ts';
 import type { RouteRecommendation } from './recommend-route.ts';
 import type { DeploymentStatus } from './deployment-status.ts';
@@ -13,7 +13,10 @@ export type { DeploymentStatus } from './deployment-status.ts';
 export type { Principal } from '../pipeline/identity/principal.ts';
 export type { KeyView } from '../pipeline/identity/virtual-key-service.ts';
 export type { ListedModel } from '../routing/model-catalog.ts';
-export type { RoutedResponse } from '../routing/route-model-request.ts';
+/** A served model request: the routed answer plus the `x-ratelimit-*` headers to send with it. */
+export type RoutedResponse = RoutedProviderResponse & {
+  readonly rateLimitHeaders: Readonly<Record<string, string>>;
+};
 export type { DecisionTrace, TraceAttempt } from '../routing/decision-trace.ts';
 export type { Deployment } from '../routing/deployment.ts';
 export { PlanFailedError } from '../routing/execute-plan.ts';

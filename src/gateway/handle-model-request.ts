@@ -1,14 +1,18 @@
 import type { ModelRequestEnvelope } from '../canonical/model-request-envelope.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
 import { rejectDestinationFields } from '../pipeline/destination-guard.ts';
+import { enforceRateLimits } from '../pipeline/limits/enforce-rate-limits.ts';
 import { isModelAllowed } from '../pipeline/identity/model-access.ts';
-import type { RouteCaller } from '../routing/build-route-request-facts.ts';
-import type { ModelGroup } from '../routing/model-group.ts';
 import {
-  routeModelRequest,
-  type RoutedResponse,
-  type RoutingEnvironment,
-} from '../routing/route-model-request.ts';
+  defaultExpectedOutputTokens,
+  expectedOutputCap,
+  requestedMaxTokens,
+  type RouteCaller,
+} from '../routing/build-route-request-facts.ts';
+import type { ModelGroup } from '../routing/model-group.ts';
+import { routeModelRequest, type RoutingEnvironment } from '../routing/route-model-request.ts';
+import type { RateLimitStore } from '../storage/ports.ts';
+import type { RoutedResponse } from './gateway.ts';
 import type { RoutingTable } from '../routing/routing-table.ts';
 import { readPlacementHeaders } from './read-placement-headers.ts';
 import type { RequestContext } from './request-context.ts';
@@ -72,16 +76,69 @@ export function resolveModelRequest(
 }
 
 /**
- * What one model request does, independent of HTTP: the checks of `resolveModelRequest`, then
- * routing. Throws `GatewayError` or `PlanFailedError`; nothing is sent upstream before every
- * check has passed.
+ * Tokens a request is charged against TPM limits before it runs: the body's bytes / 4 for the
+ * input (the router's quick estimate, available before routing) plus the expected output (the
+ * requested maximum, else 512, at most 4,096). Usage corrects it afterwards. Pure.
  */
-export function handleModelRequest(
+export function estimateRequestTokens(envelope: ModelRequestEnvelope): number {
+  const input = Math.ceil(Buffer.byteLength(envelope.body.text) / 4);
+  const output = Math.min(
+    requestedMaxTokens(envelope.body.value) ?? defaultExpectedOutputTokens,
+    expectedOutputCap,
+  );
+  return input + output;
+}
+
+/**
+ * What one model request does, independent of HTTP: the checks of `resolveModelRequest`, then the
+ * configured rate limits (all charged at once, or none), then routing. Throws `GatewayError`
+ * (`SB_ERR_RATE_LIMITED` among them) or `PlanFailedError`; nothing is sent upstream before every
+ * check has passed. Token limits are corrected by the actual usage when the exchange settles,
+ * and refunded when routing fails.
+ */
+export async function handleModelRequest(
   context: RequestContext,
   original: ModelRequestEnvelope,
   table: RoutingTable,
   environment: RoutingEnvironment,
+  rateLimits: RateLimitStore,
 ): Promise<RoutedResponse> {
   const { envelope, groups, caller } = resolveModelRequest(context, original, table);
-  return routeModelRequest(table, groups, envelope, caller, environment, context.cancellation);
+  const estimatedTokens = estimateRequestTokens(envelope);
+  const requested = groups[0];
+  const admission = await enforceRateLimits(
+    rateLimits,
+    table.config.limits,
+    {
+      keyId: context.principal.keyId,
+      team: context.principal.team,
+      model: envelope.model,
+      modelNames: (requested?.members ?? []).map(
+        (member) => `${member.deployment.providerId}/${member.deployment.upstreamModel}`,
+      ),
+    },
+    estimatedTokens,
+  );
+  let routed;
+  try {
+    routed = await routeModelRequest(
+      table,
+      groups,
+      envelope,
+      caller,
+      environment,
+      context.cancellation,
+    );
+  } catch (error) {
+    void admission.settle(0);
+    throw error;
+  }
+  return {
+    ...routed,
+    rateLimitHeaders: admission.headers,
+    settle(settlement) {
+      routed.settle(settlement);
+      void admission.settle(settlement.totalTokens);
+    },
+  };
 }

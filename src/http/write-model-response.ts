@@ -9,6 +9,7 @@ import { formatServerTiming, upstreamMilliseconds, type RequestFacts } from './r
 
 function servedHeaders(exchange: HttpExchange, routed: RoutedResponse): OutgoingHttpHeaders {
   const headers: OutgoingHttpHeaders = {
+    ...routed.rateLimitHeaders,
     'x-signalbox-request-id': exchange.requestId,
     'x-signalbox-model': routed.deployment.upstreamModel,
     'x-signalbox-provider': routed.deployment.providerId,

@@ -14,9 +14,9 @@ import { toCelContext } from './rules/to-cel-context.ts';
 import type { RequestTranslation } from '../upstream/request-translation.ts';
 
 /** Output tokens assumed for cost and capacity when the request sets no maximum. */
-const defaultExpectedOutputTokens = 512;
+export const defaultExpectedOutputTokens = 512;
 /** A requested maximum counts for cost and capacity up to this much (most answers stop early). */
-const expectedOutputCap = 4096;
+export const expectedOutputCap = 4096;
 
 /**
  * Tokens a provider adds that the body's bytes do not show: the tool-use preamble (Anthropic
@@ -36,7 +36,8 @@ export interface RouteCaller {
   readonly requestedRegion: string | undefined;
 }
 
-function requestedMaxTokens(body: Readonly<Record<string, unknown>>): number | undefined {
+/** The maximum output the request asks for, in any ingress dialect's field; undefined for none. */
+export function requestedMaxTokens(body: Readonly<Record<string, unknown>>): number | undefined {
   for (const field of maxTokenFields) {
     const value = body[field];
     if (typeof value === 'number' && Number.isFinite(value) && value > 0) {

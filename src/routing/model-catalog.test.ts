@@ -100,6 +100,8 @@ function gatewayConfig(
     },
     stateDir: '/nonexistent',
     storage: { backend: 'sqlite' },
+    limits: [],
+    rateLimitStorage: { redisUrl: undefined, redisKeyPrefix: undefined, replicas: 1 },
     log: { level: 'silent', requests: false },
     providers,
     routing: {

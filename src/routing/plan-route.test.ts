@@ -120,6 +120,8 @@ function catalogOf(...models: ModelGroupConfig[]): ModelCatalog {
     },
     stateDir: '/nonexistent',
     storage: { backend: 'sqlite' },
+    limits: [],
+    rateLimitStorage: { redisUrl: undefined, redisKeyPrefix: undefined, replicas: 1 },
     log: { level: 'silent', requests: false },
     providers: [provider],
     routing: {

@@ -1,0 +1,78 @@
+import { createClient } from 'redis';
+import type { RateLimitStorageConfig } from '../config/gateway-config.ts';
+import type { Clock } from '../lib/clock.ts';
+import type { Logger } from '../observability/logger.ts';
+import { FallbackRateLimitStore } from '../storage/fallback-rate-limit-store.ts';
+import { MemoryRateLimitStore } from '../storage/memory/rate-limit-store.ts';
+import type { RateLimitStore } from '../storage/ports.ts';
+import { RedisRateLimitStore } from '../storage/redis/rate-limit-store.ts';
+
+/** A rate limit store and how to let go of what it holds. */
+export interface OpenedRateLimitStore {
+  readonly store: RateLimitStore;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens where rate limits are counted: this process's memory, or Redis (shared by replicas) with
+ * a local share (each limit / `replicas`) while Redis is unreachable. Never rejects: a Redis that
+ * is down at start is reconnected to in the background and the local share applies meanwhile.
+ * Logs never contain the Redis URL.
+ */
+export async function openRateLimitStore(
+  config: RateLimitStorageConfig,
+  logger: Logger,
+  clock: Clock,
+): Promise<OpenedRateLimitStore> {
+  const local = new MemoryRateLimitStore({ clock });
+  if (config.redisUrl === undefined) {
+    return { store: local, close: () => Promise.resolve() };
+  }
+  const client = createClient({
+    url: config.redisUrl.reveal(),
+    // Commands fail at once while disconnected, so requests use the local share, not a queue.
+    disableOfflineQueue: true,
+    socket: {
+      connectTimeout: 2_000,
+      reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 5_000),
+    },
+  });
+  // Reported through failing commands; without a listener node-redis would throw.
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+  } catch (error) {
+    logger.warn(
+      { err: error instanceof Error ? error.name : 'Error' },
+      'redis for rate limits is unreachable; each process enforces its local share until it answers',
+    );
+  }
+  const store = new FallbackRateLimitStore({
+    primary: new RedisRateLimitStore({
+      client,
+      ...(config.redisKeyPrefix === undefined ? {} : { keyPrefix: config.redisKeyPrefix }),
+    }),
+    local,
+    replicas: config.replicas,
+    clock,
+    onFailure(error) {
+      logger.warn(
+        {
+          err: error instanceof Error ? error.message : String(error),
+          replicas: config.replicas,
+        },
+        'redis for rate limits failed; enforcing the local share (limit / replicas)',
+      );
+    },
+  });
+  return {
+    store,
+    async close() {
+      try {
+        await client.close();
+      } catch {
+        client.destroy();
+      }
+    },
+  };
+}

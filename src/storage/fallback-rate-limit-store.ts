@@ -1,0 +1,84 @@
+import { systemClock, type Clock } from '../lib/clock.ts';
+import type {
+  RateLimitAdjustment,
+  RateLimitDecision,
+  RateLimitRequest,
+  RateLimitState,
+  RateLimitStore,
+} from './ports.ts';
+
+/** Options for {@link FallbackRateLimitStore}. */
+export interface FallbackRateLimitStoreOptions {
+  /** The shared store (Redis). */
+  readonly primary: RateLimitStore;
+  /** The process-local store used while the primary fails. */
+  readonly local: RateLimitStore;
+  /** How many processes share the limits; each enforces 1/replicas locally. */
+  readonly replicas: number;
+  /** Called at most once per minute while the primary fails. */
+  readonly onFailure: (error: unknown) => void;
+  readonly clock?: Clock;
+}
+
+/** A limit scaled to one process's share, rounded up, at least 1. */
+function share(value: number, replicas: number): number {
+  return Math.max(1, Math.ceil(value / replicas));
+}
+
+/**
+ * A {@link RateLimitStore} that uses a shared store and, when it rejects (Redis unreachable),
+ * answers from a local store with every limit and burst divided by the number of replicas: a
+ * conservative local share, so the fleet as a whole stays near the global limit. Invalid input
+ * (`RangeError`) is rethrown, not masked.
+ */
+export class FallbackRateLimitStore implements RateLimitStore {
+  readonly #options: FallbackRateLimitStoreOptions;
+  readonly #clock: Clock;
+  #lastWarningAt = Number.NEGATIVE_INFINITY;
+
+  constructor(options: FallbackRateLimitStoreOptions) {
+    this.#options = options;
+    this.#clock = options.clock ?? systemClock;
+  }
+
+  async acquire(requests: readonly RateLimitRequest[]): Promise<RateLimitDecision> {
+    try {
+      return await this.#options.primary.acquire(requests);
+    } catch (error) {
+      this.#failed(error);
+      const replicas = this.#options.replicas;
+      return this.#options.local.acquire(
+        requests.map((request) => ({
+          ...request,
+          limit: share(request.limit, replicas),
+          burst: share(request.burst, replicas),
+        })),
+      );
+    }
+  }
+
+  async adjust(adjustments: readonly RateLimitAdjustment[]): Promise<RateLimitState[]> {
+    try {
+      return await this.#options.primary.adjust(adjustments);
+    } catch (error) {
+      this.#failed(error);
+      const replicas = this.#options.replicas;
+      return this.#options.local.adjust(
+        adjustments.map((adjustment) => ({
+          ...adjustment,
+          limit: share(adjustment.limit, replicas),
+          burst: share(adjustment.burst, replicas),
+        })),
+      );
+    }
+  }
+
+  #failed(error: unknown): void {
+    if (error instanceof RangeError) throw error;
+    const now = this.#clock.now();
+    if (now - this.#lastWarningAt >= 60_000) {
+      this.#lastWarningAt = now;
+      this.#options.onFailure(error);
+    }
+  }
+}
