@@ -1,12 +1,12 @@
 import type { ModelOperation } from '../../canonical/model-operation.ts';
 import type { ModelRequestEnvelope } from '../../canonical/model-request-envelope.ts';
-import { GatewayError } from '../../errors/gateway-error.ts';
-import { findJsonObjectMembers } from '../../lib/json-object-members.ts';
-import { isJsonObject, safeParseJson } from '../../lib/json.ts';
-
-function invalid(param: string, detail: string): GatewayError {
-  return new GatewayError('SB_ERR_REQUEST_INVALID', { param, detail });
-}
+import { isJsonObject } from '../../lib/json.ts';
+import {
+  envelopeBody,
+  invalidRequest as invalid,
+  readRequestObject,
+  readStreamFlag,
+} from '../read-request-object.ts';
 
 /**
  * Decodes a client's OpenAI-dialect body (Chat Completions or Embeddings) into an envelope. Checks
@@ -17,22 +17,8 @@ function invalid(param: string, detail: string): GatewayError {
  * @see https://platform.openai.com/docs/api-reference/embeddings/create
  */
 export function decodeOpenAiRequest(text: string, operation: ModelOperation): ModelRequestEnvelope {
-  const parsed = safeParseJson(text);
-  if (!parsed.ok) {
-    throw new GatewayError('SB_ERR_REQUEST_INVALID_JSON', { detail: `(${parsed.message})` });
-  }
-  const value = parsed.value;
-  if (!isJsonObject(value)) {
-    throw invalid('(body)', 'The body must be a JSON object.');
-  }
-  const model = value.model;
-  if (typeof model !== 'string' || model.trim() === '') {
-    throw invalid('model', '`model` must be a non-empty string naming a configured model.');
-  }
-  const stream = value.stream;
-  if (stream !== undefined && stream !== null && typeof stream !== 'boolean') {
-    throw invalid('stream', '`stream` must be true or false.');
-  }
+  const { value, model } = readRequestObject(text);
+  const stream = readStreamFlag(value);
   const streamOptions = value.stream_options;
   if (streamOptions !== undefined && streamOptions !== null && !isJsonObject(streamOptions)) {
     throw invalid('stream_options', '`stream_options` must be an object.');
@@ -53,7 +39,7 @@ export function decodeOpenAiRequest(text: string, operation: ModelOperation): Mo
     if (typeof input !== 'string' && !Array.isArray(input)) {
       throw invalid('input', '`input` must be a string or an array.');
     }
-    if (stream === true) {
+    if (stream) {
       throw invalid('stream', 'Embeddings cannot be streamed.');
     }
   }
@@ -61,8 +47,8 @@ export function decodeOpenAiRequest(text: string, operation: ModelOperation): Mo
     dialect: 'openai-chat',
     operation,
     model,
-    stream: stream === true,
+    stream,
     clientWantsStreamUsage: includeUsage === true,
-    body: { text, value, members: findJsonObjectMembers(text) },
+    body: envelopeBody(text, value),
   };
 }
