@@ -1,12 +1,13 @@
 import type { ChatStreamEvent } from '../../canonical/chat-stream-event.ts';
 import type { FinishReason } from '../../canonical/finish-reason.ts';
-import { GatewayError } from '../../errors/gateway-error.ts';
+import type { GatewayError } from '../../errors/gateway-error.ts';
 import { isJsonObject, safeParseJson, type JsonObject } from '../../lib/json.ts';
 import type { UpstreamFrame } from '../../lib/upstream-frame.ts';
 import type { DecodeStep, StreamDecoder } from '../dialect-codec.ts';
 import { StreamPartTracker } from '../stream-part-tracker.ts';
 import { decodeAnthropicUsage } from './anthropic-usage.ts';
 import { decodeAnthropicStopReason, refusalExplanation } from './map-anthropic-stop-reason.ts';
+import { streamFailure, type StreamFailureCode } from '../stream-failure.ts';
 
 type BlockKind = 'text' | 'thinking' | 'tool' | 'other';
 
@@ -18,16 +19,8 @@ interface OpenBlock {
   inputGiven: boolean;
 }
 
-function failure(
-  detail: string,
-  code: 'SB_ERR_UPSTREAM_INVALID_RESPONSE' | 'SB_ERR_UPSTREAM_ERROR',
-): GatewayError {
-  return new GatewayError(code, {
-    internalDetail: `anthropic-messages stream: ${detail}`,
-    ...(code === 'SB_ERR_UPSTREAM_ERROR'
-      ? { detail: 'The provider reported an error in the middle of the stream.' }
-      : {}),
-  });
+function failure(detail: string, code: StreamFailureCode): GatewayError {
+  return streamFailure('anthropic-messages', detail, code);
 }
 
 const noEvents: DecodeStep = { events: [], failure: undefined };

@@ -1,5 +1,5 @@
 import type { ChatStreamEvent } from '../../canonical/chat-stream-event.ts';
-import { GatewayError } from '../../errors/gateway-error.ts';
+import type { GatewayError } from '../../errors/gateway-error.ts';
 import { isJsonObject, safeParseJson, type JsonObject } from '../../lib/json.ts';
 import type { UpstreamFrame } from '../../lib/upstream-frame.ts';
 import type { DecodeStep, StreamDecoder } from '../dialect-codec.ts';
@@ -7,20 +7,13 @@ import { StreamPartTracker } from '../stream-part-tracker.ts';
 import { mayBeNullArguments, normalizeCohereToolArguments } from './cohere-chat-tool-arguments.ts';
 import { decodeCohereChatUsage } from './decode-cohere-chat-usage.ts';
 import { decodeCohereChatFinishReason } from './map-cohere-chat-finish-reason.ts';
+import { streamFailure, type StreamFailureCode } from '../stream-failure.ts';
 
 /** Cohere answers with one message, so every part belongs to choice 0. */
 const choice = 0;
 
-function failure(
-  detail: string,
-  code: 'SB_ERR_UPSTREAM_INVALID_RESPONSE' | 'SB_ERR_UPSTREAM_ERROR',
-): GatewayError {
-  return new GatewayError(code, {
-    internalDetail: `cohere-chat stream: ${detail}`,
-    ...(code === 'SB_ERR_UPSTREAM_ERROR'
-      ? { detail: 'The provider reported an error in the middle of the stream.' }
-      : {}),
-  });
+function failure(detail: string, code: StreamFailureCode): GatewayError {
+  return streamFailure('cohere-chat', detail, code);
 }
 
 /** `delta.message` of a stream event, or an empty object. */

@@ -1,7 +1,7 @@
 import type { ChatStreamEvent } from '../../canonical/chat-stream-event.ts';
 import type { FinishReason } from '../../canonical/finish-reason.ts';
 import type { Usage } from '../../canonical/usage.ts';
-import { GatewayError } from '../../errors/gateway-error.ts';
+import type { GatewayError } from '../../errors/gateway-error.ts';
 import { isJsonObject, safeParseJson, type JsonObject } from '../../lib/json.ts';
 import type { UpstreamFrame } from '../../lib/upstream-frame.ts';
 import type { DecodeStep, StreamDecoder } from '../dialect-codec.ts';
@@ -19,17 +19,10 @@ import {
   geminiToolCallId,
   readGeminiPart,
 } from './read-gemini-generate-content-part.ts';
+import { streamFailure, type StreamFailureCode } from '../stream-failure.ts';
 
-function failure(
-  detail: string,
-  code: 'SB_ERR_UPSTREAM_INVALID_RESPONSE' | 'SB_ERR_UPSTREAM_ERROR',
-): GatewayError {
-  return new GatewayError(code, {
-    internalDetail: `gemini-generate-content stream: ${detail}`,
-    ...(code === 'SB_ERR_UPSTREAM_ERROR'
-      ? { detail: 'The provider reported an error in the middle of the stream.' }
-      : {}),
-  });
+function failure(detail: string, code: StreamFailureCode): GatewayError {
+  return streamFailure('gemini-generate-content', detail, code);
 }
 
 /** A function call whose arguments Vertex AI is still streaming as `partialArgs`. */

@@ -1,5 +1,5 @@
 import type { ChatStreamEvent } from '../../canonical/chat-stream-event.ts';
-import { GatewayError } from '../../errors/gateway-error.ts';
+import type { GatewayError } from '../../errors/gateway-error.ts';
 import { isJsonObject, safeParseJson, type JsonObject } from '../../lib/json.ts';
 import type { UpstreamFrame } from '../../lib/upstream-frame.ts';
 import type { DecodeStep, StreamDecoder } from '../dialect-codec.ts';
@@ -8,17 +8,10 @@ import { decodeOpenAiChunkUsage } from './decode-openai-chat-usage.ts';
 import { decodeOpenAiFinishReason } from './map-openai-chat-finish-reason.ts';
 import { OpenAiToolCallKeys } from './openai-tool-call-keys.ts';
 import { readOpenAiContentChunks } from './read-openai-content-chunks.ts';
+import { streamFailure, type StreamFailureCode } from '../stream-failure.ts';
 
-function failure(
-  detail: string,
-  code: 'SB_ERR_UPSTREAM_INVALID_RESPONSE' | 'SB_ERR_UPSTREAM_ERROR',
-): GatewayError {
-  return new GatewayError(code, {
-    internalDetail: `openai-chat stream: ${detail}`,
-    ...(code === 'SB_ERR_UPSTREAM_ERROR'
-      ? { detail: 'The provider reported an error in the middle of the stream.' }
-      : {}),
-  });
+function failure(detail: string, code: StreamFailureCode): GatewayError {
+  return streamFailure('openai-chat', detail, code);
 }
 
 /**

@@ -1,24 +1,17 @@
 import type { ChatStreamEvent } from '../../canonical/chat-stream-event.ts';
-import { GatewayError } from '../../errors/gateway-error.ts';
+import type { GatewayError } from '../../errors/gateway-error.ts';
 import { isJsonObject, safeParseJson, type JsonObject } from '../../lib/json.ts';
 import type { UpstreamFrame } from '../../lib/upstream-frame.ts';
 import type { DecodeStep, StreamDecoder } from '../dialect-codec.ts';
 import { StreamPartTracker } from '../stream-part-tracker.ts';
 import { decodeOpenAiResponsesFinishReason } from './map-openai-responses-status.ts';
 import { decodeOpenAiResponsesUsage } from './openai-responses-usage.ts';
+import { streamFailure, type StreamFailureCode } from '../stream-failure.ts';
 
 const safeToken = /^[A-Za-z0-9_.-]{1,64}$/;
 
-function failure(
-  detail: string,
-  code: 'SB_ERR_UPSTREAM_INVALID_RESPONSE' | 'SB_ERR_UPSTREAM_ERROR',
-): GatewayError {
-  return new GatewayError(code, {
-    internalDetail: `openai-responses stream: ${detail}`,
-    ...(code === 'SB_ERR_UPSTREAM_ERROR'
-      ? { detail: 'The provider reported an error in the middle of the stream.' }
-      : {}),
-  });
+function failure(detail: string, code: StreamFailureCode): GatewayError {
+  return streamFailure('openai-responses', detail, code);
 }
 
 /** The provider's error code, when it is a short identifier (never its free-text message). */
