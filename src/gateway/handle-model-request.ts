@@ -3,12 +3,7 @@ import { GatewayError } from '../errors/gateway-error.ts';
 import { rejectDestinationFields } from '../pipeline/destination-guard.ts';
 import { enforceRateLimits } from '../pipeline/limits/enforce-rate-limits.ts';
 import { isModelAllowed } from '../pipeline/identity/model-access.ts';
-import {
-  defaultExpectedOutputTokens,
-  expectedOutputCap,
-  requestedMaxTokens,
-  type RouteCaller,
-} from '../routing/build-route-request-facts.ts';
+import { estimateRequestTokens, type RouteCaller } from '../routing/build-route-request-facts.ts';
 import type { ModelGroup } from '../routing/model-group.ts';
 import { routeModelRequest, type RoutingEnvironment } from '../routing/route-model-request.ts';
 import type { RateLimitStore } from '../storage/ports.ts';
@@ -76,20 +71,6 @@ export function resolveModelRequest(
 }
 
 /**
- * Tokens a request is charged against TPM limits before it runs: the body's bytes / 4 for the
- * input (the router's quick estimate, available before routing) plus the expected output (the
- * requested maximum, else 512, at most 4,096). Usage corrects it afterwards. Pure.
- */
-export function estimateRequestTokens(envelope: ModelRequestEnvelope): number {
-  const input = Math.ceil(Buffer.byteLength(envelope.body.text) / 4);
-  const output = Math.min(
-    requestedMaxTokens(envelope.body.value) ?? defaultExpectedOutputTokens,
-    expectedOutputCap,
-  );
-  return input + output;
-}
-
-/**
  * What one model request does, independent of HTTP: the checks of `resolveModelRequest`, then the
  * configured rate limits (all charged at once, or none), then routing. Throws `GatewayError`
  * (`SB_ERR_RATE_LIMITED` among them) or `PlanFailedError`; nothing is sent upstream before every
@@ -104,6 +85,18 @@ export async function handleModelRequest(
   rateLimits: RateLimitStore,
 ): Promise<RoutedResponse> {
   const { envelope, groups, caller } = resolveModelRequest(context, original, table);
+  if (table.config.limits.length === 0) {
+    // No limits configured: nothing to charge, nothing to correct.
+    const routed = await routeModelRequest(
+      table,
+      groups,
+      envelope,
+      caller,
+      environment,
+      context.cancellation,
+    );
+    return { ...routed, rateLimitHeaders: {} };
+  }
   const estimatedTokens = estimateRequestTokens(envelope);
   const requested = groups[0];
   const admission = await enforceRateLimits(

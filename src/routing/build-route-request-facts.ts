@@ -1,3 +1,4 @@
+import type { ModelRequestEnvelope } from '../canonical/model-request-envelope.ts';
 import type { ChatRequest } from '../canonical/chat-request.ts';
 import type { Deployment } from './deployment.ts';
 import { fitsContextWindow } from './input-tokens/fits-context-window.ts';
@@ -14,9 +15,9 @@ import { toCelContext } from './rules/to-cel-context.ts';
 import type { RequestTranslation } from '../upstream/request-translation.ts';
 
 /** Output tokens assumed for cost and capacity when the request sets no maximum. */
-export const defaultExpectedOutputTokens = 512;
+const defaultExpectedOutputTokens = 512;
 /** A requested maximum counts for cost and capacity up to this much (most answers stop early). */
-export const expectedOutputCap = 4096;
+const expectedOutputCap = 4096;
 
 /**
  * Tokens a provider adds that the body's bytes do not show: the tool-use preamble (Anthropic
@@ -37,7 +38,7 @@ export interface RouteCaller {
 }
 
 /** The maximum output the request asks for, in any ingress dialect's field; undefined for none. */
-export function requestedMaxTokens(body: Readonly<Record<string, unknown>>): number | undefined {
+function requestedMaxTokens(body: Readonly<Record<string, unknown>>): number | undefined {
   for (const field of maxTokenFields) {
     const value = body[field];
     if (typeof value === 'number' && Number.isFinite(value) && value > 0) {
@@ -45,6 +46,22 @@ export function requestedMaxTokens(body: Readonly<Record<string, unknown>>): num
     }
   }
   return undefined;
+}
+
+/** Output tokens to expect for cost and capacity: the requested maximum (capped), else a default. */
+function expectedOutputTokens(maxTokens: number | undefined): number {
+  return Math.min(maxTokens ?? defaultExpectedOutputTokens, expectedOutputCap);
+}
+
+/**
+ * The quick token estimate of a request, without decoding it: the body's bytes / 4 for the input
+ * plus the expected output. What rate limits charge before routing; usage corrects it. Pure.
+ */
+export function estimateRequestTokens(envelope: ModelRequestEnvelope): number {
+  return (
+    Math.ceil(Buffer.byteLength(envelope.body.text) / 4) +
+    expectedOutputTokens(requestedMaxTokens(envelope.body.value))
+  );
 }
 
 function hasImage(request: ChatRequest | undefined): boolean {
@@ -137,7 +154,7 @@ export async function buildRouteRequestFacts(
     requestedRegion: caller.requestedRegion,
     images: mayCarryMedia && hasImage(chatRequest()),
     estimatedInputTokens,
-    estimatedOutputTokens: Math.min(maxTokens ?? defaultExpectedOutputTokens, expectedOutputCap),
+    estimatedOutputTokens: expectedOutputTokens(maxTokens),
     fits(deployment: Deployment): WindowFit {
       const window = deployment.contextWindow;
       if (window === undefined || (quickBound !== undefined && quickBound + reserved <= window)) {
