@@ -1,3 +1,4 @@
+import { virtualKeyParameters } from '../virtual-key-parameters.ts';
 import type { Pool } from 'pg';
 import type { KeyRole, VirtualKeyRecord, VirtualKeyStore } from '../ports.ts';
 
@@ -86,18 +87,7 @@ export class PostgresVirtualKeyStore implements VirtualKeyStore {
   }
 
   async insert(record: VirtualKeyRecord): Promise<void> {
-    await this.#pool.query(insertSql, [
-      record.id,
-      record.name,
-      record.role,
-      record.secretHash,
-      record.allowedModels === null ? null : JSON.stringify(record.allowedModels),
-      record.team,
-      JSON.stringify(record.tags),
-      record.createdAt,
-      record.expiresAt,
-      record.revokedAt,
-    ]);
+    await this.#pool.query(insertSql, [...virtualKeyParameters(record)]);
   }
 
   async findById(id: string): Promise<VirtualKeyRecord | undefined> {

@@ -1,6 +1,7 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { safeParseJson } from '../../lib/json.ts';
 import type { KeyRole, VirtualKeyRecord, VirtualKeyStore } from '../ports.ts';
+import { virtualKeyParameters } from '../virtual-key-parameters.ts';
 
 interface VirtualKeyRow {
   id: string;
@@ -68,18 +69,7 @@ export class SqliteVirtualKeyStore implements VirtualKeyStore {
 
   insert(record: VirtualKeyRecord): Promise<void> {
     try {
-      this.#insert.run(
-        record.id,
-        record.name,
-        record.role,
-        record.secretHash,
-        record.allowedModels === null ? null : JSON.stringify(record.allowedModels),
-        record.team,
-        JSON.stringify(record.tags),
-        record.createdAt,
-        record.expiresAt,
-        record.revokedAt,
-      );
+      this.#insert.run(...virtualKeyParameters(record));
       return Promise.resolve();
     } catch (error) {
       return Promise.reject(error instanceof Error ? error : new Error(String(error)));
