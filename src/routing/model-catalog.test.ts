@@ -1,119 +1,34 @@
 import { describe, expect, it } from 'vitest';
-import type {
-  DeploymentTargetConfig,
-  GatewayConfig,
-  ModelGroupConfig,
-  NestedGroupTargetConfig,
-  ProviderConfig,
-  RuleConfig,
-} from '../config/gateway-config.ts';
+import type { DeploymentTargetConfig, RuleConfig } from '../config/gateway-config.ts';
 import { defaultFallbackClasses } from './error-class.ts';
-import { defaultBreakerPolicy } from './health/circuit-breaker.ts';
 import { defaultRetryPolicy } from './health/backoff-delay.ts';
 import { ModelCatalog } from './model-catalog.ts';
+import {
+  testDeployment,
+  testGatewayConfig,
+  testGroup,
+  testNested,
+  testProvider,
+} from './routing-config.fixture.ts';
+
 import { buildRuleFacts } from './rules/build-rule-facts.ts';
 import { toCelContext } from './rules/to-cel-context.ts';
 
-function provider(id: string, fields: Partial<ProviderConfig> = {}): ProviderConfig {
-  return {
-    id,
-    type: 'openai',
-    baseUrl: `https://${id}.example.invalid`,
-    authScheme: 'none',
-    credentials: {
-      apiKey: undefined,
-      aws: undefined,
-      gcpServiceAccount: undefined,
-      azureEntra: undefined,
-    },
-    settings: {},
-    dropUnsupportedParams: false,
-    headers: new Map(),
-    timeouts: { connectMs: 1000, firstByteMs: 1000, idleMs: 1000, totalMs: 1000 },
-    models: [],
-    allowAnyModel: false,
-    modelFacts: [],
-    mock: undefined,
-    ...fields,
-  };
-}
+const provider = testProvider;
 
 function target(
   providerId: string,
   model: string,
   fields: Partial<DeploymentTargetConfig> = {},
 ): DeploymentTargetConfig {
-  return {
-    kind: 'deployment',
-    id: `${providerId}/${model}`,
-    provider: providerId,
-    model,
-    weight: 1,
-    priority: 0,
-    region: undefined,
-    tags: [],
-    rpm: undefined,
-    tpm: undefined,
-    timeouts: { firstTokenMs: undefined, idleMs: undefined, totalMs: undefined },
-    ...fields,
-  };
+  return testDeployment(`${providerId}/${model}`, providerId, model, fields);
 }
 
-function nested(alias: string, fields: Partial<NestedGroupTargetConfig> = {}) {
-  return { kind: 'group', alias, weight: 1, priority: 0, ...fields } as const;
-}
+const nested = testNested;
 
-function group(
-  alias: string,
-  targets: ModelGroupConfig['targets'],
-  fields: Partial<ModelGroupConfig> = {},
-): ModelGroupConfig {
-  return {
-    alias,
-    description: undefined,
-    strategy: 'priority',
-    targets,
-    rules: [],
-    canary: undefined,
-    fallbacks: [],
-    fallbackOn: defaultFallbackClasses,
-    retries: defaultRetryPolicy,
-    ...fields,
-  };
-}
+const group = testGroup;
 
-function gatewayConfig(
-  providers: readonly ProviderConfig[],
-  models: readonly ModelGroupConfig[],
-  routing: Partial<GatewayConfig['routing']> = {},
-): GatewayConfig {
-  return {
-    source: { kind: 'default', environmentVariables: [] },
-    server: {
-      host: '127.0.0.1',
-      port: 0,
-      maxBodyBytes: 1_000_000,
-      requestTimeoutMs: 1000,
-      headersTimeoutMs: 1000,
-      keepAliveTimeoutMs: 1000,
-      shutdownGraceMs: 1000,
-    },
-    stateDir: '/nonexistent',
-    storage: { backend: 'sqlite' },
-    limits: [],
-    rateLimitStorage: { redisUrl: undefined, redisKeyPrefix: undefined, replicas: 1 },
-    log: { level: 'silent', requests: false },
-    providers,
-    routing: {
-      retries: defaultRetryPolicy,
-      breaker: defaultBreakerPolicy,
-      cooldownMs: 5000,
-      fallbackOn: defaultFallbackClasses,
-      ...routing,
-    },
-    models,
-  };
-}
+const gatewayConfig = testGatewayConfig;
 
 const noTimeouts = { firstTokenMs: undefined, idleMs: undefined, totalMs: undefined };
 

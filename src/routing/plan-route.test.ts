@@ -3,9 +3,7 @@ import { ManualClock } from '../../test/helpers/manual-clock.ts';
 import type {
   CanaryConfig,
   DeploymentTargetConfig,
-  GatewayConfig,
   ModelGroupConfig,
-  NestedGroupTargetConfig,
   ProviderConfig,
   RuleConfig,
 } from '../config/gateway-config.ts';
@@ -13,11 +11,15 @@ import { createSeededRandom } from '../lib/random.ts';
 import { canaryVariant } from './canary-variant.ts';
 import type { TraceGroup } from './decision-trace.ts';
 import { idleLoad, type DeploymentLoad } from './deployment-load.ts';
-import { defaultFallbackClasses } from './error-class.ts';
-import { defaultBreakerPolicy } from './health/circuit-breaker.ts';
-import { defaultRetryPolicy } from './health/backoff-delay.ts';
 import type { DeploymentAvailability } from './health/deployment-health.ts';
 import { ModelCatalog } from './model-catalog.ts';
+import {
+  testDeployment,
+  testGatewayConfig,
+  testGroup,
+  testNested,
+  testProvider,
+} from './routing-config.fixture.ts';
 import {
   planRoute,
   type PlanningEnvironment,
@@ -31,67 +33,19 @@ import { toCelContext } from './rules/to-cel-context.ts';
 // ---------------------------------------------------------------------------------------------
 // Configuration builders
 
-const provider: ProviderConfig = {
-  id: 'p',
-  type: 'openai',
-  baseUrl: 'https://p.example.invalid',
-  authScheme: 'none',
-  credentials: {
-    apiKey: undefined,
-    aws: undefined,
-    gcpServiceAccount: undefined,
-    azureEntra: undefined,
-  },
-  settings: {},
-  dropUnsupportedParams: false,
-  headers: new Map(),
-  timeouts: { connectMs: 1000, firstByteMs: 1000, idleMs: 1000, totalMs: 1000 },
+const provider: ProviderConfig = testProvider('p', {
   models: ['listed'],
-  allowAnyModel: false,
   modelFacts: [{ see: { vision: true }, blind: { vision: false } }],
-  mock: undefined,
-};
+});
 
 /** A deployment of provider `p` with id `id` (and, unless given, model `id`). */
 function d(id: string, fields: Partial<DeploymentTargetConfig> = {}): DeploymentTargetConfig {
-  return {
-    kind: 'deployment',
-    id,
-    provider: 'p',
-    model: id,
-    weight: 1,
-    priority: 0,
-    region: undefined,
-    tags: [],
-    rpm: undefined,
-    tpm: undefined,
-    timeouts: { firstTokenMs: undefined, idleMs: undefined, totalMs: undefined },
-    ...fields,
-  };
+  return testDeployment(id, 'p', id, fields);
 }
 
-function nested(alias: string, fields: Partial<NestedGroupTargetConfig> = {}) {
-  return { kind: 'group', alias, weight: 1, priority: 0, ...fields } as const;
-}
+const nested = testNested;
 
-function g(
-  alias: string,
-  targets: ModelGroupConfig['targets'],
-  fields: Partial<ModelGroupConfig> = {},
-): ModelGroupConfig {
-  return {
-    alias,
-    description: undefined,
-    strategy: 'priority',
-    targets,
-    rules: [],
-    canary: undefined,
-    fallbacks: [],
-    fallbackOn: defaultFallbackClasses,
-    retries: defaultRetryPolicy,
-    ...fields,
-  };
-}
+const g = testGroup;
 
 /** A rule that always matches (`always`) or never does (`never`). */
 function rule(name: string, fields: Partial<RuleConfig> & { when?: string } = {}): RuleConfig {
@@ -107,32 +61,7 @@ function rule(name: string, fields: Partial<RuleConfig> & { when?: string } = {}
 }
 
 function catalogOf(...models: ModelGroupConfig[]): ModelCatalog {
-  const config: GatewayConfig = {
-    source: { kind: 'default', environmentVariables: [] },
-    server: {
-      host: '127.0.0.1',
-      port: 0,
-      maxBodyBytes: 1_000_000,
-      requestTimeoutMs: 1000,
-      headersTimeoutMs: 1000,
-      keepAliveTimeoutMs: 1000,
-      shutdownGraceMs: 1000,
-    },
-    stateDir: '/nonexistent',
-    storage: { backend: 'sqlite' },
-    limits: [],
-    rateLimitStorage: { redisUrl: undefined, redisKeyPrefix: undefined, replicas: 1 },
-    log: { level: 'silent', requests: false },
-    providers: [provider],
-    routing: {
-      retries: defaultRetryPolicy,
-      breaker: defaultBreakerPolicy,
-      cooldownMs: 5000,
-      fallbackOn: defaultFallbackClasses,
-    },
-    models,
-  };
-  return new ModelCatalog(config);
+  return new ModelCatalog(testGatewayConfig([provider], models));
 }
 
 // ---------------------------------------------------------------------------------------------
