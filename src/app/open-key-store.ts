@@ -1,13 +1,17 @@
+import { openConfiguredPostgres } from './open-configured-postgres.ts';
 import type { StorageConfig } from '../config/gateway-config.ts';
-import type { VirtualKeyStore } from '../storage/ports.ts';
-import { openPostgresDatabase } from '../storage/postgres/open-postgres-database.ts';
+import type { DirectoryStore, VirtualKeyStore } from '../storage/ports.ts';
+import { PostgresDirectoryStore } from '../storage/postgres/directory-store.ts';
 import { PostgresVirtualKeyStore } from '../storage/postgres/virtual-key-store.ts';
+import { SqliteDirectoryStore } from '../storage/sqlite/directory-store.ts';
 import { openSqliteDatabase } from '../storage/sqlite/open-sqlite-database.ts';
 import { SqliteVirtualKeyStore } from '../storage/sqlite/virtual-key-store.ts';
 
 /** A key store and how to let go of what it holds. */
 export interface OpenedKeyStore {
   readonly store: VirtualKeyStore;
+  /** Organisations, teams and users, in the same database as the keys. */
+  readonly directory: DirectoryStore;
   close(): Promise<void>;
 }
 
@@ -24,27 +28,17 @@ export async function openKeyStore(
     const database = openSqliteDatabase(stateDir);
     return {
       store: new SqliteVirtualKeyStore(database),
+      directory: new SqliteDirectoryStore(database),
       close: () => {
         database.close();
         return Promise.resolve();
       },
     };
   }
-  let pool;
-  try {
-    pool = await openPostgresDatabase({
-      url: storage.url.reveal(),
-      ...(storage.schema === undefined ? {} : { schema: storage.schema }),
-    });
-  } catch (error) {
-    if (error instanceof Error && error.message.startsWith('the database schema')) {
-      throw error;
-    }
-    // Driver errors may quote the connection string; keep only the error code.
-    const reason = error instanceof Error && 'code' in error ? String(error.code) : 'unreachable';
-    // eslint-disable-next-line preserve-caught-error -- the cause may carry the connection URL
-    throw new Error(`PostgreSQL storage could not be opened (${reason})`);
-  }
-  const opened = pool;
-  return { store: new PostgresVirtualKeyStore(opened), close: () => opened.end() };
+  const opened = await openConfiguredPostgres(storage);
+  return {
+    store: new PostgresVirtualKeyStore(opened),
+    directory: new PostgresDirectoryStore(opened),
+    close: () => opened.end(),
+  };
 }

@@ -1,4 +1,4 @@
-import { createClient } from 'redis';
+import { closeRedis, connectRedis } from './connect-redis.ts';
 import type { RateLimitStorageConfig } from '../config/gateway-config.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../observability/logger.ts';
@@ -28,25 +28,11 @@ export async function openRateLimitStore(
   if (config.redisUrl === undefined) {
     return { store: local, close: () => Promise.resolve() };
   }
-  const client = createClient({
-    url: config.redisUrl.reveal(),
-    // Commands fail at once while disconnected, so requests use the local share, not a queue.
-    disableOfflineQueue: true,
-    socket: {
-      connectTimeout: 2_000,
-      reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 5_000),
-    },
-  });
-  // Reported through failing commands; without a listener node-redis would throw.
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-  } catch (error) {
-    logger.warn(
-      { err: error instanceof Error ? error.name : 'Error' },
-      'redis for rate limits is unreachable; each process enforces its local share until it answers',
-    );
-  }
+  const client = await connectRedis(
+    config.redisUrl,
+    logger,
+    'redis for rate limits is unreachable; each process enforces its local share until it answers',
+  );
   const store = new FallbackRateLimitStore({
     primary: new RedisRateLimitStore({
       client,
@@ -67,12 +53,6 @@ export async function openRateLimitStore(
   });
   return {
     store,
-    async close() {
-      try {
-        await client.close();
-      } catch {
-        client.destroy();
-      }
-    },
+    close: () => closeRedis(client),
   };
 }

@@ -17,6 +17,8 @@ import type { RequestRecordListener } from '../observability/request-record.ts';
 import { KeyAuthenticator } from '../pipeline/identity/key-authenticator.ts';
 import { hashKeyText } from '../pipeline/identity/virtual-key-format.ts';
 import { VirtualKeyService } from '../pipeline/identity/virtual-key-service.ts';
+import { DirectoryAdministration } from '../pipeline/identity/directory-administration.ts';
+import { KeyAdministration } from '../pipeline/identity/key-administration.ts';
 import { DeploymentHealthRegistry } from '../routing/health/deployment-health-registry.ts';
 import type { HealthPolicies } from '../routing/health/deployment-health.ts';
 import { buildRoutingTable, type RoutingTable } from '../routing/routing-table.ts';
@@ -24,7 +26,12 @@ import { createTokenTransport } from '../upstream/token-transport.ts';
 import { createUpstreamPool } from '../upstream/upstream-pool.ts';
 import { ConfigError } from './config-error.ts';
 import { openRateLimitStore } from './open-rate-limit-store.ts';
+import { openSpendAccounting } from './open-spend-accounting.ts';
 import { openKeyStore } from './open-key-store.ts';
+import { ProviderCredentialService } from '../pipeline/credentials/provider-credential-service.ts';
+import { loadKeyRingOrThrow } from './load-credential-service.ts';
+import { credentialStoreBeside } from './open-credential-store.ts';
+import { reloadingCredentialAdministration } from './reloading-credential-administration.ts';
 import { loadGatewayConfig } from './load-gateway-config.ts';
 import { MockProviderSupervisor } from './mock-provider-supervisor.ts';
 import { watchConfigFile } from './watch-config-file.ts';
@@ -74,8 +81,9 @@ const minimumAdminKeyLength = 24;
 export async function startGateway(options: StartGatewayOptions): Promise<RunningGateway> {
   const clock = options.clock ?? systemClock;
   const overrides = options.overrides ?? {};
-  const loaded = loadGatewayConfig(options.configPath, options.environment, overrides);
-  let currentFile: ConfigFile = loaded.file;
+  // Stored credentials (`${credential:NAME}`) stay unresolved until storage is open, below.
+  let loaded = loadGatewayConfig(options.configPath, options.environment, overrides);
+  const keyRing = loadKeyRingOrThrow(options.environment);
   const adminKeyFromEnvironment = options.environment.SIGNALBOX_ADMIN_KEY;
   if (
     adminKeyFromEnvironment !== undefined &&
@@ -105,6 +113,24 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
 
   const keys = await openKeyStore(loaded.config.storage, loaded.config.stateDir);
   const keyStore = keys.store;
+  const credentialService = new ProviderCredentialService(
+    credentialStoreBeside(keyStore),
+    clock,
+    keyRing,
+  );
+  try {
+    loaded = loadGatewayConfig(
+      options.configPath,
+      options.environment,
+      overrides,
+      await credentialService.lookup(),
+    );
+  } catch (error) {
+    await keys.close();
+    throw error;
+  }
+  let currentFile: ConfigFile = loaded.file;
+  const reloads: { run?: () => Promise<ReloadResult> } = {};
   const authenticator = new KeyAuthenticator({
     store: keyStore,
     clock,
@@ -140,9 +166,11 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   tables.current = table;
   const health = new DeploymentHealthRegistry(clock, healthPolicies(loaded.config));
   const rateLimits = await openRateLimitStore(loaded.config.rateLimitStorage, logger, clock);
+  const spend = await openSpendAccounting(loaded.config, logger, clock);
   const gateway = createGateway({
     authenticator,
-    keyService,
+    keyAdministration: new KeyAdministration(keyService, keys.directory, clock),
+    directory: new DirectoryAdministration(keys.directory, keyService, clock),
     keyStore,
     routingTable: () => table,
     routing: {
@@ -152,8 +180,14 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       health,
       wait,
       maxResponseBytes: 64 * 1024 * 1024,
+      streamDrainMs: loaded.config.server.streamDrainMs,
     },
     rateLimits: rateLimits.store,
+    spend: spend.environment,
+    onJwtRefused(reason) {
+      logger.info({ reason }, 'a JWT was refused');
+    },
+    credentials: reloadingCredentialAdministration(credentialService, async () => reloads.run?.()),
   });
   const server: Server = createHttpServer(loaded.config.server, {
     gateway,
@@ -189,6 +223,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     await mocks.close();
     await keys.close();
     await rateLimits.close();
+    await spend.close(0);
     flushLogDestination();
     throw error;
   }
@@ -202,7 +237,12 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       return { ok: true, changes: [] };
     }
     try {
-      const next = loadGatewayConfig(options.configPath, options.environment, overrides);
+      const next = loadGatewayConfig(
+        options.configPath,
+        options.environment,
+        overrides,
+        await credentialService.lookup(),
+      );
       const changes = diffConfigFiles(currentFile, next.file);
       warnAboutRestartOnlyChanges(logger, table.config, next.config);
       table = buildRoutingTable(next.config, authorizerContext, await mocks.reconcile(next.config));
@@ -235,6 +275,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     );
     return reloading;
   };
+  reloads.run = serializedReload;
 
   const stopWatching =
     options.configPath !== undefined && options.watchConfig !== false
@@ -263,6 +304,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       await mocks.close();
       await keys.close();
       await rateLimits.close();
+      await spend.close(table.config.server.shutdownGraceMs);
       logger.flush();
       flushLogDestination();
     })();

@@ -112,6 +112,15 @@ export async function keysCommand(args: readonly string[], io: CliIo): Promise<n
         if (team !== undefined && !isValidTeam(team)) {
           throw new UsageError(`--team ${teamRule}`);
         }
+        if (team !== undefined && (await keys.directory.findTeam('default', team)) === undefined) {
+          // As in the admin API: a team named on a key exists (in `default`) from then on.
+          await keys.directory.insertTeam({
+            org: 'default',
+            id: team,
+            name: team,
+            createdAt: systemClock.now(),
+          });
+        }
         const created = await service.create({
           name: values.name.trim(),
           allowedModels: models,

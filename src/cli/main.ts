@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { ConfigError } from '../app/config-error.ts';
 import { processIo, UsageError, type CliIo } from './cli-io.ts';
 import { configCommand, configUsage } from './config-command.ts';
+import { credentialsCommand, credentialsUsage } from './credentials-command.ts';
 import { importCommand, importUsage } from './import-command.ts';
 import { keysCommand, keysUsage } from './keys-command.ts';
 import { mockProviderCommand, mockProviderUsage } from './mock-provider-command.ts';
@@ -16,6 +17,14 @@ interface Command {
 const commands: ReadonlyMap<string, Command> = new Map([
   ['serve', { run: serveCommand, usage: serveUsage, summary: 'run the gateway' }],
   ['keys', { run: keysCommand, usage: keysUsage, summary: 'create, list and revoke virtual keys' }],
+  [
+    'credentials',
+    {
+      run: credentialsCommand,
+      usage: credentialsUsage,
+      summary: 'list, re-encrypt and delete stored provider credentials',
+    },
+  ],
   [
     'config',
     {

@@ -1,4 +1,7 @@
+import { budgetSchema, checkBudgets } from './budget-schema.ts';
 import { z } from 'zod';
+import { secretReference, secretReferencePattern } from './secret-reference-schema.ts';
+import { storageSchema } from './storage-schema.ts';
 import type { AuthSchemeId } from '../auth/auth-scheme-id.ts';
 import { findProviderType, providerTypeNames } from '../providers/provider-registry.ts';
 import { modelFactsMapSchema } from './model-facts-schema.ts';
@@ -7,16 +10,7 @@ import { modelNameSchema } from './model-name-schema.ts';
 import { routingDefaultsSchema } from './routing-schema.ts';
 import { checkRateLimits, rateLimitSchema } from './rate-limit-schema.ts';
 import { checkModelGroups } from './check-model-groups.ts';
-
-/** `${env:NAME}` or `${file:PATH}`: the only way a secret may appear in a configuration file. */
-export const secretReferencePattern = /^\$\{(env|file):([^}]+)\}$/;
-
-const secretReference = z
-  .string()
-  .regex(
-    secretReferencePattern,
-    'must be a secret reference such as ${env:OPENAI_API_KEY} or ${file:/run/secrets/openai}; secrets are never written into the file',
-  );
+import { authSchema } from './auth-schema.ts';
 
 const identifier = z
   .string()
@@ -307,6 +301,14 @@ export const serverSchema = z.strictObject({
   shutdown_grace_ms: milliseconds(600_000)
     .optional()
     .describe('Time in-flight requests get to finish on shutdown. Default 10 s.'),
+  stream_drain_ms: z
+    .int()
+    .min(0)
+    .max(600_000)
+    .optional()
+    .describe(
+      'After a streaming client disconnects, how long to keep reading the provider stream to record the usage it bills; past it the stream is cut and the cost is recorded as an estimate. 0 cuts at once. Default 10 s.',
+    ),
 });
 
 export const logSchema = z.strictObject({
@@ -317,63 +319,10 @@ export const logSchema = z.strictObject({
   requests: z.boolean().optional().describe('Write one line per completed request. Default true.'),
 });
 
-export const storageSchema = z
-  .strictObject({
-    backend: z
-      .enum(['sqlite', 'postgres'])
-      .optional()
-      .describe(
-        'Where virtual keys live: sqlite (in state_dir, the default) or postgres (shared by replicas).',
-      ),
-    postgres_url: secretReference
-      .optional()
-      .describe('PostgreSQL connection URL, as a secret reference (it may hold a password).'),
-    postgres_schema: z
-      .string()
-      .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lowercase schema name')
-      .optional()
-      .describe("Schema for Signalbox tables (must exist). Default: the connection's search path."),
-    redis_url: secretReference
-      .optional()
-      .describe(
-        'Redis connection URL for rate limits shared by replicas, as a secret reference. Default: limits are kept in each process.',
-      ),
-    redis_key_prefix: z
-      .string()
-      .min(1)
-      .max(200)
-      .optional()
-      .describe('Prefix of every rate limit key in Redis. Default signalbox:rate-limit:'),
-    replicas: z
-      .int()
-      .min(1)
-      .max(10_000)
-      .optional()
-      .describe(
-        'How many replicas share the limits; while Redis is unreachable each process enforces 1/replicas of every limit. Default 1.',
-      ),
-  })
-  .superRefine((storage, context) => {
-    if (storage.backend === 'postgres' && storage.postgres_url === undefined) {
-      context.addIssue({
-        code: 'custom',
-        path: ['postgres_url'],
-        message: 'is required with backend: postgres',
-      });
-    }
-    if (storage.backend !== 'postgres' && storage.postgres_url !== undefined) {
-      context.addIssue({
-        code: 'custom',
-        path: ['backend'],
-        message: 'must be postgres when postgres_url is set',
-      });
-    }
-  })
-  .describe('Storage backend for shared state.');
-
 export const configFileSchema = z
   .strictObject({
     server: serverSchema.optional(),
+    auth: authSchema.optional(),
     state_dir: z
       .string()
       .min(1)
@@ -392,6 +341,11 @@ export const configFileSchema = z
       .array(rateLimitSchema)
       .optional()
       .describe('Rate limits enforced on every model request; see docs/configuration.md.'),
+    budgets: z
+      .array(budgetSchema)
+      .max(1000)
+      .optional()
+      .describe('Spending budgets enforced on every model request; see docs/budgets.md.'),
     model_facts_file: z
       .string()
       .min(1)
@@ -414,6 +368,7 @@ export const configFileSchema = z
     });
     checkModelGroups(config.models ?? [], providerIds, context);
     checkRateLimits(config.limits ?? [], context);
+    checkBudgets(config.budgets ?? [], context);
   })
   .describe('Signalbox gateway configuration (signalbox.yaml).');
 

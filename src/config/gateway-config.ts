@@ -1,3 +1,4 @@
+import type { JSONWebKeySet } from 'jose';
 import type { AuthSchemeId } from '../auth/auth-scheme-id.ts';
 import type { ProviderCredentials } from '../auth/create-upstream-authorizer.ts';
 import type { SecretValue } from '../lib/secret-value.ts';
@@ -16,6 +17,8 @@ export interface ServerConfig {
   readonly headersTimeoutMs: number;
   readonly keepAliveTimeoutMs: number;
   readonly shutdownGraceMs: number;
+  /** How long a stream is read on after its client left, to record its usage (0: cut at once). */
+  readonly streamDrainMs: number;
 }
 
 export interface UpstreamTimeouts {
@@ -149,12 +152,63 @@ export interface RateLimitRule {
   readonly match: string | undefined;
 }
 
+/**
+ * A configured budget (`budgets:`): the most a key, user, team, organisation, tag or requested
+ * model may spend per period, each separately or only the one named by `match`.
+ */
+export interface BudgetRule {
+  readonly scope: 'key' | 'user' | 'team' | 'org' | 'tag' | 'model';
+  readonly match: string | undefined;
+  /** In nano-dollars (1e-9 USD). */
+  readonly limitNanos: number;
+  readonly period: 'day' | 'week' | 'month' | 'total';
+  readonly hard: boolean;
+}
+
 /** Where rate limit state lives: Redis when set (shared by replicas), else each process. */
 export interface RateLimitStorageConfig {
   readonly redisUrl: SecretValue | undefined;
   readonly redisKeyPrefix: string | undefined;
   /** Each process enforces 1/replicas of every limit while Redis is unreachable. */
   readonly replicas: number;
+}
+
+/** Where the identity provider's public keys come from (`jwks_url` or `jwks_file`). */
+export type JwksKeySourceConfig =
+  | { readonly kind: 'remote'; readonly url: string }
+  | { readonly kind: 'local'; readonly path: string; readonly keySet: JSONWebKeySet };
+
+/** A Signalbox role, as a JWT role claim is mapped to it. */
+export type AuthRole = 'admin' | 'team_admin' | 'member' | 'viewer' | 'service';
+
+/**
+ * `auth.jwt` with defaults applied and the JWKS file read. Shaped exactly like the pipeline's
+ * `JwtAuthSettings` (src/pipeline/identity/jwt-auth-settings.ts), so it is passed to
+ * `createJwtVerifier` as is.
+ */
+export interface JwtAuthConfig {
+  readonly issuer: string;
+  readonly audience: readonly string[];
+  readonly keySource: JwksKeySourceConfig;
+  readonly algorithms: readonly string[];
+  readonly clockToleranceSeconds: number;
+  readonly claims: {
+    readonly user: string;
+    readonly email: string | undefined;
+    readonly team: string | undefined;
+    readonly org: string | undefined;
+    readonly role: string | undefined;
+    readonly agent: string | undefined;
+  };
+  readonly roles: ReadonlyMap<string, AuthRole> | undefined;
+  readonly defaultRole: AuthRole;
+  readonly requireRole: boolean;
+}
+
+/** How callers may authenticate besides virtual keys (`auth:`). */
+export interface AuthConfig {
+  /** Undefined when JWTs are not accepted. */
+  readonly jwt: JwtAuthConfig | undefined;
 }
 
 /** Where a configuration came from. */
@@ -173,5 +227,8 @@ export interface GatewayConfig {
   readonly routing: RoutingDefaults;
   readonly models: readonly ModelGroupConfig[];
   readonly limits: readonly RateLimitRule[];
+  readonly budgets: readonly BudgetRule[];
   readonly rateLimitStorage: RateLimitStorageConfig;
+  /** Undefined when the file has no `auth` section: callers use virtual keys only. */
+  readonly auth?: AuthConfig | undefined;
 }

@@ -1,6 +1,6 @@
 import { resolveModelGroups, resolveRoutingDefaults } from './resolve-model-groups.ts';
 import { readFileSync } from 'node:fs';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { getProviderType } from '../providers/provider-registry.ts';
@@ -17,15 +17,15 @@ import type { ConfigProblem } from './config-problem.ts';
 import { detectEnvironmentProviders } from './environment-providers.ts';
 import type { Environment } from './environment.ts';
 import { formatConfigPath } from './format-config-path.ts';
-import type {
-  StorageConfig,
-  RateLimitStorageConfig,
-  ConfigSource,
-  GatewayConfig,
-  ProviderConfig,
-  ServerConfig,
-} from './gateway-config.ts';
-import { resolveSecretReference } from './resolve-secret-reference.ts';
+import type { ConfigSource, GatewayConfig, ProviderConfig } from './gateway-config.ts';
+import { resolveProviderSecret, type CredentialLookup } from './resolve-secret-reference.ts';
+import { resolveAuthConfig } from './resolve-auth-config.ts';
+import {
+  resolveRateLimitStorage,
+  resolveServer,
+  resolveStateDir,
+  resolveStorage,
+} from './resolve-server-and-storage.ts';
 
 /** Settings given on the command line; they win over the environment and the file. */
 export interface ConfigOverrides {
@@ -48,11 +48,16 @@ const defaultTimeouts = {
 /**
  * Reads, validates and resolves a YAML configuration file. Never throws: every failure comes back
  * as problems with readable paths (`models.fast.targets[1].provider: ...`).
+ *
+ * `${credential:NAME}` references in provider settings are resolved through `credentials`; without
+ * it (before storage is open, or in CLI commands that only need the state directory) they are
+ * left unresolved: the setting reads as absent and no problem is reported.
  */
 export function loadConfigFile(
   path: string,
   environment: Environment,
   overrides: ConfigOverrides = {},
+  credentials?: CredentialLookup,
 ): LoadConfigResult {
   const absolutePath = resolve(path);
   let text: string;
@@ -72,6 +77,7 @@ export function loadConfigFile(
     environment,
     overrides,
     includeEnvironmentProviders: parsed.file.providers_from_environment === true,
+    credentials,
   });
 }
 
@@ -82,6 +88,7 @@ export function loadConfigFile(
 export function loadDefaultConfig(
   environment: Environment,
   overrides: ConfigOverrides = {},
+  credentials?: CredentialLookup,
 ): LoadConfigResult {
   const file: ConfigFile = { providers: [{ id: 'mock', type: 'mock' }] };
   const detected = detectEnvironmentProviders(environment);
@@ -94,6 +101,7 @@ export function loadDefaultConfig(
     environment,
     overrides,
     includeEnvironmentProviders: true,
+    credentials,
   });
 }
 
@@ -148,6 +156,8 @@ interface ResolveOptions {
   readonly environment: Environment;
   readonly overrides: ConfigOverrides;
   readonly includeEnvironmentProviders: boolean;
+  /** Resolves `${credential:NAME}` in provider settings; absent, they are left unresolved. */
+  readonly credentials?: CredentialLookup | undefined;
 }
 
 /** Applies defaults and overrides and resolves secret references of a validated file. */
@@ -179,6 +189,7 @@ export function resolveConfigFile(file: ConfigFile, options: ResolveOptions): Lo
   const stateDir = resolveStateDir(file, options);
   const storage = resolveStorage(file, options, problems);
   const rateLimitStorage = resolveRateLimitStorage(file, options, problems);
+  const auth = resolveAuthConfig(file.auth, options.baseDirectory, problems);
   if (problems.length > 0 || server === undefined || storage === undefined) {
     return { ok: false, problems };
   }
@@ -199,54 +210,17 @@ export function resolveConfigFile(file: ConfigFile, options: ResolveOptions): Lo
       burst: limit.burst,
       match: limit.match,
     })),
+    budgets: (file.budgets ?? []).map((budget) => ({
+      scope: budget.scope,
+      match: budget.match,
+      limitNanos: Math.round(budget.usd * 1e9),
+      period: budget.period,
+      hard: budget.mode !== 'soft',
+    })),
     rateLimitStorage,
+    auth,
   };
   return { ok: true, config, file };
-}
-
-/** Where rate limit state lives, with the Redis URL resolved when one is set. */
-function resolveRateLimitStorage(
-  file: ConfigFile,
-  options: ResolveOptions,
-  problems: ConfigProblem[],
-): RateLimitStorageConfig {
-  const entry = file.storage;
-  const base = { redisKeyPrefix: entry?.redis_key_prefix, replicas: entry?.replicas ?? 1 };
-  if (entry?.redis_url === undefined) {
-    return { ...base, redisUrl: undefined };
-  }
-  const resolution = resolveSecretReference(
-    entry.redis_url,
-    options.environment,
-    options.baseDirectory,
-  );
-  if (!resolution.ok) {
-    problems.push({ path: 'storage.redis_url', message: resolution.message });
-    return { ...base, redisUrl: undefined };
-  }
-  return { ...base, redisUrl: resolution.secret };
-}
-
-/** The storage backend, with its connection URL resolved; undefined (with a problem) if it cannot be. */
-function resolveStorage(
-  file: ConfigFile,
-  options: ResolveOptions,
-  problems: ConfigProblem[],
-): StorageConfig | undefined {
-  const entry = file.storage;
-  if (entry?.backend !== 'postgres' || entry.postgres_url === undefined) {
-    return { backend: 'sqlite' };
-  }
-  const resolution = resolveSecretReference(
-    entry.postgres_url,
-    options.environment,
-    options.baseDirectory,
-  );
-  if (!resolution.ok) {
-    problems.push({ path: 'storage.postgres_url', message: resolution.message });
-    return undefined;
-  }
-  return { backend: 'postgres', url: resolution.secret, schema: entry.postgres_schema };
 }
 
 /** The layers of model facts for one provider, lowest precedence first. */
@@ -269,10 +243,11 @@ function resolveProvider(
   const definition = getProviderType(entry.type);
   const path = (suffix: string): string => `providers.${entry.id}.${suffix}`;
   const resolveSecret = (value: string | undefined, suffix: string): SecretValue | undefined => {
-    if (value === undefined) {
+    const resolution =
+      value === undefined ? undefined : resolveProviderSecret(value, options, options.credentials);
+    if (resolution === undefined) {
       return undefined;
     }
-    const resolution = resolveSecretReference(value, options.environment, options.baseDirectory);
     if (!resolution.ok) {
       problems.push({ path: path(suffix), message: resolution.message });
       return undefined;
@@ -372,59 +347,4 @@ function resolveCredentials(
           }
         : undefined,
   };
-}
-
-function resolveServer(
-  file: ConfigFile,
-  options: ResolveOptions,
-  problems: ConfigProblem[],
-): ServerConfig | undefined {
-  let port = options.overrides.port ?? file.server?.port ?? 7878;
-  const environmentPort = options.environment.SIGNALBOX_PORT;
-  if (
-    options.overrides.port === undefined &&
-    environmentPort !== undefined &&
-    environmentPort !== ''
-  ) {
-    const parsed = Number(environmentPort);
-    if (!Number.isInteger(parsed) || parsed < 0 || parsed > 65_535) {
-      problems.push({
-        path: 'SIGNALBOX_PORT',
-        message: `"${environmentPort}" is not a port number (0-65535)`,
-      });
-      return undefined;
-    }
-    port = parsed;
-  }
-  const environmentHost = options.environment.SIGNALBOX_HOST;
-  const host =
-    options.overrides.host ??
-    (environmentHost !== undefined && environmentHost !== '' ? environmentHost : undefined) ??
-    file.server?.host ??
-    '127.0.0.1';
-  return {
-    host,
-    port,
-    maxBodyBytes: file.server?.max_body_bytes ?? 20 * 1024 * 1024,
-    requestTimeoutMs: file.server?.request_timeout_ms ?? 60_000,
-    headersTimeoutMs: file.server?.headers_timeout_ms ?? 10_000,
-    keepAliveTimeoutMs: file.server?.keep_alive_timeout_ms ?? 65_000,
-    shutdownGraceMs: file.server?.shutdown_grace_ms ?? 10_000,
-  };
-}
-
-function resolveStateDir(file: ConfigFile, options: ResolveOptions): string {
-  if (options.overrides.stateDir !== undefined) {
-    return resolve(options.overrides.stateDir);
-  }
-  const fromEnvironment = options.environment.SIGNALBOX_STATE_DIR;
-  if (fromEnvironment !== undefined && fromEnvironment !== '') {
-    return resolve(fromEnvironment);
-  }
-  if (file.state_dir !== undefined) {
-    return isAbsolute(file.state_dir)
-      ? file.state_dir
-      : resolve(options.baseDirectory, file.state_dir);
-  }
-  return resolve('.signalbox');
 }

@@ -130,6 +130,11 @@ export interface EgressOptions {
    * `max_tokens`): the model's own limit from the capability table, when it is known.
    */
   readonly defaultMaxOutputTokens: number | undefined;
+  /**
+   * The most output tokens the gateway lets this request produce (what a budget reserved), already
+   * fitted under the model's own limit; a client limit above it, or none, is lowered to it.
+   */
+  readonly outputTokenCap?: number | undefined;
 }
 
 /** The provider-facing half of a dialect: requests out, answers in. Pure. */

@@ -36,6 +36,14 @@ export const errorCatalogue = {
     exposure: 'public',
     message: 'The API key is not valid, has been revoked or has expired.',
   },
+  SB_ERR_AUTH_UNAVAILABLE: {
+    status: 503,
+    type: 'api_error',
+    retryable: true,
+    exposure: 'public',
+    message:
+      "The identity provider's signing keys could not be fetched, so the token cannot be checked now. Retry after the Retry-After time.",
+  },
   SB_ERR_AUTH_FORBIDDEN: {
     status: 403,
     type: 'permission_error',
@@ -128,6 +136,13 @@ export const errorCatalogue = {
     exposure: 'public',
     message: 'The requested object does not exist.',
   },
+  SB_ERR_CONFLICT: {
+    status: 409,
+    type: 'invalid_request_error',
+    retryable: false,
+    exposure: 'public',
+    message: 'An object with this id already exists.',
+  },
   SB_ERR_RATE_LIMITED: {
     status: 429,
     type: 'rate_limit_error',
@@ -143,6 +158,38 @@ export const errorCatalogue = {
     exposure: 'public',
     message:
       "The request's estimated tokens exceed what a configured token limit admits at once; it can never pass. Send less input or a lower max_tokens.",
+  },
+  SB_ERR_BUDGET_EXCEEDED: {
+    status: 402,
+    type: 'permission_error',
+    retryable: false,
+    exposure: 'public',
+    message:
+      'A spending budget configured on this gateway has too little left for this request. Retry-After, when present, is when the budget period starts again.',
+  },
+  SB_ERR_BUDGET_UNPRICED_MODEL: {
+    status: 403,
+    type: 'permission_error',
+    retryable: false,
+    exposure: 'public',
+    message:
+      'A hard budget applies to this request, but a deployment it may reach has no price, so its cost cannot be bounded. Set the price in model_facts.',
+  },
+  SB_ERR_BUDGET_UNAVAILABLE: {
+    status: 503,
+    type: 'api_error',
+    retryable: true,
+    exposure: 'public',
+    message:
+      'Budgets cannot be checked right now (their storage is unreachable), so the request was refused rather than risk overspending. Retry after the Retry-After time.',
+  },
+  SB_ERR_LEDGER_BACKLOG: {
+    status: 503,
+    type: 'api_error',
+    retryable: true,
+    exposure: 'public',
+    message:
+      'The spend ledger cannot be written right now and its buffer is full, so no request is admitted until it drains. Retry after the Retry-After time.',
   },
   SB_ERR_UPSTREAM_RATE_LIMITED: {
     status: 429,
@@ -244,6 +291,21 @@ export const errorCatalogue = {
     retryable: false,
     exposure: 'public',
     message: 'The client closed the connection before the response was complete.',
+  },
+  SB_ERR_CREDENTIAL_EXISTS: {
+    status: 409,
+    type: 'invalid_request_error',
+    retryable: false,
+    exposure: 'public',
+    message: 'A stored credential of that name already exists; replace its value with PUT.',
+  },
+  SB_ERR_CREDENTIAL_KEY_MISSING: {
+    status: 503,
+    type: 'api_error',
+    retryable: false,
+    exposure: 'public',
+    message:
+      'Stored credentials need an encryption key: set SIGNALBOX_ENCRYPTION_KEY or SIGNALBOX_ENCRYPTION_KEY_FILE and restart the gateway.',
   },
   SB_ERR_NOT_READY: {
     status: 503,

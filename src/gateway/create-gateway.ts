@@ -1,67 +1,94 @@
 import { GatewayError } from '../errors/gateway-error.ts';
 import type { KeyAuthenticator } from '../pipeline/identity/key-authenticator.ts';
-import type { VirtualKeyService } from '../pipeline/identity/virtual-key-service.ts';
+import type { DirectoryAdministration } from '../pipeline/identity/directory-administration.ts';
+import type { KeyAdministration } from '../pipeline/identity/key-administration.ts';
 import type { RoutingEnvironment } from '../routing/route-model-request.ts';
 import type { RoutingTable } from '../routing/routing-table.ts';
 import type { RateLimitStore, VirtualKeyStore } from '../storage/ports.ts';
 import type { Gateway } from './gateway.ts';
+import type { CredentialAdministration } from './credential-administration.ts';
 import { handleModelRequest } from './handle-model-request.ts';
+import { createCallerAuthenticator } from './authenticate-caller.ts';
+import { reportSpendFor } from '../pipeline/budgets/spend-reports.ts';
+import type { SpendEnvironment } from '../pipeline/budgets/admit-spend.ts';
 import { listModels } from './list-models.ts';
 import { listDeploymentStatus } from './deployment-status.ts';
 import { recommendRoute } from './recommend-route.ts';
 
 export interface GatewayDependencies {
   readonly authenticator: KeyAuthenticator;
-  readonly keyService: VirtualKeyService;
+  /** Key administration on behalf of callers (scoping and grant checks included). */
+  readonly keyAdministration: KeyAdministration;
+  readonly directory: DirectoryAdministration;
   readonly keyStore: VirtualKeyStore;
   /** The routing table in force now; each request reads it once and keeps it to the end. */
   readonly routingTable: () => RoutingTable;
   readonly routing: RoutingEnvironment;
   /** Where configured rate limits (`limits:`) are counted. */
   readonly rateLimits: RateLimitStore;
+  /** Told why a JWT was refused (for the log; the caller only hears 401). */
+  readonly onJwtRefused?: (reason: string) => void;
+  /** Where budgets are held and spend is written (the ledger). */
+  readonly spend: SpendEnvironment;
+  /** Stored provider credentials, for the admin API. */
+  readonly credentials: CredentialAdministration;
 }
 
 /** Assembles the gateway use cases from their parts. */
 export function createGateway(dependencies: GatewayDependencies): Gateway {
-  const { authenticator, keyService, keyStore, routingTable, routing, rateLimits } = dependencies;
+  const {
+    authenticator,
+    keyAdministration,
+    directory,
+    keyStore,
+    routingTable,
+    routing,
+    rateLimits,
+  } = dependencies;
+  /** Refuses model patterns that match no configured model, naming the entry. */
+  const checkModels = (models: readonly string[] | null | undefined): void => {
+    const catalog = routingTable().catalog;
+    for (const [index, pattern] of (models ?? []).entries()) {
+      if (!catalog.matchesAnything(pattern)) {
+        throw new GatewayError('SB_ERR_REQUEST_INVALID', {
+          param: `models[${index}]`,
+          detail: `\`${pattern}\` matches no configured model; GET /v1/models lists them.`,
+        });
+      }
+    }
+  };
   return {
-    authenticate: (keyText) => authenticator.authenticate(keyText),
+    authenticate: createCallerAuthenticator(
+      authenticator,
+      () => routingTable().config.auth?.jwt,
+      routing.clock,
+      dependencies.onJwtRefused ?? (() => undefined),
+    ),
     handleModelRequest: (context, envelope) =>
-      handleModelRequest(context, envelope, routingTable(), routing, rateLimits),
+      handleModelRequest(context, envelope, routingTable(), routing, {
+        rateLimits,
+        spend: dependencies.spend,
+      }),
     recommendRoute: (context, envelope) =>
       recommendRoute(context, envelope, routingTable(), routing),
     deployments: () => listDeploymentStatus(routingTable(), routing.health, routing.clock),
     listModels: (principal) => listModels(routingTable(), principal),
     keys: {
-      async create(request) {
-        const catalog = routingTable().catalog;
-        for (const [index, pattern] of (request.models ?? []).entries()) {
-          if (!catalog.matchesAnything(pattern)) {
-            throw new GatewayError('SB_ERR_REQUEST_INVALID', {
-              param: `models[${index}]`,
-              detail: `\`${pattern}\` matches no configured model; GET /v1/models lists them.`,
-            });
-          }
-        }
-        return keyService.create({
-          name: request.name,
-          allowedModels: request.models,
-          expiresAt: request.expiresAt,
-          team: request.team,
-          tags: request.tags,
-        });
+      create(caller, request) {
+        checkModels(request.models);
+        return keyAdministration.create(caller, request);
       },
-      list: (includeRevoked) => keyService.list(includeRevoked),
-      get: (id) => keyService.get(id),
-      async revoke(id) {
-        const existing = await keyService.get(id);
-        if (existing === undefined) {
-          return undefined;
-        }
-        await keyService.revoke(id);
-        return keyService.get(id);
+      list: (caller, request) => keyAdministration.list(caller, request),
+      get: (caller, id) => keyAdministration.get(caller, id),
+      update(caller, id, request) {
+        checkModels(request.models);
+        return keyAdministration.update(caller, id, request);
       },
+      revoke: (caller, id) => keyAdministration.revoke(caller, id),
     },
+    directory,
+    reportSpend: (caller, request) => reportSpendFor(dependencies.spend.store, caller, request),
+    credentials: dependencies.credentials,
     async isReady() {
       try {
         await keyStore.changeMarker();

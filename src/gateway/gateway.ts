@@ -1,9 +1,17 @@
+import type { SpendReportRequest, SpendReportView } from '../pipeline/budgets/spend-reports.ts';
 import type { ModelRequestEnvelope } from '../canonical/model-request-envelope.ts';
 import type { Principal } from '../pipeline/identity/principal.ts';
 import type { KeyView } from '../pipeline/identity/virtual-key-service.ts';
+import type { DirectoryAdministration } from '../pipeline/identity/directory-administration.ts';
+import type {
+  CreateKeyRequest,
+  ListKeysRequest,
+  UpdateKeyRequest,
+} from '../pipeline/identity/key-administration.ts';
 import type { ListedModel } from '../routing/model-catalog.ts';
 import type { RoutedResponse as RoutedProviderResponse } from '../routing/route-model-request.ts';
 import type { RequestContext } from './request-context.ts';
+import type { CredentialAdministration } from './credential-administration.ts';
 import type { RouteRecommendation } from './recommend-route.ts';
 import type { DeploymentStatus } from './deployment-status.ts';
 
@@ -11,6 +19,7 @@ export type { RouteRecommendation } from './recommend-route.ts';
 export type { DeploymentStatus } from './deployment-status.ts';
 
 export type { Principal } from '../pipeline/identity/principal.ts';
+export type { SpendReportRequest, SpendReportView } from '../pipeline/budgets/spend-reports.ts';
 export type { KeyView } from '../pipeline/identity/virtual-key-service.ts';
 export type { ListedModel } from '../routing/model-catalog.ts';
 /** A served model request: the routed answer plus the `x-ratelimit-*` headers to send with it. */
@@ -27,24 +36,46 @@ export {
   type TagProblem,
 } from '../pipeline/identity/key-labels.ts';
 
-/** A request to create a virtual key, as validated by the admin API. */
-export interface CreateKeyRequest {
-  readonly name: string;
-  readonly models: readonly string[] | null;
-  readonly expiresAt: number | null;
-  /** A valid team id, or null for none. */
-  readonly team: string | null;
-  /** Valid, distinct tags, in any order; empty for none. */
-  readonly tags: readonly string[];
-}
+export type {
+  CreateKeyRequest,
+  ListKeysRequest,
+  UpdateKeyRequest,
+} from '../pipeline/identity/key-administration.ts';
+export type {
+  CreateUserRequest,
+  OrganisationView,
+  TeamView,
+  UpdateUserRequest,
+  UserView,
+} from '../pipeline/identity/directory-administration.ts';
+export {
+  canReadPlatform,
+  checkAdminRoute,
+  checkModelRoute,
+  isPlatformAdmin,
+  keyRoles,
+  modelRouteNames,
+  type ModelRouteName,
+} from '../pipeline/identity/authorisation.ts';
+export { checkOutputTokenCap } from '../pipeline/identity/output-token-cap.ts';
+export { endUserHeader, readEndUser } from '../pipeline/identity/end-user.ts';
+export { findMetadataProblem } from '../pipeline/identity/key-metadata.ts';
+export type { EndUser } from '../pipeline/identity/principal.ts';
 
-/** Key administration, for admin routes. */
+/**
+ * Key administration for admin routes, always on behalf of the calling principal: scoped to what
+ * it may see (undefined means "not found") and refused (GatewayError 403) beyond its rights.
+ */
 export interface KeyAdministration {
-  create(request: CreateKeyRequest): Promise<{ readonly key: string; readonly view: KeyView }>;
-  list(includeRevoked: boolean): Promise<KeyView[]>;
-  get(id: string): Promise<KeyView | undefined>;
-  /** Resolves the revoked key, or undefined when no such key exists. */
-  revoke(id: string): Promise<KeyView | undefined>;
+  create(
+    caller: Principal,
+    request: CreateKeyRequest,
+  ): Promise<{ readonly key: string; readonly view: KeyView }>;
+  list(caller: Principal, request: ListKeysRequest): Promise<KeyView[]>;
+  get(caller: Principal, id: string): Promise<KeyView | undefined>;
+  update(caller: Principal, id: string, request: UpdateKeyRequest): Promise<KeyView | undefined>;
+  /** Resolves the revoked key, or undefined when the caller sees no such key. */
+  revoke(caller: Principal, id: string): Promise<KeyView | undefined>;
 }
 
 /**
@@ -67,6 +98,12 @@ export interface Gateway {
   deployments(): readonly DeploymentStatus[];
   listModels(principal: Principal): readonly ListedModel[];
   readonly keys: KeyAdministration;
+  /** Organisations, teams and users, with the same scoping and checks as keys. */
+  readonly directory: DirectoryAdministration;
+  /** Stored provider credentials (`/admin/credentials`). */
+  readonly credentials: CredentialAdministration;
+  /** Spend from the ledger (`GET /admin/spend`), scoped to what the caller may see. */
+  reportSpend(caller: Principal, request: SpendReportRequest): Promise<SpendReportView>;
   /** Whether the gateway can serve: configuration loaded and storage answering. */
   isReady(): Promise<boolean>;
 }

@@ -3,10 +3,17 @@ import { GatewayError } from '../errors/gateway-error.ts';
 import { rejectDestinationFields } from '../pipeline/destination-guard.ts';
 import { enforceRateLimits } from '../pipeline/limits/enforce-rate-limits.ts';
 import { isModelAllowed } from '../pipeline/identity/model-access.ts';
+import { requestedMaxTokens } from '../canonical/requested-max-tokens.ts';
 import { estimateRequestTokens, type RouteCaller } from '../routing/build-route-request-facts.ts';
+import type { Deployment } from '../routing/deployment.ts';
+import {
+  admitSpend,
+  type SpendAdmission,
+  type SpendEnvironment,
+} from '../pipeline/budgets/admit-spend.ts';
 import type { ModelGroup } from '../routing/model-group.ts';
 import { routeModelRequest, type RoutingEnvironment } from '../routing/route-model-request.ts';
-import type { RateLimitStore } from '../storage/ports.ts';
+import type { RateLimitStore, SpendSubject } from '../storage/ports.ts';
 import type { RoutedResponse } from './gateway.ts';
 import type { RoutingTable } from '../routing/routing-table.ts';
 import { readPlacementHeaders } from './read-placement-headers.ts';
@@ -70,48 +77,77 @@ export function resolveModelRequest(
   };
 }
 
+/** Where a model request's limits and spend are counted. */
+export interface ModelRequestAccounting {
+  readonly rateLimits: RateLimitStore;
+  readonly spend: SpendEnvironment;
+}
+
+/** Who a request is charged as, for budgets and the ledger. */
+function spendSubject(context: RequestContext, model: string): SpendSubject {
+  const principal = context.principal;
+  return {
+    keyId: principal.keyId,
+    user: principal.userId ?? null,
+    org: principal.org,
+    team: principal.team ?? null,
+    tags: principal.tags,
+    model,
+  };
+}
+
+/** The lower of two optional limits. */
+function lowerLimit(first: number | undefined, second: number | undefined): number | undefined {
+  if (first === undefined) return second;
+  return second === undefined ? first : Math.min(first, second);
+}
+
 /**
  * What one model request does, independent of HTTP: the checks of `resolveModelRequest`, then the
- * configured rate limits (all charged at once, or none), then routing. Throws `GatewayError`
- * (`SB_ERR_RATE_LIMITED` among them) or `PlanFailedError`; nothing is sent upstream before every
- * check has passed. Token limits are corrected by the actual usage when the exchange settles,
- * and refunded when routing fails.
+ * configured rate limits (all charged at once, or none), then routing; between planning and the
+ * first attempt, the request's cost bound is reserved on every budget that applies and the
+ * output every attempt asks for is capped to what was reserved (and to the key's own cap).
+ * Throws `GatewayError` (`SB_ERR_RATE_LIMITED`, `SB_ERR_BUDGET_EXCEEDED` among them) or
+ * `PlanFailedError`; nothing is sent upstream before every check has passed. When the exchange
+ * is over, token limits are corrected by the actual usage and the ledger row is written with
+ * the actual cost; a request that fails is written at no cost and its hold released.
  */
 export async function handleModelRequest(
   context: RequestContext,
   original: ModelRequestEnvelope,
   table: RoutingTable,
   environment: RoutingEnvironment,
-  rateLimits: RateLimitStore,
+  accounting: ModelRequestAccounting,
 ): Promise<RoutedResponse> {
   const { envelope, groups, caller } = resolveModelRequest(context, original, table);
-  if (table.config.limits.length === 0) {
-    // No limits configured: nothing to charge, nothing to correct.
-    const routed = await routeModelRequest(
-      table,
-      groups,
+  const rateAdmission =
+    table.config.limits.length === 0
+      ? undefined
+      : await enforceRateLimits(
+          accounting.rateLimits,
+          table.config.limits,
+          {
+            keyId: context.principal.keyId,
+            team: context.principal.team,
+            model: envelope.model,
+            modelNames: (groups[0]?.members ?? []).map(
+              (member) => `${member.deployment.providerId}/${member.deployment.upstreamModel}`,
+            ),
+          },
+          estimateRequestTokens(envelope),
+        );
+  const keyCap = context.principal.maxOutputTokens ?? undefined;
+  let spend: SpendAdmission | undefined;
+  const admit = async (deployments: readonly Deployment[]): Promise<number | undefined> => {
+    spend = await admitSpend(accounting.spend, table.config.budgets, {
+      requestId: context.requestId,
+      subject: spendSubject(context, envelope.model),
       envelope,
-      caller,
-      environment,
-      context.cancellation,
-    );
-    return { ...routed, rateLimitHeaders: {} };
-  }
-  const estimatedTokens = estimateRequestTokens(envelope);
-  const requested = groups[0];
-  const admission = await enforceRateLimits(
-    rateLimits,
-    table.config.limits,
-    {
-      keyId: context.principal.keyId,
-      team: context.principal.team,
-      model: envelope.model,
-      modelNames: (requested?.members ?? []).map(
-        (member) => `${member.deployment.providerId}/${member.deployment.upstreamModel}`,
-      ),
-    },
-    estimatedTokens,
-  );
+      requestedMaxTokens: lowerLimit(requestedMaxTokens(envelope.body.value), keyCap),
+      deployments,
+    });
+    return lowerLimit(spend.outputTokenCap, keyCap);
+  };
   let routed;
   try {
     routed = await routeModelRequest(
@@ -121,17 +157,30 @@ export async function handleModelRequest(
       caller,
       environment,
       context.cancellation,
+      admit,
     );
   } catch (error) {
-    void admission.settle(0);
+    void rateAdmission?.settle(0);
+    spend?.settle({ outcome: 'failed', usage: undefined, deployment: undefined });
     throw error;
   }
+  const served = routed;
   return {
-    ...routed,
-    rateLimitHeaders: admission.headers,
+    ...served,
+    rateLimitHeaders: { ...rateAdmission?.headers, ...spend?.headers },
     settle(settlement) {
-      routed.settle(settlement);
-      void admission.settle(settlement.totalTokens);
+      served.settle(settlement);
+      void rateAdmission?.settle(settlement.totalTokens);
+      spend?.settle({
+        outcome:
+          settlement.clientClosed === true
+            ? 'client-closed'
+            : settlement.failed === undefined
+              ? 'completed'
+              : 'failed',
+        usage: settlement.usageFinal === false ? undefined : settlement.usage,
+        deployment: served.deployment,
+      });
     },
   };
 }

@@ -1,11 +1,13 @@
 import type { Cancellation } from '../lib/cancellation.ts';
-import type { Principal } from '../pipeline/identity/principal.ts';
+import type { EndUser, Principal } from '../pipeline/identity/principal.ts';
 
 /** What the gateway knows about one client request besides its body. Immutable. */
 export interface RequestContext {
   /** Time-ordered id, returned to the client in `x-signalbox-request-id`. */
   readonly requestId: string;
   readonly principal: Principal;
+  /** The end user the client says it acts for: recorded, never trusted (`verified: false`). */
+  readonly endUser?: EndUser | undefined;
   /** Fires when the client disconnects. */
   readonly cancellation: Cancellation;
   /** Lower-cased names of the request headers, for checks that look at headers. */

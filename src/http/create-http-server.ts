@@ -2,7 +2,10 @@ import { createServer, type Server } from 'node:http';
 import type { ServerConfig } from '../config/gateway-config.ts';
 import { createRequestHandler } from './handle-http-request.ts';
 import type { HttpDependencies } from './http-dependencies.ts';
+import { adminCredentialRoutes } from './routes/admin-credential-routes.ts';
+import { adminDirectoryRoutes } from './routes/admin-directory-routes.ts';
 import { adminKeyRoutes } from './routes/admin-key-routes.ts';
+import { adminSpendRoutes } from './routes/admin-spend-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
 import { anthropicModelRoutes } from './routes/anthropic-model-routes.ts';
 import { openAiModelRoutes } from './routes/openai-model-routes.ts';
@@ -14,6 +17,9 @@ export const gatewayRoutes = [
   ...openAiModelRoutes,
   ...anthropicModelRoutes,
   ...adminKeyRoutes,
+  ...adminDirectoryRoutes,
+  ...adminCredentialRoutes,
+  ...adminSpendRoutes,
   ...routingRoutes,
 ];
 

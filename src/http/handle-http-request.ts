@@ -1,6 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GatewayError, toGatewayError } from '../errors/gateway-error.ts';
-import { PlanFailedError } from '../gateway/gateway.ts';
+import {
+  canReadPlatform,
+  checkAdminRoute,
+  checkModelRoute,
+  isPlatformAdmin,
+  PlanFailedError,
+} from '../gateway/gateway.ts';
 import type { HttpDependencies } from './http-dependencies.ts';
 import { HttpExchange, readApiKey } from './http-exchange.ts';
 import { UnreadBodyError } from './read-request-body.ts';
@@ -58,11 +64,41 @@ async function dispatch(
       detail: `Allowed: ${match.allowed.join(', ')}.`,
     });
   }
-  if (match.route.access === 'admin' && principal.role !== 'admin') {
-    throw new GatewayError('SB_ERR_AUTH_FORBIDDEN', { detail: 'Admin routes need an admin key.' });
+  const refusal = routeRefusal(match.route, exchange.method, principal);
+  if (refusal !== undefined) {
+    throw new GatewayError('SB_ERR_AUTH_FORBIDDEN', { detail: refusal });
   }
   exchange.params = match.params;
   return match.route.handler(exchange, dependencies);
+}
+
+/**
+ * Why the caller may not use the route at all, or undefined. The rules live in the identity
+ * module; per-object checks of admin routes happen in their handlers.
+ */
+function routeRefusal(
+  route: Route<RouteHandler>,
+  method: string,
+  principal: NonNullable<HttpExchange['principal']>,
+): string | undefined {
+  switch (route.access) {
+    case 'model':
+      return route.modelRoute === undefined
+        ? 'This route has no model route name.'
+        : checkModelRoute(principal, route.modelRoute);
+    case 'tenant':
+      return checkAdminRoute(principal, method);
+    case 'admin':
+      return isPlatformAdmin(principal)
+        ? undefined
+        : 'Only a platform admin (SIGNALBOX_ADMIN_KEY or an admin key of the organisation `default`) may use this route.';
+    case 'platform':
+      return canReadPlatform(principal)
+        ? undefined
+        : 'Only a platform admin (or an organisation-wide viewer of `default`) may read this.';
+    default:
+      return undefined;
+  }
 }
 
 /** Answers a refused or failed request and returns its facts. */

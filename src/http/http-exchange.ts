@@ -2,7 +2,7 @@ import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:
 import type { IngressCodec } from '../dialects/dialect-codec.ts';
 import { openAiChatIngress } from '../dialects/openai-chat/openai-chat-codec.ts';
 import type { GatewayError } from '../errors/gateway-error.ts';
-import type { Principal } from '../gateway/gateway.ts';
+import type { EndUser, Principal } from '../gateway/gateway.ts';
 import { CancellationSource, type Cancellation } from '../lib/cancellation.ts';
 import type { Clock } from '../lib/clock.ts';
 import { createTimeOrderedId } from '../lib/ids.ts';
@@ -23,6 +23,8 @@ export class HttpExchange {
   readonly clock: Clock;
   params: Readonly<Record<string, string>> = {};
   principal: Principal | undefined;
+  /** The end user the client named for a model request (unverified), once read. */
+  endUser: EndUser | undefined;
   /** The codec whose error format this route speaks; OpenAI's unless a route says otherwise. */
   errorCodec: IngressCodec = openAiChatIngress;
   /** The model the client asked for, once known (for the record of a refused request). */

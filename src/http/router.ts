@@ -1,13 +1,21 @@
 import type { IngressCodec } from '../dialects/dialect-codec.ts';
+import type { ModelRouteName } from '../gateway/gateway.ts';
 
-/** Who may call a route. */
-export type RouteAccess = 'public' | 'model' | 'admin';
+/**
+ * Who may call a route: anyone (`public`); model-calling roles (`model`, also subject to the
+ * key's allowed routes); every admin-API role, with per-object checks in the handler (`tenant`);
+ * platform admins only (`admin`: install-wide objects such as provider credentials); or those
+ * who may read install-wide state (`platform`). The rules: `pipeline/identity/authorisation.ts`.
+ */
+export type RouteAccess = 'public' | 'model' | 'tenant' | 'admin' | 'platform';
 
 export interface Route<Handler> {
-  readonly method: 'GET' | 'POST' | 'DELETE';
+  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** Literal segments and `:name` parameters, such as `/admin/keys/:id`. */
   readonly path: string;
   readonly access: RouteAccess;
+  /** For `model` routes: the name a key's `allowed_routes` lists to allow it. */
+  readonly modelRoute?: ModelRouteName;
   /** The dialect whose error shape the route answers in (OpenAI's when unset). */
   readonly errorCodec?: IngressCodec | undefined;
   readonly handler: Handler;

@@ -3,7 +3,7 @@ import type { Usage } from '../canonical/usage.ts';
 import type { RoutedResponse } from '../gateway/gateway.ts';
 import { waitForDrain } from '../lib/wait-for-drain.ts';
 import { costOfUsage } from '../canonical/model-price.ts';
-import { formatCostUsd } from './format-cost-usd.ts';
+import { formatCostUsd } from '../lib/format-cost-usd.ts';
 import type { HttpExchange } from './http-exchange.ts';
 import { formatServerTiming, upstreamMilliseconds, type RequestFacts } from './request-outcome.ts';
 
@@ -85,7 +85,11 @@ export async function writeModelResponse(
     exchange.response.writeHead(200, headers);
     // A string body goes out in one write together with the headers.
     exchange.response.end(routed.body);
-    routed.settle({ failed: undefined, totalTokens: totalTokens(routed.usage) });
+    routed.settle({
+      failed: undefined,
+      totalTokens: totalTokens(routed.usage),
+      usage: routed.usage,
+    });
     return {
       ...base,
       status: 200,
@@ -104,6 +108,9 @@ export async function writeModelResponse(
     routed.settle({
       failed: ended.status === 'upstream-error' ? ended.error : undefined,
       totalTokens: totalTokens(ended.usage),
+      usage: ended.usage,
+      clientClosed: ended.status === 'client-closed',
+      usageFinal: ended.usageFinal,
     });
   });
   response.writeHead(200, headers);

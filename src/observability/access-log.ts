@@ -57,6 +57,9 @@ export function createAccessLogWriter(
       field('route', record.route) +
       field('status', record.status) +
       field('keyId', record.keyId) +
+      field('org', record.org) +
+      field('userId', record.userId) +
+      field('endUser', record.endUser?.id) +
       field('model', record.requestedModel) +
       field('provider', record.provider) +
       field('upstreamModel', record.upstreamModel) +

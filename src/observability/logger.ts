@@ -44,7 +44,8 @@ export function createLogger(options: LoggerOptions): Logger {
   return pino(
     {
       level: options.level,
-      base: { service: 'signalbox' },
+      // The pid tells the processes of `serve --workers` apart.
+      base: { service: 'signalbox', pid: process.pid },
       timestamp: pino.stdTimeFunctions.isoTime,
       redact: { paths: [...redactedLogPaths], censor: '[redacted]' },
       formatters: { level: (label) => ({ level: label }) },

@@ -14,6 +14,14 @@ export interface RequestRecord {
   readonly route: string;
   readonly status: number;
   readonly keyId: string | undefined;
+  /** The caller's organisation. */
+  readonly org?: string | undefined;
+  /** The natural person: the user who owns the calling key, when it has one. */
+  readonly userId?: string | undefined;
+  /** The calling agent: the key id (`environment` for SIGNALBOX_ADMIN_KEY). */
+  readonly agent?: string | undefined;
+  /** The end user the client named (`user`, `metadata.user_id`, `x-signalbox-end-user`); never verified. */
+  readonly endUser?: { readonly id: string; readonly verified: false } | undefined;
   readonly requestedModel: string | undefined;
   readonly provider: string | undefined;
   readonly upstreamModel: string | undefined;

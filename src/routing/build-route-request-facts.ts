@@ -1,3 +1,4 @@
+import { requestedMaxTokens } from '../canonical/requested-max-tokens.ts';
 import type { ModelRequestEnvelope } from '../canonical/model-request-envelope.ts';
 import type { ChatRequest } from '../canonical/chat-request.ts';
 import type { Deployment } from './deployment.ts';
@@ -25,9 +26,6 @@ const expectedOutputCap = 4096;
  */
 const structureSlack = 1_088;
 
-/** Body fields that carry the requested maximum output, across the ingress dialects. */
-const maxTokenFields = ['max_completion_tokens', 'max_tokens', 'max_output_tokens'] as const;
-
 /** Who is calling and what they require, besides the body. */
 export interface RouteCaller {
   readonly requestId: string;
@@ -35,17 +33,6 @@ export interface RouteCaller {
   readonly headers: RuleHeadersSource;
   readonly requestedTags: readonly string[];
   readonly requestedRegion: string | undefined;
-}
-
-/** The maximum output the request asks for, in any ingress dialect's field; undefined for none. */
-function requestedMaxTokens(body: Readonly<Record<string, unknown>>): number | undefined {
-  for (const field of maxTokenFields) {
-    const value = body[field];
-    if (typeof value === 'number' && Number.isFinite(value) && value > 0) {
-      return Math.floor(value);
-    }
-  }
-  return undefined;
 }
 
 /** Output tokens to expect for cost and capacity: the requested maximum (capped), else a default. */
@@ -182,3 +169,5 @@ export async function buildRouteRequestFacts(
     },
   };
 }
+
+export { requestedMaxTokens } from '../canonical/requested-max-tokens.ts';

@@ -1,3 +1,4 @@
+import type { Usage } from '../canonical/usage.ts';
 import { GatewayError, toGatewayError } from '../errors/gateway-error.ts';
 import { CancellationSource, type Cancellation } from '../lib/cancellation.ts';
 import type { Clock } from '../lib/clock.ts';
@@ -32,6 +33,12 @@ export interface ExecutionEnvironment {
 export interface AttemptSettlement {
   readonly failed: GatewayError | undefined;
   readonly totalTokens: number | undefined;
+  /** The usage the provider reported, when the exchange is over; undefined when none came. */
+  readonly usage?: Usage | undefined;
+  /** True when the client left before the answer ended. */
+  readonly clientClosed?: boolean;
+  /** False when the exchange was cut off before the provider's final usage count. */
+  readonly usageFinal?: boolean;
 }
 
 export interface PlanResult<T> {

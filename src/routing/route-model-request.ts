@@ -31,6 +31,8 @@ export interface RoutingEnvironment {
   /** Waits between retries; resolves early when the cancellation fires. */
   readonly wait: (ms: number, cancellation: Cancellation) => Promise<void>;
   readonly maxResponseBytes: number;
+  /** How long a stream is read on after its client left, to reach its usage (0: abort at once). */
+  readonly streamDrainMs?: number;
 }
 
 /** A provider's answer together with who gave it, what was tried first and why. */
@@ -181,7 +183,9 @@ function attemptHealth(
 
 /**
  * Plans a request and sends it along its plan: retries with backoff, fallbacks before the commit
- * point, health and load recorded for every attempt. Throws `GatewayError` when nothing can
+ * point, health and load recorded for every attempt. `admit`, when given, runs between planning
+ * and the first attempt with every deployment the plan may reach; it may refuse (by throwing)
+ * or cap the output every attempt asks for (by returning the cap). Throws `GatewayError` when nothing can
  * serve it and `PlanFailedError` (with the trace) when every attempt failed.
  */
 export async function routeModelRequest(
@@ -191,6 +195,7 @@ export async function routeModelRequest(
   caller: RouteCaller,
   environment: RoutingEnvironment,
   cancellation: Cancellation,
+  admit?: (deployments: readonly Deployment[]) => Promise<number | undefined>,
 ): Promise<RoutedResponse> {
   const translation = new RequestTranslation(envelope);
   const { plan, estimatedTokens } = await planTranslatedRequest(
@@ -200,6 +205,11 @@ export async function routeModelRequest(
     caller,
     environment,
   );
+  if (admit !== undefined) {
+    translation.limitOutputTokens(
+      await admit([...new Set(plan.attempts.map((attempt) => attempt.deployment))]),
+    );
+  }
   try {
     const result = await executePlan(
       plan.attempts,
@@ -218,6 +228,7 @@ export async function routeModelRequest(
           cancellation: attemptCancellation,
           clock: environment.clock,
           maxResponseBytes: environment.maxResponseBytes,
+          streamDrainMs: environment.streamDrainMs ?? 0,
           timeouts: deployment.timeouts,
         });
       },

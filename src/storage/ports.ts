@@ -1,5 +1,13 @@
-/** What a virtual key may do. */
-export type KeyRole = 'admin' | 'application';
+/**
+ * What a virtual key (and the user it may belong to) may do, most powerful first: `admin` runs
+ * its organisation, `team_admin` runs one team, `member` acts for itself, `viewer` only reads
+ * the admin API, `service` is a workload identity that only calls model routes. The rules live
+ * in `pipeline/identity/authorisation.ts`.
+ */
+export type KeyRole = 'admin' | 'team_admin' | 'member' | 'viewer' | 'service';
+
+/** Flat, bounded key metadata: names to strings, numbers or booleans (see `key-metadata.ts`). */
+export type KeyMetadata = Readonly<Record<string, string | number | boolean>>;
 
 /**
  * A stored virtual key. The key itself is never stored: only its SHA-256, compared in constant
@@ -22,6 +30,39 @@ export interface VirtualKeyRecord {
   readonly createdAt: number;
   readonly expiresAt: number | null;
   readonly revokedAt: number | null;
+  /** The organisation the key belongs to (`default` for single-tenant installs). */
+  readonly org: string;
+  /** The user (natural person) the key acts for; null for service and unowned keys. */
+  readonly ownerUser: string | null;
+  /** Model route names (`chat`, `messages`, ...) the key may call; null means every one. */
+  readonly allowedRoutes: readonly string[] | null;
+  /** The most output tokens one request may ask for; null for no cap. */
+  readonly maxOutputTokens: number | null;
+  readonly metadata: KeyMetadata;
+  /** The principal (key id, or `environment`) that created the key; `migration` for old keys. */
+  readonly createdBy: string;
+}
+
+/** The fields of a key that may change after creation ({@link VirtualKeyStore.update}). */
+export type VirtualKeyChanges = Partial<
+  Pick<
+    VirtualKeyRecord,
+    | 'name'
+    | 'allowedModels'
+    | 'allowedRoutes'
+    | 'maxOutputTokens'
+    | 'metadata'
+    | 'expiresAt'
+    | 'tags'
+  >
+>;
+
+/** Which keys {@link VirtualKeyStore.list} returns; every filter given must match. */
+export interface VirtualKeyFilter {
+  readonly includeRevoked?: boolean;
+  readonly org?: string;
+  readonly team?: string;
+  readonly ownerUser?: string;
 }
 
 /**
@@ -32,15 +73,234 @@ export interface VirtualKeyStore {
   /** Adds a key; rejects if the id already exists. */
   insert(record: VirtualKeyRecord): Promise<void>;
   findById(id: string): Promise<VirtualKeyRecord | undefined>;
-  /** Keys ordered by creation time, newest last. */
-  list(options?: { readonly includeRevoked?: boolean }): Promise<VirtualKeyRecord[]>;
+  /** Keys matching `filter`, ordered by creation time, newest last. */
+  list(filter?: VirtualKeyFilter): Promise<VirtualKeyRecord[]>;
   /** Marks a key revoked; resolves false when it does not exist or was already revoked. */
   revoke(id: string, at: number): Promise<boolean>;
+  /**
+   * Applies `changes` to a key that is not revoked; resolves the updated record, or undefined
+   * when no such active key exists (nothing changed then).
+   */
+  update(id: string, changes: VirtualKeyChanges): Promise<VirtualKeyRecord | undefined>;
   /**
    * A number that changes whenever keys may have been changed by another process (the CLI
    * writing the same state directory), so caches know when to drop what they hold.
    */
   changeMarker(): Promise<number>;
+}
+
+/** What a budget counts: a key, a user, a team, an organisation, a tag or a requested model. */
+export type BudgetScope = 'key' | 'user' | 'team' | 'org' | 'tag' | 'model';
+
+/**
+ * Who a request is charged as: every scope value a budget may count it under. Recorded in its
+ * ledger row, so any scope's spend in any period can be summed again from the ledger.
+ */
+export interface SpendSubject {
+  readonly keyId: string;
+  readonly user: string | null;
+  readonly org: string | null;
+  readonly team: string | null;
+  readonly tags: readonly string[];
+  /** The model name the client asked for (an alias or `provider/model`). */
+  readonly model: string;
+}
+
+/**
+ * One budget counter a request is charged against: one scope value's spend in one period.
+ * Money is in nano-dollars (1e-9 USD) as safe integers, so sums are exact.
+ */
+export interface BudgetLine {
+  /** Identifies the counter: `<scope>:<encoded subject>:<period>:<start>`. */
+  readonly key: string;
+  readonly scope: BudgetScope;
+  readonly subject: string;
+  /** The period's first millisecond (0 for a total budget). */
+  readonly startMs: number;
+  /** The millisecond after the period (null for a total budget, which never ends). */
+  readonly endMs: number | null;
+  /** The most the period may spend. */
+  readonly limitNanos: number;
+  /** Hard lines refuse what would exceed them; soft lines only count (and alert). */
+  readonly hard: boolean;
+}
+
+/** A counter as it stands: settled spend and what in-flight requests have reserved. */
+export interface BudgetLineState {
+  readonly key: string;
+  readonly limitNanos: number;
+  readonly hard: boolean;
+  readonly spentNanos: number;
+  readonly reservedNanos: number;
+}
+
+/** A request to hold money for one request across all its budget lines at once. */
+export interface BudgetReservationRequest {
+  /** Unique per request; also the ledger row's id. */
+  readonly requestId: string;
+  /** When the request started: its ledger row's time, also when the reaper writes it. */
+  readonly atMs: number;
+  readonly subject: SpendSubject;
+  /** Every line the request counts against; an empty list reserves nothing. */
+  readonly lines: readonly BudgetLine[];
+  /** The request's cost upper bound: the most to reserve. */
+  readonly maxNanos: number;
+  /** The least worth admitting: refused when the hard lines leave less than this. */
+  readonly minNanos: number;
+  /** When the reaper may settle the reservation conservatively if nothing settled it. */
+  readonly expiresAtMs: number;
+}
+
+/** The outcome of {@link BudgetStore.reserve}. */
+export interface BudgetReservation {
+  readonly allowed: boolean;
+  /**
+   * What was reserved: `maxNanos`, or less when a hard line had less left (then the request's
+   * output must be limited to what this pays for). 0 when refused.
+   */
+  readonly reservedNanos: number;
+  /** Each line's state after the call, in the order given. */
+  readonly lines: readonly BudgetLineState[];
+  /** The first hard line that refused, when refused. */
+  readonly refusedBy: string | undefined;
+}
+
+/** How a request ended, as its ledger row says. */
+export type LedgerOutcome = 'completed' | 'failed' | 'client-closed' | 'reaped';
+
+/** One ledger row: what one request cost. The ledger is the truth; counters derive from it. */
+export interface LedgerEntry {
+  readonly requestId: string;
+  readonly atMs: number;
+  readonly subject: SpendSubject;
+  readonly provider: string | null;
+  readonly deployment: string | null;
+  readonly upstreamModel: string | null;
+  readonly inputTokens: number | null;
+  readonly outputTokens: number | null;
+  readonly cacheReadTokens: number | null;
+  readonly cacheWriteTokens: number | null;
+  readonly reasoningTokens: number | null;
+  readonly costNanos: number;
+  /** The provider reported no usage: the cost is the gateway's (conservative) estimate. */
+  readonly estimated: boolean;
+  readonly outcome: LedgerOutcome;
+}
+
+/** What `GET /admin/spend` groups by. */
+export type SpendGrouping = 'key' | 'user' | 'team' | 'org' | 'model' | 'day';
+
+/** A spend report query; filters are exact matches, combined with AND. */
+export interface SpendQuery {
+  readonly fromMs: number;
+  readonly toMs: number;
+  readonly groupBy: readonly SpendGrouping[];
+  readonly filters: Partial<Record<Exclude<SpendGrouping, 'day'>, string>>;
+  /** At most this many rows, largest spend first. */
+  readonly limit: number;
+}
+
+export interface SpendRow {
+  /** One value per grouping, in the order asked (`day` as `YYYY-MM-DD`). */
+  readonly group: Readonly<Partial<Record<SpendGrouping, string | null>>>;
+  readonly requests: number;
+  readonly costNanos: number;
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  /** Rows whose cost is an estimate. */
+  readonly estimatedRequests: number;
+}
+
+/**
+ * Budgets and the spend ledger, shared by every gateway process on the same backend. Every
+ * backend passes `budget-store.conformance.ts`. Reserve-then-settle: `reserve` checks and holds a
+ * request's cost bound on every line at once (atomically: concurrent requests never together
+ * exceed a hard line); `settle` writes each request's ledger row exactly once (a repeated request
+ * id changes nothing) and turns its reservation into actual spend; the reaper settles
+ * reservations whose request never settled, at the reserved amount, marked estimated.
+ */
+export interface BudgetStore {
+  reserve(request: BudgetReservationRequest): Promise<BudgetReservation>;
+  /**
+   * Writes the ledger rows and settles their reservations, each exactly once; resolves, per entry,
+   * whether it was new. Rejects only on storage failure (then nothing of the failed entries
+   * changed, and they may be given again).
+   */
+  settle(entries: readonly LedgerEntry[]): Promise<boolean[]>;
+  /** Settles up to `max` reservations that expired at or before `nowMs`; resolves how many. */
+  reapExpired(nowMs: number, max: number): Promise<number>;
+  /** The current state of these lines (counters rebuilt from the ledger where missing). */
+  lineStates(lines: readonly BudgetLine[]): Promise<BudgetLineState[]>;
+  spendReport(query: SpendQuery): Promise<SpendRow[]>;
+  /** The ledger row of a request, if settled. */
+  findLedgerEntry(requestId: string): Promise<LedgerEntry | undefined>;
+}
+
+/** The organisation every install has; keys made before organisations existed belong to it. */
+export const defaultOrganisationId = 'default';
+
+/** A tenant: everything else (teams, users, keys) belongs to exactly one organisation. */
+export interface OrganisationRecord {
+  /** A lowercase identifier, unique. */
+  readonly id: string;
+  readonly name: string;
+  readonly createdAt: number;
+}
+
+/** A team inside an organisation; `id` is the lowercase team identifier keys carry. */
+export interface TeamRecord {
+  readonly org: string;
+  /** Unique within `org` (two organisations may both have a team `payments`). */
+  readonly id: string;
+  readonly name: string;
+  readonly createdAt: number;
+}
+
+/** A user's role; a user is never a `service` (those are keys without an owner). */
+export type UserRole = Exclude<KeyRole, 'service'>;
+
+/** A natural person who may own keys. */
+export interface UserRecord {
+  /** Generated, unique across organisations. */
+  readonly id: string;
+  readonly org: string;
+  readonly email: string;
+  readonly name: string;
+  readonly role: UserRole;
+  /** Team ids (in `org`) the user belongs to; a `team_admin` runs exactly these. */
+  readonly teams: readonly string[];
+  readonly createdAt: number;
+}
+
+/** The fields of a user that may change ({@link DirectoryStore.updateUser}). */
+export type UserChanges = Partial<Pick<UserRecord, 'email' | 'name' | 'role' | 'teams'>>;
+
+/**
+ * Organisations, teams and users: who the tenants are and who acts in them. Every backend passes
+ * `directory-store.conformance.ts`. Inserts reject when the id is taken (a team id only within
+ * its organisation); other methods reject only on storage failure. Every lookup but `findUser`
+ * names the organisation, so a caller cannot reach another tenant's rows by id alone.
+ */
+export interface DirectoryStore {
+  insertOrganisation(record: OrganisationRecord): Promise<void>;
+  findOrganisation(id: string): Promise<OrganisationRecord | undefined>;
+  /** Ordered by id. */
+  listOrganisations(): Promise<OrganisationRecord[]>;
+  /** Resolves the renamed organisation, or undefined when it does not exist. */
+  renameOrganisation(id: string, name: string): Promise<OrganisationRecord | undefined>;
+
+  insertTeam(record: TeamRecord): Promise<void>;
+  findTeam(org: string, id: string): Promise<TeamRecord | undefined>;
+  /** Teams of one organisation, ordered by id. */
+  listTeams(org: string): Promise<TeamRecord[]>;
+  renameTeam(org: string, id: string, name: string): Promise<TeamRecord | undefined>;
+
+  insertUser(record: UserRecord): Promise<void>;
+  /** By the generated id, whatever the organisation: callers compare `org` themselves. */
+  findUser(id: string): Promise<UserRecord | undefined>;
+  /** Users of one organisation (only those in `team` when given), by creation time then id. */
+  listUsers(org: string, filter?: { readonly team?: string }): Promise<UserRecord[]>;
+  updateUser(org: string, id: string, changes: UserChanges): Promise<UserRecord | undefined>;
 }
 
 /**
@@ -133,4 +393,40 @@ export interface RateLimitStore {
    * one state per adjustment, in the order given, with `retryAfterMs` for a unit-cost request.
    */
   adjust(adjustments: readonly RateLimitAdjustment[]): Promise<RateLimitState[]>;
+}
+
+/**
+ * A provider credential as stored: only its AES-256-GCM ciphertext and the id of the key that
+ * sealed it (see `src/lib/credential-envelope.ts`); the value itself is never stored. `name` is
+ * bound into the ciphertext, so a ciphertext cannot be moved to another name.
+ */
+export interface ProviderCredentialRecord {
+  /** A lowercase identifier (`openai-prod`), unique; safe to log and show. */
+  readonly name: string;
+  /** The id of the encryption key that sealed `ciphertext`; safe to show. */
+  readonly keyId: string;
+  readonly ciphertext: Buffer;
+  readonly createdAt: number;
+  /** When the value was last set (re-encryption under a new key keeps it). */
+  readonly updatedAt: number;
+}
+
+/**
+ * Storage of encrypted provider credentials. Every backend passes the shared conformance suite
+ * (`provider-credential-store.conformance.ts`). Methods reject only on storage failure.
+ */
+export interface ProviderCredentialStore {
+  /** Adds a credential; resolves false (changing nothing) when the name is taken. */
+  insert(record: ProviderCredentialRecord): Promise<boolean>;
+  findByName(name: string): Promise<ProviderCredentialRecord | undefined>;
+  /** Every credential, ordered by name (byte order). */
+  list(): Promise<ProviderCredentialRecord[]>;
+  /**
+   * Sets the key id, ciphertext and update time of the credential called `record.name` (its
+   * creation time stays). With `expectedCiphertext`, only if the stored ciphertext still equals
+   * it, so re-encryption never overwrites a value replaced meanwhile. Resolves whether it changed.
+   */
+  replace(record: ProviderCredentialRecord, expectedCiphertext?: Buffer): Promise<boolean>;
+  /** Deletes a credential; resolves false when there was none of that name. */
+  remove(name: string): Promise<boolean>;
 }

@@ -1,3 +1,4 @@
+import { requestedMaxTokens } from '../canonical/requested-max-tokens.ts';
 import { tagResponseSignatures } from '../canonical/signature-origin.ts';
 import type { Usage } from '../canonical/usage.ts';
 import type { PassThroughCodec } from '../dialects/dialect-codec.ts';
@@ -29,6 +30,8 @@ export interface ProviderCallContext {
   readonly clock: Clock;
   /** Largest non-streamed response body accepted from a provider. */
   readonly maxResponseBytes: number;
+  /** How long a stream is read on after its client left, to reach its usage; 0 or unset: abort. */
+  readonly streamDrainMs?: number;
   /** The deployment's idle and total timeouts, over the provider's. */
   readonly timeouts?: {
     readonly idleMs?: number | undefined;
@@ -87,13 +90,31 @@ function passThroughFor(
   return undefined;
 }
 
+/**
+ * The output cap for one target: the request's cap, and when the client set no limit of its own
+ * also the model's limit (so a cap never asks a model for more than it can give).
+ */
+function fitOutputCap(
+  cap: number | undefined,
+  clientLimit: number | undefined,
+  modelLimit: number | undefined,
+): number | undefined {
+  if (cap === undefined) return undefined;
+  return clientLimit === undefined && modelLimit !== undefined ? Math.min(cap, modelLimit) : cap;
+}
+
 function prepareCall(
   endpoint: ProviderEndpoint,
   translation: RequestTranslation,
   upstreamModel: string,
 ): PreparedCall {
   const envelope = translation.envelope;
-  const options = endpoint.egressOptions(upstreamModel);
+  const outputTokenCap = fitOutputCap(
+    translation.outputTokenCap,
+    requestedMaxTokens(envelope.body.value),
+    endpoint.modelFacts(upstreamModel).maxOutputTokens,
+  );
+  const options = { ...endpoint.egressOptions(upstreamModel), outputTokenCap };
   const passThrough = passThroughFor(endpoint, translation);
   if (passThrough !== undefined) {
     return {
@@ -108,7 +129,14 @@ function prepareCall(
       detail: `Provider ${endpoint.id} does not serve ${envelope.operation}.`,
     });
   }
-  const prepared = prepareChatRequest(translation.chatRequest, endpoint, upstreamModel);
+  const canonical = translation.chatRequest;
+  const prepared = prepareChatRequest(
+    outputTokenCap === undefined || (canonical.maxOutputTokens ?? Infinity) <= outputTokenCap
+      ? canonical
+      : { ...canonical, maxOutputTokens: outputTokenCap },
+    endpoint,
+    upstreamModel,
+  );
   return {
     body: JSON.stringify(endpoint.codec.egress.encodeRequest(prepared.request, options)),
     passThrough: undefined,
@@ -228,6 +256,7 @@ export async function callProvider(
       response,
       createFrameParser(endpoint.type.framing),
       transformer,
+      { drainMs: context.streamDrainMs ?? 0 },
     );
     return { kind: 'stream', ...facts, ...stream };
   }

@@ -12,6 +12,20 @@ export interface StreamOutcome {
   readonly finishReasons: readonly string[];
   /** Set unless the stream completed. */
   readonly error: GatewayError | undefined;
+  /**
+   * Whether `usage` is the provider's final count: the stream reached its end, also when the
+   * client had left and the rest was read without it. False when it was cut off.
+   */
+  readonly usageFinal: boolean;
+}
+
+/** How a relayed stream treats a client that leaves before the end. */
+export interface RelayOptions {
+  /**
+   * How long to keep reading (and discarding) after the client left, to reach the provider's
+   * usage event; 0 aborts the upstream at once.
+   */
+  readonly drainMs: number;
 }
 
 /** A stream that has passed its commit point: its first content is in hand. */
@@ -49,6 +63,7 @@ export async function relayUpstreamStream(
   response: UpstreamExchange,
   parser: FrameParser,
   transformer: StreamTransformer,
+  options: RelayOptions = { drainMs: 0 },
 ): Promise<CommittedStream> {
   const apply = (frames: readonly UpstreamFrame[], output: string[]): GatewayError | undefined => {
     for (const frame of frames) {
@@ -104,6 +119,26 @@ export async function relayUpstreamStream(
     });
   }
 
+  if (options.drainMs > 0) {
+    response.outliveClient();
+  }
+
+  /** Reads the rest of the stream without a client, until it ends or `drainMs` passes. */
+  const drain = async (from: Pulled): Promise<boolean> => {
+    const deadline = setTimeout(() => {
+      response.release();
+    }, options.drainMs);
+    try {
+      let current = from;
+      while (current.failure === undefined && !current.ended) {
+        current = await pull();
+      }
+      return current.failure === undefined;
+    } finally {
+      clearTimeout(deadline);
+    }
+  };
+
   let settle: (outcome: StreamOutcome) => void = () => undefined;
   const outcome = new Promise<StreamOutcome>((resolve) => {
     settle = resolve;
@@ -113,9 +148,10 @@ export async function relayUpstreamStream(
     // Stays 'client-closed' unless the stream reaches an end: a consumer that stops early left.
     let status: StreamOutcome['status'] = 'client-closed';
     let failure: GatewayError | undefined;
+    let current = pending;
+    let usageFinal = false;
     try {
       yield* head;
-      let current = pending;
       for (;;) {
         if (current.failure !== undefined) {
           failure = current.failure;
@@ -128,12 +164,16 @@ export async function relayUpstreamStream(
         }
         if (current.ended) {
           status = 'completed';
+          usageFinal = true;
           return;
         }
         current = await pull();
         yield* current.output;
       }
     } finally {
+      if (status === 'client-closed' && options.drainMs > 0 && failure === undefined) {
+        usageFinal = await drain(current);
+      }
       response.release();
       if (status === 'client-closed') {
         failure ??= new GatewayError('SB_ERR_CLIENT_CLOSED');
@@ -143,6 +183,7 @@ export async function relayUpstreamStream(
         usage: transformer.usage,
         finishReasons: transformer.finishReasons,
         error: failure,
+        usageFinal,
       });
     }
   }

@@ -14,6 +14,7 @@ export class RequestTranslation {
   /** How the client's own bytes are forwarded to a provider that takes them as they are. */
   readonly passThrough: PassThroughCodec | undefined;
   #chatRequest: ChatRequest | undefined;
+  #outputTokenCap: number | undefined;
 
   constructor(envelope: ModelRequestEnvelope) {
     this.envelope = envelope;
@@ -23,6 +24,16 @@ export class RequestTranslation {
     }
     this.ingress = codec.ingress;
     this.passThrough = codec.passThrough;
+  }
+
+  /** The most output tokens any attempt may ask for (a budget's cap); undefined for no cap. */
+  get outputTokenCap(): number | undefined {
+    return this.#outputTokenCap;
+  }
+
+  /** Caps every attempt's output limit (set before the first attempt). */
+  limitOutputTokens(cap: number | undefined): void {
+    this.#outputTokenCap = cap;
   }
 
   /**

@@ -29,6 +29,11 @@ export interface UpstreamExchange {
    * Safe to call more than once; must be called when the caller is done, whatever happened.
    */
   release(): void;
+  /**
+   * Stops aborting when the client leaves, so the rest of the body can still be read (to reach a
+   * stream's usage event); the exchange's own timeouts still bound it.
+   */
+  outliveClient(): void;
 }
 
 /** Body bytes buffered before the upstream socket is paused for a slow consumer. */
@@ -93,6 +98,10 @@ class DispatchedExchange implements Dispatcher.DispatchHandler, UpstreamExchange
       this.#abortCause = cause;
       this.#controller?.abort(new Error(cause));
     }
+  }
+
+  outliveClient(): void {
+    this.#unsubscribe();
   }
 
   release(): void {

@@ -35,12 +35,14 @@ export interface TestGatewayOptions {
   readonly environment?: Record<string, string>;
   readonly watchConfig?: boolean;
   readonly reloadOnSighup?: boolean;
+  /** Reuse a state directory (a restart); default: a new one. */
+  readonly stateDir?: string;
 }
 
 /** Starts a real gateway on a free loopback port with its own state directory and captured logs. */
 export async function startTestGateway(options: TestGatewayOptions = {}): Promise<TestGateway> {
   const directory = mkdtempSync(join(tmpdir(), 'signalbox-test-'));
-  const stateDir = join(directory, 'state');
+  const stateDir = options.stateDir ?? join(directory, 'state');
   let configPath: string | undefined;
   if (options.config !== undefined) {
     configPath = join(directory, 'signalbox.yaml');

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresPool } from '../../src/storage/postgres/open-postgres-database.ts';
+import { postgresMigrations } from '../../src/storage/postgres/postgres-migrations.ts';
 import { startTestGateway, type TestGateway } from '../helpers/test-gateway.ts';
 
 // Two gateways on one PostgreSQL schema, as replicas behind a load balancer would run.
@@ -60,7 +61,9 @@ describe('PostgreSQL storage shared by two gateways', () => {
     const versions = await admin.query<{ version: number | string }>(
       `SELECT version FROM ${schema}.signalbox_schema_migrations ORDER BY version`,
     );
-    expect(versions.rows.map((row) => Number(row.version))).toEqual([1]);
+    expect(versions.rows.map((row) => Number(row.version))).toEqual(
+      postgresMigrations.map((_, index) => index + 1),
+    );
   });
 
   it('serves a key created on one replica from the other, and refuses it there once revoked', async () => {

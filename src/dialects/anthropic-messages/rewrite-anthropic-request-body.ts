@@ -1,5 +1,7 @@
+import { isJsonObject } from '../../lib/json.ts';
 import type { ModelRequestEnvelope } from '../../canonical/model-request-envelope.ts';
 import { replaceJsonObjectMembers } from '../../lib/json-object-members.ts';
+import { capOutputLimit } from '../cap-output-limit.ts';
 import type { EgressOptions } from '../dialect-codec.ts';
 
 /**
@@ -23,8 +25,36 @@ export function rewriteAnthropicRequestBody(
   if (!options.streamInBody) {
     values.set('stream', undefined);
   }
+  const capped = capOutputLimit(
+    envelope.body.value,
+    ['max_tokens'],
+    'max_tokens',
+    options.outputTokenCap,
+  );
+  if (capped !== undefined) {
+    values.set(...capped);
+    const thinking = fitThinkingUnderCap(envelope.body.value.thinking, options.outputTokenCap);
+    if (thinking !== undefined) values.set('thinking', thinking);
+  }
   for (const [key, value] of Object.entries(options.bodyFields)) {
     values.set(key, JSON.stringify(value));
   }
   return replaceJsonObjectMembers(envelope.body.text, envelope.body.members, values);
+}
+
+/** Anthropic's smallest thinking budget. */
+const minimumThinkingBudget = 1024;
+
+/**
+ * A client's extended-thinking setting refitted under a lowered `max_tokens` (Anthropic requires
+ * the budget to be below it): the budget lowered, or thinking turned off when even the smallest
+ * budget would not fit. Undefined when nothing needs to change.
+ */
+function fitThinkingUnderCap(thinking: unknown, cap: number | undefined): string | undefined {
+  if (cap === undefined || !isJsonObject(thinking) || thinking.type !== 'enabled') return undefined;
+  const budget = thinking.budget_tokens;
+  if (typeof budget !== 'number' || budget < cap) return undefined;
+  return cap - 1 >= minimumThinkingBudget
+    ? JSON.stringify({ ...thinking, budget_tokens: cap - 1 })
+    : JSON.stringify({ type: 'disabled' });
 }

@@ -1,6 +1,8 @@
 import type { ModelOperation } from '../../canonical/model-operation.ts';
 import type { ModelRequestEnvelope } from '../../canonical/model-request-envelope.ts';
 import type { IngressCodec } from '../../dialects/dialect-codec.ts';
+import { GatewayError } from '../../errors/gateway-error.ts';
+import { checkOutputTokenCap, endUserHeader, readEndUser } from '../../gateway/gateway.ts';
 import type { RequestContext } from '../../gateway/request-context.ts';
 import type { HttpDependencies } from '../http-dependencies.ts';
 import type { HttpExchange } from '../http-exchange.ts';
@@ -47,11 +49,21 @@ export async function readModelRequest(
   if (principal === undefined) {
     throw new Error('model routes require an authenticated principal');
   }
+  const endUser = readEndUser(exchange.request.headers[endUserHeader], envelope.body.value);
+  exchange.endUser = endUser;
+  const overCap = checkOutputTokenCap(principal, envelope.body.value, operation === 'chat');
+  if (overCap !== undefined) {
+    throw new GatewayError('SB_ERR_AUTH_FORBIDDEN', {
+      param: overCap.param,
+      detail: overCap.detail,
+    });
+  }
   return {
     envelope,
     context: {
       requestId: exchange.requestId,
       principal,
+      endUser,
       cancellation: exchange.cancellation,
       headerNames: exchange.headerNames(),
       headers: exchange.request.headers,

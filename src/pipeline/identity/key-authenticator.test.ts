@@ -38,12 +38,18 @@ describe('KeyAuthenticator', () => {
       expiresAt: null,
     });
     expect(await authenticator.authenticate(key)).toStrictEqual({
-      role: 'application',
+      role: 'service',
+      org: 'default',
+      userId: undefined,
+      agent: view.id,
       keyId: view.id,
       keyName: 'app',
-      allowedModels: ['fast'],
       team: undefined,
       tags: [],
+      allowedModels: ['fast'],
+      allowedRoutes: null,
+      maxOutputTokens: null,
+      expiresAt: null,
     });
   });
 

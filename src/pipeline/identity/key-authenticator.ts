@@ -1,5 +1,6 @@
 import { constantTimeEqual } from '../../lib/constant-time-equal.ts';
 import type { Clock } from '../../lib/clock.ts';
+import { defaultOrganisationId } from '../../storage/ports.ts';
 import type { VirtualKeyRecord, VirtualKeyStore } from '../../storage/ports.ts';
 import type { Principal } from './principal.ts';
 import { hashKeyText, readKeyId } from './virtual-key-format.ts';
@@ -23,21 +24,33 @@ interface CachedKey {
 
 const environmentAdmin: Principal = Object.freeze({
   role: 'admin',
+  org: defaultOrganisationId,
+  userId: undefined,
+  agent: 'environment',
   keyId: 'environment',
   keyName: 'SIGNALBOX_ADMIN_KEY',
-  allowedModels: null,
   team: undefined,
   tags: Object.freeze([]),
+  allowedModels: null,
+  allowedRoutes: null,
+  maxOutputTokens: null,
+  expiresAt: null,
 });
 
 function toPrincipal(record: VirtualKeyRecord): Principal {
   return Object.freeze({
     role: record.role,
+    org: record.org,
+    userId: record.ownerUser ?? undefined,
+    agent: record.id,
     keyId: record.id,
     keyName: record.name,
-    allowedModels: record.allowedModels,
     team: record.team ?? undefined,
     tags: Object.freeze([...record.tags]),
+    allowedModels: record.allowedModels,
+    allowedRoutes: record.allowedRoutes,
+    maxOutputTokens: record.maxOutputTokens,
+    expiresAt: record.expiresAt,
   });
 }
 
@@ -117,8 +130,12 @@ export class KeyAuthenticator {
     if (record.expiresAt !== null && record.expiresAt <= this.#options.clock.now()) {
       return undefined;
     }
-    if (record.role === 'admin' && this.#options.environmentAdminKeyHash !== undefined) {
-      // SIGNALBOX_ADMIN_KEY replaces any stored admin key while it is set.
+    if (
+      record.role === 'admin' &&
+      record.org === defaultOrganisationId &&
+      this.#options.environmentAdminKeyHash !== undefined
+    ) {
+      // SIGNALBOX_ADMIN_KEY replaces any stored platform admin key while it is set.
       return undefined;
     }
     return entry.principal;

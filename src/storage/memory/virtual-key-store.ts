@@ -1,4 +1,19 @@
-import type { VirtualKeyRecord, VirtualKeyStore } from '../ports.ts';
+import type {
+  VirtualKeyChanges,
+  VirtualKeyFilter,
+  VirtualKeyRecord,
+  VirtualKeyStore,
+} from '../ports.ts';
+
+/** Whether a key passes every filter given. Pure. */
+function matches(record: VirtualKeyRecord, filter: VirtualKeyFilter): boolean {
+  return (
+    (filter.includeRevoked === true || record.revokedAt === null) &&
+    (filter.org === undefined || record.org === filter.org) &&
+    (filter.team === undefined || record.team === filter.team) &&
+    (filter.ownerUser === undefined || record.ownerUser === filter.ownerUser)
+  );
+}
 
 /** An in-process key store, for tests and throwaway runs. Not shared between processes. */
 export class MemoryVirtualKeyStore implements VirtualKeyStore {
@@ -18,10 +33,14 @@ export class MemoryVirtualKeyStore implements VirtualKeyStore {
     return Promise.resolve(this.#records.get(id));
   }
 
-  list(options: { readonly includeRevoked?: boolean } = {}): Promise<VirtualKeyRecord[]> {
+  list(filter: VirtualKeyFilter = {}): Promise<VirtualKeyRecord[]> {
     const records = [...this.#records.values()]
-      .filter((record) => options.includeRevoked === true || record.revokedAt === null)
-      .sort((left, right) => left.createdAt - right.createdAt || left.id.localeCompare(right.id));
+      .filter((record) => matches(record, filter))
+      .sort(
+        (left, right) =>
+          left.createdAt - right.createdAt ||
+          (left.id < right.id ? -1 : left.id > right.id ? 1 : 0),
+      );
     return Promise.resolve(records);
   }
 
@@ -33,6 +52,17 @@ export class MemoryVirtualKeyStore implements VirtualKeyStore {
     this.#records.set(id, { ...record, revokedAt: at });
     this.#version += 1;
     return Promise.resolve(true);
+  }
+
+  update(id: string, changes: VirtualKeyChanges): Promise<VirtualKeyRecord | undefined> {
+    const record = this.#records.get(id);
+    if (record?.revokedAt !== null) {
+      return Promise.resolve(undefined);
+    }
+    const updated: VirtualKeyRecord = { ...record, ...changes };
+    this.#records.set(id, updated);
+    this.#version += 1;
+    return Promise.resolve(updated);
   }
 
   changeMarker(): Promise<number> {

@@ -38,6 +38,110 @@ export const postgresMigrations: readonly PostgresMigration[] = [
      );
      INSERT INTO signalbox_key_changes (singleton, counter) VALUES (true, 0);`,
   },
+  {
+    description: 'organisations, teams, users; keys gain org, owner, limits, metadata, five roles',
+    // Existing keys and the teams they name belong to the organisation `default`;
+    // 'application' keys become 'service'.
+    sql: `CREATE TABLE organisations (
+       id text PRIMARY KEY,
+       name text NOT NULL,
+       created_at bigint NOT NULL
+     );
+     INSERT INTO organisations (id, name, created_at) VALUES ('default', 'Default', 0);
+     CREATE TABLE teams (
+       org text NOT NULL REFERENCES organisations (id),
+       id text NOT NULL,
+       name text NOT NULL,
+       created_at bigint NOT NULL,
+       PRIMARY KEY (org, id)
+     );
+     INSERT INTO teams (org, id, name, created_at)
+       SELECT 'default', team, team, min(created_at) FROM virtual_keys
+       WHERE team IS NOT NULL GROUP BY team;
+     CREATE TABLE users (
+       id text PRIMARY KEY,
+       org text NOT NULL REFERENCES organisations (id),
+       email text NOT NULL,
+       name text NOT NULL,
+       role text NOT NULL CHECK (role IN ('admin', 'team_admin', 'member', 'viewer')),
+       teams jsonb NOT NULL DEFAULT '[]'::jsonb CHECK (jsonb_typeof(teams) = 'array'),
+       created_at bigint NOT NULL
+     );
+     CREATE INDEX users_org ON users (org, created_at);
+     ALTER TABLE virtual_keys DROP CONSTRAINT virtual_keys_role_check;
+     UPDATE virtual_keys SET role = 'service' WHERE role = 'application';
+     ALTER TABLE virtual_keys
+       ADD CONSTRAINT virtual_keys_role_check
+         CHECK (role IN ('admin', 'team_admin', 'member', 'viewer', 'service')),
+       ADD COLUMN org text NOT NULL DEFAULT 'default',
+       ADD COLUMN owner_user text,
+       ADD COLUMN allowed_routes jsonb
+         CHECK (allowed_routes IS NULL OR jsonb_typeof(allowed_routes) = 'array'),
+       ADD COLUMN max_output_tokens integer
+         CHECK (max_output_tokens IS NULL OR max_output_tokens > 0),
+       ADD COLUMN metadata jsonb NOT NULL DEFAULT '{}'::jsonb
+         CHECK (jsonb_typeof(metadata) = 'object'),
+       ADD COLUMN created_by text NOT NULL DEFAULT 'migration';
+     CREATE INDEX virtual_keys_org ON virtual_keys (org, created_at);`,
+  },
+  {
+    description: 'provider credentials, encrypted at rest',
+    // Only AES-256-GCM ciphertext and its key id, never the value (see
+    // src/lib/credential-envelope.ts). Self-contained: its own table.
+    sql: `CREATE TABLE IF NOT EXISTS provider_credentials (
+       name text PRIMARY KEY,
+       key_id text NOT NULL,
+       ciphertext bytea NOT NULL,
+       created_at bigint NOT NULL,
+       updated_at bigint NOT NULL
+     );`,
+  },
+  {
+    description: 'spend ledger, budget counters and budget reservations',
+    sql: `CREATE TABLE spend_ledger (
+       seq bigserial PRIMARY KEY,
+       request_id text NOT NULL UNIQUE,
+       at bigint NOT NULL,
+       key_id text NOT NULL,
+       user_id text,
+       org text,
+       team text,
+       tags jsonb NOT NULL CHECK (jsonb_typeof(tags) = 'array'),
+       model text NOT NULL,
+       provider text,
+       deployment text,
+       upstream_model text,
+       input_tokens bigint,
+       output_tokens bigint,
+       cache_read_tokens bigint,
+       cache_write_tokens bigint,
+       reasoning_tokens bigint,
+       cost_nanos bigint NOT NULL CHECK (cost_nanos >= 0),
+       estimated smallint NOT NULL CHECK (estimated IN (0, 1)),
+       outcome text NOT NULL
+     );
+     CREATE INDEX spend_ledger_at ON spend_ledger (at);
+     CREATE INDEX spend_ledger_key_at ON spend_ledger (key_id, at);
+     CREATE INDEX spend_ledger_user_at ON spend_ledger (user_id, at);
+     CREATE INDEX spend_ledger_org_at ON spend_ledger (org, at);
+     CREATE INDEX spend_ledger_team_at ON spend_ledger (team, at);
+     CREATE INDEX spend_ledger_model_at ON spend_ledger (model, at);
+     CREATE INDEX spend_ledger_tags ON spend_ledger USING gin (tags);
+     CREATE TABLE budget_counters (
+       line_key text PRIMARY KEY,
+       spent_nanos bigint NOT NULL,
+       reserved_nanos bigint NOT NULL CHECK (reserved_nanos >= 0)
+     );
+     CREATE TABLE budget_reservations (
+       request_id text PRIMARY KEY,
+       at bigint NOT NULL,
+       amount_nanos bigint NOT NULL CHECK (amount_nanos >= 0),
+       line_keys jsonb NOT NULL CHECK (jsonb_typeof(line_keys) = 'array'),
+       subject jsonb NOT NULL CHECK (jsonb_typeof(subject) = 'object'),
+       expires_at bigint NOT NULL
+     );
+     CREATE INDEX budget_reservations_expires_at ON budget_reservations (expires_at);`,
+  },
 ];
 
 /**

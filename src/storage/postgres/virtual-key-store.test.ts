@@ -2,7 +2,12 @@ import { randomBytes } from 'node:crypto';
 import type { Pool } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { VirtualKeyRecord } from '../ports.ts';
-import { runVirtualKeyStoreConformance } from '../virtual-key-store.conformance.ts';
+import { runDirectoryStoreConformance } from '../directory-store.conformance.ts';
+import {
+  runVirtualKeyStoreConformance,
+  type KeyBeforeTeamAndTags,
+} from '../virtual-key-store.conformance.ts';
+import { PostgresDirectoryStore } from './directory-store.ts';
 import {
   checkSchemaName,
   createPostgresPool,
@@ -98,7 +103,7 @@ function key(id: string, overrides: Partial<VirtualKeyRecord> = {}): VirtualKeyR
   return {
     id,
     name: `key ${id}`,
-    role: 'application',
+    role: 'service',
     secretHash: Buffer.alloc(32, 7),
     allowedModels: null,
     team: null,
@@ -106,14 +111,54 @@ function key(id: string, overrides: Partial<VirtualKeyRecord> = {}): VirtualKeyR
     createdAt: 1,
     expiresAt: null,
     revokedAt: null,
+    org: 'default',
+    ownerUser: null,
+    allowedRoutes: null,
+    maxOutputTokens: null,
+    metadata: {},
+    createdBy: 'test',
     ...overrides,
   };
 }
 
 const allVersions = postgresMigrations.map((_, index) => index + 1);
 
-// No PostgreSQL schema was released before teams and tags, so the upgrade hook does not apply.
-runVirtualKeyStoreConformance('postgres', async () => openStore(await freshSchema()));
+/** A schema at version 1 (before organisations) holding `keys` as that version wrote them. */
+async function storeFromVersionOne(keys: readonly KeyBeforeTeamAndTags[]) {
+  const schema = await freshSchema();
+  const pool = createPostgresPool({ url, schema, maxConnections: 2 });
+  pool.on('error', () => undefined);
+  try {
+    await migratePostgresDatabase(pool, postgresMigrations.slice(0, 1));
+    for (const key of keys) {
+      await pool.query(
+        `INSERT INTO virtual_keys (id, name, role, secret_hash, allowed_models, created_at, expires_at, revoked_at)
+         VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8)`,
+        [
+          key.id,
+          key.name,
+          key.role,
+          key.secretHash,
+          key.allowedModels === null ? null : JSON.stringify(key.allowedModels),
+          key.createdAt,
+          key.expiresAt,
+          key.revokedAt,
+        ],
+      );
+    }
+  } finally {
+    await pool.end();
+  }
+  return openStore(schema);
+}
+
+runVirtualKeyStoreConformance('postgres', async () => openStore(await freshSchema()), {
+  createStoreFromOldSchema: storeFromVersionOne,
+});
+runDirectoryStoreConformance(
+  'postgres',
+  async () => new PostgresDirectoryStore(await openPool(await freshSchema())),
+);
 
 describe('PostgresVirtualKeyStore', () => {
   it('applies migrations once however often a database is opened', async () => {
@@ -242,7 +287,7 @@ describe('PostgresVirtualKeyStore', () => {
     await expect(
       adminPool().query(
         `INSERT INTO "${schema}".virtual_keys (id, name, role, secret_hash, created_at, tags)
-         VALUES ('brokentags00', 'x', 'application', '\\x00', 1, $1::jsonb)`,
+         VALUES ('brokentags00', 'x', 'service', '\\x00', 1, $1::jsonb)`,
         ['"eu"'],
       ),
     ).rejects.toThrow(/check constraint/);

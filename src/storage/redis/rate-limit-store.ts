@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type {
   RateLimitAdjustment,
   RateLimitDecision,
@@ -15,6 +14,9 @@ import {
   validateRateLimitAdjustments,
   validateRateLimitRequests,
 } from '../rate-limit-gcra.ts';
+import { RedisScript, type RedisScriptClient } from './redis-script.ts';
+
+export type { RedisScriptClient } from './redis-script.ts';
 
 /**
  * The one script behind both operations. It reads the server's `TIME` (so every gateway process
@@ -78,16 +80,7 @@ end
 return result
 `;
 
-const SCRIPT_SHA1 = createHash('sha1').update(RATE_LIMIT_SCRIPT).digest('hex');
-
-/**
- * The slice of a node-redis client (`createClient()` from the `redis` package) this store uses;
- * any client or cluster-slot client with these two commands works.
- */
-export interface RedisScriptClient {
-  evalSha(sha1: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
-  scriptLoad(script: string): Promise<unknown>;
-}
+const rateLimitScript = new RedisScript(RATE_LIMIT_SCRIPT);
 
 /** Options for {@link RedisRateLimitStore}. */
 export interface RedisRateLimitStoreOptions {
@@ -157,7 +150,7 @@ export class RedisRateLimitStore implements RateLimitStore {
         String(changes[index] ?? 0),
       );
     });
-    const reply = await this.#evaluate(keys, parameters);
+    const reply = await rateLimitScript.run(this.#client, keys, parameters);
     if (!Array.isArray(reply) || reply.length !== 2 + limits.length) {
       throw new Error('The rate limit script returned an unexpected reply.');
     }
@@ -167,16 +160,5 @@ export class RedisRateLimitStore implements RateLimitStore {
       allowed: values[1] === '1',
       tats: values.slice(2).map((value) => (value === '' ? undefined : Number(value))),
     };
-  }
-
-  async #evaluate(keys: string[], parameters: string[]): Promise<unknown> {
-    const call = { keys, arguments: parameters };
-    try {
-      return await this.#client.evalSha(SCRIPT_SHA1, call);
-    } catch (error) {
-      if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
-      await this.#client.scriptLoad(RATE_LIMIT_SCRIPT);
-      return await this.#client.evalSha(SCRIPT_SHA1, call);
-    }
   }
 }

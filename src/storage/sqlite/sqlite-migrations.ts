@@ -18,4 +18,114 @@ export const sqliteMigrations: readonly string[] = [
   `ALTER TABLE virtual_keys ADD COLUMN team TEXT;
    ALTER TABLE virtual_keys ADD COLUMN tags TEXT NOT NULL DEFAULT '[]'
      CHECK (json_type(tags) = 'array');`,
+  // 2 -> 3: organisations, teams and users; keys gain an organisation, an owner, route and
+  // output-token limits, metadata and their creator, and the five roles ('application' keys
+  // become 'service'). The role CHECK can only change by rebuilding the table. Existing keys
+  // and the teams they name belong to the organisation `default`.
+  `CREATE TABLE organisations (
+     id TEXT PRIMARY KEY,
+     name TEXT NOT NULL,
+     created_at INTEGER NOT NULL
+   ) STRICT;
+   INSERT INTO organisations (id, name, created_at) VALUES ('default', 'Default', 0);
+   CREATE TABLE teams (
+     org TEXT NOT NULL REFERENCES organisations (id),
+     id TEXT NOT NULL,
+     name TEXT NOT NULL,
+     created_at INTEGER NOT NULL,
+     PRIMARY KEY (org, id)
+   ) STRICT;
+   INSERT INTO teams (org, id, name, created_at)
+     SELECT 'default', team, team, min(created_at) FROM virtual_keys
+     WHERE team IS NOT NULL GROUP BY team;
+   CREATE TABLE users (
+     id TEXT PRIMARY KEY,
+     org TEXT NOT NULL REFERENCES organisations (id),
+     email TEXT NOT NULL,
+     name TEXT NOT NULL,
+     role TEXT NOT NULL CHECK (role IN ('admin', 'team_admin', 'member', 'viewer')),
+     teams TEXT NOT NULL DEFAULT '[]' CHECK (json_type(teams) = 'array'),
+     created_at INTEGER NOT NULL
+   ) STRICT;
+   CREATE INDEX users_org ON users (org, created_at);
+   CREATE TABLE virtual_keys_v3 (
+     id TEXT PRIMARY KEY,
+     name TEXT NOT NULL,
+     role TEXT NOT NULL CHECK (role IN ('admin', 'team_admin', 'member', 'viewer', 'service')),
+     secret_hash BLOB NOT NULL,
+     allowed_models TEXT,
+     created_at INTEGER NOT NULL,
+     expires_at INTEGER,
+     revoked_at INTEGER,
+     team TEXT,
+     tags TEXT NOT NULL DEFAULT '[]' CHECK (json_type(tags) = 'array'),
+     org TEXT NOT NULL DEFAULT 'default',
+     owner_user TEXT,
+     allowed_routes TEXT CHECK (allowed_routes IS NULL OR json_type(allowed_routes) = 'array'),
+     max_output_tokens INTEGER CHECK (max_output_tokens IS NULL OR max_output_tokens > 0),
+     metadata TEXT NOT NULL DEFAULT '{}' CHECK (json_type(metadata) = 'object'),
+     created_by TEXT NOT NULL DEFAULT 'migration'
+   ) STRICT;
+   INSERT INTO virtual_keys_v3
+       (id, name, role, secret_hash, allowed_models, created_at, expires_at, revoked_at, team, tags)
+     SELECT id, name, CASE role WHEN 'application' THEN 'service' ELSE role END, secret_hash,
+       allowed_models, created_at, expires_at, revoked_at, team, tags
+     FROM virtual_keys;
+   DROP TABLE virtual_keys;
+   ALTER TABLE virtual_keys_v3 RENAME TO virtual_keys;
+   CREATE INDEX virtual_keys_created_at ON virtual_keys (created_at);
+   CREATE INDEX virtual_keys_org ON virtual_keys (org, created_at);`,
+  // Provider credentials stored through the admin API: only AES-256-GCM ciphertext and its key
+  // id, never the value (see src/lib/credential-envelope.ts). Self-contained: its own table.
+  `CREATE TABLE IF NOT EXISTS provider_credentials (
+     name TEXT PRIMARY KEY,
+     key_id TEXT NOT NULL,
+     ciphertext BLOB NOT NULL,
+     created_at INTEGER NOT NULL,
+     updated_at INTEGER NOT NULL
+   ) STRICT;`,
+  // The spend ledger (one row per request, the truth of spend) and the budget counters and
+  // reservations kept beside it. Self-contained: its own tables.
+  `CREATE TABLE spend_ledger (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     request_id TEXT NOT NULL UNIQUE,
+     at INTEGER NOT NULL,
+     key_id TEXT NOT NULL,
+     user_id TEXT,
+     org TEXT,
+     team TEXT,
+     tags TEXT NOT NULL CHECK (json_type(tags) = 'array'),
+     model TEXT NOT NULL,
+     provider TEXT,
+     deployment TEXT,
+     upstream_model TEXT,
+     input_tokens INTEGER,
+     output_tokens INTEGER,
+     cache_read_tokens INTEGER,
+     cache_write_tokens INTEGER,
+     reasoning_tokens INTEGER,
+     cost_nanos INTEGER NOT NULL CHECK (cost_nanos >= 0),
+     estimated INTEGER NOT NULL CHECK (estimated IN (0, 1)),
+     outcome TEXT NOT NULL
+   ) STRICT;
+   CREATE INDEX spend_ledger_at ON spend_ledger (at);
+   CREATE INDEX spend_ledger_key_at ON spend_ledger (key_id, at);
+   CREATE INDEX spend_ledger_user_at ON spend_ledger (user_id, at);
+   CREATE INDEX spend_ledger_org_at ON spend_ledger (org, at);
+   CREATE INDEX spend_ledger_team_at ON spend_ledger (team, at);
+   CREATE INDEX spend_ledger_model_at ON spend_ledger (model, at);
+   CREATE TABLE budget_counters (
+     line_key TEXT PRIMARY KEY,
+     spent_nanos INTEGER NOT NULL,
+     reserved_nanos INTEGER NOT NULL CHECK (reserved_nanos >= 0)
+   ) STRICT;
+   CREATE TABLE budget_reservations (
+     request_id TEXT PRIMARY KEY,
+     at INTEGER NOT NULL,
+     amount_nanos INTEGER NOT NULL CHECK (amount_nanos >= 0),
+     line_keys TEXT NOT NULL CHECK (json_type(line_keys) = 'array'),
+     subject TEXT NOT NULL CHECK (json_type(subject) = 'object'),
+     expires_at INTEGER NOT NULL
+   ) STRICT;
+   CREATE INDEX budget_reservations_expires_at ON budget_reservations (expires_at);`,
 ];

@@ -7,6 +7,8 @@ import {
   runVirtualKeyStoreConformance,
   type KeyBeforeTeamAndTags,
 } from '../virtual-key-store.conformance.ts';
+import { runDirectoryStoreConformance } from '../directory-store.conformance.ts';
+import { SqliteDirectoryStore } from './directory-store.ts';
 import { databaseFileName, openSqliteDatabase } from './open-sqlite-database.ts';
 import { sqliteMigrations } from './sqlite-migrations.ts';
 import { SqliteVirtualKeyStore } from './virtual-key-store.ts';
@@ -54,13 +56,17 @@ runVirtualKeyStoreConformance(
   'sqlite',
   () => Promise.resolve(new SqliteVirtualKeyStore(openSqliteDatabase(temporaryStateDir()))),
   {
-    createStoreFromSchemaBeforeTeamAndTags: (keys) =>
+    createStoreFromOldSchema: (keys) =>
       Promise.resolve(
         new SqliteVirtualKeyStore(
           openSqliteDatabase(stateDirAtVersion(versionBeforeTeamAndTags, keys)),
         ),
       ),
   },
+);
+
+runDirectoryStoreConformance('sqlite', () =>
+  Promise.resolve(new SqliteDirectoryStore(openSqliteDatabase(temporaryStateDir()))),
 );
 
 describe('SqliteVirtualKeyStore', () => {
@@ -72,7 +78,7 @@ describe('SqliteVirtualKeyStore', () => {
     await cli.insert({
       id: 'fromthecli00',
       name: 'cli',
-      role: 'application',
+      role: 'service',
       secretHash: Buffer.alloc(32, 1),
       allowedModels: null,
       team: null,
@@ -80,6 +86,12 @@ describe('SqliteVirtualKeyStore', () => {
       createdAt: 1,
       expiresAt: null,
       revokedAt: null,
+      org: 'default',
+      ownerUser: null,
+      allowedRoutes: null,
+      maxOutputTokens: null,
+      metadata: {},
+      createdBy: 'test',
     });
     expect(await gateway.changeMarker()).not.toBe(before);
     expect((await gateway.findById('fromthecli00'))?.name).toBe('cli');
@@ -103,11 +115,48 @@ describe('SqliteVirtualKeyStore', () => {
     expect(columns.map((column) => column.name)).toEqual(expect.arrayContaining(['team', 'tags']));
   });
 
+  it('turns the teams of existing keys into teams of the organisation default', async () => {
+    const stateDir = stateDirAtVersion(2, []);
+    const old = new DatabaseSync(join(stateDir, databaseFileName));
+    old
+      .prepare(
+        `INSERT INTO virtual_keys (id, name, role, secret_hash, created_at, team, tags)
+         VALUES ('teamkey00000', 'x', 'application', x'00', 7, 'payments', '["eu"]')`,
+      )
+      .run();
+    old.close();
+    const database = openSqliteDatabase(stateDir);
+    const directory = new SqliteDirectoryStore(database);
+    expect(await directory.findTeam('default', 'payments')).toStrictEqual({
+      org: 'default',
+      id: 'payments',
+      name: 'payments',
+      createdAt: 7,
+    });
+    expect(await new SqliteVirtualKeyStore(database).findById('teamkey00000')).toMatchObject({
+      role: 'service',
+      org: 'default',
+      team: 'payments',
+      tags: ['eu'],
+      createdBy: 'migration',
+    });
+  });
+
+  it('refuses a role outside the five, whoever writes it', () => {
+    const database = openSqliteDatabase(temporaryStateDir());
+    expect(() =>
+      database.exec(
+        `INSERT INTO virtual_keys (id, name, role, secret_hash, created_at)
+         VALUES ('badrole00000', 'x', 'application', x'00', 1)`,
+      ),
+    ).toThrow(/CHECK constraint/);
+  });
+
   it('refuses tags that are not a JSON list, whoever writes them', () => {
     const database = openSqliteDatabase(temporaryStateDir());
     const insert = database.prepare(
       `INSERT INTO virtual_keys (id, name, role, secret_hash, created_at, tags)
-       VALUES ('brokentags00', 'x', 'application', x'00', 1, ?)`,
+       VALUES ('brokentags00', 'x', 'service', x'00', 1, ?)`,
     );
     expect(() => insert.run('"eu"')).toThrow(/CHECK constraint/);
   });
@@ -126,7 +175,7 @@ describe('SqliteVirtualKeyStore', () => {
     const stored = {
       id: 'sqlasdata000',
       name: "Robert'); DROP TABLE virtual_keys; --",
-      role: 'application' as const,
+      role: 'service' as const,
       secretHash: Buffer.alloc(32, 2),
       allowedModels: null,
       team: "x'); DROP TABLE virtual_keys; --",
@@ -134,6 +183,12 @@ describe('SqliteVirtualKeyStore', () => {
       createdAt: 1,
       expiresAt: null,
       revokedAt: null,
+      org: 'default',
+      ownerUser: null,
+      allowedRoutes: null,
+      maxOutputTokens: null,
+      metadata: {},
+      createdBy: 'test',
     };
     await store.insert(stored);
     expect(await store.findById('sqlasdata000')).toStrictEqual(stored);

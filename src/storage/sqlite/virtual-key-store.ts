@@ -1,7 +1,20 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { safeParseJson } from '../../lib/json.ts';
-import type { KeyRole, VirtualKeyRecord, VirtualKeyStore } from '../ports.ts';
-import { virtualKeyParameters } from '../virtual-key-parameters.ts';
+import { readMetadata, readStringList } from '../key-row-values.ts';
+import type {
+  KeyRole,
+  VirtualKeyChanges,
+  VirtualKeyFilter,
+  VirtualKeyRecord,
+  VirtualKeyStore,
+} from '../ports.ts';
+import { virtualKeyFilterSql } from '../virtual-key-filter-sql.ts';
+import {
+  mutableKeyColumns,
+  virtualKeyChangeParameters,
+  virtualKeyColumns,
+  virtualKeyParameters,
+} from '../virtual-key-parameters.ts';
 
 interface VirtualKeyRow {
   id: string;
@@ -14,14 +27,17 @@ interface VirtualKeyRow {
   created_at: number;
   expires_at: number | null;
   revoked_at: number | null;
+  org: string;
+  owner_user: string | null;
+  allowed_routes: string | null;
+  max_output_tokens: number | null;
+  metadata: string;
+  created_by: string;
 }
 
-/** The strings of a JSON array column; a damaged value reads as empty, which grants nothing. */
-function readStringList(text: string): string[] {
-  const parsed = safeParseJson(text);
-  return parsed.ok && Array.isArray(parsed.value)
-    ? parsed.value.filter((entry): entry is string => typeof entry === 'string')
-    : [];
+function parsed(text: string): unknown {
+  const result = safeParseJson(text);
+  return result.ok ? result.value : undefined;
 }
 
 function toRecord(row: VirtualKeyRow): VirtualKeyRecord {
@@ -30,40 +46,45 @@ function toRecord(row: VirtualKeyRow): VirtualKeyRecord {
     name: row.name,
     role: row.role as KeyRole,
     secretHash: Buffer.from(row.secret_hash),
-    allowedModels: row.allowed_models === null ? null : readStringList(row.allowed_models),
+    allowedModels: row.allowed_models === null ? null : readStringList(parsed(row.allowed_models)),
     team: row.team,
-    tags: readStringList(row.tags),
+    tags: readStringList(parsed(row.tags)),
     createdAt: row.created_at,
     expiresAt: row.expires_at,
     revokedAt: row.revoked_at,
+    org: row.org,
+    ownerUser: row.owner_user,
+    allowedRoutes: row.allowed_routes === null ? null : readStringList(parsed(row.allowed_routes)),
+    maxOutputTokens: row.max_output_tokens,
+    metadata: readMetadata(parsed(row.metadata)),
+    createdBy: row.created_by,
   };
 }
+
+const updateSql = `UPDATE virtual_keys SET ${mutableKeyColumns
+  .map(({ column }) => `${column} = CASE WHEN ? THEN ? ELSE ${column} END`)
+  .join(', ')} WHERE id = ? AND revoked_at IS NULL RETURNING *`;
 
 /** Virtual keys in the embedded SQLite database. All statements are prepared and parameterised. */
 export class SqliteVirtualKeyStore implements VirtualKeyStore {
   readonly #database: DatabaseSync;
   readonly #insert: StatementSync;
   readonly #findById: StatementSync;
-  readonly #listActive: StatementSync;
-  readonly #listAll: StatementSync;
   readonly #revoke: StatementSync;
+  readonly #update: StatementSync;
   readonly #dataVersion: StatementSync;
 
   constructor(database: DatabaseSync) {
     this.#database = database;
     this.#insert = database.prepare(
-      `INSERT INTO virtual_keys
-         (id, name, role, secret_hash, allowed_models, team, tags, created_at, expires_at, revoked_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO virtual_keys (${virtualKeyColumns})
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.#findById = database.prepare('SELECT * FROM virtual_keys WHERE id = ?');
-    this.#listActive = database.prepare(
-      'SELECT * FROM virtual_keys WHERE revoked_at IS NULL ORDER BY created_at, id',
-    );
-    this.#listAll = database.prepare('SELECT * FROM virtual_keys ORDER BY created_at, id');
     this.#revoke = database.prepare(
       'UPDATE virtual_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL',
     );
+    this.#update = database.prepare(updateSql);
     this.#dataVersion = database.prepare('PRAGMA data_version');
   }
 
@@ -81,14 +102,29 @@ export class SqliteVirtualKeyStore implements VirtualKeyStore {
     return Promise.resolve(row === undefined ? undefined : toRecord(row));
   }
 
-  list(options: { readonly includeRevoked?: boolean } = {}): Promise<VirtualKeyRecord[]> {
-    const statement = options.includeRevoked === true ? this.#listAll : this.#listActive;
-    return Promise.resolve((statement.all() as unknown as VirtualKeyRow[]).map(toRecord));
+  list(filter: VirtualKeyFilter = {}): Promise<VirtualKeyRecord[]> {
+    const { where, parameters } = virtualKeyFilterSql(filter, () => '?');
+    const rows = this.#database
+      .prepare(`SELECT * FROM virtual_keys ${where} ORDER BY created_at, id`)
+      .all(...parameters) as unknown as VirtualKeyRow[];
+    return Promise.resolve(rows.map(toRecord));
   }
 
   revoke(id: string, at: number): Promise<boolean> {
     const result = this.#revoke.run(at, id);
     return Promise.resolve(Number(result.changes) > 0);
+  }
+
+  update(id: string, changes: VirtualKeyChanges): Promise<VirtualKeyRecord | undefined> {
+    try {
+      const parameters = virtualKeyChangeParameters(changes).map((value) =>
+        typeof value === 'boolean' ? Number(value) : value,
+      );
+      const row = this.#update.get(...parameters, id) as VirtualKeyRow | undefined;
+      return Promise.resolve(row === undefined ? undefined : toRecord(row));
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
   }
 
   changeMarker(): Promise<number> {

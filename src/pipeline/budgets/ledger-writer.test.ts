@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import type { BudgetStore, LedgerEntry } from '../../storage/ports.ts';
+import { LedgerWriter } from './ledger-writer.ts';
+
+function entry(requestId: string): LedgerEntry {
+  return {
+    requestId,
+    atMs: 0,
+    subject: { keyId: 'k', user: null, org: null, team: null, tags: [], model: 'm' },
+    provider: null,
+    deployment: null,
+    upstreamModel: null,
+    inputTokens: null,
+    outputTokens: null,
+    cacheReadTokens: null,
+    cacheWriteTokens: null,
+    reasoningTokens: null,
+    costNanos: 0,
+    estimated: false,
+    outcome: 'failed',
+  };
+}
+
+/** A store whose writes fail while `down` is true, recording what it took. */
+function flakyStore(): {
+  store: BudgetStore;
+  written: string[][];
+  setDown: (down: boolean) => void;
+} {
+  let down = false;
+  const written: string[][] = [];
+  const store = {
+    settle: (entries: readonly LedgerEntry[]) => {
+      if (down) return Promise.reject(new Error('database unavailable'));
+      written.push(entries.map((item) => item.requestId));
+      return Promise.resolve(entries.map(() => true));
+    },
+  } as unknown as BudgetStore;
+  return { store, written, setDown: (value) => (down = value) };
+}
+
+describe('LedgerWriter', () => {
+  it('batches rows queued together and writes each once', async () => {
+    const { store, written } = flakyStore();
+    const writer = new LedgerWriter({
+      store,
+      capacity: 10,
+      wait: () => Promise.resolve(),
+      onWriteFailed: () => undefined,
+    });
+    writer.enqueue(entry('a'));
+    writer.enqueue(entry('b'));
+    await writer.flush();
+    writer.enqueue(entry('c'));
+    await writer.flush();
+    expect(written).toEqual([['a', 'b'], ['c']]);
+    expect(writer.pending).toBe(0);
+  });
+
+  it('keeps rows while the store is down, reports full at capacity, and loses none', async () => {
+    const { store, written, setDown } = flakyStore();
+    setDown(true);
+    const failures: number[] = [];
+    let release: () => void = () => undefined;
+    const waits: number[] = [];
+    const writer = new LedgerWriter({
+      store,
+      capacity: 3,
+      batchSize: 2,
+      wait: (ms) => {
+        waits.push(ms);
+        return waits.length < 4
+          ? Promise.resolve()
+          : new Promise<void>((resolve) => {
+              release = resolve;
+            });
+      },
+      onWriteFailed: (_error, pending) => failures.push(pending),
+    });
+    writer.enqueue(entry('a'));
+    writer.enqueue(entry('b'));
+    expect(writer.full).toBe(false);
+    writer.enqueue(entry('c'));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(writer.full).toBe(true);
+    expect(failures.length).toBeGreaterThanOrEqual(4);
+    expect(waits.slice(0, 4)).toEqual([100, 200, 400, 800]);
+    setDown(false);
+    release();
+    await writer.flush();
+    expect(written.flat()).toEqual(['a', 'b', 'c']);
+    expect(writer.full).toBe(false);
+  });
+});

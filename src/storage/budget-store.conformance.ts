@@ -1,0 +1,307 @@
+import { describe, expect, it } from 'vitest';
+import type {
+  BudgetLine,
+  BudgetReservationRequest,
+  BudgetStore,
+  LedgerEntry,
+  SpendSubject,
+} from './ports.ts';
+
+/** One backend's data, opened by a new store as a restarted process would. */
+export interface BudgetBackend {
+  readonly store: BudgetStore;
+  /** A second store on the same data (another process, or this one after a restart). */
+  reopen(): Promise<BudgetStore>;
+  /** Loses the fast counters (as when Redis keys expire or Redis restarts); the ledger stays. */
+  forgetCounters(): Promise<void>;
+}
+
+const day = Date.UTC(2026, 10, 22);
+const dayEnd = day + 86_400_000;
+
+const subject: SpendSubject = {
+  keyId: 'key1',
+  user: 'ada',
+  org: 'acme',
+  team: 'alpha',
+  tags: ['prod', 'eu'],
+  model: 'gpt-x',
+};
+
+function line(key: string, limitNanos: number, overrides: Partial<BudgetLine> = {}): BudgetLine {
+  return {
+    key,
+    scope: 'team',
+    subject: 'alpha',
+    startMs: day,
+    endMs: dayEnd,
+    limitNanos,
+    hard: true,
+    ...overrides,
+  };
+}
+
+let sequence = 0;
+function requestId(): string {
+  sequence += 1;
+  return `req-${String(sequence)}-${Math.random().toString(36).slice(2)}`;
+}
+
+function reservation(
+  lines: readonly BudgetLine[],
+  maxNanos: number,
+  overrides: Partial<BudgetReservationRequest> = {},
+): BudgetReservationRequest {
+  return {
+    requestId: requestId(),
+    atMs: day + 1000,
+    subject,
+    lines,
+    maxNanos,
+    minNanos: maxNanos,
+    expiresAtMs: day + 600_000,
+    ...overrides,
+  };
+}
+
+function entry(id: string, costNanos: number, overrides: Partial<LedgerEntry> = {}): LedgerEntry {
+  return {
+    requestId: id,
+    atMs: day + 1000,
+    subject,
+    provider: 'mock',
+    deployment: 'mock-1',
+    upstreamModel: 'echo',
+    inputTokens: 10,
+    outputTokens: 20,
+    cacheReadTokens: null,
+    cacheWriteTokens: null,
+    reasoningTokens: null,
+    costNanos,
+    estimated: false,
+    outcome: 'completed',
+    ...overrides,
+  };
+}
+
+/**
+ * The behaviour every `BudgetStore` backend must have: atomic reservations across lines, exactly
+ * once settlement, conservative reaping, counters rebuilt from the ledger, and reports.
+ */
+export function runBudgetStoreConformance(name: string, open: () => Promise<BudgetBackend>): void {
+  describe(`BudgetStore conformance: ${name}`, () => {
+    it('reserves across every line at once and refuses what a hard line cannot hold', async () => {
+      const { store } = await open();
+      const team = line('team:alpha:day:x', 1000);
+      const key = line('key:key1:day:x', 5000, { scope: 'key', subject: 'key1' });
+      const first = await store.reserve(reservation([team, key], 600));
+      expect(first).toMatchObject({ allowed: true, reservedNanos: 600, refusedBy: undefined });
+      expect(first.lines.map((state) => state.reservedNanos)).toEqual([600, 600]);
+      const second = await store.reserve(reservation([key, team], 600));
+      expect(second).toMatchObject({ allowed: false, reservedNanos: 0, refusedBy: team.key });
+      // Nothing of a refused reservation is held on any line.
+      expect((await store.lineStates([key, team])).map((state) => state.reservedNanos)).toEqual([
+        600, 600,
+      ]);
+    });
+
+    it('holds less than the maximum when a line has less left, but not below the minimum', async () => {
+      const { store } = await open();
+      const team = line('team:alpha:day:partial', 1000);
+      await store.reserve(reservation([team], 700));
+      const partial = await store.reserve(reservation([team], 500, { minNanos: 100 }));
+      expect(partial).toMatchObject({ allowed: true, reservedNanos: 300 });
+      const none = await store.reserve(reservation([team], 500, { minNanos: 1 }));
+      expect(none.allowed).toBe(false);
+    });
+
+    it('never lets soft lines refuse, and reserves nothing without lines', async () => {
+      const { store } = await open();
+      const soft = line('tag:prod:day:soft', 10, { hard: false, scope: 'tag', subject: 'prod' });
+      const result = await store.reserve(reservation([soft], 500));
+      expect(result).toMatchObject({ allowed: true, reservedNanos: 500 });
+      expect(result.lines[0]).toMatchObject({ hard: false, reservedNanos: 500 });
+      expect(await store.reserve(reservation([], 500))).toMatchObject({
+        allowed: true,
+        reservedNanos: 500,
+        lines: [],
+      });
+    });
+
+    it('admits at most what the budget affords under 100 concurrent reservations', async () => {
+      const { store } = await open();
+      const team = line('team:alpha:day:race', 10 * 1000);
+      const results = await Promise.all(
+        Array.from({ length: 100 }, () => store.reserve(reservation([team], 1000))),
+      );
+      expect(results.filter((result) => result.allowed)).toHaveLength(10);
+      const [state] = await store.lineStates([team]);
+      expect(state).toMatchObject({ spentNanos: 0, reservedNanos: 10_000 });
+    });
+
+    it('settles each request exactly once, turning its hold into actual spend', async () => {
+      const { store } = await open();
+      const team = line('team:alpha:day:settle', 10_000);
+      const held = reservation([team], 4000);
+      await store.reserve(held);
+      expect(await store.settle([entry(held.requestId, 1500)])).toEqual([true]);
+      expect(await store.settle([entry(held.requestId, 1500)])).toEqual([false]);
+      const [state] = await store.lineStates([team]);
+      expect(state).toMatchObject({ spentNanos: 1500, reservedNanos: 0 });
+      expect(await store.findLedgerEntry(held.requestId)).toEqual(entry(held.requestId, 1500));
+      expect(await store.findLedgerEntry('no-such-request')).toBeUndefined();
+    });
+
+    it('writes ledger rows of requests that reserved nothing, and settles batches', async () => {
+      const { store } = await open();
+      const ids = [requestId(), requestId(), requestId()];
+      expect(await store.settle(ids.map((id) => entry(id, 10)))).toEqual([true, true, true]);
+      expect(await store.settle([entry(ids[0] ?? '', 10), entry(requestId(), 5)])).toEqual([
+        false,
+        true,
+      ]);
+    });
+
+    it('reaps expired holds at the held amount, marked estimated, and only once', async () => {
+      const { store } = await open();
+      const team = line('team:alpha:day:reap', 10_000);
+      const orphan = reservation([team], 3000, { expiresAtMs: day + 5000 });
+      const live = reservation([team], 2000, { expiresAtMs: day + 900_000 });
+      await store.reserve(orphan);
+      await store.reserve(live);
+      expect(await store.reapExpired(day + 4999, 100)).toBe(0);
+      expect(await store.reapExpired(day + 5000, 100)).toBe(1);
+      expect(await store.reapExpired(day + 5000, 100)).toBe(0);
+      expect(await store.findLedgerEntry(orphan.requestId)).toMatchObject({
+        costNanos: 3000,
+        estimated: true,
+        outcome: 'reaped',
+        subject,
+      });
+      const [state] = await store.lineStates([team]);
+      expect(state).toMatchObject({ spentNanos: 3000, reservedNanos: 2000 });
+      // The request settling late changes nothing: the reaped row stands.
+      expect(await store.settle([entry(orphan.requestId, 100)])).toEqual([false]);
+      expect((await store.lineStates([team]))[0]).toMatchObject({ spentNanos: 3000 });
+    });
+
+    it('keeps spend across a restart', async () => {
+      const backend = await open();
+      const team = line('team:alpha:day:restart', 5000);
+      const held = reservation([team], 3000);
+      await backend.store.reserve(held);
+      await backend.store.settle([entry(held.requestId, 3000)]);
+      const restarted = await backend.reopen();
+      expect((await restarted.reserve(reservation([team], 3000))).allowed).toBe(false);
+      expect((await restarted.reserve(reservation([team], 2000))).allowed).toBe(true);
+    });
+
+    it('rebuilds lost counters from the ledger, per scope and period', async () => {
+      const backend = await open();
+      const store = backend.store;
+      await store.settle([
+        entry(requestId(), 100),
+        entry(requestId(), 200, { subject: { ...subject, team: 'beta', tags: ['eu'] } }),
+        entry(requestId(), 400, { atMs: day - 1 }),
+        entry(requestId(), 800, { atMs: dayEnd }),
+      ]);
+      const alpha = line('team:alpha:day:rebuild', 10_000);
+      const euTag = line('tag:eu:day:rebuild', 10_000, { scope: 'tag', subject: 'eu' });
+      const total = line('team:alpha:total:rebuild', 10_000, { startMs: 0, endMs: null });
+      const user = line('user:ada:day:rebuild', 10_000, { scope: 'user', subject: 'ada' });
+      const spent = async (): Promise<number[]> =>
+        (await store.lineStates([alpha, euTag, total, user])).map((state) => state.spentNanos);
+      expect(await spent()).toEqual([100, 300, 1300, 300]);
+      const held = reservation([alpha], 50);
+      await store.reserve(held);
+      await store.settle([entry(held.requestId, 50)]);
+      await backend.forgetCounters();
+      expect(await spent()).toEqual([150, 350, 1350, 350]);
+    });
+
+    it('reports spend grouped and filtered, largest first; filter values are only data', async () => {
+      const { store } = await open();
+      const other: SpendSubject = { ...subject, keyId: 'key2', team: 'beta', model: 'gpt-y' };
+      await store.settle([
+        entry(requestId(), 100, { atMs: day + 10 }),
+        entry(requestId(), 300, { atMs: day + 20, subject: other }),
+        entry(requestId(), 50, { atMs: dayEnd + 10, estimated: true }),
+      ]);
+      const rows = await store.spendReport({
+        fromMs: day,
+        toMs: dayEnd + 86_400_000,
+        groupBy: ['team', 'day'],
+        filters: {},
+        limit: 10,
+      });
+      expect(rows).toEqual([
+        {
+          group: { team: 'beta', day: '2026-11-22' },
+          requests: 1,
+          costNanos: 300,
+          inputTokens: 10,
+          outputTokens: 20,
+          estimatedRequests: 0,
+        },
+        {
+          group: { team: 'alpha', day: '2026-11-22' },
+          requests: 1,
+          costNanos: 100,
+          inputTokens: 10,
+          outputTokens: 20,
+          estimatedRequests: 0,
+        },
+        {
+          group: { team: 'alpha', day: '2026-11-23' },
+          requests: 1,
+          costNanos: 50,
+          inputTokens: 10,
+          outputTokens: 20,
+          estimatedRequests: 1,
+        },
+      ]);
+      const filtered = await store.spendReport({
+        fromMs: day,
+        toMs: dayEnd,
+        groupBy: ['model'],
+        filters: { key: 'key2' },
+        limit: 10,
+      });
+      expect(filtered.map((row) => [row.group, row.costNanos])).toEqual([
+        [{ model: 'gpt-y' }, 300],
+      ]);
+      for (const hostile of [
+        "' OR 1=1 --",
+        '"; DROP TABLE spend_ledger; --',
+        "key1') OR ('1'='1",
+      ]) {
+        expect(
+          await store.spendReport({
+            fromMs: 0,
+            toMs: dayEnd * 2,
+            groupBy: [],
+            filters: { key: hostile, team: hostile },
+            limit: 10,
+          }),
+        ).toEqual([]);
+      }
+      const all = await store.spendReport({
+        fromMs: 0,
+        toMs: dayEnd * 2,
+        groupBy: [],
+        filters: {},
+        limit: 10,
+      });
+      expect(all).toEqual([
+        {
+          group: {},
+          requests: 3,
+          costNanos: 450,
+          inputTokens: 30,
+          outputTokens: 60,
+          estimatedRequests: 1,
+        },
+      ]);
+    });
+  });
+}

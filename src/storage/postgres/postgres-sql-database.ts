@@ -1,0 +1,54 @@
+import type { Pool, PoolClient } from 'pg';
+import type { SqlDatabase, SqlDialect, SqlSession, SqlValue } from '../sql/sql-database.ts';
+
+const postgresDialect: SqlDialect = {
+  name: 'postgres',
+  lockRows: 'FOR UPDATE',
+  jsonArrayContains: (column, param) => `${column} @> jsonb_build_array(${param}::text)`,
+  utcDate: (column) => `to_char(to_timestamp(${column} / 1000.0) AT TIME ZONE 'UTC', 'YYYY-MM-DD')`,
+  json: (param) => `${param}::jsonb`,
+};
+
+function sessionOf(client: Pool | PoolClient): SqlSession {
+  return {
+    rows: async <Row>(sql: string, params: readonly SqlValue[]): Promise<Row[]> =>
+      (await client.query(sql, params as SqlValue[])).rows as Row[],
+    run: async (sql: string, params: readonly SqlValue[]): Promise<number> =>
+      (await client.query(sql, params as SqlValue[])).rowCount ?? 0,
+  };
+}
+
+/** The SQL store interface over a `pg` pool: each transaction on one pooled connection. */
+export class PostgresSqlDatabase implements SqlDatabase {
+  readonly dialect = postgresDialect;
+  readonly #pool: Pool;
+  readonly #session: SqlSession;
+
+  constructor(pool: Pool) {
+    this.#pool = pool;
+    this.#session = sessionOf(pool);
+  }
+
+  rows<Row>(sql: string, params: readonly SqlValue[]): Promise<Row[]> {
+    return this.#session.rows<Row>(sql, params);
+  }
+
+  run(sql: string, params: readonly SqlValue[]): Promise<number> {
+    return this.#session.run(sql, params);
+  }
+
+  async transaction<T>(work: (session: SqlSession) => Promise<T>): Promise<T> {
+    const client = await this.#pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await work(sessionOf(client));
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+}

@@ -1,0 +1,348 @@
+import type {
+  BudgetLine,
+  BudgetLineState,
+  BudgetReservation,
+  BudgetReservationRequest,
+  BudgetStore,
+  LedgerEntry,
+  SpendQuery,
+  SpendRow,
+} from '../ports.ts';
+import { reapedEntry } from '../sql/sql-budget-store.ts';
+import { safeParseJson } from '../../lib/json.ts';
+import type { SqlDatabase } from '../sql/sql-database.ts';
+import {
+  findLedgerEntry,
+  findLedgerSequence,
+  insertLedgerEntry,
+  reportSpend,
+  sumLedgerLine,
+} from '../sql/sql-spend-ledger.ts';
+import { RedisScript, type RedisScriptClient } from './redis-script.ts';
+
+/** Integers as Redis wants them: never in exponent notation. */
+const luaHelpers = `
+local function int(x) return string.format('%d', x) end
+`;
+
+/**
+ * Checks every counter and holds the amount on all of them, or on none. KEYS: the counters, the
+ * hold, the hold index. ARGV: max, min, request id, line keys (JSON), subject (JSON), start time,
+ * hold expiry, then per counter its limit and whether it is hard. Replies `missing` and the
+ * indexes of counters that do not exist (build them from the ledger, then call again),
+ * `refused` and the refusing index, or `ok` and the amount held; then each counter's spent and
+ * reserved amounts.
+ */
+const reserveScript = new RedisScript(`${luaHelpers}
+local n = #KEYS - 2
+local spent, reserved, missing = {}, {}, {}
+for i = 1, n do
+  local value = redis.call('HMGET', KEYS[i], 'spent', 'reserved')
+  if not value[1] then missing[#missing + 1] = tostring(i) end
+  spent[i] = tonumber(value[1] or '0')
+  reserved[i] = tonumber(value[2] or '0')
+end
+if #missing > 0 then
+  table.insert(missing, 1, 'missing')
+  return missing
+end
+local available = tonumber(ARGV[1])
+local refused = 0
+for i = 1, n do
+  if ARGV[7 + i * 2] == '1' then
+    local left = tonumber(ARGV[6 + i * 2]) - spent[i] - reserved[i]
+    if left < available then
+      available = left
+      refused = i
+    end
+  end
+end
+local reply
+if available < tonumber(ARGV[2]) or available < 0 then
+  reply = {'refused', tostring(refused)}
+  available = 0
+else
+  if redis.call('EXISTS', KEYS[n + 1]) == 1 then
+    return redis.error_reply('a hold for this request id exists')
+  end
+  for i = 1, n do
+    redis.call('HINCRBY', KEYS[i], 'reserved', int(available))
+    reserved[i] = reserved[i] + available
+  end
+  redis.call('HSET', KEYS[n + 1], 'amount', int(available), 'lines', ARGV[4],
+    'subject', ARGV[5], 'at', ARGV[6])
+  redis.call('ZADD', KEYS[n + 2], ARGV[7], ARGV[3])
+  reply = {'ok', int(available)}
+end
+for i = 1, n do
+  reply[#reply + 1] = int(spent[i])
+  reply[#reply + 1] = int(reserved[i])
+end
+return reply
+`);
+
+/**
+ * Creates a counter from the ledger unless it exists. KEYS: the counter. ARGV: spent, the ledger
+ * sequence number it includes rows up to, and its expiry time (empty for none).
+ */
+const seedScript = new RedisScript(`
+if redis.call('HSETNX', KEYS[1], 'spent', ARGV[1]) == 1 then
+  redis.call('HSET', KEYS[1], 'reserved', '0', 'seq', ARGV[2])
+  if ARGV[3] ~= '' then redis.call('PEXPIREAT', KEYS[1], ARGV[3]) end
+end
+return 1
+`);
+
+/**
+ * Applies one ledger row to the counters, once: a marker key makes a repeated call a no-op.
+ * Releases the request's hold (if Redis still has it) and adds the cost to every counter built
+ * before the row was written (a counter built from the ledger after it already holds it).
+ * KEYS: the marker, the hold, the hold index, the counters. ARGV: request id, cost, the row's
+ * sequence number, the marker's lifetime.
+ */
+const settleScript = new RedisScript(`${luaHelpers}
+if not redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[4]) then return 0 end
+local amount = tonumber(redis.call('HGET', KEYS[2], 'amount') or '-1')
+local cost = tonumber(ARGV[2])
+local seq = tonumber(ARGV[3])
+for i = 4, #KEYS do
+  local value = redis.call('HMGET', KEYS[i], 'seq', 'reserved')
+  if value[1] then
+    if amount >= 0 then
+      local left = tonumber(value[2] or '0') - amount
+      if left < 0 then left = 0 end
+      redis.call('HSET', KEYS[i], 'reserved', int(left))
+    end
+    if tonumber(value[1]) < seq then redis.call('HINCRBY', KEYS[i], 'spent', int(cost)) end
+  end
+end
+redis.call('DEL', KEYS[2])
+redis.call('ZREM', KEYS[3], ARGV[1])
+return 1
+`);
+
+/** Commands beyond scripts that the store uses. */
+export interface RedisBudgetClient extends RedisScriptClient {
+  hGetAll(key: string): Promise<Record<string, string>>;
+  zRangeByScore(
+    key: string,
+    min: string | number,
+    max: string | number,
+    options?: { LIMIT: { offset: number; count: number } },
+  ): Promise<string[]>;
+}
+
+export interface RedisBudgetStoreOptions {
+  /** A connected client; the caller owns its lifecycle. */
+  readonly client: RedisBudgetClient;
+  /** Where the ledger lives (SQLite or PostgreSQL); the truth the counters are built from. */
+  readonly ledger: SqlDatabase;
+  /** Prepended to every key (default `signalbox:budget:`). */
+  readonly keyPrefix?: string;
+}
+
+/** How long a settled request's marker stays: longer than any request and its reaping. */
+const settledMarkerMs = 7 * 86_400_000;
+/** Counters outlive their period by this much, for requests that settle after it ended. */
+const counterGraceMs = 2 * 86_400_000;
+
+/**
+ * Budgets with counters and holds in Redis (shared by every replica, changed atomically by Lua)
+ * and the ledger in SQL. The ledger row is written first and then applied to the counters once;
+ * a counter Redis no longer has is built again from the ledger. If Redis loses a hold, the
+ * request's spend still reaches the counters when it settles (or a later rebuild).
+ */
+export class RedisBudgetStore implements BudgetStore {
+  readonly #client: RedisBudgetClient;
+  readonly #ledger: SqlDatabase;
+  readonly #prefix: string;
+
+  constructor(options: RedisBudgetStoreOptions) {
+    this.#client = options.client;
+    this.#ledger = options.ledger;
+    this.#prefix = options.keyPrefix ?? 'signalbox:budget:';
+  }
+
+  #counterKey(key: string): string {
+    return `${this.#prefix}counter:${key}`;
+  }
+
+  #holdKey(requestId: string): string {
+    return `${this.#prefix}hold:${requestId}`;
+  }
+
+  get #holdIndex(): string {
+    return `${this.#prefix}holds`;
+  }
+
+  async #seed(line: BudgetLine): Promise<void> {
+    const { spentNanos, seq } = await sumLedgerLine(this.#ledger, this.#ledger.dialect, line);
+    await seedScript.run(
+      this.#client,
+      [this.#counterKey(line.key)],
+      [
+        String(spentNanos),
+        String(seq),
+        line.endMs === null ? '' : String(line.endMs + counterGraceMs),
+      ],
+    );
+  }
+
+  async reserve(request: BudgetReservationRequest): Promise<BudgetReservation> {
+    if (request.lines.length === 0) {
+      return { allowed: true, reservedNanos: request.maxNanos, lines: [], refusedBy: undefined };
+    }
+    const keys = [
+      ...request.lines.map((line) => this.#counterKey(line.key)),
+      this.#holdKey(request.requestId),
+      this.#holdIndex,
+    ];
+    const parameters = [
+      String(request.maxNanos),
+      String(request.minNanos),
+      request.requestId,
+      JSON.stringify(request.lines.map((line) => line.key)),
+      JSON.stringify(request.subject),
+      String(request.atMs),
+      String(request.expiresAtMs),
+      ...request.lines.flatMap((line) => [String(line.limitNanos), line.hard ? '1' : '0']),
+    ];
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      const reply = (await reserveScript.run(this.#client, keys, parameters)) as string[];
+      if (reply[0] === 'missing') {
+        for (const index of reply.slice(1)) {
+          const line = request.lines[Number(index) - 1];
+          if (line !== undefined) await this.#seed(line);
+        }
+        continue;
+      }
+      const states = request.lines.map((line, index) => ({
+        key: line.key,
+        limitNanos: line.limitNanos,
+        hard: line.hard,
+        spentNanos: Number(reply[2 + index * 2]),
+        reservedNanos: Number(reply[3 + index * 2]),
+      }));
+      if (reply[0] === 'ok') {
+        return {
+          allowed: true,
+          reservedNanos: Number(reply[1]),
+          lines: states,
+          refusedBy: undefined,
+        };
+      }
+      return {
+        allowed: false,
+        reservedNanos: 0,
+        lines: states,
+        refusedBy: request.lines[Number(reply[1]) - 1]?.key,
+      };
+    }
+    throw new Error('budget counters kept disappearing while being built from the ledger');
+  }
+
+  async #apply(requestId: string, lineKeys: readonly string[], costNanos: number, seq: number) {
+    await settleScript.run(
+      this.#client,
+      [
+        `${this.#prefix}settled:${requestId}`,
+        this.#holdKey(requestId),
+        this.#holdIndex,
+        ...lineKeys.map((key) => this.#counterKey(key)),
+      ],
+      [requestId, String(costNanos), String(seq), String(settledMarkerMs)],
+    );
+  }
+
+  /** The line keys a request holds, read from its hold. */
+  async #heldLines(requestId: string): Promise<{ lines: string[]; hold: Record<string, string> }> {
+    const hold = await this.#client.hGetAll(this.#holdKey(requestId));
+    const parsed = hold.lines === undefined ? undefined : safeParseJson(hold.lines);
+    const lines =
+      parsed?.ok === true && Array.isArray(parsed.value)
+        ? parsed.value.filter((key): key is string => typeof key === 'string')
+        : [];
+    return { lines, hold };
+  }
+
+  async settle(entries: readonly LedgerEntry[]): Promise<boolean[]> {
+    if (entries.length === 0) return [];
+    const written = await this.#ledger.transaction(async (session) => {
+      const results: { seq: number; costNanos: number; inserted: boolean }[] = [];
+      for (const entry of entries) {
+        const seq = await insertLedgerEntry(session, this.#ledger.dialect, entry);
+        if (seq !== undefined) {
+          results.push({ seq, costNanos: entry.costNanos, inserted: true });
+          continue;
+        }
+        const existing = await findLedgerSequence(session, entry.requestId);
+        results.push({
+          seq: existing?.seq ?? 0,
+          costNanos: existing?.costNanos ?? 0,
+          inserted: false,
+        });
+      }
+      return results;
+    });
+    for (const [index, entry] of entries.entries()) {
+      const result = written[index];
+      if (result === undefined) continue;
+      const { lines } = await this.#heldLines(entry.requestId);
+      await this.#apply(entry.requestId, lines, result.costNanos, result.seq);
+    }
+    return written.map((result) => result.inserted);
+  }
+
+  async reapExpired(nowMs: number, max: number): Promise<number> {
+    const expired = await this.#client.zRangeByScore(this.#holdIndex, '-inf', nowMs, {
+      LIMIT: { offset: 0, count: max },
+    });
+    let reaped = 0;
+    for (const requestId of expired) {
+      const { lines, hold } = await this.#heldLines(requestId);
+      if (hold.amount === undefined) {
+        // Settled meanwhile, or lost: nothing is held.
+        await this.#apply(requestId, [], 0, 0);
+        continue;
+      }
+      const amount = Number(hold.amount);
+      const fallback = reapedEntry(requestId, Number(hold.at), amount, hold.subject ?? '{}');
+      const row = await this.#ledger.transaction(async (session) => {
+        const seq = await insertLedgerEntry(session, this.#ledger.dialect, fallback);
+        return seq === undefined
+          ? await findLedgerSequence(session, requestId)
+          : { seq, costNanos: amount };
+      });
+      await this.#apply(requestId, lines, row?.costNanos ?? amount, row?.seq ?? 0);
+      reaped += 1;
+    }
+    return reaped;
+  }
+
+  async lineStates(lines: readonly BudgetLine[]): Promise<BudgetLineState[]> {
+    const states: BudgetLineState[] = [];
+    for (const line of lines) {
+      let counter = await this.#client.hGetAll(this.#counterKey(line.key));
+      if (counter.spent === undefined) {
+        await this.#seed(line);
+        counter = await this.#client.hGetAll(this.#counterKey(line.key));
+      }
+      states.push({
+        key: line.key,
+        limitNanos: line.limitNanos,
+        hard: line.hard,
+        spentNanos: Number(counter.spent ?? 0),
+        reservedNanos: Number(counter.reserved ?? 0),
+      });
+    }
+    return states;
+  }
+
+  spendReport(query: SpendQuery): Promise<SpendRow[]> {
+    return reportSpend(this.#ledger, this.#ledger.dialect, query);
+  }
+
+  findLedgerEntry(requestId: string): Promise<LedgerEntry | undefined> {
+    return findLedgerEntry(this.#ledger, requestId);
+  }
+}

@@ -1,0 +1,289 @@
+import type {
+  BudgetLine,
+  BudgetLineState,
+  BudgetReservation,
+  BudgetReservationRequest,
+  BudgetStore,
+  LedgerEntry,
+  SpendQuery,
+  SpendRow,
+  SpendSubject,
+} from '../ports.ts';
+import { safeParseJson } from '../../lib/json.ts';
+import type { SqlDatabase, SqlSession } from './sql-database.ts';
+import {
+  findLedgerEntry,
+  insertLedgerEntry,
+  reportSpend,
+  sumLedgerLine,
+} from './sql-spend-ledger.ts';
+
+interface CounterRow {
+  spent_nanos: number | string;
+  reserved_nanos: number | string;
+}
+
+interface ReservationRow {
+  request_id: string;
+  at: number | string;
+  amount_nanos: number | string;
+  line_keys: unknown;
+  subject: unknown;
+}
+
+/** A JSON column's value: parsed text (SQLite) or the driver's value (PostgreSQL jsonb). */
+function readJson(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  const parsed = safeParseJson(value);
+  if (!parsed.ok) throw new Error('a stored budget record is not valid JSON');
+  return parsed.value;
+}
+
+function byKey(first: BudgetLine, second: BudgetLine): number {
+  return first.key < second.key ? -1 : first.key > second.key ? 1 : 0;
+}
+
+/**
+ * Budgets and the ledger in one SQL database (SQLite or PostgreSQL): counters, reservations and
+ * ledger rows change in the same transaction, so they can never disagree. Counters that do not
+ * exist yet (a new period, a new budget) are built from the ledger first. Lines are locked in
+ * key order, so concurrent reservations never deadlock.
+ */
+export class SqlBudgetStore implements BudgetStore {
+  readonly #database: SqlDatabase;
+
+  constructor(database: SqlDatabase) {
+    this.#database = database;
+  }
+
+  /** Reads (building from the ledger when missing) and locks each line's counter. */
+  async #counters(session: SqlSession, lines: readonly BudgetLine[]): Promise<BudgetLineState[]> {
+    const dialect = this.#database.dialect;
+    const states: BudgetLineState[] = [];
+    for (const line of lines) {
+      const select = `SELECT spent_nanos, reserved_nanos FROM budget_counters WHERE line_key = $1 ${dialect.lockRows}`;
+      let row = (await session.rows<CounterRow>(select, [line.key]))[0];
+      if (row === undefined) {
+        const { spentNanos } = await sumLedgerLine(session, dialect, line);
+        await session.run(
+          `INSERT INTO budget_counters (line_key, spent_nanos, reserved_nanos) VALUES ($1, $2, 0)
+           ON CONFLICT (line_key) DO NOTHING`,
+          [line.key, spentNanos],
+        );
+        row = (await session.rows<CounterRow>(select, [line.key]))[0];
+      }
+      states.push({
+        key: line.key,
+        limitNanos: line.limitNanos,
+        hard: line.hard,
+        spentNanos: Number(row?.spent_nanos ?? 0),
+        reservedNanos: Number(row?.reserved_nanos ?? 0),
+      });
+    }
+    return states;
+  }
+
+  reserve(request: BudgetReservationRequest): Promise<BudgetReservation> {
+    if (request.lines.length === 0) {
+      return Promise.resolve({
+        allowed: true,
+        reservedNanos: request.maxNanos,
+        lines: [],
+        refusedBy: undefined,
+      });
+    }
+    const ordered = [...request.lines].sort(byKey);
+    return this.#database.transaction(async (session) => {
+      const states = await this.#counters(session, ordered);
+      const decision = decideReservation(request, states);
+      if (!decision.allowed) {
+        return inRequestOrder(request.lines, decision.states, decision);
+      }
+      for (const line of ordered) {
+        await session.run(
+          'UPDATE budget_counters SET reserved_nanos = reserved_nanos + $2 WHERE line_key = $1',
+          [line.key, decision.reservedNanos],
+        );
+      }
+      await session.run(
+        `INSERT INTO budget_reservations (request_id, at, amount_nanos, line_keys, subject, expires_at)
+         VALUES ($1, $2, $3, ${this.#database.dialect.json('$4')}, ${this.#database.dialect.json('$5')}, $6)`,
+        [
+          request.requestId,
+          request.atMs,
+          decision.reservedNanos,
+          JSON.stringify(ordered.map((line) => line.key)),
+          JSON.stringify(request.subject),
+          request.expiresAtMs,
+        ],
+      );
+      return inRequestOrder(request.lines, decision.states, decision);
+    });
+  }
+
+  /** Moves a reservation into spend at `costNanos` and deletes it. */
+  async #closeReservation(
+    session: SqlSession,
+    reservation: ReservationRow,
+    costNanos: number,
+  ): Promise<void> {
+    const amount = Number(reservation.amount_nanos);
+    const keys = readJson(reservation.line_keys) as string[];
+    for (const key of keys) {
+      await session.run(
+        `UPDATE budget_counters
+         SET reserved_nanos = CASE WHEN reserved_nanos > $2 THEN reserved_nanos - $2 ELSE 0 END,
+             spent_nanos = spent_nanos + $3
+         WHERE line_key = $1`,
+        [key, amount, costNanos],
+      );
+    }
+    await session.run('DELETE FROM budget_reservations WHERE request_id = $1', [
+      reservation.request_id,
+    ]);
+  }
+
+  async #reservation(session: SqlSession, requestId: string): Promise<ReservationRow | undefined> {
+    const rows = await session.rows<ReservationRow>(
+      `SELECT request_id, at, amount_nanos, line_keys, subject FROM budget_reservations
+       WHERE request_id = $1 ${this.#database.dialect.lockRows}`,
+      [requestId],
+    );
+    return rows[0];
+  }
+
+  settle(entries: readonly LedgerEntry[]): Promise<boolean[]> {
+    if (entries.length === 0) {
+      return Promise.resolve([]);
+    }
+    return this.#database.transaction(async (session) => {
+      const settled: boolean[] = [];
+      for (const entry of entries) {
+        const seq = await insertLedgerEntry(session, this.#database.dialect, entry);
+        if (seq === undefined) {
+          settled.push(false);
+          continue;
+        }
+        const reservation = await this.#reservation(session, entry.requestId);
+        if (reservation !== undefined) {
+          await this.#closeReservation(session, reservation, entry.costNanos);
+        }
+        settled.push(true);
+      }
+      return settled;
+    });
+  }
+
+  reapExpired(nowMs: number, max: number): Promise<number> {
+    const dialect = this.#database.dialect;
+    return this.#database.transaction(async (session) => {
+      const expired = await session.rows<ReservationRow>(
+        `SELECT request_id, at, amount_nanos, line_keys, subject FROM budget_reservations
+         WHERE expires_at <= $1 ORDER BY expires_at LIMIT $2
+         ${dialect.name === 'postgres' ? 'FOR UPDATE SKIP LOCKED' : ''}`,
+        [nowMs, max],
+      );
+      for (const reservation of expired) {
+        const amount = Number(reservation.amount_nanos);
+        const inserted = await insertLedgerEntry(
+          session,
+          dialect,
+          reapedEntry(reservation.request_id, Number(reservation.at), amount, reservation.subject),
+        );
+        // A ledger row already there means the request was settled: only release the hold.
+        await this.#closeReservation(session, reservation, inserted === undefined ? 0 : amount);
+      }
+      return expired.length;
+    });
+  }
+
+  lineStates(lines: readonly BudgetLine[]): Promise<BudgetLineState[]> {
+    const ordered = [...lines].sort(byKey);
+    return this.#database.transaction(async (session) => {
+      const states = await this.#counters(session, ordered);
+      const byKey = new Map(states.map((state) => [state.key, state]));
+      return lines.flatMap((line) => byKey.get(line.key) ?? []);
+    });
+  }
+
+  spendReport(query: SpendQuery): Promise<SpendRow[]> {
+    return reportSpend(this.#database, this.#database.dialect, query);
+  }
+
+  findLedgerEntry(requestId: string): Promise<LedgerEntry | undefined> {
+    return findLedgerEntry(this.#database, requestId);
+  }
+}
+
+/** The ledger row the reaper writes for a request that never settled: the hold, as an estimate. */
+export function reapedEntry(
+  requestId: string,
+  atMs: number,
+  amountNanos: number,
+  subject: unknown,
+): LedgerEntry {
+  return {
+    requestId,
+    atMs,
+    subject: readJson(subject) as SpendSubject,
+    provider: null,
+    deployment: null,
+    upstreamModel: null,
+    inputTokens: null,
+    outputTokens: null,
+    cacheReadTokens: null,
+    cacheWriteTokens: null,
+    reasoningTokens: null,
+    costNanos: amountNanos,
+    estimated: true,
+    outcome: 'reaped',
+  };
+}
+
+/** Whether the hard lines leave room for at least `minNanos`, and how much to hold. Pure. */
+export function decideReservation(
+  request: BudgetReservationRequest,
+  states: readonly BudgetLineState[],
+): {
+  allowed: boolean;
+  reservedNanos: number;
+  refusedBy: string | undefined;
+  states: BudgetLineState[];
+} {
+  let available = request.maxNanos;
+  let tightest: string | undefined;
+  for (const state of states) {
+    if (!state.hard) continue;
+    const left = state.limitNanos - state.spentNanos - state.reservedNanos;
+    if (left < available) {
+      available = left;
+      tightest = state.key;
+    }
+  }
+  if (available < request.minNanos || available < 0) {
+    return { allowed: false, reservedNanos: 0, refusedBy: tightest, states: [...states] };
+  }
+  return {
+    allowed: true,
+    reservedNanos: available,
+    refusedBy: undefined,
+    states: states.map((state) => ({
+      ...state,
+      reservedNanos: state.reservedNanos + available,
+    })),
+  };
+}
+
+function inRequestOrder(
+  lines: readonly BudgetLine[],
+  states: readonly BudgetLineState[],
+  decision: { allowed: boolean; reservedNanos: number; refusedBy: string | undefined },
+): BudgetReservation {
+  const byLine = new Map(states.map((state) => [state.key, state]));
+  return {
+    allowed: decision.allowed,
+    reservedNanos: decision.reservedNanos,
+    refusedBy: decision.refusedBy,
+    lines: lines.flatMap((line) => byLine.get(line.key) ?? []),
+  };
+}

@@ -1,0 +1,76 @@
+import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
+import type { SqlDatabase, SqlDialect, SqlSession, SqlValue } from '../sql/sql-database.ts';
+
+const sqliteDialect: SqlDialect = {
+  name: 'sqlite',
+  lockRows: '',
+  jsonArrayContains: (column, param) =>
+    `EXISTS (SELECT 1 FROM json_each(${column}) WHERE json_each.value = ${param})`,
+  utcDate: (column) => `strftime('%Y-%m-%d', ${column} / 1000, 'unixepoch')`,
+  json: (param) => param,
+};
+
+/** `$1` parameters as SQLite's numbered `?1`. */
+function toSqlite(sql: string): string {
+  return sql.replace(/\$(\d+)/g, '?$1');
+}
+
+/**
+ * The SQL store interface over a `node:sqlite` connection. Statements run synchronously; a
+ * transaction is `BEGIN IMMEDIATE` (so other processes on the same file wait for it) and every
+ * call is queued behind the previous one, so transactions never interleave on the connection.
+ */
+export class SqliteSqlDatabase implements SqlDatabase {
+  readonly dialect = sqliteDialect;
+  readonly #database: DatabaseSync;
+  readonly #statements = new Map<string, ReturnType<DatabaseSync['prepare']>>();
+  #queue: Promise<unknown> = Promise.resolve();
+
+  constructor(database: DatabaseSync) {
+    this.#database = database;
+  }
+
+  #statement(sql: string): ReturnType<DatabaseSync['prepare']> {
+    let statement = this.#statements.get(sql);
+    if (statement === undefined) {
+      statement = this.#database.prepare(toSqlite(sql));
+      this.#statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  readonly #session: SqlSession = {
+    rows: <Row>(sql: string, params: readonly SqlValue[]): Promise<Row[]> =>
+      Promise.resolve(this.#statement(sql).all(...(params as SQLInputValue[])) as Row[]),
+    run: (sql: string, params: readonly SqlValue[]): Promise<number> =>
+      Promise.resolve(Number(this.#statement(sql).run(...(params as SQLInputValue[])).changes)),
+  };
+
+  #enqueue<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.#queue.then(work, work);
+    this.#queue = next.catch(() => undefined);
+    return next;
+  }
+
+  rows<Row>(sql: string, params: readonly SqlValue[]): Promise<Row[]> {
+    return this.#enqueue(() => this.#session.rows<Row>(sql, params));
+  }
+
+  run(sql: string, params: readonly SqlValue[]): Promise<number> {
+    return this.#enqueue(() => this.#session.run(sql, params));
+  }
+
+  transaction<T>(work: (session: SqlSession) => Promise<T>): Promise<T> {
+    return this.#enqueue(async () => {
+      this.#database.exec('BEGIN IMMEDIATE');
+      try {
+        const result = await work(this.#session);
+        this.#database.exec('COMMIT');
+        return result;
+      } catch (error) {
+        this.#database.exec('ROLLBACK');
+        throw error;
+      }
+    });
+  }
+}
