@@ -6,8 +6,6 @@ import { startHoldReaper } from '../pipeline/budgets/hold-reaper.ts';
 import { LedgerWriter } from '../pipeline/budgets/ledger-writer.ts';
 import { openBudgetStore } from './open-budget-store.ts';
 
-/** Ledger rows that may wait in memory while the database is down; then requests are refused. */
-const ledgerBacklogCapacity = 10_000;
 /**
  * How long a budget hold may stay before the reaper settles it at the held amount: longer than
  * any request (streams included), so only holds of processes that died are reaped.
@@ -44,7 +42,8 @@ export async function openSpendAccounting(
   );
   const ledger = new LedgerWriter({
     store: opened.store,
-    capacity: ledgerBacklogCapacity,
+    // Rows that may wait in memory while the database is down; then requests are refused.
+    capacity: config.server.ledgerBacklog,
     wait: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     onWriteFailed(error, pending) {
       logger.error(

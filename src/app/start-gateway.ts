@@ -351,6 +351,9 @@ function warnAboutRestartOnlyChanges(
   if (before.server.keepAliveTimeoutMs !== after.server.keepAliveTimeoutMs) {
     restartOnly.push('server.keep_alive_timeout_ms');
   }
+  if (before.server.ledgerBacklog !== after.server.ledgerBacklog) {
+    restartOnly.push('server.ledger_backlog');
+  }
   if (restartOnly.length > 0) {
     logger.warn({ settings: restartOnly }, 'these settings change only on restart');
   }

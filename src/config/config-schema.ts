@@ -309,6 +309,14 @@ export const serverSchema = z.strictObject({
     .describe(
       'After a streaming client disconnects, how long to keep reading the provider stream to record the usage it bills; past it the stream is cut and the cost is recorded as an estimate. 0 cuts at once. Default 10 s.',
     ),
+  ledger_backlog: z
+    .int()
+    .min(10)
+    .max(1_000_000)
+    .optional()
+    .describe(
+      'Spend ledger rows that may wait in memory while the database is unreachable; once that many wait, new model requests are refused (503 SB_ERR_LEDGER_BACKLOG) until they are written. Default 10000.',
+    ),
 });
 
 export const logSchema = z.strictObject({

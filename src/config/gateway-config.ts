@@ -19,6 +19,8 @@ export interface ServerConfig {
   readonly shutdownGraceMs: number;
   /** How long a stream is read on after its client left, to record its usage (0: cut at once). */
   readonly streamDrainMs: number;
+  /** Ledger rows that may wait in memory while the database is down; then requests are refused. */
+  readonly ledgerBacklog: number;
 }
 
 export interface UpstreamTimeouts {
@@ -145,7 +147,7 @@ export type StorageConfig =
  * or only the one named by `match`. `burst` applies to `rpm`; the token burst is `tpm`.
  */
 export interface RateLimitRule {
-  readonly scope: 'key' | 'team' | 'model';
+  readonly scope: 'key' | 'team' | 'model' | 'deployment';
   readonly rpm: number | undefined;
   readonly tpm: number | undefined;
   readonly burst: number | undefined;

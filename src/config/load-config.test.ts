@@ -151,6 +151,18 @@ models:
       { path: 'SIGNALBOX_PORT', message: '"eighty" is not a port number (0-65535)' },
     ]);
   });
+
+  it('bounds the spend ledger backlog: 10 000 rows by default, 10 to 1 000 000 when set', () => {
+    const byDefault = loadConfigFile(writeConfig(valid), { OPENAI_API_KEY: 'k' });
+    expect(byDefault.ok && byDefault.config.server.ledgerBacklog).toBe(10_000);
+    const set = loadConfigFile(writeConfig('server: { ledger_backlog: 10 }\n'), {});
+    expect(set.ok && set.config.server.ledgerBacklog).toBe(10);
+    expect(problemsOf('server: { ledger_backlog: 9 }\n')).toEqual([
+      expect.stringMatching(/^server\.ledger_backlog: /),
+    ]);
+    expect(problemsOf('server: { ledger_backlog: 1000001 }\n')).toHaveLength(1);
+    expect(problemsOf('server: { ledger_backlog: 12.5 }\n')).toHaveLength(1);
+  });
 });
 
 describe('loadDefaultConfig', () => {

@@ -4,8 +4,10 @@ import { z } from 'zod';
 export const rateLimitSchema = z
   .strictObject({
     scope: z
-      .enum(['key', 'team', 'model'])
-      .describe('What the limit counts: each key, each team, or each requested model.'),
+      .enum(['key', 'team', 'model', 'deployment'])
+      .describe(
+        'What the limit counts: each key, each team, each requested model, or each deployment (checked per attempt: a deployment at its limit is skipped for the next one in the plan).',
+      ),
     rpm: z.int().min(1).max(1_000_000_000).optional().describe('Requests per minute.'),
     tpm: z
       .int()
@@ -25,7 +27,7 @@ export const rateLimitSchema = z
       .max(256)
       .optional()
       .describe(
-        'Only this key id, team id, or model (alias or provider/model). Default: every one, each separately.',
+        'Only this key id, team id, model (alias or provider/model) or deployment id (as GET /admin/deployments lists it). Default: every one, each separately.',
       ),
   })
   .superRefine((limit, context) => {

@@ -99,6 +99,7 @@ export function resolveServer(
     keepAliveTimeoutMs: file.server?.keep_alive_timeout_ms ?? 65_000,
     shutdownGraceMs: file.server?.shutdown_grace_ms ?? 10_000,
     streamDrainMs: file.server?.stream_drain_ms ?? 10_000,
+    ledgerBacklog: file.server?.ledger_backlog ?? 10_000,
   };
 }
 

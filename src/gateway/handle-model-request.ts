@@ -2,6 +2,7 @@ import type { ModelRequestEnvelope } from '../canonical/model-request-envelope.t
 import { GatewayError } from '../errors/gateway-error.ts';
 import { rejectDestinationFields } from '../pipeline/destination-guard.ts';
 import { enforceRateLimits } from '../pipeline/limits/enforce-rate-limits.ts';
+import { admitDeploymentLimits } from '../pipeline/limits/admit-deployment-limits.ts';
 import { isModelAllowed } from '../pipeline/identity/model-access.ts';
 import { requestedMaxTokens } from '../canonical/requested-max-tokens.ts';
 import { estimateRequestTokens, type RouteCaller } from '../routing/build-route-request-facts.ts';
@@ -120,12 +121,15 @@ export async function handleModelRequest(
   accounting: ModelRequestAccounting,
 ): Promise<RoutedResponse> {
   const { envelope, groups, caller } = resolveModelRequest(context, original, table);
+  const estimatedTokens = estimateRequestTokens(envelope);
+  const deploymentRules = table.config.limits.filter((rule) => rule.scope === 'deployment');
+  const requestRules = table.config.limits.filter((rule) => rule.scope !== 'deployment');
   const rateAdmission =
-    table.config.limits.length === 0
+    requestRules.length === 0
       ? undefined
       : await enforceRateLimits(
           accounting.rateLimits,
-          table.config.limits,
+          requestRules,
           {
             keyId: context.principal.keyId,
             team: context.principal.team,
@@ -134,7 +138,7 @@ export async function handleModelRequest(
               (member) => `${member.deployment.providerId}/${member.deployment.upstreamModel}`,
             ),
           },
-          estimateRequestTokens(envelope),
+          estimatedTokens,
         );
   const keyCap = context.principal.maxOutputTokens ?? undefined;
   let spend: SpendAdmission | undefined;
@@ -157,7 +161,25 @@ export async function handleModelRequest(
       caller,
       environment,
       context.cancellation,
-      admit,
+      {
+        beforeDispatch: admit,
+        ...(deploymentRules.length === 0
+          ? {}
+          : {
+              admitDeployment: (deployment: Deployment) =>
+                admitDeploymentLimits(
+                  accounting.rateLimits,
+                  deploymentRules,
+                  {
+                    keyId: context.principal.keyId,
+                    team: context.principal.team,
+                    model: envelope.model,
+                    deployment: deployment.id,
+                  },
+                  estimatedTokens,
+                ),
+            }),
+      },
     );
   } catch (error) {
     void rateAdmission?.settle(0);

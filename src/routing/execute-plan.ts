@@ -27,7 +27,22 @@ export interface ExecutionEnvironment {
   readonly random: Random;
   /** Waits `ms`, or less if `cancellation` fires first. */
   readonly wait: (ms: number, cancellation: Cancellation) => Promise<void>;
+  /**
+   * Checks the gateway's own limits on a deployment before it is tried (deployment rate and
+   * concurrency limits). A refused deployment is skipped like one whose circuit is open: no
+   * health is recorded against it and the plan goes on to the next.
+   */
+  readonly admitDeployment?: (deployment: Deployment) => Promise<DeploymentAdmission>;
 }
+
+/** The answer of {@link ExecutionEnvironment.admitDeployment}. */
+export type DeploymentAdmission =
+  | {
+      readonly admitted: true;
+      /** Called once when the deployment is done with: its actual tokens, or undefined. */
+      readonly release: (actualTokens: number | undefined) => void;
+    }
+  | { readonly admitted: false; readonly error: GatewayError };
 
 /** How the exchange of a successful attempt ended, reported back to health and load. */
 export interface AttemptSettlement {
@@ -122,6 +137,8 @@ export async function executePlan<T>(
 ): Promise<PlanResult<T>> {
   const attempts: TraceAttempt[] = [];
   let lastError: GatewayError | undefined;
+  /** The gateway's own refusal with the soonest retry, when a limit skipped a deployment. */
+  let limited: GatewayError | undefined;
   let tooSmallWindow: number | undefined;
   const clock = environment.clock;
   for (const planned of plan) {
@@ -133,90 +150,124 @@ export async function executePlan<T>(
     ) {
       continue;
     }
-    const health = environment.health(deployment);
-    let delayMs = 0;
-    let errorClass: ErrorClass | undefined;
-    for (let retry = 0; retry <= group.retries.maxRetries; retry += 1) {
-      const ticket = health.begin(clock.monotonic(), estimatedTokens, retry > 0);
-      const record = (
-        outcome: TraceAttempt['outcome'],
-        error: GatewayError | undefined,
-        durationMs: number,
-      ) => {
+    let release: (actualTokens: number | undefined) => void = () => undefined;
+    if (environment.admitDeployment !== undefined) {
+      const admission = await environment.admitDeployment(deployment);
+      if (!admission.admitted) {
         attempts.push({
           deployment: deployment.id,
           provider: deployment.providerId,
           model: deployment.upstreamModel,
-          retry,
-          outcome,
-          errorClass: error === undefined ? undefined : classifyError(error),
-          errorCode: error?.code,
-          status: error?.upstreamStatus,
-          durationMs,
-          delayMs,
+          retry: 0,
+          outcome: 'skipped',
+          errorClass: undefined,
+          errorCode: admission.error.code,
+          status: undefined,
+          durationMs: 0,
+          delayMs: 0,
         });
-      };
-      if (ticket === undefined) {
-        // The circuit opened since planning. A refused retry keeps the class of the failure
-        // before it, so the group's fallback policy still decides what follows.
-        record('skipped', undefined, 0);
-        break;
+        if (
+          limited === undefined ||
+          (admission.error.retryAfterSeconds ?? Infinity) < (limited.retryAfterSeconds ?? Infinity)
+        ) {
+          limited = admission.error;
+        }
+        continue;
       }
-      const startedAt = clock.monotonic();
-      try {
-        const value = await attemptWithDeadline(attempt, deployment, cancellation);
-        const durationMs = clock.monotonic() - startedAt;
-        record('success', undefined, durationMs);
-        let settled = false;
-        return {
-          value,
-          served: planned,
-          attempts,
-          settle: (settlement) => {
-            if (settled) {
-              return;
-            }
-            settled = true;
-            // The verdict waits for the end of the exchange: a stream that fails after its first
-            // byte is a failure of the deployment (and a half-open probe is judged on the whole
-            // exchange). The latency is still the time to the first byte.
-            const failedClass =
-              settlement.failed === undefined ? undefined : classifyError(settlement.failed);
-            if (failedClass === undefined) {
-              health.succeeded(ticket, clock.monotonic(), durationMs);
-            } else if (failedClass !== 'client-closed') {
-              health.failed(ticket, clock.monotonic(), failedClass);
-            }
-            health.finished(ticket, clock.monotonic(), settlement.totalTokens);
-          },
+      release = admission.release;
+    }
+    const health = environment.health(deployment);
+    let delayMs = 0;
+    let errorClass: ErrorClass | undefined;
+    let served = false;
+    try {
+      for (let retry = 0; retry <= group.retries.maxRetries; retry += 1) {
+        const ticket = health.begin(clock.monotonic(), estimatedTokens, retry > 0);
+        const record = (
+          outcome: TraceAttempt['outcome'],
+          error: GatewayError | undefined,
+          durationMs: number,
+        ) => {
+          attempts.push({
+            deployment: deployment.id,
+            provider: deployment.providerId,
+            model: deployment.upstreamModel,
+            retry,
+            outcome,
+            errorClass: error === undefined ? undefined : classifyError(error),
+            errorCode: error?.code,
+            status: error?.upstreamStatus,
+            durationMs,
+            delayMs,
+          });
         };
-      } catch (error) {
-        const durationMs = clock.monotonic() - startedAt;
-        lastError = toGatewayError(error);
-        errorClass = classifyError(lastError);
-        const retryAfterMs =
-          lastError.retryAfterSeconds === undefined
-            ? undefined
-            : lastError.retryAfterSeconds * 1000;
-        health.failed(ticket, clock.monotonic(), errorClass, retryAfterMs);
-        health.finished(ticket, clock.monotonic(), undefined);
-        record('failure', lastError, durationMs);
-        if (errorClass === 'client-closed' || cancellation.cancelled) {
-          throw new PlanFailedError(lastError, attempts);
-        }
-        if (!isRetryable(errorClass) || retry >= group.retries.maxRetries) {
+        if (ticket === undefined) {
+          // The circuit opened since planning. A refused retry keeps the class of the failure
+          // before it, so the group's fallback policy still decides what follows.
+          record('skipped', undefined, 0);
           break;
         }
-        const nextDelay = backoffDelayMs(retry, group.retries, environment.random, retryAfterMs);
-        if (nextDelay === undefined || !health.tryRetry(clock.monotonic())) {
-          break;
-        }
-        delayMs = nextDelay;
-        await environment.wait(nextDelay, cancellation);
-        if (isCancelled(cancellation)) {
-          throw new PlanFailedError(new GatewayError('SB_ERR_CLIENT_CLOSED'), attempts);
+        const startedAt = clock.monotonic();
+        try {
+          const value = await attemptWithDeadline(attempt, deployment, cancellation);
+          const durationMs = clock.monotonic() - startedAt;
+          record('success', undefined, durationMs);
+          served = true;
+          let settled = false;
+          return {
+            value,
+            served: planned,
+            attempts,
+            settle: (settlement) => {
+              if (settled) {
+                return;
+              }
+              settled = true;
+              // The verdict waits for the end of the exchange: a stream that fails after its first
+              // byte is a failure of the deployment (and a half-open probe is judged on the whole
+              // exchange). The latency is still the time to the first byte.
+              const failedClass =
+                settlement.failed === undefined ? undefined : classifyError(settlement.failed);
+              if (failedClass === undefined) {
+                health.succeeded(ticket, clock.monotonic(), durationMs);
+              } else if (failedClass !== 'client-closed') {
+                health.failed(ticket, clock.monotonic(), failedClass);
+              }
+              health.finished(ticket, clock.monotonic(), settlement.totalTokens);
+              release(settlement.totalTokens);
+            },
+          };
+        } catch (error) {
+          const durationMs = clock.monotonic() - startedAt;
+          lastError = toGatewayError(error);
+          errorClass = classifyError(lastError);
+          const retryAfterMs =
+            lastError.retryAfterSeconds === undefined
+              ? undefined
+              : lastError.retryAfterSeconds * 1000;
+          health.failed(ticket, clock.monotonic(), errorClass, retryAfterMs);
+          health.finished(ticket, clock.monotonic(), undefined);
+          record('failure', lastError, durationMs);
+          if (errorClass === 'client-closed' || cancellation.cancelled) {
+            throw new PlanFailedError(lastError, attempts);
+          }
+          if (!isRetryable(errorClass) || retry >= group.retries.maxRetries) {
+            break;
+          }
+          const nextDelay = backoffDelayMs(retry, group.retries, environment.random, retryAfterMs);
+          if (nextDelay === undefined || !health.tryRetry(clock.monotonic())) {
+            break;
+          }
+          delayMs = nextDelay;
+          await environment.wait(nextDelay, cancellation);
+          if (isCancelled(cancellation)) {
+            throw new PlanFailedError(new GatewayError('SB_ERR_CLIENT_CLOSED'), attempts);
+          }
         }
       }
+    } finally {
+      // Nothing was served by this deployment: its limits get their token estimate back.
+      if (!served) release(0);
     }
     if (errorClass === undefined) {
       continue;
@@ -230,6 +281,7 @@ export async function executePlan<T>(
   }
   throw new PlanFailedError(
     lastError ??
+      limited ??
       new GatewayError('SB_ERR_ROUTE_UNAVAILABLE', {
         internalDetail: 'every planned deployment refused the attempt (circuits open)',
       }),

@@ -35,6 +35,17 @@ export interface RoutingEnvironment {
   readonly streamDrainMs?: number;
 }
 
+/** What the caller of `routeModelRequest` adds to routing. */
+export interface RouteHooks {
+  /**
+   * Runs between planning and the first attempt with every deployment the plan may reach; may
+   * refuse (by throwing) or cap the output every attempt asks for (by returning the cap).
+   */
+  readonly beforeDispatch?: (deployments: readonly Deployment[]) => Promise<number | undefined>;
+  /** Checks the gateway's own limits on each deployment before it is tried. */
+  readonly admitDeployment?: ExecutionEnvironment['admitDeployment'];
+}
+
 /** A provider's answer together with who gave it, what was tried first and why. */
 export type RoutedResponse = ProviderCallResult & {
   readonly deployment: Deployment;
@@ -183,9 +194,7 @@ function attemptHealth(
 
 /**
  * Plans a request and sends it along its plan: retries with backoff, fallbacks before the commit
- * point, health and load recorded for every attempt. `admit`, when given, runs between planning
- * and the first attempt with every deployment the plan may reach; it may refuse (by throwing)
- * or cap the output every attempt asks for (by returning the cap). Throws `GatewayError` when nothing can
+ * point, health and load recorded for every attempt, with the caller's `hooks`. Throws `GatewayError` when nothing can
  * serve it and `PlanFailedError` (with the trace) when every attempt failed.
  */
 export async function routeModelRequest(
@@ -195,8 +204,9 @@ export async function routeModelRequest(
   caller: RouteCaller,
   environment: RoutingEnvironment,
   cancellation: Cancellation,
-  admit?: (deployments: readonly Deployment[]) => Promise<number | undefined>,
+  hooks: RouteHooks = {},
 ): Promise<RoutedResponse> {
+  const admit = hooks.beforeDispatch;
   const translation = new RequestTranslation(envelope);
   const { plan, estimatedTokens } = await planTranslatedRequest(
     table,
@@ -237,6 +247,7 @@ export async function routeModelRequest(
         clock: environment.clock,
         random: environment.random,
         wait: environment.wait,
+        ...(hooks.admitDeployment === undefined ? {} : { admitDeployment: hooks.admitDeployment }),
       },
       cancellation,
       estimatedTokens,

@@ -100,6 +100,7 @@ export function testGatewayConfig(
       keepAliveTimeoutMs: 1000,
       shutdownGraceMs: 1000,
       streamDrainMs: 0,
+      ledgerBacklog: 10_000,
     },
     stateDir: '/nonexistent',
     storage: { backend: 'sqlite' },

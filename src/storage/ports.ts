@@ -430,3 +430,69 @@ export interface ProviderCredentialStore {
   /** Deletes a credential; resolves false when there was none of that name. */
   remove(name: string): Promise<boolean>;
 }
+
+/** One concurrency limit in a {@link ConcurrencyStore.acquire} call. */
+export interface ConcurrencyRequest {
+  /** The full key, scoped by the caller (`concurrency:key:<id>`, `concurrency:team:<team>`). */
+  readonly key: string;
+  /** The most leases in flight at once on this key (a positive integer). */
+  readonly limit: number;
+}
+
+/** The lease one in-flight request holds on every key it acquired. */
+export interface ConcurrencyLease {
+  /** Unique per request (a UUID); a non-empty string. */
+  readonly id: string;
+  /**
+   * Milliseconds (a positive integer) until the lease stops counting unless renewed, so a
+   * crashed replica's leases free themselves.
+   */
+  readonly ttlMs: number;
+}
+
+/** The state of one concurrency limit after a call. */
+export interface ConcurrencyState {
+  readonly key: string;
+  readonly limit: number;
+  /** Live leases on the key after this call (including this one when admitted). */
+  readonly inFlight: number;
+}
+
+/** The outcome of {@link ConcurrencyStore.acquire}. */
+export interface ConcurrencyDecision {
+  /** True when the lease now holds a slot on every listed key; false when it was added to none. */
+  readonly allowed: boolean;
+  /** One state per request, in the order given. */
+  readonly limits: readonly ConcurrencyState[];
+}
+
+/**
+ * Concurrency limits (requests in flight at once), shared by every gateway process that uses the
+ * same backend. A request holds a lease with an expiry on each of its keys; an expired lease
+ * stops counting, so leases of a crashed process free themselves. Every backend passes
+ * `concurrency-store.conformance.ts`. Time is the backend's: the memory store's injected clock,
+ * the Redis server's `TIME` for Redis (so replicas with skewed clocks agree). Methods reject with
+ * `RangeError` on invalid input (an empty key or lease id, a key listed twice, a non-integer or
+ * non-positive limit or TTL) and reject otherwise only on storage failure.
+ */
+export interface ConcurrencyStore {
+  /**
+   * Atomically with respect to every other call on the same backend: drops expired leases on
+   * every key, then, only if every key has room (fewer than `limit` live leases, or this lease
+   * already holds a slot there), adds the lease to all of them with expiry `now + lease.ttlMs`;
+   * otherwise adds it to none. Re-acquiring a lease id already held is not counted twice: it
+   * refreshes the expiry to `now + lease.ttlMs`. An empty list is allowed.
+   */
+  acquire(
+    requests: readonly ConcurrencyRequest[],
+    lease: ConcurrencyLease,
+  ): Promise<ConcurrencyDecision>;
+  /** Removes the lease from these keys; releasing an unknown or expired lease does nothing. */
+  release(keys: readonly string[], leaseId: string): Promise<void>;
+  /**
+   * Sets the expiry of the lease to `now + ttlMs` on every listed key where it is still live (for
+   * long streams). A lease already expired or released is not revived. Resolves true when the
+   * lease was live, and is now renewed, on every listed key.
+   */
+  renew(keys: readonly string[], leaseId: string, ttlMs: number): Promise<boolean>;
+}

@@ -101,6 +101,41 @@ describe('rate limits', () => {
     expect(unmatched.headers.get('x-ratelimit-limit-requests')).toBeNull();
   });
 
+  it('skips a deployment at its own limit for the next one, then answers 429', async () => {
+    const harness = await startTestGateway({
+      config: `
+providers:
+  - { id: first, type: openai-compatible, base_url: "${mock.baseUrl}", models: [echo] }
+  - { id: second, type: openai-compatible, base_url: "${mock.baseUrl}", models: [echo] }
+models:
+  - alias: pair
+    targets: [{ provider: first, model: echo }, { provider: second, model: echo }]
+limits:
+  - { scope: deployment, rpm: 1 }
+`,
+    });
+    harnesses.push(harness);
+    const key = await harness.createKey();
+    const served: (string | null)[] = [];
+    for (let index = 0; index < 2; index += 1) {
+      const response = await chat(harness, key, 'pair');
+      expect(response.status).toBe(200);
+      served.push(response.headers.get('x-signalbox-provider'));
+      await response.text();
+    }
+    // The first deployment took its one request a minute; the second took the next.
+    expect(served).toEqual(['first', 'second']);
+    const refused = await chat(harness, key, 'pair');
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    const body = (await refused.json()) as { error: { code: string } };
+    expect(body.error.code).toBe('SB_ERR_RATE_LIMITED');
+    // The gateway's own limit is not the deployment's failure: its circuit stays closed.
+    const deployments = await harness.admin('GET', '/admin/deployments');
+    const listed = (await deployments.json()) as { data: { id: string; circuit: string }[] };
+    expect(listed.data.map((deployment) => deployment.circuit)).toEqual(['closed', 'closed']);
+  });
+
   it('does not count POST /v1/route', async () => {
     const harness = await start('  - { scope: key, rpm: 1 }');
     const key = await harness.createKey();

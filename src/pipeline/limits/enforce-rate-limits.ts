@@ -4,7 +4,7 @@ import { rateLimitHeaders } from './rate-limit-headers.ts';
 
 /** One configured limit, as `GatewayConfig.limits` holds it. */
 export interface RateLimitRuleInput {
-  readonly scope: 'key' | 'team' | 'model';
+  readonly scope: 'key' | 'team' | 'model' | 'deployment';
   readonly rpm: number | undefined;
   readonly tpm: number | undefined;
   readonly burst: number | undefined;
@@ -23,6 +23,11 @@ export interface RateLimitSubject {
    * deployments); the request is counted under `model` either way.
    */
   readonly modelNames?: readonly string[];
+  /**
+   * The deployment about to be tried, for deployment limits (checked per attempt); undefined
+   * when checking a request before routing, where deployment limits do not apply.
+   */
+  readonly deployment?: string;
 }
 
 /** An admitted request: headers for the response and the TPM correction once usage is known. */
@@ -103,6 +108,11 @@ function subjectOf(rule: RateLimitRuleInput, subject: RateLimitSubject): string 
       const names = [subject.model, ...(subject.modelNames ?? [])];
       return rule.match === undefined || names.includes(rule.match) ? subject.model : undefined;
     }
+    case 'deployment':
+      if (subject.deployment === undefined) return undefined;
+      return rule.match === undefined || rule.match === subject.deployment
+        ? subject.deployment
+        : undefined;
   }
 }
 

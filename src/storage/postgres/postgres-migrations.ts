@@ -207,6 +207,10 @@ export async function migratePostgresDatabase(
 ): Promise<void> {
   const client = await pool.connect();
   let failure: Error | undefined;
+  // A checked-out client has no pool listener: a connection dying mid-migration would emit an
+  // unheard 'error' and crash the process. The query under way rejects with it anyway.
+  const onError = (): void => undefined;
+  client.on('error', onError);
   try {
     // Waiting for the lock counts against statement_timeout: give migration its own budget.
     await client.query("SELECT set_config('statement_timeout', $1, false)", [
@@ -228,6 +232,7 @@ export async function migratePostgresDatabase(
     throw failure;
   } finally {
     // On failure the connection is destroyed, which also frees the lock if unlocking failed.
+    client.off('error', onError);
     client.release(failure);
   }
 }

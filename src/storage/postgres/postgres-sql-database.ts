@@ -39,16 +39,29 @@ export class PostgresSqlDatabase implements SqlDatabase {
 
   async transaction<T>(work: (session: SqlSession) => Promise<T>): Promise<T> {
     const client = await this.#pool.connect();
+    // A checked-out client has no pool listener: if its connection dies now (a server restart, a
+    // network cut) it emits 'error', which would crash the process unheard. The query under way
+    // rejects with that error anyway; here it only marks the client to be discarded.
+    let broken: Error | undefined;
+    const onError = (error: Error): void => {
+      broken = error;
+    };
+    client.on('error', onError);
     try {
       await client.query('BEGIN');
       const result = await work(sessionOf(client));
       await client.query('COMMIT');
       return result;
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
+      await client.query('ROLLBACK').catch((rollbackError: unknown) => {
+        // A connection that cannot roll back is not returned to the pool.
+        broken ??=
+          rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+      });
       throw error;
     } finally {
-      client.release();
+      client.off('error', onError);
+      client.release(broken);
     }
   }
 }

@@ -1,0 +1,135 @@
+import { systemClock, type Clock } from '../lib/clock.ts';
+import type {
+  ConcurrencyDecision,
+  ConcurrencyLease,
+  ConcurrencyRequest,
+  ConcurrencyStore,
+} from './ports.ts';
+
+/** Options for {@link FallbackConcurrencyStore}. */
+export interface FallbackConcurrencyStoreOptions {
+  /** The shared store (Redis). */
+  readonly primary: ConcurrencyStore;
+  /** The process-local store used while the primary fails. */
+  readonly local: ConcurrencyStore;
+  /** How many processes share the limits; each enforces 1/replicas locally. */
+  readonly replicas: number;
+  /** Called at most once per minute while the primary fails. */
+  readonly onFailure: (error: unknown) => void;
+  readonly clock?: Clock;
+  /** The most lease ids remembered at once (default 100 000); the oldest is forgotten first. */
+  readonly maxLeases?: number;
+}
+
+/** Which store admitted a lease. */
+type Holder = 'primary' | 'local';
+
+/** A limit scaled to one process's share, rounded up, at least 1. */
+function share(value: number, replicas: number): number {
+  return Math.max(1, Math.ceil(value / replicas));
+}
+
+/**
+ * A {@link ConcurrencyStore} that uses a shared store and, when it rejects (Redis unreachable),
+ * admits from a local store with every limit divided by the number of replicas (rounded up, at
+ * least 1): a conservative local share, so the fleet as a whole stays near the global limit.
+ * Invalid input (`RangeError`) is rethrown, not masked.
+ *
+ * It remembers which store admitted each lease id, so `release` and `renew` go to that store. A
+ * lease it does not know (forgotten because more than `maxLeases` were held, or admitted through
+ * another instance) goes to both. `release` and `renew` never reject on a primary failure: the
+ * lease then simply expires at its TTL, and `renew` resolves false. A primary call that failed
+ * after Redis had in fact admitted the lease leaves a lease there that also expires at its TTL.
+ */
+export class FallbackConcurrencyStore implements ConcurrencyStore {
+  readonly #options: FallbackConcurrencyStoreOptions;
+  readonly #clock: Clock;
+  readonly #maxLeases: number;
+  /** Lease id to the store that admitted it, oldest first. */
+  readonly #holders = new Map<string, Holder>();
+  #lastWarningAt = Number.NEGATIVE_INFINITY;
+
+  constructor(options: FallbackConcurrencyStoreOptions) {
+    this.#options = options;
+    this.#clock = options.clock ?? systemClock;
+    this.#maxLeases = options.maxLeases ?? 100_000;
+    if (!Number.isSafeInteger(this.#maxLeases) || this.#maxLeases < 1) {
+      throw new RangeError('maxLeases must be a positive integer.');
+    }
+  }
+
+  /** The number of lease ids remembered now (for tests and metrics). */
+  get rememberedLeases(): number {
+    return this.#holders.size;
+  }
+
+  async acquire(
+    requests: readonly ConcurrencyRequest[],
+    lease: ConcurrencyLease,
+  ): Promise<ConcurrencyDecision> {
+    let holder: Holder = 'primary';
+    let decision: ConcurrencyDecision;
+    try {
+      decision = await this.#options.primary.acquire(requests, lease);
+    } catch (error) {
+      this.#failed(error);
+      holder = 'local';
+      const replicas = this.#options.replicas;
+      decision = await this.#options.local.acquire(
+        requests.map((request) => ({ ...request, limit: share(request.limit, replicas) })),
+        lease,
+      );
+    }
+    if (decision.allowed) this.#remember(lease.id, holder);
+    return decision;
+  }
+
+  async release(keys: readonly string[], leaseId: string): Promise<void> {
+    const holder = this.#holders.get(leaseId);
+    if (holder !== 'primary') await this.#options.local.release(keys, leaseId);
+    if (holder !== 'local') {
+      try {
+        await this.#options.primary.release(keys, leaseId);
+      } catch (error) {
+        this.#failed(error);
+      }
+    }
+    this.#holders.delete(leaseId);
+  }
+
+  async renew(keys: readonly string[], leaseId: string, ttlMs: number): Promise<boolean> {
+    const holder = this.#holders.get(leaseId);
+    let renewed = false;
+    if (holder !== 'primary') renewed = await this.#options.local.renew(keys, leaseId, ttlMs);
+    if (holder !== 'local') {
+      try {
+        renewed = (await this.#options.primary.renew(keys, leaseId, ttlMs)) || renewed;
+      } catch (error) {
+        this.#failed(error);
+      }
+    }
+    // A lease that could not be renewed is forgotten: a later release then goes to both stores.
+    if (holder !== undefined && renewed) this.#remember(leaseId, holder);
+    else this.#holders.delete(leaseId);
+    return renewed;
+  }
+
+  /** Records the holder as the newest entry, forgetting the oldest beyond `maxLeases`. */
+  #remember(leaseId: string, holder: Holder): void {
+    this.#holders.delete(leaseId);
+    this.#holders.set(leaseId, holder);
+    for (const oldest of this.#holders.keys()) {
+      if (this.#holders.size <= this.#maxLeases) break;
+      this.#holders.delete(oldest);
+    }
+  }
+
+  #failed(error: unknown): void {
+    if (error instanceof RangeError) throw error;
+    const now = this.#clock.now();
+    if (now - this.#lastWarningAt >= 60_000) {
+      this.#lastWarningAt = now;
+      this.#options.onFailure(error);
+    }
+  }
+}
