@@ -4,12 +4,17 @@ import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../observability/logger.ts';
 import { FallbackRateLimitStore } from '../storage/fallback-rate-limit-store.ts';
 import { MemoryRateLimitStore } from '../storage/memory/rate-limit-store.ts';
-import type { RateLimitStore } from '../storage/ports.ts';
+import { FallbackConcurrencyStore } from '../storage/fallback-concurrency-store.ts';
+import { MemoryConcurrencyStore } from '../storage/memory/concurrency-store.ts';
+import type { ConcurrencyStore, RateLimitStore } from '../storage/ports.ts';
+import { RedisConcurrencyStore } from '../storage/redis/concurrency-store.ts';
 import { RedisRateLimitStore } from '../storage/redis/rate-limit-store.ts';
 
 /** A rate limit store and how to let go of what it holds. */
 export interface OpenedRateLimitStore {
   readonly store: RateLimitStore;
+  /** Where concurrency limits (`max_concurrent`) hold their leases, beside the rate limits. */
+  readonly concurrency: ConcurrencyStore;
   close(): Promise<void>;
 }
 
@@ -25,8 +30,9 @@ export async function openRateLimitStore(
   clock: Clock,
 ): Promise<OpenedRateLimitStore> {
   const local = new MemoryRateLimitStore({ clock });
+  const localConcurrency = new MemoryConcurrencyStore({ clock });
   if (config.redisUrl === undefined) {
-    return { store: local, close: () => Promise.resolve() };
+    return { store: local, concurrency: localConcurrency, close: () => Promise.resolve() };
   }
   const client = await connectRedis(
     config.redisUrl,
@@ -51,8 +57,26 @@ export async function openRateLimitStore(
       );
     },
   });
+  const concurrency = new FallbackConcurrencyStore({
+    primary: new RedisConcurrencyStore({
+      client,
+      ...(config.redisKeyPrefix === undefined
+        ? {}
+        : { keyPrefix: `${config.redisKeyPrefix}concurrency:` }),
+    }),
+    local: localConcurrency,
+    replicas: config.replicas,
+    clock,
+    onFailure(error) {
+      logger.warn(
+        { err: error instanceof Error ? error.name : 'Error', replicas: config.replicas },
+        'redis for concurrency limits failed; enforcing the local share (limit / replicas)',
+      );
+    },
+  });
   return {
     store,
+    concurrency,
     close: () => closeRedis(client),
   };
 }

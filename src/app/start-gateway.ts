@@ -27,6 +27,7 @@ import { createUpstreamPool } from '../upstream/upstream-pool.ts';
 import { ConfigError } from './config-error.ts';
 import { openRateLimitStore } from './open-rate-limit-store.ts';
 import { openSpendAccounting } from './open-spend-accounting.ts';
+import { ConcurrencyLeases } from '../pipeline/limits/concurrency-leases.ts';
 import { openKeyStore } from './open-key-store.ts';
 import { ProviderCredentialService } from '../pipeline/credentials/provider-credential-service.ts';
 import { loadKeyRingOrThrow } from './load-credential-service.ts';
@@ -72,6 +73,11 @@ export interface RunningGateway {
 }
 
 const minimumAdminKeyLength = 24;
+/**
+ * How long a concurrency slot counts without renewal (live ones are renewed every quarter of it):
+ * the slots of a process that dies free themselves within this time.
+ */
+const concurrencyLeaseTtlMs = 120_000;
 
 /**
  * Starts Signalbox: loads configuration, opens embedded state, makes sure an admin key exists,
@@ -167,6 +173,17 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const health = new DeploymentHealthRegistry(clock, healthPolicies(loaded.config));
   const rateLimits = await openRateLimitStore(loaded.config.rateLimitStorage, logger, clock);
   const spend = await openSpendAccounting(loaded.config, logger, clock);
+  const concurrency = new ConcurrencyLeases({
+    store: rateLimits.concurrency,
+    ttlMs: concurrencyLeaseTtlMs,
+    renewEveryMs: concurrencyLeaseTtlMs / 4,
+    onRenewFailed(error) {
+      logger.warn(
+        { err: error instanceof Error ? error.name : 'Error' },
+        'concurrency leases could not be renewed; retrying',
+      );
+    },
+  });
   const gateway = createGateway({
     authenticator,
     keyAdministration: new KeyAdministration(keyService, keys.directory, clock),
@@ -184,6 +201,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     },
     rateLimits: rateLimits.store,
     spend: spend.environment,
+    concurrency,
     onJwtRefused(reason) {
       logger.info({ reason }, 'a JWT was refused');
     },
@@ -222,6 +240,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     await pool.close();
     await mocks.close();
     await keys.close();
+    concurrency.stop();
     await rateLimits.close();
     await spend.close(0);
     flushLogDestination();
@@ -303,6 +322,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       await pool.close();
       await mocks.close();
       await keys.close();
+      concurrency.stop();
       await rateLimits.close();
       await spend.close(table.config.server.shutdownGraceMs);
       logger.flush();

@@ -149,6 +149,8 @@ export type StorageConfig =
 export interface RateLimitRule {
   readonly scope: 'key' | 'team' | 'model' | 'deployment';
   readonly rpm: number | undefined;
+  /** Requests in flight at once; undefined for no such limit. */
+  readonly maxConcurrent: number | undefined;
   readonly tpm: number | undefined;
   readonly burst: number | undefined;
   readonly match: string | undefined;

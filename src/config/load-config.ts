@@ -207,6 +207,7 @@ export function resolveConfigFile(file: ConfigFile, options: ResolveOptions): Lo
       scope: limit.scope,
       rpm: limit.rpm,
       tpm: limit.tpm,
+      maxConcurrent: limit.max_concurrent,
       burst: limit.burst,
       match: limit.match,
     })),

@@ -15,6 +15,12 @@ export const rateLimitSchema = z
       .max(1_000_000_000_000)
       .optional()
       .describe('Tokens per minute (estimated input plus expected output, corrected by usage).'),
+    max_concurrent: z
+      .int()
+      .min(1)
+      .max(1_000_000)
+      .optional()
+      .describe('Requests in flight at once (a stream counts until it ends).'),
     burst: z
       .int()
       .min(1)
@@ -31,8 +37,12 @@ export const rateLimitSchema = z
       ),
   })
   .superRefine((limit, context) => {
-    if (limit.rpm === undefined && limit.tpm === undefined) {
-      context.addIssue({ code: 'custom', path: ['rpm'], message: 'set rpm, tpm or both' });
+    if (limit.rpm === undefined && limit.tpm === undefined && limit.max_concurrent === undefined) {
+      context.addIssue({
+        code: 'custom',
+        path: ['rpm'],
+        message: 'set rpm, tpm, max_concurrent or several',
+      });
     }
     if (limit.burst !== undefined && limit.rpm === undefined) {
       context.addIssue({ code: 'custom', path: ['burst'], message: 'needs rpm' });

@@ -11,6 +11,7 @@ import { handleModelRequest } from './handle-model-request.ts';
 import { createCallerAuthenticator } from './authenticate-caller.ts';
 import { reportSpendFor } from '../pipeline/budgets/spend-reports.ts';
 import type { SpendEnvironment } from '../pipeline/budgets/admit-spend.ts';
+import type { ConcurrencyLeases } from '../pipeline/limits/concurrency-leases.ts';
 import { listModels } from './list-models.ts';
 import { listDeploymentStatus } from './deployment-status.ts';
 import { recommendRoute } from './recommend-route.ts';
@@ -28,6 +29,8 @@ export interface GatewayDependencies {
   readonly rateLimits: RateLimitStore;
   /** Told why a JWT was refused (for the log; the caller only hears 401). */
   readonly onJwtRefused?: (reason: string) => void;
+  /** Where concurrency limits (`max_concurrent`) hold their leases. */
+  readonly concurrency: ConcurrencyLeases;
   /** Where budgets are held and spend is written (the ledger). */
   readonly spend: SpendEnvironment;
   /** Stored provider credentials, for the admin API. */
@@ -67,6 +70,7 @@ export function createGateway(dependencies: GatewayDependencies): Gateway {
     handleModelRequest: (context, envelope) =>
       handleModelRequest(context, envelope, routingTable(), routing, {
         rateLimits,
+        concurrency: dependencies.concurrency,
         spend: dependencies.spend,
       }),
     recommendRoute: (context, envelope) =>

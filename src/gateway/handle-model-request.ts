@@ -1,7 +1,7 @@
 import type { ModelRequestEnvelope } from '../canonical/model-request-envelope.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
 import { rejectDestinationFields } from '../pipeline/destination-guard.ts';
-import { enforceRateLimits } from '../pipeline/limits/enforce-rate-limits.ts';
+import { admitLimits, type LimitStores } from '../pipeline/limits/admit-request-limits.ts';
 import { admitDeploymentLimits } from '../pipeline/limits/admit-deployment-limits.ts';
 import { isModelAllowed } from '../pipeline/identity/model-access.ts';
 import { requestedMaxTokens } from '../canonical/requested-max-tokens.ts';
@@ -14,7 +14,7 @@ import {
 } from '../pipeline/budgets/admit-spend.ts';
 import type { ModelGroup } from '../routing/model-group.ts';
 import { routeModelRequest, type RoutingEnvironment } from '../routing/route-model-request.ts';
-import type { RateLimitStore, SpendSubject } from '../storage/ports.ts';
+import type { SpendSubject } from '../storage/ports.ts';
 import type { RoutedResponse } from './gateway.ts';
 import type { RoutingTable } from '../routing/routing-table.ts';
 import { readPlacementHeaders } from './read-placement-headers.ts';
@@ -79,8 +79,7 @@ export function resolveModelRequest(
 }
 
 /** Where a model request's limits and spend are counted. */
-export interface ModelRequestAccounting {
-  readonly rateLimits: RateLimitStore;
+export interface ModelRequestAccounting extends LimitStores {
   readonly spend: SpendEnvironment;
 }
 
@@ -124,21 +123,23 @@ export async function handleModelRequest(
   const estimatedTokens = estimateRequestTokens(envelope);
   const deploymentRules = table.config.limits.filter((rule) => rule.scope === 'deployment');
   const requestRules = table.config.limits.filter((rule) => rule.scope !== 'deployment');
-  const rateAdmission =
+  const limitSubject = {
+    keyId: context.principal.keyId,
+    team: context.principal.team,
+    model: envelope.model,
+    modelNames: (groups[0]?.members ?? []).map(
+      (member) => `${member.deployment.providerId}/${member.deployment.upstreamModel}`,
+    ),
+  };
+  const limits =
     requestRules.length === 0
       ? undefined
-      : await enforceRateLimits(
-          accounting.rateLimits,
+      : await admitLimits(
+          accounting,
           requestRules,
-          {
-            keyId: context.principal.keyId,
-            team: context.principal.team,
-            model: envelope.model,
-            modelNames: (groups[0]?.members ?? []).map(
-              (member) => `${member.deployment.providerId}/${member.deployment.upstreamModel}`,
-            ),
-          },
+          limitSubject,
           estimatedTokens,
+          context.requestId,
         );
   const keyCap = context.principal.maxOutputTokens ?? undefined;
   let spend: SpendAdmission | undefined;
@@ -168,31 +169,27 @@ export async function handleModelRequest(
           : {
               admitDeployment: (deployment: Deployment) =>
                 admitDeploymentLimits(
-                  accounting.rateLimits,
+                  accounting,
                   deploymentRules,
-                  {
-                    keyId: context.principal.keyId,
-                    team: context.principal.team,
-                    model: envelope.model,
-                    deployment: deployment.id,
-                  },
+                  { ...limitSubject, deployment: deployment.id },
                   estimatedTokens,
+                  `${context.requestId}/${deployment.id}`,
                 ),
             }),
       },
     );
   } catch (error) {
-    void rateAdmission?.settle(0);
+    limits?.release(0);
     spend?.settle({ outcome: 'failed', usage: undefined, deployment: undefined });
     throw error;
   }
   const served = routed;
   return {
     ...served,
-    rateLimitHeaders: { ...rateAdmission?.headers, ...spend?.headers },
+    rateLimitHeaders: { ...limits?.headers, ...spend?.headers },
     settle(settlement) {
       served.settle(settlement);
-      void rateAdmission?.settle(settlement.totalTokens);
+      limits?.release(settlement.totalTokens);
       spend?.settle({
         outcome:
           settlement.clientClosed === true

@@ -136,6 +136,68 @@ limits:
     expect(listed.data.map((deployment) => deployment.circuit)).toEqual(['closed', 'closed']);
   });
 
+  it('holds a key to its concurrency limit while requests are in flight, then frees the slots', async () => {
+    const harness = await start('  - { scope: key, max_concurrent: 2 }');
+    const key = await harness.createKey();
+    const slow = () =>
+      fetch(harness.url + '/v1/chat/completions', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          model: 'chat',
+          max_tokens: 16,
+          messages: [{ role: 'user', content: '!mock delay_ms=400\nhi' }],
+        }),
+      });
+    const responses = await Promise.all([slow(), slow(), slow()]);
+    const statuses = responses.map((response) => response.status).sort();
+    expect(statuses).toEqual([200, 200, 429]);
+    const refused = responses.find((response) => response.status === 429);
+    expect(refused?.headers.get('retry-after')).toBe('1');
+    expect(((await refused?.json()) as { error: { message: string } }).error.message).toContain(
+      'key concurrency',
+    );
+    await Promise.all(
+      responses.filter((response) => !response.bodyUsed).map((response) => response.text()),
+    );
+    // Both slots are free again once the answers are over.
+    const again = await Promise.all([slow(), slow()]);
+    expect(again.map((response) => response.status)).toEqual([200, 200]);
+    await Promise.all(again.map((response) => response.text()));
+  });
+
+  it('skips a deployment whose concurrency is taken for the next one', async () => {
+    const harness = await startTestGateway({
+      config: `
+providers:
+  - { id: first, type: openai-compatible, base_url: "${mock.baseUrl}", models: [echo] }
+  - { id: second, type: openai-compatible, base_url: "${mock.baseUrl}", models: [echo] }
+models:
+  - alias: pair
+    targets: [{ provider: first, model: echo }, { provider: second, model: echo }]
+limits:
+  - { scope: deployment, max_concurrent: 1 }
+`,
+    });
+    harnesses.push(harness);
+    const key = await harness.createKey();
+    const slow = () =>
+      fetch(harness.url + '/v1/chat/completions', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          model: 'pair',
+          messages: [{ role: 'user', content: '!mock delay_ms=300\nhi' }],
+        }),
+      });
+    const responses = await Promise.all([slow(), slow(), slow()]);
+    const byProvider = responses.map((response) =>
+      response.status === 200 ? response.headers.get('x-signalbox-provider') : response.status,
+    );
+    expect(byProvider.sort()).toEqual([429, 'first', 'second']);
+    await Promise.all(responses.map((response) => response.text()));
+  });
+
   it('does not count POST /v1/route', async () => {
     const harness = await start('  - { scope: key, rpm: 1 }');
     const key = await harness.createKey();

@@ -6,6 +6,8 @@ import { rateLimitHeaders } from './rate-limit-headers.ts';
 export interface RateLimitRuleInput {
   readonly scope: 'key' | 'team' | 'model' | 'deployment';
   readonly rpm: number | undefined;
+  /** Requests in flight at once (see `concurrency-leases.ts`); undefined for none. */
+  readonly maxConcurrent?: number | undefined;
   readonly tpm: number | undefined;
   readonly burst: number | undefined;
   readonly match: string | undefined;
@@ -63,7 +65,7 @@ export function planRateLimits(
 ): PlannedLimit[] {
   const planned: PlannedLimit[] = [];
   for (const rule of rules) {
-    const subjectId = subjectOf(rule, subject);
+    const subjectId = limitSubjectOf(rule, subject);
     if (subjectId === undefined) continue;
     const scopeKey = `${rule.scope}:${rule.match ?? '*'}:${subjectId}`;
     if (rule.rpm !== undefined) {
@@ -97,7 +99,10 @@ export function planRateLimits(
 }
 
 /** The subject a rule counts this request against, or undefined when the rule does not apply. */
-function subjectOf(rule: RateLimitRuleInput, subject: RateLimitSubject): string | undefined {
+export function limitSubjectOf(
+  rule: RateLimitRuleInput,
+  subject: RateLimitSubject,
+): string | undefined {
   switch (rule.scope) {
     case 'key':
       return rule.match === undefined || rule.match === subject.keyId ? subject.keyId : undefined;
