@@ -12,6 +12,11 @@ import { openBudgetStore } from './open-budget-store.ts';
  */
 const holdTtlMs = 60 * 60_000;
 const reaperIntervalMs = 60_000;
+/**
+ * How long a ledger row waits for others to share its durable commit. Writing behind the answer,
+ * it delays no response; a commit per request would spend the event loop on fsync.
+ */
+const ledgerFlushDelayMs = 20;
 
 function errorName(error: unknown): string {
   // Only the class and code: driver messages may quote connection strings.
@@ -44,6 +49,7 @@ export async function openSpendAccounting(
     store: opened.store,
     // Rows that may wait in memory while the database is down; then requests are refused.
     capacity: config.server.ledgerBacklog,
+    flushDelayMs: ledgerFlushDelayMs,
     wait: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     onWriteFailed(error, pending) {
       logger.error(
@@ -82,7 +88,7 @@ export async function openSpendAccounting(
             spentUsd: spentNanos / 1e9,
             limitUsd: line.limitNanos / 1e9,
           },
-          'a soft budget was exceeded',
+          'a soft budget was exceeded (spent and held)',
         );
       },
     },

@@ -79,10 +79,18 @@ describe('callers with a JWT from the identity provider', () => {
       agent: 'notebook-app',
       endUser: { id: 'customer-7', verified: false },
     });
-    const spend = await harness.admin('GET', '/admin/spend?group_by=user,team,key');
-    const rows = ((await spend.json()) as { data: Record<string, unknown>[] }).data;
-    expect(rows).toEqual([
-      expect.objectContaining({ user: 'user-42', team: 'alpha', key: 'jwt:user-42', requests: 1 }),
+    // The ledger row is written behind the answer (group commit): poll for it.
+    const spendRows = async (): Promise<Record<string, unknown>[]> => {
+      const spend = await harness.admin('GET', '/admin/spend?group_by=user,team,key');
+      return ((await spend.json()) as { data: Record<string, unknown>[] }).data;
+    };
+    await expect.poll(spendRows).toEqual([
+      expect.objectContaining({
+        user: 'user-42',
+        team: 'alpha',
+        key: 'jwt:user-42',
+        requests: 1,
+      }),
     ]);
   });
 

@@ -30,7 +30,7 @@ export interface SpendEnvironment {
   readonly clock: Clock;
   /** How long a hold may stay before the reaper settles it: longer than any request. */
   readonly holdTtlMs: number;
-  /** Called once per line and period when a soft budget is spent past its limit. */
+  /** Called when a soft budget's spend and holds pass its limit (callers report it once). */
   readonly onSoftBudgetExceeded: (line: BudgetLine, spentNanos: number) => void;
 }
 
@@ -208,8 +208,10 @@ function reportSoftOverruns(
 ): void {
   reservation.lines.forEach((state, index) => {
     const line = lines[index];
-    if (line !== undefined && !state.hard && state.spentNanos > state.limitNanos) {
-      environment.onSoftBudgetExceeded(line, state.spentNanos);
+    // Spent plus held (this request's hold included): what the line is committed to.
+    const committed = state.spentNanos + state.reservedNanos;
+    if (line !== undefined && !state.hard && committed > state.limitNanos) {
+      environment.onSoftBudgetExceeded(line, committed);
     }
   });
 }

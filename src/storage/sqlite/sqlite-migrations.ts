@@ -128,4 +128,12 @@ export const sqliteMigrations: readonly string[] = [
      expires_at INTEGER NOT NULL
    ) STRICT;
    CREATE INDEX budget_reservations_expires_at ON budget_reservations (expires_at);`,
+  // Every index is written on every request, on the event loop: keep the ledger to its time
+  // index (periods and reports scan by time) and its unique request id. Rebuilding a counter
+  // then scans its period; that happens once per scope value and period.
+  `DROP INDEX spend_ledger_key_at;
+   DROP INDEX spend_ledger_user_at;
+   DROP INDEX spend_ledger_org_at;
+   DROP INDEX spend_ledger_team_at;
+   DROP INDEX spend_ledger_model_at;`,
 ];
