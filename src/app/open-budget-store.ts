@@ -13,6 +13,8 @@ import { SqliteSqlDatabase } from '../storage/sqlite/sqlite-sql-database.ts';
 /** A budget store and how to let go of what it holds. */
 export interface OpenedBudgetStore {
   readonly store: BudgetStore;
+  /** The database the ledger is in, for other SQL stores that live beside it. */
+  readonly database: SqlDatabase;
   /** Where the store keeps counters: said in logs, so operators know what is shared. */
   readonly description: string;
   close(): Promise<void>;
@@ -57,6 +59,7 @@ export async function openBudgetStore(
   if (redis.redisUrl === undefined) {
     return {
       store: new SqlBudgetStore(ledger),
+      database: ledger,
       description: `${storage.backend} (counters beside the ledger)`,
       close,
     };
@@ -68,6 +71,7 @@ export async function openBudgetStore(
   );
   const prefix = redis.redisKeyPrefix === undefined ? undefined : `${redis.redisKeyPrefix}budget:`;
   return {
+    database: ledger,
     store: new RedisBudgetStore({
       client,
       ledger,

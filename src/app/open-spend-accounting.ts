@@ -4,6 +4,7 @@ import type { Logger } from '../observability/logger.ts';
 import type { SpendEnvironment } from '../pipeline/budgets/admit-spend.ts';
 import { startHoldReaper } from '../pipeline/budgets/hold-reaper.ts';
 import { LedgerWriter } from '../pipeline/budgets/ledger-writer.ts';
+import type { SqlDatabase } from '../storage/sql/sql-database.ts';
 import { openBudgetStore } from './open-budget-store.ts';
 
 /**
@@ -29,6 +30,8 @@ function errorName(error: unknown): string {
 /** Budgets, the ledger writer and the hold reaper, opened together and closed together. */
 export interface OpenedSpendAccounting {
   readonly environment: SpendEnvironment;
+  /** The ledger's database, shared by the other SQL stores (policies). */
+  readonly database: SqlDatabase;
   /** Stops the reaper, writes what is queued (waiting at most `graceMs`), and closes storage. */
   close(graceMs: number): Promise<void>;
 }
@@ -74,6 +77,7 @@ export async function openSpendAccounting(
   });
   const alerted = new Set<string>();
   return {
+    database: opened.database,
     environment: {
       store: opened.store,
       ledger,

@@ -27,6 +27,9 @@ import { createUpstreamPool } from '../upstream/upstream-pool.ts';
 import { ConfigError } from './config-error.ts';
 import { openRateLimitStore } from './open-rate-limit-store.ts';
 import { openSpendAccounting } from './open-spend-accounting.ts';
+import { openAuditTrail } from './open-audit-trail.ts';
+import { PolicyService } from '../pipeline/policy/policy-service.ts';
+import { SqlPolicyStore } from '../storage/sql/sql-policy-store.ts';
 import { ConcurrencyLeases } from '../pipeline/limits/concurrency-leases.ts';
 import { openKeyStore } from './open-key-store.ts';
 import { ProviderCredentialService } from '../pipeline/credentials/provider-credential-service.ts';
@@ -173,6 +176,9 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const health = new DeploymentHealthRegistry(clock, healthPolicies(loaded.config));
   const rateLimits = await openRateLimitStore(loaded.config.rateLimitStorage, logger, clock);
   const spend = await openSpendAccounting(loaded.config, logger, clock);
+  const audit = await openAuditTrail(loaded.config, options.environment, logger, clock);
+  const policies = new PolicyService(new SqlPolicyStore(spend.database), clock);
+  await policies.refresh();
   const concurrency = new ConcurrencyLeases({
     store: rateLimits.concurrency,
     ttlMs: concurrencyLeaseTtlMs,
@@ -202,6 +208,8 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     rateLimits: rateLimits.store,
     spend: spend.environment,
     concurrency,
+    policies,
+    auditLog: audit.store,
     onJwtRefused(reason) {
       logger.info({ reason }, 'a JWT was refused');
     },
@@ -216,6 +224,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       if (table.config.log.requests && logger.isLevelEnabled('info')) {
         writeAccessLog(record);
       }
+      audit.recordRequest(record);
       options.onRequestRecord?.(record);
     },
   });
@@ -223,6 +232,14 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     authenticator
       .refresh()
       .catch((error: unknown) => logger.warn({ err: error }, 'key cache refresh failed'));
+    policies
+      .refresh()
+      .catch((error: unknown) =>
+        logger.error(
+          { err: error instanceof Error ? error.message : 'Error' },
+          'the policy in force could not be refreshed; the previous one stays',
+        ),
+      );
   }, 1000);
   refreshTimer.unref();
 
@@ -243,6 +260,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     concurrency.stop();
     await rateLimits.close();
     await spend.close(0);
+    await audit.close(0);
     flushLogDestination();
     throw error;
   }
@@ -274,6 +292,9 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
         { changes },
         changes.length === 0 ? 'configuration reloaded, no changes' : 'configuration reloaded',
       );
+      if (changes.length > 0) {
+        audit.record({ at: clock.now(), kind: 'config.change', payload: { changes } });
+      }
       return { ok: true, changes };
     } catch (error) {
       const configError =
@@ -325,6 +346,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       concurrency.stop();
       await rateLimits.close();
       await spend.close(table.config.server.shutdownGraceMs);
+      await audit.close(table.config.server.shutdownGraceMs);
       logger.flush();
       flushLogDestination();
     })();

@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../app/config-error.ts';
+import { auditCommand, auditUsage } from './audit-command.ts';
 import { processIo, UsageError, type CliIo } from './cli-io.ts';
 import { configCommand, configUsage } from './config-command.ts';
 import { credentialsCommand, credentialsUsage } from './credentials-command.ts';
+import { guardCommand, guardUsage } from './guard-command.ts';
 import { importCommand, importUsage } from './import-command.ts';
 import { keysCommand, keysUsage } from './keys-command.ts';
 import { mockProviderCommand, mockProviderUsage } from './mock-provider-command.ts';
@@ -39,6 +41,18 @@ const commands: ReadonlyMap<string, Command> = new Map([
       run: importCommand,
       usage: importUsage,
       summary: 'convert a LiteLLM proxy config.yaml (import litellm FILE)',
+    },
+  ],
+  [
+    'audit',
+    { run: auditCommand, usage: auditUsage, summary: 'verify the tamper-evident audit log' },
+  ],
+  [
+    'guard',
+    {
+      run: guardCommand,
+      usage: guardUsage,
+      summary: 'scan a JSONL file for PII, secrets and injection (guard scan --input FILE)',
     },
   ],
   [

@@ -44,6 +44,13 @@ export const errorCatalogue = {
     message:
       "The identity provider's signing keys could not be fetched, so the token cannot be checked now. Retry after the Retry-After time.",
   },
+  SB_ERR_POLICY_DENIED: {
+    status: 403,
+    type: 'permission_error',
+    retryable: false,
+    exposure: 'public',
+    message: "The gateway's policy does not allow this request.",
+  },
   SB_ERR_AUTH_FORBIDDEN: {
     status: 403,
     type: 'permission_error',

@@ -4,10 +4,12 @@ import type { DirectoryAdministration } from '../pipeline/identity/directory-adm
 import type { KeyAdministration } from '../pipeline/identity/key-administration.ts';
 import type { RoutingEnvironment } from '../routing/route-model-request.ts';
 import type { RoutingTable } from '../routing/routing-table.ts';
-import type { RateLimitStore, VirtualKeyStore } from '../storage/ports.ts';
+import type { AuditLogStore, RateLimitStore, VirtualKeyStore } from '../storage/ports.ts';
 import type { Gateway } from './gateway.ts';
 import type { CredentialAdministration } from './credential-administration.ts';
 import { handleModelRequest } from './handle-model-request.ts';
+import { auditConsistencyProof, auditInclusionProof } from '../pipeline/audit/audit-proofs.ts';
+import type { PolicyService } from '../pipeline/policy/policy-service.ts';
 import { createCallerAuthenticator } from './authenticate-caller.ts';
 import { reportSpendFor } from '../pipeline/budgets/spend-reports.ts';
 import type { SpendEnvironment } from '../pipeline/budgets/admit-spend.ts';
@@ -29,6 +31,10 @@ export interface GatewayDependencies {
   readonly rateLimits: RateLimitStore;
   /** Told why a JWT was refused (for the log; the caller only hears 401). */
   readonly onJwtRefused?: (reason: string) => void;
+  /** The tamper-evident audit log, for proofs. */
+  readonly auditLog: AuditLogStore;
+  /** Policy documents and the policy in force. */
+  readonly policies: PolicyService;
   /** Where concurrency limits (`max_concurrent`) hold their leases. */
   readonly concurrency: ConcurrencyLeases;
   /** Where budgets are held and spend is written (the ledger). */
@@ -71,10 +77,11 @@ export function createGateway(dependencies: GatewayDependencies): Gateway {
       handleModelRequest(context, envelope, routingTable(), routing, {
         rateLimits,
         concurrency: dependencies.concurrency,
+        policy: () => dependencies.policies.current(),
         spend: dependencies.spend,
       }),
     recommendRoute: (context, envelope) =>
-      recommendRoute(context, envelope, routingTable(), routing),
+      recommendRoute(context, envelope, routingTable(), routing, dependencies.policies.current()),
     deployments: () => listDeploymentStatus(routingTable(), routing.health, routing.clock),
     listModels: (principal) => listModels(routingTable(), principal),
     keys: {
@@ -91,6 +98,12 @@ export function createGateway(dependencies: GatewayDependencies): Gateway {
       revoke: (caller, id) => keyAdministration.revoke(caller, id),
     },
     directory,
+    audit: {
+      inclusionProof: (seq, treeSize) => auditInclusionProof(dependencies.auditLog, seq, treeSize),
+      consistencyProof: (oldSize, newSize) =>
+        auditConsistencyProof(dependencies.auditLog, oldSize, newSize),
+    },
+    policies: dependencies.policies,
     reportSpend: (caller, request) => reportSpendFor(dependencies.spend.store, caller, request),
     credentials: dependencies.credentials,
     async isReady() {

@@ -1,3 +1,5 @@
+import type { AuditConsistencyProof, AuditInclusionProof } from '../pipeline/audit/audit-proofs.ts';
+import type { PolicyService } from '../pipeline/policy/policy-service.ts';
 import type { SpendReportRequest, SpendReportView } from '../pipeline/budgets/spend-reports.ts';
 import type { ModelRequestEnvelope } from '../canonical/model-request-envelope.ts';
 import type { Principal } from '../pipeline/identity/principal.ts';
@@ -19,6 +21,7 @@ export type { RouteRecommendation } from './recommend-route.ts';
 export type { DeploymentStatus } from './deployment-status.ts';
 
 export type { Principal } from '../pipeline/identity/principal.ts';
+export { maxPolicyBytes } from '../pipeline/policy/policy-service.ts';
 export type { SpendReportRequest, SpendReportView } from '../pipeline/budgets/spend-reports.ts';
 export type { KeyView } from '../pipeline/identity/virtual-key-service.ts';
 export type { ListedModel } from '../routing/model-catalog.ts';
@@ -102,6 +105,13 @@ export interface Gateway {
   readonly directory: DirectoryAdministration;
   /** Stored provider credentials (`/admin/credentials`). */
   readonly credentials: CredentialAdministration;
+  /** Proofs from the tamper-evident audit log (`GET /admin/audit/proof`). */
+  readonly audit: {
+    inclusionProof(seq: number, treeSize?: number): Promise<AuditInclusionProof>;
+    consistencyProof(oldSize: number, newSize?: number): Promise<AuditConsistencyProof>;
+  };
+  /** Policy documents, versions and the one in force (`/admin/policy`). */
+  readonly policies: PolicyService;
   /** Spend from the ledger (`GET /admin/spend`), scoped to what the caller may see. */
   reportSpend(caller: Principal, request: SpendReportRequest): Promise<SpendReportView>;
   /** Whether the gateway can serve: configuration loaded and storage answering. */

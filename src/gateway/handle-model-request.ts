@@ -2,6 +2,8 @@ import type { ModelRequestEnvelope } from '../canonical/model-request-envelope.t
 import { GatewayError } from '../errors/gateway-error.ts';
 import { rejectDestinationFields } from '../pipeline/destination-guard.ts';
 import { admitLimits, type LimitStores } from '../pipeline/limits/admit-request-limits.ts';
+import type { CompiledPolicy } from '../pipeline/policy/compiled-policy.ts';
+import { applyRequestPolicy } from './apply-request-policy.ts';
 import { admitDeploymentLimits } from '../pipeline/limits/admit-deployment-limits.ts';
 import { isModelAllowed } from '../pipeline/identity/model-access.ts';
 import { requestedMaxTokens } from '../canonical/requested-max-tokens.ts';
@@ -80,6 +82,8 @@ export function resolveModelRequest(
 
 /** Where a model request's limits and spend are counted. */
 export interface ModelRequestAccounting extends LimitStores {
+  /** The policy in force now (undefined: none). */
+  readonly policy: () => CompiledPolicy | undefined;
   readonly spend: SpendEnvironment;
 }
 
@@ -119,7 +123,12 @@ export async function handleModelRequest(
   environment: RoutingEnvironment,
   accounting: ModelRequestAccounting,
 ): Promise<RoutedResponse> {
-  const { envelope, groups, caller } = resolveModelRequest(context, original, table);
+  const { envelope, groups, caller } = applyRequestPolicy(
+    context,
+    resolveModelRequest(context, original, table),
+    accounting.policy(),
+    environment.clock,
+  );
   const estimatedTokens = estimateRequestTokens(envelope);
   const deploymentRules = table.config.limits.filter((rule) => rule.scope === 'deployment');
   const requestRules = table.config.limits.filter((rule) => rule.scope !== 'deployment');

@@ -3,6 +3,8 @@ import type { DecisionTrace } from '../routing/decision-trace.ts';
 import type { Deployment } from '../routing/deployment.ts';
 import { planModelRequest, type RoutingEnvironment } from '../routing/route-model-request.ts';
 import type { RoutingTable } from '../routing/routing-table.ts';
+import type { CompiledPolicy } from '../pipeline/policy/compiled-policy.ts';
+import { applyRequestPolicy } from './apply-request-policy.ts';
 import { resolveModelRequest } from './handle-model-request.ts';
 import type { RequestContext } from './request-context.ts';
 
@@ -27,8 +29,14 @@ export async function recommendRoute(
   original: ModelRequestEnvelope,
   table: RoutingTable,
   environment: RoutingEnvironment,
+  policy: CompiledPolicy | undefined,
 ): Promise<RouteRecommendation> {
-  const { envelope, groups, caller } = resolveModelRequest(context, original, table);
+  const { envelope, groups, caller } = applyRequestPolicy(
+    context,
+    resolveModelRequest(context, original, table),
+    policy,
+    environment.clock,
+  );
   const { plan } = await planModelRequest(table, groups, envelope, caller, environment);
   const [chosen, ...rest] = plan.attempts;
   if (chosen === undefined) {

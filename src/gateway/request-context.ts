@@ -1,3 +1,4 @@
+import type { PolicyRecord } from '../pipeline/policy/enforce-policy.ts';
 import type { Cancellation } from '../lib/cancellation.ts';
 import type { EndUser, Principal } from '../pipeline/identity/principal.ts';
 
@@ -14,4 +15,6 @@ export interface RequestContext {
   readonly headerNames: readonly string[];
   /** The request headers by lower-case name (Node's `IncomingHttpHeaders`). */
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** Told the policy decision, for the request record (absent where nothing records it). */
+  readonly onPolicyDecision?: (record: PolicyRecord) => void;
 }

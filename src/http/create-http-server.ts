@@ -6,6 +6,8 @@ import { adminCredentialRoutes } from './routes/admin-credential-routes.ts';
 import { adminDirectoryRoutes } from './routes/admin-directory-routes.ts';
 import { adminKeyRoutes } from './routes/admin-key-routes.ts';
 import { adminSpendRoutes } from './routes/admin-spend-routes.ts';
+import { adminPolicyRoutes } from './routes/admin-policy-routes.ts';
+import { adminAuditRoutes } from './routes/admin-audit-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
 import { anthropicModelRoutes } from './routes/anthropic-model-routes.ts';
 import { openAiModelRoutes } from './routes/openai-model-routes.ts';
@@ -20,6 +22,8 @@ export const gatewayRoutes = [
   ...adminDirectoryRoutes,
   ...adminCredentialRoutes,
   ...adminSpendRoutes,
+  ...adminPolicyRoutes,
+  ...adminAuditRoutes,
   ...routingRoutes,
 ];
 

@@ -1,3 +1,4 @@
+import type { PolicyDecisionRecord } from '../observability/request-record.ts';
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { IngressCodec } from '../dialects/dialect-codec.ts';
 import { openAiChatIngress } from '../dialects/openai-chat/openai-chat-codec.ts';
@@ -25,6 +26,8 @@ export class HttpExchange {
   principal: Principal | undefined;
   /** The end user the client named for a model request (unverified), once read. */
   endUser: EndUser | undefined;
+  /** The policy decision for a model request, once made. */
+  policy: PolicyDecisionRecord | undefined;
   /** The codec whose error format this route speaks; OpenAI's unless a route says otherwise. */
   errorCodec: IngressCodec = openAiChatIngress;
   /** The model the client asked for, once known (for the record of a refused request). */

@@ -12,15 +12,26 @@ export class UnreadBodyError extends Error {
   }
 }
 
+/** `application/json` and `application/<something>+json`. */
+const jsonContentTypes = /^application\/(?:[\w.+-]*\+)?json\b/i;
+
+/** JSON, YAML (`application/yaml`, `application/x-yaml`, `text/yaml`) or plain text. */
+export const documentContentTypes =
+  /^(?:application\/(?:[\w.+-]*\+)?json|application\/(?:x-)?yaml|text\/(?:x-)?yaml|text\/plain)\b/i;
+
 /**
- * Reads a JSON request body as text, refusing more than `maxBytes` (before reading, from
+ * Reads a JSON request body (or, with `acceptedTypes`, another text type) as text, refusing more than `maxBytes` (before reading, from
  * Content-Length, or as soon as the count passes the limit), compressed bodies and non-JSON
  * content types. Rejects with `UnreadBodyError` (wrapping a 413 or 415) when the rest of the body
  * was left unread, and with `GatewayError` for a body that ended badly.
  */
-export function readRequestBody(request: IncomingMessage, maxBytes: number): Promise<string> {
+export function readRequestBody(
+  request: IncomingMessage,
+  maxBytes: number,
+  acceptedTypes: RegExp = jsonContentTypes,
+): Promise<string> {
   const contentType = request.headers['content-type'];
-  if (contentType !== undefined && !/^application\/(?:[\w.+-]*\+)?json\b/i.test(contentType)) {
+  if (contentType !== undefined && !acceptedTypes.test(contentType)) {
     return Promise.reject(
       new UnreadBodyError(new GatewayError('SB_ERR_REQUEST_UNSUPPORTED_MEDIA_TYPE')),
     );

@@ -50,6 +50,7 @@ export function buildRequestRecord(exchange: HttpExchange, facts: RequestFacts):
     userId: exchange.principal?.userId,
     agent: exchange.principal?.agent,
     endUser: exchange.endUser,
+    policy: exchange.policy,
     requestedModel: facts.requestedModel,
     provider: facts.provider,
     upstreamModel: facts.upstreamModel,

@@ -68,6 +68,7 @@ export function createAccessLogWriter(
       field('stream', record.stream) +
       field('outcome', record.outcome) +
       field('errorCode', record.errorCode) +
+      (record.policy === undefined ? '' : `,"policy":${JSON.stringify(record.policy)}`) +
       (record.attempts.length > 1 ? `,"attempts":${JSON.stringify(record.attempts)}` : '') +
       // The whole decision is logged when it needs explaining: a fallback, a retry or a failure.
       (record.decision !== undefined && (record.attempts.length > 1 || record.status >= 400)

@@ -1,6 +1,20 @@
 import type { Usage } from '../canonical/usage.ts';
 import type { DecisionTrace, TraceAttempt } from '../routing/decision-trace.ts';
 
+/** What a request's record says about its policy decision. */
+export interface PolicyDecisionRecord {
+  readonly name: string;
+  readonly version: string;
+  readonly outcome: 'permit' | 'deny';
+  readonly rules: readonly string[];
+  readonly flags: readonly string[];
+  readonly dataClasses: Readonly<Record<string, number>>;
+  readonly redacted: Readonly<Record<string, number>>;
+  readonly restricted: boolean;
+  readonly injectionScore: number | undefined;
+  readonly detectorFailed: boolean;
+}
+
 /** One attempt against one deployment, as recorded. */
 export type AttemptSummary = TraceAttempt;
 
@@ -22,6 +36,8 @@ export interface RequestRecord {
   readonly agent?: string | undefined;
   /** The end user the client named (`user`, `metadata.user_id`, `x-signalbox-end-user`); never verified. */
   readonly endUser?: { readonly id: string; readonly verified: false } | undefined;
+  /** The policy decision: version, rules, data classes and redactions (counts, never values). */
+  readonly policy?: PolicyDecisionRecord | undefined;
   readonly requestedModel: string | undefined;
   readonly provider: string | undefined;
   readonly upstreamModel: string | undefined;

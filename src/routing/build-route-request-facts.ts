@@ -33,6 +33,8 @@ export interface RouteCaller {
   readonly headers: RuleHeadersSource;
   readonly requestedTags: readonly string[];
   readonly requestedRegion: string | undefined;
+  /** The policy decision's routing restrictions; absent when no policy restricts. */
+  readonly policyAllows?: (deployment: Deployment) => boolean;
 }
 
 /** Output tokens to expect for cost and capacity: the requested maximum (capped), else a default. */
@@ -139,6 +141,7 @@ export async function buildRouteRequestFacts(
     requestId: caller.requestId,
     requestedTags: caller.requestedTags,
     requestedRegion: caller.requestedRegion,
+    policyAllows: caller.policyAllows ?? (() => true),
     images: mayCarryMedia && hasImage(chatRequest()),
     estimatedInputTokens,
     estimatedOutputTokens: expectedOutputTokens(maxTokens),

@@ -5,6 +5,7 @@ export type EligibilityFilter =
   | 'rule-exclude'
   | 'requested-tags'
   | 'requested-region'
+  | 'policy'
   | 'vision'
   | 'context-window'
   | 'circuit-open'

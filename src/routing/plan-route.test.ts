@@ -78,6 +78,8 @@ interface FactsOptions {
   readonly requestId?: string;
   readonly headers?: Readonly<Record<string, string>>;
   readonly estimatedInputTokens?: number;
+  /** Deployment ids the policy keeps the request away from. */
+  readonly policyExcludes?: readonly string[];
 }
 
 type FakeFacts = RouteRequestFacts & { readonly ruleContextCalls: () => number };
@@ -93,6 +95,7 @@ function fakeFacts(options: FactsOptions = {}): FakeFacts {
     requestId: options.requestId ?? 'request-1',
     requestedTags,
     requestedRegion: options.requestedRegion,
+    policyAllows: (deployment) => !(options.policyExcludes ?? []).includes(deployment.id),
     images: options.images ?? false,
     estimatedInputTokens,
     estimatedOutputTokens: 50,
@@ -597,6 +600,12 @@ describe('planRoute: request filters', () => {
       filtered: { 'zdr-eu': undefined, 'zdr-us': 'vision', plain: undefined },
     },
     {
+      name: 'the policy decision keeps the request away from some deployments',
+      facts: { policyExcludes: ['zdr-us', 'plain'] },
+      expected: ['zdr-eu'],
+      filtered: { 'zdr-eu': undefined, 'zdr-us': 'policy', plain: 'policy' },
+    },
+    {
       name: 'nothing matches',
       facts: { requestedTags: ['hipaa'] },
       expected: [],
@@ -610,6 +619,19 @@ describe('planRoute: request filters', () => {
       expect(result.unavailableUntilMs).toBeUndefined();
       expect(result.tooLargeForEveryWindow).toBe(false);
     }
+  });
+
+  it('applies the policy decision in fallback and nested groups too', () => {
+    const result = plan(
+      catalogOf(
+        g('main', [d('a'), nested('inner')], { fallbacks: ['backup'] }),
+        g('inner', [d('i1'), d('i2')]),
+        g('backup', [d('b1'), d('b2')]),
+      ),
+      ['main'],
+      fakeFacts({ policyExcludes: ['a', 'i2', 'b1'] }),
+    );
+    expect(ids(result)).toEqual(['i1', 'b2']);
   });
 
   it('applies requested tags in fallback and nested groups too', () => {

@@ -260,6 +260,9 @@ class Planner {
     if (facts.requestedRegion !== undefined && deployment.region !== facts.requestedRegion) {
       return 'requested-region';
     }
+    if (!facts.policyAllows(deployment)) {
+      return 'policy';
+    }
     if (facts.images && deployment.vision === false) {
       return 'vision';
     }

@@ -19,6 +19,11 @@ export interface RouteRequestFacts {
   readonly requestedTags: readonly string[];
   /** The region the deployment must be in (`x-signalbox-region`). */
   readonly requestedRegion: string | undefined;
+  /**
+   * Whether the policy decision lets the request reach a deployment (restrictions by data class,
+   * tags, provider or region); every deployment of the plan, fallbacks included, must pass.
+   */
+  readonly policyAllows: (deployment: Deployment) => boolean;
   /** The request carries images (so only deployments that accept them are eligible). */
   readonly images: boolean;
   readonly estimatedInputTokens: number;

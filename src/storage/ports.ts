@@ -496,3 +496,80 @@ export interface ConcurrencyStore {
    */
   renew(keys: readonly string[], leaseId: string, ttlMs: number): Promise<boolean>;
 }
+
+/**
+ * One record of the tamper-evident audit log, as stored. `payload` is the canonical JSON text
+ * (src/pipeline/audit/canonical-json.ts) exactly as it was hashed: stores keep it byte for byte
+ * (never as a JSON column type that would reorder it). Hashes are 64 lowercase hex digits.
+ */
+export interface AuditLogRecord {
+  /** Position in the log: the first record is 0, each next one 1 more. */
+  readonly seq: number;
+  /** Epoch milliseconds, an integer. */
+  readonly at: number;
+  readonly kind: string;
+  readonly payload: string;
+  readonly prevHash: string;
+  readonly hash: string;
+}
+
+/**
+ * The append-only audit log (docs/audit.md). The database refuses UPDATE and DELETE on its rows.
+ * Every backend passes `audit-log-store.conformance.ts`.
+ */
+export interface AuditLogStore {
+  /**
+   * Appends the records in one transaction: all or none. Rejects with `RangeError` unless the
+   * first seq is `last().seq + 1` (0 on an empty log), the seqs are contiguous, and each
+   * `prevHash` is the hash of the record before it (the genesis value for seq 0); also when a
+   * concurrent append took the same seq. An empty list does nothing.
+   */
+  append(records: readonly AuditLogRecord[]): Promise<void>;
+  /** Up to `limit` records with `seq >= fromSeq`, in seq order. */
+  read(fromSeq: number, limit: number): Promise<AuditLogRecord[]>;
+  /** The record with the highest seq, or undefined when the log is empty. */
+  last(): Promise<AuditLogRecord | undefined>;
+  /** How many records the log holds. */
+  count(): Promise<number>;
+}
+
+/** One stored policy document. */
+export interface PolicyVersionRecord {
+  /** The policy version: the hash of the document's meaning (see `compiled-policy.ts`). */
+  readonly version: string;
+  readonly name: string;
+  /** The document as written. */
+  readonly text: string;
+  readonly createdAt: number;
+  /** The principal (agent) that stored it. */
+  readonly createdBy: string;
+}
+
+/** One rollout: from `activatedAt` on, `version` was the policy in force. */
+export interface PolicyActivation {
+  readonly seq: number;
+  readonly version: string;
+  readonly activatedAt: number;
+  readonly activatedBy: string;
+}
+
+/**
+ * Policy documents and the history of which one is in force, shared by every replica. Versions
+ * are immutable; activation appends to the history (the latest is in force), so a rollout is one
+ * atomic write and a rollback is activating an earlier version.
+ */
+export interface PolicyStore {
+  /** Stores a version; resolves false when it was already stored (same meaning). */
+  saveVersion(record: PolicyVersionRecord): Promise<boolean>;
+  /** Puts a stored version in force; rejects with `RangeError` for an unknown version. */
+  activate(version: string, at: number, by: string): Promise<PolicyActivation>;
+  /** The version in force and its activation, or undefined when none was ever activated. */
+  active(): Promise<
+    { readonly record: PolicyVersionRecord; readonly activation: PolicyActivation } | undefined
+  >;
+  findVersion(version: string): Promise<PolicyVersionRecord | undefined>;
+  /** Stored versions, newest first. */
+  listVersions(limit: number): Promise<PolicyVersionRecord[]>;
+  /** Activations, newest first. */
+  listActivations(limit: number): Promise<PolicyActivation[]>;
+}

@@ -66,6 +66,9 @@ export async function readModelRequest(
       endUser,
       cancellation: exchange.cancellation,
       headerNames: exchange.headerNames(),
+      onPolicyDecision: (record) => {
+        exchange.policy = record;
+      },
       headers: exchange.request.headers,
     },
   };

@@ -142,6 +142,45 @@ export const postgresMigrations: readonly PostgresMigration[] = [
      );
      CREATE INDEX budget_reservations_expires_at ON budget_reservations (expires_at);`,
   },
+  {
+    description: 'tamper-evident audit log that refuses UPDATE, DELETE and TRUNCATE',
+    // The payload is the canonical JSON text as hashed: text, not jsonb, which would reorder it.
+    sql: `CREATE TABLE audit_log (
+       seq bigint PRIMARY KEY CHECK (seq >= 0),
+       at bigint NOT NULL,
+       kind text NOT NULL,
+       payload text NOT NULL,
+       prev_hash text NOT NULL CHECK (length(prev_hash) = 64),
+       hash text NOT NULL CHECK (length(hash) = 64)
+     );
+     CREATE FUNCTION audit_log_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+     BEGIN
+       RAISE EXCEPTION 'audit_log is append-only: % refused', TG_OP
+         USING ERRCODE = 'insufficient_privilege';
+     END;
+     $$;
+     CREATE TRIGGER audit_log_no_update_delete BEFORE UPDATE OR DELETE ON audit_log
+       FOR EACH ROW EXECUTE FUNCTION audit_log_refuse_change();
+     CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
+       FOR EACH STATEMENT EXECUTE FUNCTION audit_log_refuse_change();
+     REVOKE UPDATE, DELETE, TRUNCATE ON audit_log FROM PUBLIC;`,
+  },
+  {
+    description: 'policy versions and the history of their activation',
+    sql: `CREATE TABLE policy_versions (
+       version text PRIMARY KEY,
+       name text NOT NULL,
+       text text NOT NULL,
+       created_at bigint NOT NULL,
+       created_by text NOT NULL
+     );
+     CREATE TABLE policy_activations (
+       seq bigserial PRIMARY KEY,
+       version text NOT NULL REFERENCES policy_versions (version),
+       activated_at bigint NOT NULL,
+       activated_by text NOT NULL
+     );`,
+  },
 ];
 
 /**

@@ -136,4 +136,33 @@ export const sqliteMigrations: readonly string[] = [
    DROP INDEX spend_ledger_org_at;
    DROP INDEX spend_ledger_team_at;
    DROP INDEX spend_ledger_model_at;`,
+  // The tamper-evident audit log (docs/audit.md). The payload is the canonical JSON text as
+  // hashed, kept as TEXT byte for byte. Triggers refuse every UPDATE and DELETE of its rows.
+  `CREATE TABLE audit_log (
+     seq INTEGER PRIMARY KEY CHECK (seq >= 0),
+     at INTEGER NOT NULL,
+     kind TEXT NOT NULL,
+     payload TEXT NOT NULL,
+     prev_hash TEXT NOT NULL CHECK (length(prev_hash) = 64),
+     hash TEXT NOT NULL CHECK (length(hash) = 64)
+   ) STRICT;
+   CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+   BEGIN SELECT RAISE(ABORT, 'audit_log is append-only: UPDATE refused'); END;
+   CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+   BEGIN SELECT RAISE(ABORT, 'audit_log is append-only: DELETE refused'); END;`,
+  // Policy documents by version (the hash of their meaning) and the append-only history of
+  // which version was put in force, when and by whom: the latest activation is in force.
+  `CREATE TABLE policy_versions (
+     version TEXT PRIMARY KEY,
+     name TEXT NOT NULL,
+     text TEXT NOT NULL,
+     created_at INTEGER NOT NULL,
+     created_by TEXT NOT NULL
+   ) STRICT;
+   CREATE TABLE policy_activations (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     version TEXT NOT NULL REFERENCES policy_versions (version),
+     activated_at INTEGER NOT NULL,
+     activated_by TEXT NOT NULL
+   ) STRICT;`,
 ];

@@ -1,0 +1,115 @@
+import type { AuditEvent } from '../pipeline/audit/audit-record.ts';
+import type { RequestRecord } from '../observability/request-record.ts';
+
+/** An object without its undefined fields (canonical JSON has no `undefined`). */
+function definedFields(value: object): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined));
+}
+
+/**
+ * The audit event of a finished request, or undefined when it is not audited one by one: model
+ * requests (decision and outcome) and admin writes are; reads of the admin API and health checks
+ * are not; authentication failures are counted instead (see `AuthFailureCounter`). The payload
+ * names identities by id and carries the policy decision's counts; never a prompt, a key or a
+ * value a detector found.
+ */
+export function auditEventOfRequest(record: RequestRecord, at: number): AuditEvent | undefined {
+  if (record.status === 401) return undefined;
+  const identity = {
+    key_id: record.keyId ?? null,
+    org: record.org ?? null,
+    user: record.userId ?? null,
+    agent: record.agent ?? null,
+    end_user: record.endUser === undefined ? null : { id: record.endUser.id, verified: false },
+  };
+  if (record.route.startsWith('/v1/')) {
+    return {
+      at,
+      kind: 'request',
+      payload: {
+        request_id: record.requestId,
+        route: record.route,
+        status: record.status,
+        outcome: record.outcome,
+        error_code: record.errorCode ?? null,
+        identity,
+        requested_model: record.requestedModel ?? null,
+        served: {
+          provider: record.provider ?? null,
+          model: record.upstreamModel ?? null,
+          deployment: record.deployment ?? null,
+        },
+        route_reason: record.routeReason ?? null,
+        attempts: record.attempts.map((attempt) => ({
+          deployment: attempt.deployment,
+          outcome: attempt.outcome,
+          error_code: attempt.errorCode ?? null,
+          status: attempt.status ?? null,
+        })),
+        policy: record.policy === undefined ? null : definedFields(record.policy),
+        tokens: {
+          input: record.usage?.inputTokens.total ?? null,
+          output: record.usage?.outputTokens.total ?? null,
+        },
+        // Micro-dollars as an integer, like every amount in the log.
+        cost_micro_usd: record.costUsd === undefined ? null : Math.round(record.costUsd * 1e6),
+        duration_ms: Math.round(record.durationMs),
+        stream: record.stream,
+      },
+    };
+  }
+  if (record.route.startsWith('/admin/') && record.method !== 'GET') {
+    return {
+      at,
+      kind: 'admin.action',
+      payload: {
+        request_id: record.requestId,
+        method: record.method,
+        route: record.route,
+        status: record.status,
+        error_code: record.errorCode ?? null,
+        identity,
+      },
+    };
+  }
+  return undefined;
+}
+
+/** Authentication failures, counted per error code and reported as one event per window. */
+export class AuthFailureCounter {
+  #counts = new Map<string, number>();
+  #since: number;
+
+  constructor(now: number) {
+    this.#since = now;
+  }
+
+  count(record: RequestRecord): void {
+    if (record.status !== 401) return;
+    const code = record.errorCode ?? 'unknown';
+    this.#counts.set(code, (this.#counts.get(code) ?? 0) + 1);
+  }
+
+  /** The window's event (undefined when nothing failed), and a new window from `now`. */
+  drain(now: number): AuditEvent | undefined {
+    const counts = this.#counts;
+    const since = this.#since;
+    this.#counts = new Map();
+    this.#since = now;
+    if (counts.size === 0) return undefined;
+    let total = 0;
+    for (const value of counts.values()) total += value;
+    return {
+      at: now,
+      kind: 'auth.failures',
+      payload: {
+        window_start: new Date(since).toISOString(),
+        window_end: new Date(now).toISOString(),
+        total,
+        by_code: Object.fromEntries(
+          [...counts].sort(([left], [right]) => left.localeCompare(right)),
+        ),
+      },
+    };
+  }
+}

@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import type { AuditLogRecord, AuditLogStore } from '../../storage/ports.ts';
+import { buildAuditRecord } from './audit-record.ts';
+import { AuditWriter } from './audit-writer.ts';
+
+/** An in-memory log with the store's continuity rules, optionally failing or racing. */
+function memoryLog(): {
+  store: AuditLogStore;
+  records: AuditLogRecord[];
+  failNext: (error: Error) => void;
+} {
+  const records: AuditLogRecord[] = [];
+  let failure: Error | undefined;
+  const store: AuditLogStore = {
+    append(batch) {
+      if (failure !== undefined) {
+        const error = failure;
+        failure = undefined;
+        return Promise.reject(error);
+      }
+      const expected = records.length;
+      if (batch[0] !== undefined && batch[0].seq !== expected) {
+        return Promise.reject(new RangeError('seq taken'));
+      }
+      records.push(...batch);
+      return Promise.resolve();
+    },
+    read: (from, limit) => Promise.resolve(records.slice(from, from + limit)),
+    last: () => Promise.resolve(records[records.length - 1]),
+    count: () => Promise.resolve(records.length),
+  };
+  return { store, records, failNext: (error) => (failure = error) };
+}
+
+function writer(store: AuditLogStore, appended: number[] = []): AuditWriter {
+  return new AuditWriter({
+    store,
+    capacity: 100,
+    flushDelayMs: 1,
+    wait: () => Promise.resolve(),
+    onAppended: (records) => appended.push(records.length),
+    onWriteFailed: () => undefined,
+  });
+}
+
+const event = (kind: string) => ({ at: 1, kind, payload: { n: kind } });
+
+describe('AuditWriter', () => {
+  it('chains events in order, in batches', async () => {
+    const log = memoryLog();
+    const appended: number[] = [];
+    const audit = writer(log.store, appended);
+    audit.record(event('a'));
+    audit.record(event('b'));
+    await audit.flush();
+    audit.record(event('c'));
+    await audit.flush();
+    expect(log.records.map((record) => [record.seq, record.kind])).toEqual([
+      [0, 'a'],
+      [1, 'b'],
+      [2, 'c'],
+    ]);
+    expect(log.records[1]?.prevHash).toBe(log.records[0]?.hash);
+    expect(appended).toEqual([2, 1]);
+  });
+
+  it('rebuilds a batch on the new end when another writer appended first', async () => {
+    const log = memoryLog();
+    const audit = writer(log.store);
+    audit.record(event('mine'));
+    await audit.flush();
+    // Another replica appends behind this writer's back.
+    log.records.push(buildAuditRecord(log.records[0], event('theirs')));
+    audit.record(event('mine-again'));
+    await audit.flush();
+    expect(log.records.map((record) => record.kind)).toEqual(['mine', 'theirs', 'mine-again']);
+    expect(log.records[2]?.prevHash).toBe(log.records[1]?.hash);
+  });
+
+  it('retries a failed append and loses nothing', async () => {
+    const log = memoryLog();
+    const failures: number[] = [];
+    const audit = new AuditWriter({
+      store: log.store,
+      capacity: 2,
+      flushDelayMs: 1,
+      wait: () => Promise.resolve(),
+      onAppended: () => undefined,
+      onWriteFailed: (_error, pending) => failures.push(pending),
+    });
+    log.failNext(new Error('database unavailable'));
+    audit.record(event('a'));
+    audit.record(event('b'));
+    expect(audit.full).toBe(true);
+    await audit.flush();
+    expect(failures).toEqual([2]);
+    expect(log.records.map((record) => record.kind)).toEqual(['a', 'b']);
+    expect(audit.full).toBe(false);
+  });
+});

@@ -1,0 +1,124 @@
+import type { AuditLogRecord, AuditLogStore } from '../ports.ts';
+import type { SqlDatabase } from './sql-database.ts';
+
+/** The `prevHash` of record 0 (32 zero bytes in hex), as src/pipeline/audit defines it. */
+const genesisPrevHash = '0'.repeat(64);
+
+interface AuditRow {
+  seq: number | string;
+  at: number | string;
+  kind: string;
+  payload: string;
+  prev_hash: string;
+  hash: string;
+}
+
+function toRecord(row: AuditRow): AuditLogRecord {
+  return {
+    seq: Number(row.seq),
+    at: Number(row.at),
+    kind: row.kind,
+    payload: row.payload,
+    prevHash: row.prev_hash,
+    hash: row.hash,
+  };
+}
+
+const columns = 'seq, at, kind, payload, prev_hash, hash';
+
+/** A unique violation (a concurrent append won the seq) in either database. */
+function isDuplicateSeq(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const code = 'code' in error ? String(error.code) : '';
+  const message = error instanceof Error ? error.message : '';
+  return code === '23505' || /UNIQUE constraint failed|PRIMARY KEY/i.test(message);
+}
+
+/**
+ * The audit log in the `audit_log` table of SQLite or PostgreSQL. Appends check contiguity and
+ * chain links inside one transaction; the primary key on seq turns a concurrent append of the
+ * same seq into a `RangeError`. The table's triggers refuse UPDATE and DELETE.
+ */
+export class SqlAuditLogStore implements AuditLogStore {
+  readonly #database: SqlDatabase;
+
+  constructor(database: SqlDatabase) {
+    this.#database = database;
+  }
+
+  async append(records: readonly AuditLogRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    for (const record of records) {
+      if (!Number.isSafeInteger(record.seq) || !Number.isSafeInteger(record.at)) {
+        throw new RangeError('audit seq and at must be integers');
+      }
+      if (!/^[0-9a-f]{64}$/.test(record.hash) || !/^[0-9a-f]{64}$/.test(record.prevHash)) {
+        throw new RangeError('audit hashes must be 64 lowercase hex digits');
+      }
+    }
+    try {
+      await this.#database.transaction(async (session) => {
+        const [last] = await session.rows<AuditRow>(
+          `SELECT ${columns} FROM audit_log ORDER BY seq DESC LIMIT 1`,
+          [],
+        );
+        let expectedSeq = last === undefined ? 0 : Number(last.seq) + 1;
+        let expectedPrev = last === undefined ? genesisPrevHash : last.hash;
+        for (const record of records) {
+          if (record.seq !== expectedSeq) {
+            throw new RangeError(
+              `audit append expected seq ${String(expectedSeq)}, got ${String(record.seq)}`,
+            );
+          }
+          if (record.prevHash !== expectedPrev) {
+            throw new RangeError(
+              `audit record ${String(record.seq)} does not link to its predecessor`,
+            );
+          }
+          await session.run(`INSERT INTO audit_log (${columns}) VALUES ($1, $2, $3, $4, $5, $6)`, [
+            record.seq,
+            record.at,
+            record.kind,
+            record.payload,
+            record.prevHash,
+            record.hash,
+          ]);
+          expectedSeq += 1;
+          expectedPrev = record.hash;
+        }
+      });
+    } catch (error) {
+      if (isDuplicateSeq(error)) {
+        throw new RangeError('a concurrent audit append took this seq', { cause: error });
+      }
+      throw error;
+    }
+  }
+
+  async read(fromSeq: number, limit: number): Promise<AuditLogRecord[]> {
+    if (!Number.isSafeInteger(fromSeq) || !Number.isSafeInteger(limit) || limit < 0) {
+      throw new RangeError('read needs an integer seq and a non-negative limit');
+    }
+    const rows = await this.#database.rows<AuditRow>(
+      `SELECT ${columns} FROM audit_log WHERE seq >= $1 ORDER BY seq LIMIT $2`,
+      [fromSeq, limit],
+    );
+    return rows.map(toRecord);
+  }
+
+  async last(): Promise<AuditLogRecord | undefined> {
+    const [row] = await this.#database.rows<AuditRow>(
+      `SELECT ${columns} FROM audit_log ORDER BY seq DESC LIMIT 1`,
+      [],
+    );
+    return row === undefined ? undefined : toRecord(row);
+  }
+
+  async count(): Promise<number> {
+    const [row] = await this.#database.rows<{ count: number | string }>(
+      'SELECT count(*) AS count FROM audit_log',
+      [],
+    );
+    return Number(row?.count ?? 0);
+  }
+}
