@@ -26,5 +26,6 @@ export function applyRequestPolicy(
     ...resolved,
     envelope: enforcement.envelope,
     caller: { ...resolved.caller, policyAllows: enforcement.allows },
+    outputGuard: enforcement.outputGuard,
   };
 }

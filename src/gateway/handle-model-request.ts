@@ -1,3 +1,4 @@
+import type { StreamEventFilter } from '../canonical/stream-event-filter.ts';
 import type { ModelRequestEnvelope } from '../canonical/model-request-envelope.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
 import { rejectDestinationFields } from '../pipeline/destination-guard.ts';
@@ -28,6 +29,8 @@ export interface ResolvedModelRequest {
   readonly envelope: ModelRequestEnvelope;
   readonly groups: readonly ModelGroup[];
   readonly caller: RouteCaller;
+  /** A new answer guard per attempt, when the policy in force guards answers. */
+  readonly outputGuard?: (() => StreamEventFilter) | undefined;
 }
 
 /**
@@ -123,7 +126,7 @@ export async function handleModelRequest(
   environment: RoutingEnvironment,
   accounting: ModelRequestAccounting,
 ): Promise<RoutedResponse> {
-  const { envelope, groups, caller } = applyRequestPolicy(
+  const { envelope, groups, caller, outputGuard } = applyRequestPolicy(
     context,
     resolveModelRequest(context, original, table),
     accounting.policy(),
@@ -173,6 +176,7 @@ export async function handleModelRequest(
       context.cancellation,
       {
         beforeDispatch: admit,
+        outputGuard,
         ...(deploymentRules.length === 0
           ? {}
           : {

@@ -1,3 +1,4 @@
+import type { StreamEventFilter } from '../canonical/stream-event-filter.ts';
 import type { ModelRequestEnvelope } from '../canonical/model-request-envelope.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
 import type { Cancellation } from '../lib/cancellation.ts';
@@ -44,6 +45,8 @@ export interface RouteHooks {
   readonly beforeDispatch?: (deployments: readonly Deployment[]) => Promise<number | undefined>;
   /** Checks the gateway's own limits on each deployment before it is tried. */
   readonly admitDeployment?: ExecutionEnvironment['admitDeployment'];
+  /** A new answer guard per attempt (a policy's `output`), if any. */
+  readonly outputGuard?: (() => StreamEventFilter) | undefined;
 }
 
 /** A provider's answer together with who gave it, what was tried first and why. */
@@ -208,6 +211,7 @@ export async function routeModelRequest(
 ): Promise<RoutedResponse> {
   const admit = hooks.beforeDispatch;
   const translation = new RequestTranslation(envelope);
+  translation.guardOutput(hooks.outputGuard);
   const { plan, estimatedTokens } = await planTranslatedRequest(
     table,
     groups,

@@ -1,3 +1,5 @@
+import type { ChatResponse } from '../canonical/chat-response.ts';
+import type { StreamEventFilter } from '../canonical/stream-event-filter.ts';
 import { requestedMaxTokens } from '../canonical/requested-max-tokens.ts';
 import { tagResponseSignatures } from '../canonical/signature-origin.ts';
 import type { Usage } from '../canonical/usage.ts';
@@ -82,7 +84,10 @@ function passThroughFor(
 ): PassThroughCodec | undefined {
   const envelope = translation.envelope;
   if (endpoint.dialect === envelope.dialect) {
-    return endpoint.codec.passThrough;
+    // A guarded answer must pass through the hub, where the guard reads it.
+    return envelope.operation === 'chat' && translation.outputGuard !== undefined
+      ? undefined
+      : endpoint.codec.passThrough;
   }
   if (envelope.operation === 'embeddings' && endpoint.type.quirks.embeddings) {
     return translation.passThrough;
@@ -251,6 +256,7 @@ export async function callProvider(
           endpoint.codec.egress.createStreamDecoder(),
           translation.ingress.createStreamEncoder(encodeContext),
           endpoint.dialect,
+          translation.outputGuard?.(),
         );
     const stream = await relayUpstreamStream(
       response,
@@ -280,13 +286,17 @@ export async function callProvider(
           : call.passThrough.readResponseUsage(parsed.value),
     };
   }
-  const answer = tagResponseSignatures(
+  let answer = tagResponseSignatures(
     endpoint.codec.egress.decodeResponse(parsed.value),
     endpoint.dialect,
   );
   const failed = answer.choices.find((choice) => choice.finishReason.unified === 'error');
   if (failed !== undefined) {
     throw modelFailure(failed.finishReason.raw);
+  }
+  const guard = translation.outputGuard;
+  if (guard !== undefined) {
+    answer = guardCompleteAnswer(answer, guard);
   }
   return {
     kind: 'complete',
@@ -315,6 +325,40 @@ async function authorizeCall(
       cause: error,
     });
   }
+}
+
+/**
+ * A complete answer through the answer guard: every text part checked as one stream would be.
+ * Throws `SB_ERR_POLICY_DENIED` when the guard blocks it (nothing has reached the client).
+ */
+function guardCompleteAnswer(
+  answer: ChatResponse,
+  createGuard: () => StreamEventFilter,
+): ChatResponse {
+  return {
+    ...answer,
+    choices: answer.choices.map((choice) => ({
+      ...choice,
+      content: choice.content.map((part, index) => {
+        if (part.type !== 'text') return part;
+        const guard = createGuard();
+        const steps = [
+          guard.push({ type: 'text-delta', choice: choice.index, part: index, delta: part.text }),
+          guard.end(),
+        ];
+        if (steps.some((step) => step.blocked)) {
+          throw new GatewayError('SB_ERR_POLICY_DENIED', {
+            detail: 'The answer was stopped by policy.',
+          });
+        }
+        const text = steps
+          .flatMap((step) => step.events)
+          .map((event) => (event.type === 'text-delta' ? event.delta : ''))
+          .join('');
+        return { ...part, text };
+      }),
+    })),
+  };
 }
 
 /** The provider's headers plus the client headers it accepts that the client sent. */

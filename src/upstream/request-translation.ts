@@ -1,3 +1,4 @@
+import type { StreamEventFilter } from '../canonical/stream-event-filter.ts';
 import type { ChatRequest } from '../canonical/chat-request.ts';
 import type { ModelRequestEnvelope } from '../canonical/model-request-envelope.ts';
 import { tagRequestSignatures } from '../canonical/signature-origin.ts';
@@ -15,6 +16,7 @@ export class RequestTranslation {
   readonly passThrough: PassThroughCodec | undefined;
   #chatRequest: ChatRequest | undefined;
   #outputTokenCap: number | undefined;
+  #outputGuard: (() => StreamEventFilter) | undefined;
 
   constructor(envelope: ModelRequestEnvelope) {
     this.envelope = envelope;
@@ -29,6 +31,19 @@ export class RequestTranslation {
   /** The most output tokens any attempt may ask for (a budget's cap); undefined for no cap. */
   get outputTokenCap(): number | undefined {
     return this.#outputTokenCap;
+  }
+
+  /**
+   * A new answer guard per attempt, when a policy guards answers; undefined for none. With one,
+   * answers are always translated through the hub (never forwarded as bytes), so it sees them.
+   */
+  get outputGuard(): (() => StreamEventFilter) | undefined {
+    return this.#outputGuard;
+  }
+
+  /** Guards every attempt's answer (set before the first attempt). */
+  guardOutput(guard: (() => StreamEventFilter) | undefined): void {
+    this.#outputGuard = guard;
   }
 
   /** Caps every attempt's output limit (set before the first attempt). */

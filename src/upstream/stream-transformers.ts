@@ -1,4 +1,5 @@
 import type { ChatStreamEvent } from '../canonical/chat-stream-event.ts';
+import type { StreamEventFilter } from '../canonical/stream-event-filter.ts';
 import type { DialectId } from '../canonical/dialect-id.ts';
 import { tagEventSignature } from '../canonical/signature-origin.ts';
 import { mergeUsage } from '../canonical/merge-usage.ts';
@@ -82,6 +83,11 @@ export class PassThroughTransformer implements StreamTransformer {
   }
 }
 
+/** The error for an answer the policy's answer guard stopped. */
+function answerStopped(): GatewayError {
+  return new GatewayError('SB_ERR_POLICY_DENIED', { detail: 'The answer was stopped by policy.' });
+}
+
 /** The error for an answer the provider ended with an error finish reason. */
 export function modelFailure(raw: string | undefined): GatewayError {
   return new GatewayError('SB_ERR_UPSTREAM_ERROR', {
@@ -106,18 +112,45 @@ export class TranslatingTransformer implements StreamTransformer {
   #usage: Usage | undefined;
   readonly #finishReasons: string[] = [];
 
-  constructor(decoder: StreamDecoder, encoder: StreamEncoder, egress: DialectId) {
+  /** The answer guard, when a policy guards answers. */
+  readonly #guard: StreamEventFilter | undefined;
+
+  constructor(
+    decoder: StreamDecoder,
+    encoder: StreamEncoder,
+    egress: DialectId,
+    guard?: StreamEventFilter,
+  ) {
     this.#decoder = decoder;
     this.#encoder = encoder;
     this.#egress = egress;
+    this.#guard = guard;
   }
 
   push(frame: UpstreamFrame): TransformStep {
-    return this.#encode(this.#decoder.push(frame));
+    return this.#encode(this.#guarded(this.#decoder.push(frame), false));
   }
 
   end(): TransformStep {
-    return this.#encode(this.#decoder.end());
+    return this.#encode(this.#guarded(this.#decoder.end(), true));
+  }
+
+  /** The decoded step through the answer guard; a block ends the stream with a policy error. */
+  #guarded(step: DecodeStep, atEnd: boolean): DecodeStep {
+    const guard = this.#guard;
+    if (guard === undefined) return step;
+    const events: ChatStreamEvent[] = [];
+    for (const event of step.events) {
+      const filtered = guard.push(event);
+      events.push(...filtered.events);
+      if (filtered.blocked) return { events, failure: answerStopped() };
+    }
+    if (atEnd || step.failure !== undefined) {
+      const rest = guard.end();
+      events.push(...rest.events);
+      if (rest.blocked) return { events, failure: answerStopped() };
+    }
+    return { ...step, events };
   }
 
   fail(error: GatewayError): string {

@@ -238,6 +238,49 @@ rules:
     await clean.text();
   });
 
+  it('guards answers: a term is masked in a stream and in a complete answer, or the answer is stopped', async () => {
+    const guarded = `
+name: answers
+detectors:
+  words: [{ class: codename, words: [bluebird] }]
+rules: []
+output: { data_classes: [codename], action: mask }
+`;
+    expect((await putPolicy(guarded)).status).toBe(201);
+    // The mock echoes the prompt, so the answer carries the term (the policy has no input rule).
+    const complete = await chat('the codename is bluebird for now');
+    const body = (await complete.json()) as { choices: { message: { content: string } }[] };
+    expect(body.choices[0]?.message.content).toBe('the codename is [CODENAME] for now');
+    const streamed = await fetch(`${harness.baseUrl}/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${testAdminKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        model: 'chat',
+        stream: true,
+        messages: [{ role: 'user', content: 'say blue bird and Bluebird again' }],
+      }),
+    });
+    const text = await streamed.text();
+    const content = text
+      .split('\n')
+      .filter((line) => line.startsWith('data: {'))
+      .map(
+        (line) =>
+          (JSON.parse(line.slice(6)) as { choices: { delta: { content?: string } }[] }).choices[0]
+            ?.delta.content ?? '',
+      )
+      .join('');
+    expect(content).toBe('say blue bird and [CODENAME] again');
+    expect(text.toLowerCase()).not.toContain('bluebird');
+    // Blocking stops the answer before the term: a complete answer is refused outright.
+    expect((await putPolicy(guarded.replace('action: mask', 'action: block'))).status).toBe(201);
+    const blocked = await chat('the codename is bluebird');
+    expect(blocked.status).toBe(403);
+    expect(((await blocked.json()) as { error: { message: string } }).error.message).toContain(
+      'The answer was stopped by policy.',
+    );
+  });
+
   it('lets only platform admins change the policy', async () => {
     const key = await harness.createKey();
     expect((await putPolicy(policyV1, key)).status).toBe(403);

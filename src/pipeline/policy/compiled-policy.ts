@@ -19,6 +19,14 @@ export interface CompiledPolicy {
   readonly scannedClasses: ReadonlySet<string>;
   /** Whether some rule looks at the prompt-injection score. */
   readonly usesInjectionScore: boolean;
+  /** The answer guard, when the document has `output`. */
+  readonly output:
+    | {
+        readonly classes: readonly string[];
+        readonly action: 'mask' | 'block';
+        readonly holdBack: number;
+      }
+    | undefined;
 }
 
 export type PolicyCompilation =
@@ -42,6 +50,18 @@ export function canonicalJson(value: unknown): string {
 function describeIssue(issue: z.core.$ZodIssue): string {
   const path = issue.path.map((segment) => String(segment)).join('.');
   return `${path === '' ? '(document)' : path}: ${issue.message}`;
+}
+
+/**
+ * Characters an answer guard holds back: the longest word listed for a guarded class (a word
+ * list's terms are bounded), else 256 (patterns and built-in classes have no fixed length).
+ */
+function outputHoldBack(document: PolicyDocument): number {
+  const guarded = new Set(document.output?.data_classes ?? []);
+  const lists = document.detectors.words.filter((list) => guarded.has(list.class));
+  const onlyWordLists = [...guarded].every((name) => lists.some((list) => list.class === name));
+  if (!onlyWordLists) return 256;
+  return Math.max(1, ...lists.flatMap((list) => list.words.map((word) => word.length)));
 }
 
 /** Parses and validates a policy document (YAML or JSON). Never throws. */
@@ -81,6 +101,14 @@ export function compilePolicy(text: string): PolicyCompilation {
       text,
       scannedClasses,
       usesInjectionScore,
+      output:
+        document.output === undefined
+          ? undefined
+          : {
+              classes: document.output.data_classes,
+              action: document.output.action,
+              holdBack: document.output.hold_back_chars ?? outputHoldBack(document),
+            },
     },
   };
 }

@@ -17,6 +17,7 @@ import {
   type PolicyDecision,
   type PolicyDeployment,
 } from './evaluate-policy.ts';
+import { OutputGuard } from './output-guard.ts';
 import { collectRequestStrings, replaceRequestStrings } from './request-strings.ts';
 
 /** What a request's record and audit event say about its policy decision; never any value. */
@@ -46,6 +47,29 @@ export interface PolicyEnforcement {
   readonly envelope: ModelRequestEnvelope;
   /** Whether the decision lets the request reach a deployment (every attempt, fallbacks too). */
   readonly allows: (deployment: PolicyDeployment) => boolean;
+  /** A new answer guard per attempt, when the policy guards answers (`output`). */
+  readonly outputGuard: (() => OutputGuard) | undefined;
+}
+
+/** Answer guard time budget per check: answers are the gateway's own text, not a client's. */
+const outputScanBudgetMs = 1_000;
+
+/** The answer guard of a policy, or undefined when it has none. */
+function outputGuardOf(policy: CompiledPolicy, clock: Clock): (() => OutputGuard) | undefined {
+  const output = policy.output;
+  if (output === undefined) return undefined;
+  const guarded = new Set(output.classes);
+  const operatorClasses = new Map(
+    [...operatorClassesOf(policy)].filter(([name]) => guarded.has(name)),
+  );
+  const detect = (text: string): readonly Finding[] =>
+    scanText(text, {
+      classes: output.classes,
+      operatorClasses,
+      timeBudgetMs: outputScanBudgetMs,
+      clock,
+    }).findings.filter((finding) => guarded.has(finding.type));
+  return () => new OutputGuard({ detect, holdBack: output.holdBack, action: output.action });
 }
 
 const operatorDetectors = new WeakMap<CompiledPolicy, ReadonlyMap<string, Detector>>();
@@ -186,5 +210,6 @@ export function enforcePolicy(
         : undefined,
     envelope: redactedEnvelope,
     allows: (deployment) => deploymentAllowed(decision, deployment),
+    outputGuard: outputGuardOf(policy, clock),
   };
 }

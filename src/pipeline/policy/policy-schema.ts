@@ -98,6 +98,21 @@ export const policyDocumentSchema = z
       })
       .default({ time_budget_ms: 50, on_error: 'deny', patterns: [], words: [] }),
     rules: z.array(ruleSchema).max(1000),
+    output: z
+      .strictObject({
+        data_classes: z.array(dataClass).min(1).max(64),
+        action: z.enum(['mask', 'block']).default('mask'),
+        hold_back_chars: z
+          .int()
+          .min(1)
+          .max(4096)
+          .optional()
+          .describe(
+            'Characters held back per text part. Default: the longest word listed, else 256.',
+          ),
+      })
+      .optional()
+      .describe('Guards answers (streamed or not): mask or block these data classes.'),
     default: z.enum(['permit', 'deny']).default('permit'),
     default_reason: z.string().min(1).max(500).optional(),
   })
