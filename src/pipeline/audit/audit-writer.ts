@@ -1,4 +1,5 @@
 import type { AuditLogRecord, AuditLogStore } from '../../storage/ports.ts';
+import { GroupCommitQueue } from '../group-commit-queue.ts';
 import { buildAuditRecords, type AuditEvent } from './audit-record.ts';
 
 export interface AuditWriterOptions {
@@ -14,92 +15,55 @@ export interface AuditWriterOptions {
   readonly onWriteFailed: (error: unknown, pending: number) => void;
 }
 
-const maximumRetryDelayMs = 5_000;
-
 /**
- * Appends audit events to the chained log behind the requests, in group commits, and never
- * loses one: a failed append is retried with backoff. Several writers (replicas) may append to
- * one log: when another took the next seq first, the batch is rebuilt on the new last record
- * and appended again. While the store is down events wait in memory up to `capacity`.
+ * Appends audit events to the chained log behind the requests, in group commits (see
+ * `GroupCommitQueue`), and never loses one. Several writers (replicas) may append to one log:
+ * when another took the next seq first (the store rejects with `RangeError`), the batch is
+ * rebuilt on the log's new last record and appended again at once.
  */
 export class AuditWriter {
-  readonly #options: AuditWriterOptions;
-  #pending: AuditEvent[] = [];
-  #last: AuditLogRecord | undefined;
-  #lastKnown = false;
-  #writing: Promise<void> | undefined;
-  #timer: NodeJS.Timeout | undefined;
-  #failures = 0;
-  #races = 0;
+  readonly #queue: GroupCommitQueue<AuditEvent>;
+  /** The log's last record as this writer knows it; undefined until read (or after a race). */
+  #last: { readonly record: AuditLogRecord | undefined } | undefined;
 
   constructor(options: AuditWriterOptions) {
-    this.#options = options;
-  }
-
-  get full(): boolean {
-    return this.#pending.length >= this.#options.capacity;
-  }
-
-  get pending(): number {
-    return this.#pending.length;
-  }
-
-  record(event: AuditEvent): void {
-    this.#pending.push(event);
-    if (this.#writing !== undefined) return;
-    if (this.#pending.length >= this.#batchSize) {
-      this.#start();
-    } else {
-      this.#timer ??= setTimeout(() => this.#start(), this.#options.flushDelayMs);
-    }
-  }
-
-  /** Resolves once every event recorded so far is appended. */
-  async flush(): Promise<void> {
-    if (this.#pending.length > 0) this.#start();
-    while (this.#writing !== undefined) await this.#writing;
-  }
-
-  get #batchSize(): number {
-    return this.#options.batchSize ?? 200;
-  }
-
-  #start(): void {
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
-    this.#writing ??= this.#drain().finally(() => {
-      this.#writing = undefined;
+    this.#queue = new GroupCommitQueue({
+      write: async (batch) => {
+        try {
+          this.#last ??= { record: await options.store.last() };
+          const records = buildAuditRecords(this.#last.record, batch);
+          await options.store.append(records);
+          this.#last = { record: records[records.length - 1] };
+          options.onAppended(records);
+        } catch (error) {
+          // Another writer may have appended: read the log's end again before retrying.
+          this.#last = undefined;
+          throw error;
+        }
+      },
+      capacity: options.capacity,
+      batchSize: options.batchSize ?? 200,
+      flushDelayMs: options.flushDelayMs,
+      wait: options.wait,
+      retryAtOnce: (error) => error instanceof RangeError,
+      onWriteFailed: options.onWriteFailed,
     });
   }
 
-  async #drain(): Promise<void> {
-    await Promise.resolve();
-    while (this.#pending.length > 0) {
-      const batch = this.#pending.slice(0, this.#batchSize);
-      try {
-        if (!this.#lastKnown) {
-          this.#last = await this.#options.store.last();
-          this.#lastKnown = true;
-        }
-        const records = buildAuditRecords(this.#last, batch);
-        await this.#options.store.append(records);
-        this.#pending.splice(0, batch.length);
-        this.#last = records[records.length - 1];
-        this.#failures = 0;
-        this.#races = 0;
-        this.#options.onAppended(records);
-      } catch (error) {
-        // Another writer may have appended: read the log's end again before retrying.
-        this.#lastKnown = false;
-        if (error instanceof RangeError && this.#races < 10) {
-          this.#races += 1;
-          continue;
-        }
-        this.#races = 0;
-        this.#failures += 1;
-        this.#options.onWriteFailed(error, this.#pending.length);
-        await this.#options.wait(Math.min(maximumRetryDelayMs, 100 * 2 ** (this.#failures - 1)));
-      }
-    }
+  get full(): boolean {
+    return this.#queue.full;
+  }
+
+  get pending(): number {
+    return this.#queue.pending;
+  }
+
+  record(event: AuditEvent): void {
+    this.#queue.enqueue(event);
+  }
+
+  /** Resolves once every event recorded so far is appended. */
+  flush(): Promise<void> {
+    return this.#queue.flush();
   }
 }
