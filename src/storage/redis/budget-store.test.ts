@@ -1,38 +1,23 @@
 import { randomUUID } from 'node:crypto';
-import { createClient } from 'redis';
-import { afterAll } from 'vitest';
 import { usePostgresTestSchemas } from '../../../test/helpers/postgres-test-schemas.ts';
+import { useRedisTestClients } from '../../../test/helpers/redis-test-clients.ts';
 import { runBudgetStoreConformance } from '../budget-store.conformance.ts';
 import { PostgresSqlDatabase } from '../postgres/postgres-sql-database.ts';
 import { RedisBudgetStore } from './budget-store.ts';
 
-/** The Redis these tests use; they fail (never skip) when it is unreachable. */
-const redisUrl = process.env.SIGNALBOX_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const schemas = usePostgresTestSchemas();
-const clients: ReturnType<typeof createClient>[] = [];
-
-async function connect(): Promise<ReturnType<typeof createClient>> {
-  const client = createClient({ url: redisUrl, socket: { reconnectStrategy: false } });
-  client.on('error', () => undefined);
-  await client.connect();
-  clients.push(client);
-  return client;
-}
-
-afterAll(async () => {
-  await Promise.all(clients.map((client) => client.close()));
-});
+const redis = useRedisTestClients();
 
 runBudgetStoreConformance('redis + postgres', async () => {
-  const prefix = `signalbox-test:${randomUUID()}:budget:`;
+  const prefix = `${redis.runPrefix}${randomUUID()}:budget:`;
   const schema = await schemas.freshSchema();
-  const client = await connect();
+  const client = await redis.connect();
   const ledger = new PostgresSqlDatabase(await schemas.openPool(schema));
   return {
     store: new RedisBudgetStore({ client, ledger, keyPrefix: prefix }),
     reopen: async () =>
       new RedisBudgetStore({
-        client: await connect(),
+        client: await redis.connect(),
         ledger: new PostgresSqlDatabase(await schemas.openPool(schema)),
         keyPrefix: prefix,
       }),

@@ -1,54 +1,22 @@
-import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createClient } from 'redis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  useRedisTestClients,
+  type TestRedisClient,
+} from '../../../test/helpers/redis-test-clients.ts';
 import { runConcurrencyStoreConformance } from '../concurrency-store.conformance.ts';
 import { RedisConcurrencyStore } from './concurrency-store.ts';
 
-/** The Redis these tests use; they fail (never skip) when it is unreachable. */
-const redisUrl = process.env.SIGNALBOX_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const runPrefix = `signalbox-test:${randomUUID()}:`;
-
-type Client = ReturnType<typeof createClient>;
-const clients: Client[] = [];
-
-async function connect(): Promise<Client> {
-  const client = createClient({
-    url: redisUrl,
-    socket: { connectTimeout: 2_000, reconnectStrategy: false },
-  });
-  client.on('error', () => {
-    // Reported by the failing command or connect(); without a listener node-redis would throw.
-  });
-  try {
-    await client.connect();
-  } catch (error) {
-    throw new Error(
-      `Redis is unreachable at ${redisUrl} (set SIGNALBOX_TEST_REDIS_URL, or start one with ` +
-        '`redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no`).',
-      { cause: error },
-    );
-  }
-  clients.push(client);
-  return client;
-}
+const redis = useRedisTestClients();
+const runPrefix = redis.runPrefix;
+const connect = redis.connect;
+type Client = TestRedisClient;
 
 let client: Client;
 let storeCount = 0;
 
 beforeAll(async () => {
   client = await connect();
-});
-
-afterAll(async () => {
-  if (clients[0] !== undefined) {
-    const keys: string[] = [];
-    for await (const batch of clients[0].scanIterator({ MATCH: `${runPrefix}*`, COUNT: 1_000 })) {
-      keys.push(...batch);
-    }
-    if (keys.length > 0) await clients[0].del(keys);
-  }
-  await Promise.all(clients.map((each) => each.close()));
 });
 
 function freshStore(on: Client = client, prefix = `${runPrefix}${String(storeCount++)}:`) {
