@@ -13,7 +13,7 @@ export type TestRedisClient = ReturnType<typeof createClient>;
  */
 export function useRedisTestClients(): {
   readonly runPrefix: string;
-  connect(): Promise<TestRedisClient>;
+  readonly connect: () => Promise<TestRedisClient>;
 } {
   const runPrefix = `signalbox-test:${randomUUID()}:`;
   const clients: TestRedisClient[] = [];
@@ -32,7 +32,7 @@ export function useRedisTestClients(): {
 
   return {
     runPrefix,
-    async connect() {
+    connect: async () => {
       const client = createClient({
         url: testRedisUrl,
         socket: { connectTimeout: 2_000, reconnectStrategy: false },
