@@ -25,11 +25,16 @@ const durationMs = Number(values.seconds) * 1000;
 const warmupMs = 500;
 const adminKey = 'bench-admin-key-0123456789abcdefghijklmnop';
 
-type TargetName = 'direct' | 'bare-proxy' | 'signalbox';
+type TargetName = 'direct' | 'bare-proxy' | 'signalbox' | 'signalbox-audit-off';
 interface Scenario {
   readonly name: string;
   readonly connections: number;
   readonly stream: boolean;
+  /**
+   * Also measure a second Signalbox with the audit trail off (`audit.enabled: false`), to price
+   * audit writing alone: the paired difference of the two Signalboxes.
+   */
+  readonly auditOff?: boolean;
   /**
    * `anthropic-upstream`: the provider speaks Anthropic Messages, streamed at a set pace; direct
    * and the bare proxy call it in its own format, Signalbox is called through the OpenAI ingress
@@ -38,7 +43,7 @@ interface Scenario {
   readonly upstream?: 'anthropic-upstream';
 }
 const allScenarios: readonly Scenario[] = [
-  { name: 'non-streaming, 1 connection', connections: 1, stream: false },
+  { name: 'non-streaming, 1 connection', connections: 1, stream: false, auditOff: true },
   { name: 'non-streaming, 16 connections', connections: 16, stream: false },
   { name: 'non-streaming, 64 connections', connections: 64, stream: false },
   { name: 'streaming, 1 connection (time to first byte)', connections: 1, stream: true },
@@ -155,26 +160,38 @@ writeFileSync(
   configPath,
   `providers:\n  - { id: upstream, type: openai-compatible, base_url: "${mock.url}/v1", models: [fast] }\n  - { id: claude, type: anthropic, base_url: "${mock.url}/v1", api_key: "\${env:BENCH_ANTHROPIC_KEY}", models: [fast] }\n`,
 );
-const signalbox = await startProcess(
-  [
-    'dist/cli/main.js',
-    'serve',
-    '--config',
-    configPath,
-    '--port',
-    '0',
-    '--state-dir',
-    join(stateDirectory, 'state'),
-  ],
-  /listening on (http:\/\/[^\s]+) /,
-  { SIGNALBOX_ADMIN_KEY: adminKey, BENCH_ANTHROPIC_KEY: 'bench-anthropic-key' },
-);
-const created = await fetch(`${signalbox.url}/admin/keys`, {
-  method: 'POST',
-  headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
-  body: JSON.stringify({ name: 'bench' }),
-});
-const virtualKey = ((await created.json()) as { key: string }).key;
+/** Starts Signalbox on `config` (appended to the providers) and makes a virtual key on it. */
+async function startSignalbox(
+  name: string,
+  extraConfig: string,
+): Promise<{ child: ChildProcess; url: string; virtualKey: string }> {
+  const path = join(stateDirectory, `${name}.yaml`);
+  writeFileSync(path, `${readFileSync(configPath, 'utf8')}${extraConfig}`);
+  const started = await startProcess(
+    [
+      'dist/cli/main.js',
+      'serve',
+      '--config',
+      path,
+      '--port',
+      '0',
+      '--state-dir',
+      join(stateDirectory, name),
+    ],
+    /listening on (http:\/\/[^\s]+) /,
+    { SIGNALBOX_ADMIN_KEY: adminKey, BENCH_ANTHROPIC_KEY: 'bench-anthropic-key' },
+  );
+  const created = await fetch(`${started.url}/admin/keys`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'bench' }),
+  });
+  return { ...started, virtualKey: ((await created.json()) as { key: string }).key };
+}
+const signalbox = await startSignalbox('state', '');
+const auditOff = scenarios.some((scenario) => scenario.auditOff === true)
+  ? await startSignalbox('state-audit-off', 'audit:\n  enabled: false\n')
+  : undefined;
 const startupMemory = residentMemoryMb(signalbox.child.pid);
 
 const targets: Record<
@@ -186,8 +203,14 @@ const targets: Record<
   signalbox: {
     url: signalbox.url,
     model: 'upstream/fast',
-    headers: { authorization: `Bearer ${virtualKey}` },
+    headers: { authorization: `Bearer ${signalbox.virtualKey}` },
     pid: signalbox.child.pid,
+  },
+  'signalbox-audit-off': {
+    url: auditOff?.url ?? '',
+    model: 'upstream/fast',
+    headers: { authorization: `Bearer ${auditOff?.virtualKey ?? ''}` },
+    pid: auditOff?.child.pid,
   },
 };
 
@@ -213,7 +236,7 @@ function requestFor(
       firstTokenPattern: undefined,
     };
   }
-  if (target === 'signalbox') {
+  if (target === 'signalbox' || target === 'signalbox-audit-off') {
     return {
       path: '/v1/chat/completions',
       body: JSON.stringify({
@@ -241,10 +264,17 @@ type MeasuredRun = LoadResult & { readonly cpuMsPerThousand: number };
 const runs: Record<string, Record<TargetName, MeasuredRun[]>> = {};
 for (let repetition = 0; repetition < repetitions; repetition += 1) {
   for (const scenario of scenarios) {
-    const perTarget = (runs[scenario.name] ??= { direct: [], 'bare-proxy': [], signalbox: [] });
+    const perTarget = (runs[scenario.name] ??= {
+      direct: [],
+      'bare-proxy': [],
+      signalbox: [],
+      'signalbox-audit-off': [],
+    });
     // Alternate the order every repetition, so that a slow drift of the machine does not always
     // favour the same target.
-    const order = (Object.keys(targets) as TargetName[]).slice();
+    const order = (Object.keys(targets) as TargetName[]).filter(
+      (name) => name !== 'signalbox-audit-off' || scenario.auditOff === true,
+    );
     if (repetition % 2 === 1) order.reverse();
     for (const name of order) {
       const target = targets[name];
@@ -277,7 +307,7 @@ for (let repetition = 0; repetition < repetitions; repetition += 1) {
   }
 }
 const finalMemory = residentMemoryMb(signalbox.child.pid);
-for (const server of [signalbox, bare, mock]) server.child.kill('SIGTERM');
+for (const server of [signalbox, auditOff, bare, mock]) server?.child.kill('SIGTERM');
 
 // --- summarise ------------------------------------------------------------------------------
 interface Summary {
@@ -321,6 +351,7 @@ function pairedMedian(
       direct: perTarget.direct[index]!,
       'bare-proxy': perTarget['bare-proxy'][index]!,
       signalbox: perTarget.signalbox[index]!,
+      'signalbox-audit-off': perTarget['signalbox-audit-off'][index]!,
     }),
   );
   return median(values);
@@ -338,6 +369,10 @@ const summary = Object.fromEntries(
         direct: summarise(perTarget.direct),
         bareProxy: summarise(perTarget['bare-proxy']),
         signalbox: summarise(perTarget.signalbox),
+        signalboxAuditOff:
+          perTarget['signalbox-audit-off'].length === 0
+            ? undefined
+            : summarise(perTarget['signalbox-audit-off']),
         signalboxAddedP50Ms: round3(
           pairedMedian(perTarget, (run) => p50(run.signalbox) - p50(run.direct)),
         ),
@@ -350,6 +385,16 @@ const summary = Object.fromEntries(
         bareProxyAddedP99Ms: round3(
           pairedMedian(perTarget, (run) => p99(run['bare-proxy']) - p99(run.direct)),
         ),
+        /** Audit writing alone: Signalbox with the audit trail on minus the same with it off. */
+        auditAddedP50Ms:
+          perTarget['signalbox-audit-off'].length === 0
+            ? undefined
+            : round3(
+                pairedMedian(
+                  perTarget,
+                  (run) => p50(run.signalbox) - p50(run['signalbox-audit-off']),
+                ),
+              ),
         signalboxShareOfBareProxyThroughput:
           Math.round(
             pairedMedian(
@@ -398,6 +443,9 @@ for (const [scenario, result] of Object.entries(summary)) {
     ['direct (mock)', result.direct],
     ['bare Node proxy', result.bareProxy],
     ['Signalbox', result.signalbox],
+    ...(result.signalboxAuditOff === undefined
+      ? []
+      : ([['Signalbox, audit trail off', result.signalboxAuditOff]] as const)),
   ] as const) {
     const firstByte =
       value.firstByteP50 === undefined ? '' : `${value.firstByteP50} / ${value.firstByteP99}`;
@@ -417,6 +465,14 @@ for (const [scenario, result] of Object.entries(summary)) {
   lines.push(
     `| ${scenario} | ${result.signalboxAddedP50Ms} / ${result.signalboxAddedP99Ms} | ${result.bareProxyAddedP50Ms} / ${result.bareProxyAddedP99Ms} | ${Math.round(result.signalboxShareOfBareProxyThroughput * 100)}% |`,
   );
+}
+for (const [scenario, result] of Object.entries(summary)) {
+  if (result.auditAddedP50Ms !== undefined) {
+    lines.push(
+      '',
+      `Audit writing alone (${scenario}): Signalbox with the audit trail on minus the same with \`audit.enabled: false\`, paired per repetition: ${result.auditAddedP50Ms} ms at p50.`,
+    );
+  }
 }
 lines.push(
   '',

@@ -1,4 +1,5 @@
 import type { AuditEvent } from '../pipeline/audit/audit-record.ts';
+import type { AuditWriterEvent } from '../pipeline/audit/audit-writer.ts';
 import type { RequestRecord } from '../observability/request-record.ts';
 
 /** An object without its undefined fields (canonical JSON has no `undefined`). */
@@ -13,7 +14,10 @@ function definedFields(value: object): Record<string, unknown> {
  * names identities by id and carries the policy decision's counts; never a prompt, a key or a
  * value a detector found.
  */
-export function auditEventOfRequest(record: RequestRecord, at: number): AuditEvent | undefined {
+export function auditEventOfRequest(
+  record: RequestRecord,
+  at: number,
+): AuditWriterEvent | undefined {
   if (record.status === 401) return undefined;
   const identity = {
     key_id: record.keyId ?? null,
@@ -47,6 +51,8 @@ export function auditEventOfRequest(record: RequestRecord, at: number): AuditEve
           status: attempt.status ?? null,
         })),
         policy: record.policy === undefined ? null : definedFields(record.policy),
+        // Only when a policy validated structured output, so other events keep their shape.
+        ...(record.outputSchema === undefined ? {} : { output_schema: record.outputSchema }),
         tokens: {
           input: record.usage?.inputTokens.total ?? null,
           output: record.usage?.outputTokens.total ?? null,
@@ -56,6 +62,19 @@ export function auditEventOfRequest(record: RequestRecord, at: number): AuditEve
         duration_ms: Math.round(record.durationMs),
         stream: record.stream,
       },
+      attachment:
+        record.payload === undefined || record.org === undefined
+          ? undefined
+          : {
+              org: record.org,
+              requestId: record.requestId,
+              text: JSON.stringify({
+                request: record.payload.request,
+                response: record.payload.response,
+                request_truncated: record.payload.requestTruncated,
+                response_truncated: record.payload.responseTruncated,
+              }),
+            },
     };
   }
   if (record.route.startsWith('/admin/') && record.method !== 'GET') {

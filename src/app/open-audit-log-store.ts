@@ -1,14 +1,28 @@
 import type { StorageConfig } from '../config/gateway-config.ts';
-import type { AuditLogStore } from '../storage/ports.ts';
-import { PostgresAuditLogStore } from '../storage/postgres/audit-log-store.ts';
-import { SqliteAuditLogStore } from '../storage/sqlite/audit-log-store.ts';
+import type { AuditLogStore, AuditPayloadStore } from '../storage/ports.ts';
+import { PostgresSqlDatabase } from '../storage/postgres/postgres-sql-database.ts';
+import { SqlAuditLogStore } from '../storage/sql/sql-audit-log-store.ts';
+import { SqlAuditPayloadStore } from '../storage/sql/sql-audit-payload-store.ts';
+import type { SqlDatabase } from '../storage/sql/sql-database.ts';
 import { openSqliteDatabase } from '../storage/sqlite/open-sqlite-database.ts';
+import { SqliteSqlDatabase } from '../storage/sqlite/sqlite-sql-database.ts';
 import { openConfiguredPostgres } from './open-configured-postgres.ts';
 
 /** An audit log store and how to let go of what it holds. */
 export interface OpenedAuditLogStore {
   readonly store: AuditLogStore;
+  /** Sealed payloads and organisation keys (payload retention), in the same database. */
+  readonly payloads: AuditPayloadStore;
   close(): Promise<void>;
+}
+
+function storesOn(database: SqlDatabase, close: () => Promise<void>): OpenedAuditLogStore {
+  // One connection wrapper for both, so their SQLite transactions queue behind each other.
+  return {
+    store: new SqlAuditLogStore(database),
+    payloads: new SqlAuditPayloadStore(database),
+    close,
+  };
 }
 
 /**
@@ -23,14 +37,11 @@ export async function openAuditLogStore(
   if (storage.backend === 'sqlite') {
     const database = openSqliteDatabase(stateDir);
     database.exec('PRAGMA synchronous = FULL');
-    return {
-      store: new SqliteAuditLogStore(database),
-      close: () => {
-        database.close();
-        return Promise.resolve();
-      },
-    };
+    return storesOn(new SqliteSqlDatabase(database), () => {
+      database.close();
+      return Promise.resolve();
+    });
   }
   const opened = await openConfiguredPostgres(storage);
-  return { store: new PostgresAuditLogStore(opened), close: () => opened.end() };
+  return storesOn(new PostgresSqlDatabase(opened), () => opened.end());
 }

@@ -2,31 +2,37 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Environment } from '../config/environment.ts';
 import type { GatewayConfig } from '../config/gateway-config.ts';
+import { loadEncryptionKeyRing } from '../config/load-encryption-key-ring.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { RequestRecord } from '../observability/request-record.ts';
+import { AuditPayloadVault } from '../pipeline/audit/audit-payload-vault.ts';
 import type { AuditEvent } from '../pipeline/audit/audit-record.ts';
 import { AuditWriter } from '../pipeline/audit/audit-writer.ts';
+import { parseSignedCheckpoint, splitCheckpointFile } from '../pipeline/audit/checkpoint.ts';
 import { CheckpointScheduler } from '../pipeline/audit/checkpoint-scheduler.ts';
-import { FileCheckpointSink } from './audit-checkpoint-file.ts';
+import { purgeExpiredPayloads, type PayloadPurge } from '../pipeline/audit/payload-retention.ts';
+import { FileCheckpointSink, readCheckpointFile } from './audit-checkpoint-file.ts';
 import { auditEventOfRequest, AuthFailureCounter } from './audit-events-of-requests.ts';
 import {
   auditCheckpointFileName,
   defaultAuditOrigin,
   loadAuditSigningKey,
 } from './audit-signing-key.ts';
+import { ConfigError } from './config-error.ts';
 import { openAuditLogStore } from './open-audit-log-store.ts';
 import type { AuditLogStore } from '../storage/ports.ts';
+import type { AuditPayloadAccess } from '../gateway/audit-payload-access.ts';
 
 /** Events that may wait in memory while the database is down. */
 const auditBacklogCapacity = 100_000;
 /** How long an event waits for others to share its commit (the answer never waits). */
 const auditFlushDelayMs = 20;
-const checkpointEveryRecords = 1000;
-const checkpointEveryMs = 60_000;
 /** How often checkpoints are considered and authentication failures reported. */
 const tickMs = 5_000;
 const authFailureWindowMs = 60_000;
+/** How often expired payloads are looked for. */
+const retentionEveryMs = 60_000;
 const readPageSize = 1000;
 
 function errorName(error: unknown): string {
@@ -36,10 +42,14 @@ function errorName(error: unknown): string {
 /** The audit trail of one gateway process. */
 export interface OpenedAuditTrail {
   readonly store: AuditLogStore;
+  /** Kept payloads, when `audit.payloads` is on. */
+  readonly payloads: AuditPayloadAccess | undefined;
   /** Records what a finished request did (a request record listener). */
   recordRequest(record: RequestRecord): void;
   /** Records an event that is not a request (a configuration change). */
   record(event: AuditEvent): void;
+  /** Purges payloads of whole checkpoint intervals past retention now (also done every minute). */
+  purgeExpiredPayloads(): Promise<PayloadPurge | undefined>;
   /** Writes what waits (at most `graceMs`), signs a last checkpoint, and closes storage. */
   close(graceMs: number): Promise<void>;
 }
@@ -48,7 +58,10 @@ export interface OpenedAuditTrail {
  * Opens the tamper-evident audit trail (docs/audit.md): the chained log in the configured
  * database, written behind the requests in group commits; signed checkpoints (Ed25519, key from
  * the environment or generated into the state directory) appended to a file in the state
- * directory every 1,000 records or minute; authentication failures counted per minute.
+ * directory every `audit.checkpoint_every_records` records or `checkpoint_every_seconds`;
+ * authentication failures counted per minute; with `audit.payloads`, each forwarded request and
+ * its answer sealed per organisation and purged after retention. With `audit.enabled: false`
+ * nothing is recorded (proofs still serve the log as it is).
  */
 export async function openAuditTrail(
   config: GatewayConfig,
@@ -56,7 +69,32 @@ export async function openAuditTrail(
   logger: Logger,
   clock: Clock,
 ): Promise<OpenedAuditTrail> {
+  const settings = config.audit;
+  const ring = settings.payloads === undefined ? undefined : loadEncryptionKeyRing(environment);
+  if (settings.payloads !== undefined && ring === undefined) {
+    throw new ConfigError(
+      [
+        {
+          path: 'audit.payloads',
+          message:
+            'needs an encryption key: set SIGNALBOX_ENCRYPTION_KEY or SIGNALBOX_ENCRYPTION_KEY_FILE (make one with: openssl rand -base64 32)',
+        },
+      ],
+      config.source.kind === 'file' ? config.source.path : 'defaults',
+    );
+  }
   const opened = await openAuditLogStore(config.storage, config.stateDir);
+  if (!settings.enabled) {
+    logger.warn('the audit trail is off (audit.enabled: false): nothing is recorded');
+    return {
+      store: opened.store,
+      payloads: undefined,
+      recordRequest: () => undefined,
+      record: () => undefined,
+      purgeExpiredPayloads: () => Promise.resolve(undefined),
+      close: () => opened.close(),
+    };
+  }
   // The key and the checkpoint file live in the state directory, also when the log is in
   // PostgreSQL (then nothing else may have created it).
   mkdirSync(config.stateDir, { recursive: true, mode: 0o700 });
@@ -64,13 +102,14 @@ export async function openAuditTrail(
   if (key === undefined) {
     throw new Error('no audit signing key could be loaded or created');
   }
+  const checkpointPath = join(config.stateDir, auditCheckpointFileName);
   const scheduler = new CheckpointScheduler({
     origin: defaultAuditOrigin,
     signer: key.signer,
-    sink: new FileCheckpointSink(join(config.stateDir, auditCheckpointFileName)),
+    sink: new FileCheckpointSink(checkpointPath),
     clock,
-    everyRecords: checkpointEveryRecords,
-    everyMs: checkpointEveryMs,
+    everyRecords: settings.checkpointEveryRecords,
+    everyMs: settings.checkpointEveryMs,
   });
   // The frontier follows the whole log (every replica's records), read in seq order.
   let catchingUp: Promise<void> = Promise.resolve();
@@ -90,6 +129,8 @@ export async function openAuditTrail(
     return catchingUp;
   };
   await catchUp();
+  const vault =
+    ring === undefined ? undefined : new AuditPayloadVault(opened.payloads, ring, clock);
   const writer = new AuditWriter({
     store: opened.store,
     capacity: auditBacklogCapacity,
@@ -102,9 +143,41 @@ export async function openAuditTrail(
         'the audit log could not be written; events wait in memory and are retried',
       );
     },
+    seal: vault === undefined ? undefined : (attachment) => vault.seal(attachment),
+    onSealFailed(error) {
+      logger.error(
+        { err: errorName(error) },
+        'an audit payload could not be sealed (its organisation key cannot be opened); the record is kept without it',
+      );
+    },
   });
+  const purge = async (): Promise<PayloadPurge | undefined> => {
+    if (settings.payloads === undefined) return undefined;
+    const checkpointSizes = splitCheckpointFile(await readCheckpointFile(checkpointPath)).flatMap(
+      (note) => {
+        const parsed = parseSignedCheckpoint(note);
+        return parsed.ok && parsed.value.checkpoint.origin === defaultAuditOrigin
+          ? [parsed.value.checkpoint.treeSize]
+          : [];
+      },
+    );
+    const now = clock.now();
+    const purged = await purgeExpiredPayloads({
+      log: opened.store,
+      payloads: opened.payloads,
+      checkpointSizes,
+      cutoff: now - settings.payloads.retentionMs,
+      retentionMs: settings.payloads.retentionMs,
+      now,
+    });
+    if (purged === undefined) return undefined;
+    writer.record(purged.event);
+    logger.info(purged.purge, 'audit payloads past retention were purged');
+    return purged.purge;
+  };
   const authFailures = new AuthFailureCounter(clock.now());
   let windowStarted = clock.monotonic();
+  let retentionChecked = clock.monotonic();
   const timer = setInterval(() => {
     if (clock.monotonic() - windowStarted >= authFailureWindowMs) {
       windowStarted = clock.monotonic();
@@ -112,10 +185,43 @@ export async function openAuditTrail(
       if (event !== undefined) writer.record(event);
     }
     void catchUp().then(() => scheduler.poll().catch(() => undefined));
+    if (clock.monotonic() - retentionChecked >= retentionEveryMs) {
+      retentionChecked = clock.monotonic();
+      purge().catch((error: unknown) => {
+        logger.error({ err: errorName(error) }, 'expired audit payloads could not be purged');
+      });
+    }
   }, tickMs);
   timer.unref();
   return {
     store: opened.store,
+    payloads:
+      vault === undefined
+        ? undefined
+        : {
+            async read(seq, reader) {
+              const opened = await vault.open(seq);
+              writer.record({
+                at: clock.now(),
+                kind: 'audit.payload_read',
+                payload: {
+                  seq,
+                  status: opened.status,
+                  reader: { agent: reader.agent, org: reader.org ?? null },
+                },
+              });
+              return opened;
+            },
+            async erase(org, by) {
+              const keyIds = await vault.erase(org);
+              writer.record({
+                at: clock.now(),
+                kind: 'audit.tenant_key_erased',
+                payload: { org, key_ids: keyIds, by: { agent: by.agent, org: by.org ?? null } },
+              });
+              return keyIds;
+            },
+          },
     recordRequest(record) {
       authFailures.count(record);
       const event = auditEventOfRequest(record, clock.now());
@@ -124,6 +230,7 @@ export async function openAuditTrail(
     record: (event) => {
       writer.record(event);
     },
+    purgeExpiredPayloads: purge,
     async close(graceMs) {
       clearInterval(timer);
       const last = authFailures.drain(clock.now());

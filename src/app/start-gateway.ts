@@ -210,6 +210,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     concurrency,
     policies,
     auditLog: audit.store,
+    auditPayloads: audit.payloads,
     onJwtRefused(reason) {
       logger.info({ reason }, 'a JWT was refused');
     },
@@ -220,6 +221,9 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     clock,
     logger,
     maxBodyBytes: () => table.config.server.maxBodyBytes,
+    payloadCaptureBytes: loaded.config.audit.enabled
+      ? loaded.config.audit.payloads?.maxBytes
+      : undefined,
     onRequestRecord(record) {
       if (table.config.log.requests && logger.isLevelEnabled('info')) {
         writeAccessLog(record);
@@ -395,6 +399,9 @@ function warnAboutRestartOnlyChanges(
   }
   if (before.server.ledgerBacklog !== after.server.ledgerBacklog) {
     restartOnly.push('server.ledger_backlog');
+  }
+  if (JSON.stringify(before.audit) !== JSON.stringify(after.audit)) {
+    restartOnly.push('audit');
   }
   if (restartOnly.length > 0) {
     logger.warn({ settings: restartOnly }, 'these settings change only on restart');

@@ -10,6 +10,7 @@ import {
 import { readCheckpointFile } from '../app/audit-checkpoint-file.ts';
 import { loadGatewayConfig } from '../app/load-gateway-config.ts';
 import { openAuditLogStore } from '../app/open-audit-log-store.ts';
+import { verifyAuditPayloads } from '../pipeline/audit/verify-audit-payloads.ts';
 import { readProcessEnvironment } from '../config/environment.ts';
 import {
   auditExitCode,
@@ -61,6 +62,10 @@ function describeProblem(problem: AuditProblem): string {
       return `checkpoint #${String(problem.checkpoint)} covers ${String(problem.treeSize)} records but only ${String(problem.recordCount)} exist: the log was truncated`;
     case 'checkpoint-root-mismatch':
       return `checkpoint #${String(problem.checkpoint)}: the root of the first ${String(problem.treeSize)} records differs from the signed root`;
+    case 'payload-digest-mismatch':
+      return `record ${String(problem.seq)}: its kept payload is not the one the record names`;
+    case 'payload-without-record':
+      return `a payload is kept for record ${String(problem.seq)}, which does not exist`;
     case 'checkpoint-size-decreased':
       return `checkpoint #${String(problem.checkpoint)} has size ${String(problem.treeSize)}, smaller than an earlier ${String(problem.previousSize)}`;
   }
@@ -79,6 +84,21 @@ export function formatAuditReport(report: AuditVerificationReport): string {
   for (const problem of report.problems) lines.push(`  problem: ${describeProblem(problem)}`);
   for (const warning of report.warnings) lines.push(`  warning: ${warning}`);
   return lines.join('\n');
+}
+
+/** The report with the payload check's problems added (kept payloads must match their records). */
+function withPayloadProblems(
+  report: AuditVerificationReport,
+  problems: readonly AuditProblem[],
+): AuditVerificationReport {
+  if (problems.length === 0) return report;
+  const seqs = problems.flatMap((problem) => ('seq' in problem ? [problem.seq] : []));
+  return {
+    ...report,
+    intact: false,
+    firstBadSeq: Math.min(report.firstBadSeq ?? Number.MAX_SAFE_INTEGER, ...seqs),
+    problems: [...report.problems, ...problems],
+  };
 }
 
 /** `signalbox audit verify`. */
@@ -136,7 +156,9 @@ export async function auditCommand(args: readonly string[], io: CliIo): Promise<
   );
   const opened = await openAuditLogStore(config.storage, config.stateDir);
   try {
-    const report = await verifyAuditLog(opened.store, { origin, checkpointText, trustedKeys });
+    const chain = await verifyAuditLog(opened.store, { origin, checkpointText, trustedKeys });
+    const kept = await verifyAuditPayloads(opened.store, opened.payloads);
+    const report = withPayloadProblems(chain, kept.problems);
     const warnings =
       trustedKeys.length === 0 && checkpointText !== ''
         ? [...report.warnings, 'no trusted public key: give --public-key to check signatures']

@@ -1,5 +1,6 @@
 import { budgetSchema, checkBudgets } from './budget-schema.ts';
 import { z } from 'zod';
+import { auditSchema } from './audit-schema.ts';
 import { secretReference, secretReferencePattern } from './secret-reference-schema.ts';
 import { storageSchema } from './storage-schema.ts';
 import type { AuthSchemeId } from '../auth/auth-scheme-id.ts';
@@ -337,6 +338,7 @@ export const configFileSchema = z
       .optional()
       .describe('Where embedded state lives. Default ./.signalbox'),
     log: logSchema.optional(),
+    audit: auditSchema.optional().describe('The tamper-evident audit trail; see docs/audit.md.'),
     storage: storageSchema.optional(),
     providers_from_environment: z
       .boolean()

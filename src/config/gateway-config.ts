@@ -128,6 +128,22 @@ export interface RoutingDefaults {
   readonly fallbackOn: readonly ErrorClass[];
 }
 
+/** The tamper-evident audit trail (`audit:`). */
+export interface AuditConfig {
+  readonly enabled: boolean;
+  readonly checkpointEveryRecords: number;
+  readonly checkpointEveryMs: number;
+  /** Encrypted payload retention; undefined: prompts and answers are never kept. */
+  readonly payloads:
+    | {
+        /** Payloads older than this are purged, whole checkpoint intervals at a time. */
+        readonly retentionMs: number;
+        /** Bytes kept of each request and each answer. */
+        readonly maxBytes: number;
+      }
+    | undefined;
+}
+
 export interface LogConfig {
   readonly level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly requests: boolean;
@@ -227,6 +243,7 @@ export interface GatewayConfig {
   readonly stateDir: string;
   readonly storage: StorageConfig;
   readonly log: LogConfig;
+  readonly audit: AuditConfig;
   readonly providers: readonly ProviderConfig[];
   readonly routing: RoutingDefaults;
   readonly models: readonly ModelGroupConfig[];

@@ -1,3 +1,4 @@
+import { resolveAuditConfig } from './audit-schema.ts';
 import { resolveModelGroups, resolveRoutingDefaults } from './resolve-model-groups.ts';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -200,6 +201,7 @@ export function resolveConfigFile(file: ConfigFile, options: ResolveOptions): Lo
     stateDir,
     storage,
     log: { level: file.log?.level ?? 'info', requests: file.log?.requests ?? true },
+    audit: resolveAuditConfig(file.audit),
     providers,
     routing,
     models: resolveModelGroups(file.models ?? [], routing),

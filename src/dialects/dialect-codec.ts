@@ -1,4 +1,4 @@
-import type { ChatRequest } from '../canonical/chat-request.ts';
+import type { ChatRequest, ResponseFormat } from '../canonical/chat-request.ts';
 import type { ChatResponse } from '../canonical/chat-response.ts';
 import type { ChatStreamEvent } from '../canonical/chat-stream-event.ts';
 import type { DialectId } from '../canonical/dialect-id.ts';
@@ -98,6 +98,12 @@ export interface IngressCodec {
    * hub cannot carry to another dialect (naming the field).
    */
   toChatRequest(envelope: ModelRequestEnvelope): ChatRequest;
+  /**
+   * The output format a chat envelope asks for, read alone (as `toChatRequest` reads it, without
+   * translating the rest); undefined when it asks for none. Throws `GatewayError` (400) for a
+   * malformed format.
+   */
+  readResponseFormat(envelope: ModelRequestEnvelope): ResponseFormat | undefined;
   /** The complete answer as this dialect's JSON text. */
   encodeResponse(response: ChatResponse, context: EncodeContext): string;
   createStreamEncoder(context: EncodeContext): StreamEncoder;

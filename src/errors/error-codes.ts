@@ -94,6 +94,13 @@ export const errorCatalogue = {
     exposure: 'public',
     message: 'The request uses a parameter the selected model cannot honour.',
   },
+  SB_ERR_REQUEST_SCHEMA_UNSAFE: {
+    status: 400,
+    type: 'invalid_request_error',
+    retryable: false,
+    exposure: 'public',
+    message: 'The requested JSON schema cannot be used to validate answers.',
+  },
   SB_ERR_REQUEST_TOO_LARGE: {
     status: 413,
     type: 'invalid_request_error',
@@ -142,6 +149,14 @@ export const errorCatalogue = {
     retryable: false,
     exposure: 'public',
     message: 'The requested object does not exist.',
+  },
+  SB_ERR_AUDIT_PAYLOAD_ERASED: {
+    status: 410,
+    type: 'not_found_error',
+    retryable: false,
+    exposure: 'public',
+    message:
+      "This payload's organisation key was erased; its content can no longer be read. The audit record remains.",
   },
   SB_ERR_CONFLICT: {
     status: 409,
@@ -284,6 +299,13 @@ export const errorCatalogue = {
     retryable: true,
     exposure: 'internal',
     message: 'The model provider sent a response the gateway could not read.',
+  },
+  SB_ERR_OUTPUT_SCHEMA_INVALID: {
+    status: 502,
+    type: 'api_error',
+    retryable: true,
+    exposure: 'public',
+    message: "The model's answer does not match the requested JSON schema.",
   },
   SB_ERR_UPSTREAM_REDIRECT: {
     status: 502,

@@ -14,6 +14,11 @@ export interface GatewayErrorOptions {
   readonly retryAfterSeconds?: number;
   /** The HTTP status a provider answered with, when this error stands for one; for traces. */
   readonly upstreamStatus?: number;
+  /**
+   * For routing: no other deployment may be tried after this failure, whatever the group's
+   * `fallback_on` says (a policy chose to fail rather than fall back).
+   */
+  readonly noFallback?: boolean;
   readonly cause?: unknown;
 }
 
@@ -28,6 +33,7 @@ export class GatewayError extends Error {
   readonly internalDetail: string | undefined;
   readonly retryAfterSeconds: number | undefined;
   readonly upstreamStatus: number | undefined;
+  readonly noFallback: boolean;
   readonly publicMessage: string;
 
   constructor(code: ErrorCode, options: GatewayErrorOptions = {}) {
@@ -49,6 +55,7 @@ export class GatewayError extends Error {
     this.internalDetail = options.internalDetail;
     this.retryAfterSeconds = options.retryAfterSeconds;
     this.upstreamStatus = options.upstreamStatus;
+    this.noFallback = options.noFallback ?? false;
     this.publicMessage = publicMessage;
   }
 

@@ -27,5 +27,6 @@ export function applyRequestPolicy(
     envelope: enforcement.envelope,
     caller: { ...resolved.caller, policyAllows: enforcement.allows },
     outputGuard: enforcement.outputGuard,
+    answerSchemaCheck: enforcement.answerSchemaCheck,
   };
 }

@@ -4,6 +4,7 @@ import type { DirectoryAdministration } from '../pipeline/identity/directory-adm
 import type { KeyAdministration } from '../pipeline/identity/key-administration.ts';
 import type { RoutingEnvironment } from '../routing/route-model-request.ts';
 import type { RoutingTable } from '../routing/routing-table.ts';
+import type { AuditPayloadAccess } from './audit-payload-access.ts';
 import type { AuditLogStore, RateLimitStore, VirtualKeyStore } from '../storage/ports.ts';
 import type { Gateway } from './gateway.ts';
 import type { CredentialAdministration } from './credential-administration.ts';
@@ -33,6 +34,8 @@ export interface GatewayDependencies {
   readonly onJwtRefused?: (reason: string) => void;
   /** The tamper-evident audit log, for proofs. */
   readonly auditLog: AuditLogStore;
+  /** Kept payloads, when payload retention is on. */
+  readonly auditPayloads?: AuditPayloadAccess | undefined;
   /** Policy documents and the policy in force. */
   readonly policies: PolicyService;
   /** Where concurrency limits (`max_concurrent`) hold their leases. */
@@ -102,6 +105,7 @@ export function createGateway(dependencies: GatewayDependencies): Gateway {
       inclusionProof: (seq, treeSize) => auditInclusionProof(dependencies.auditLog, seq, treeSize),
       consistencyProof: (oldSize, newSize) =>
         auditConsistencyProof(dependencies.auditLog, oldSize, newSize),
+      payloads: dependencies.auditPayloads,
     },
     policies: dependencies.policies,
     reportSpend: (caller, request) => reportSpendFor(dependencies.spend.store, caller, request),

@@ -1,3 +1,4 @@
+import type { AuditPayloadAccess } from './audit-payload-access.ts';
 import type { AuditConsistencyProof, AuditInclusionProof } from '../pipeline/audit/audit-proofs.ts';
 import type { PolicyService } from '../pipeline/policy/policy-service.ts';
 import type { SpendReportRequest, SpendReportView } from '../pipeline/budgets/spend-reports.ts';
@@ -109,6 +110,8 @@ export interface Gateway {
   readonly audit: {
     inclusionProof(seq: number, treeSize?: number): Promise<AuditInclusionProof>;
     consistencyProof(oldSize: number, newSize?: number): Promise<AuditConsistencyProof>;
+    /** Kept payloads (`/admin/audit/payloads`); undefined when `audit.payloads` is off. */
+    readonly payloads: AuditPayloadAccess | undefined;
   };
   /** Policy documents, versions and the one in force (`/admin/policy`). */
   readonly policies: PolicyService;

@@ -1,4 +1,5 @@
 import type { StreamEventFilter } from '../canonical/stream-event-filter.ts';
+import type { AnswerSchemaCheckFactory } from '../routing/route-model-request.ts';
 import type { ModelRequestEnvelope } from '../canonical/model-request-envelope.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
 import { rejectDestinationFields } from '../pipeline/destination-guard.ts';
@@ -31,6 +32,8 @@ export interface ResolvedModelRequest {
   readonly caller: RouteCaller;
   /** A new answer guard per attempt, when the policy in force guards answers. */
   readonly outputGuard?: (() => StreamEventFilter) | undefined;
+  /** When the policy in force validates structured output: the check for a format. */
+  readonly answerSchemaCheck?: AnswerSchemaCheckFactory | undefined;
 }
 
 /**
@@ -126,12 +129,13 @@ export async function handleModelRequest(
   environment: RoutingEnvironment,
   accounting: ModelRequestAccounting,
 ): Promise<RoutedResponse> {
-  const { envelope, groups, caller, outputGuard } = applyRequestPolicy(
+  const { envelope, groups, caller, outputGuard, answerSchemaCheck } = applyRequestPolicy(
     context,
     resolveModelRequest(context, original, table),
     accounting.policy(),
     environment.clock,
   );
+  context.onForwarded?.(envelope);
   const estimatedTokens = estimateRequestTokens(envelope);
   const deploymentRules = table.config.limits.filter((rule) => rule.scope === 'deployment');
   const requestRules = table.config.limits.filter((rule) => rule.scope !== 'deployment');
@@ -177,6 +181,7 @@ export async function handleModelRequest(
       {
         beforeDispatch: admit,
         outputGuard,
+        answerSchemaCheck,
         ...(deploymentRules.length === 0
           ? {}
           : {

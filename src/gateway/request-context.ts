@@ -1,4 +1,5 @@
 import type { PolicyRecord } from '../pipeline/policy/enforce-policy.ts';
+import type { ModelRequestEnvelope } from '../canonical/model-request-envelope.ts';
 import type { Cancellation } from '../lib/cancellation.ts';
 import type { EndUser, Principal } from '../pipeline/identity/principal.ts';
 
@@ -15,6 +16,8 @@ export interface RequestContext {
   readonly headerNames: readonly string[];
   /** The request headers by lower-case name (Node's `IncomingHttpHeaders`). */
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** Told the request as it will be routed (after the policy), for payload retention. */
+  readonly onForwarded?: (envelope: ModelRequestEnvelope) => void;
   /** Told the policy decision, for the request record (absent where nothing records it). */
   readonly onPolicyDecision?: (record: PolicyRecord) => void;
 }

@@ -141,6 +141,7 @@ function refuse(
           ? 'rejected'
           : 'upstream-error',
     errorCode: error.code,
+    ...(error.code === 'SB_ERR_OUTPUT_SCHEMA_INVALID' ? { outputSchema: 'invalid' as const } : {}),
     ...(attempts === undefined ? {} : { attempts }),
     decision,
   };

@@ -10,6 +10,11 @@ export interface HttpDependencies {
   readonly logger: Logger;
   /** Largest request body accepted, in bytes (read once per request, so reloads apply). */
   readonly maxBodyBytes: () => number;
+  /**
+   * Bytes of each request and answer kept for the audit trail's payload retention; undefined
+   * when it is off (nothing is kept).
+   */
+  readonly payloadCaptureBytes?: number | undefined;
   /** Called once for every finished request. */
   readonly onRequestRecord: RequestRecordListener;
 }

@@ -7,6 +7,7 @@ import type { EndUser, Principal } from '../gateway/gateway.ts';
 import { CancellationSource, type Cancellation } from '../lib/cancellation.ts';
 import type { Clock } from '../lib/clock.ts';
 import { createTimeOrderedId } from '../lib/ids.ts';
+import type { PayloadCapture } from './payload-capture.ts';
 
 /**
  * One HTTP request and its response, with what the gateway learned along the way. Created when
@@ -33,6 +34,8 @@ export class HttpExchange {
   /** The model the client asked for, once known (for the record of a refused request). */
   requestedModel: string | undefined;
   stream = false;
+  /** Keeps the request and answer when payload retention is on (model requests only). */
+  payloadCapture: PayloadCapture | undefined;
   #cancellation: CancellationSource | undefined;
 
   constructor(request: IncomingMessage, response: ServerResponse, clock: Clock) {

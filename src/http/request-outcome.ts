@@ -18,6 +18,7 @@ export interface RequestFacts {
   readonly usage?: Usage | undefined;
   readonly costUsd?: number | undefined;
   readonly finishReasons?: readonly string[];
+  readonly outputSchema?: RequestRecord['outputSchema'];
 }
 
 /** Attempts for the record, durations rounded to the microsecond. */
@@ -64,8 +65,10 @@ export function buildRequestRecord(exchange: HttpExchange, facts: RequestFacts):
     usage: facts.usage,
     costUsd: facts.costUsd,
     finishReasons: facts.finishReasons ?? [],
+    outputSchema: facts.outputSchema,
     durationMs: Math.round(exchange.elapsedMs() * 1000) / 1000,
     upstreamMs: upstreamMilliseconds(facts.attempts),
+    payload: exchange.payloadCapture?.result(),
   };
 }
 

@@ -83,6 +83,7 @@ export async function writeModelResponse(
       headers['x-signalbox-cost-usd'] = formatCostUsd(costUsd);
     }
     exchange.response.writeHead(200, headers);
+    exchange.payloadCapture?.answered(routed.body);
     // A string body goes out in one write together with the headers.
     exchange.response.end(routed.body);
     routed.settle({
@@ -97,6 +98,7 @@ export async function writeModelResponse(
       outcome: 'completed',
       usage: routed.usage,
       costUsd,
+      outputSchema: routed.answerSchema,
     };
   }
   const response = exchange.response;
@@ -114,10 +116,12 @@ export async function writeModelResponse(
     });
   });
   response.writeHead(200, headers);
+  const capture = exchange.payloadCapture;
   for await (const chunk of routed.chunks) {
     if (response.destroyed) {
       break;
     }
+    capture?.answered(chunk);
     if (!response.write(chunk)) {
       await waitForDrain(response);
     }
@@ -135,6 +139,7 @@ export async function writeModelResponse(
     usage: outcome.usage,
     costUsd: costOfUsage(outcome.usage, routed.price),
     finishReasons: outcome.finishReasons,
+    outputSchema: outcome.answerSchema,
   };
 }
 

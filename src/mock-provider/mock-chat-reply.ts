@@ -77,8 +77,8 @@ function chooseTools(request: MockRequest, directives: MockDirectives): readonly
   return request.tools.slice(0, 1);
 }
 
-function replyText(request: MockRequest, text: string): string {
-  const format = request.responseFormat;
+function replyText(request: MockRequest, text: string, directives: MockDirectives): string {
+  const format = directives.ignoreFormat === true ? undefined : request.responseFormat;
   if (format?.type === 'json-object') {
     return JSON.stringify({ reply: text });
   }
@@ -124,7 +124,7 @@ export function planMockChatReply(
       directives,
     };
   }
-  let tokens = splitIntoTokens(replyText(request, text));
+  let tokens = splitIntoTokens(replyText(request, text, directives));
   let finishReason: MockChatReply['finishReason'] = 'stop';
   if (directives.tokens !== undefined) {
     tokens = Array.from(

@@ -29,6 +29,8 @@ export interface MockDirectives {
   readonly burst?: boolean;
   /** Refuse the request the way this API refuses it for that reason; see `MockRefusal`. */
   readonly refuse?: MockRefusal;
+  /** Answer as if no output format were asked for (a model ignoring `response_format`). */
+  readonly ignoreFormat?: boolean;
 }
 
 /**
@@ -117,6 +119,9 @@ export function parseMockDirectives(text: string): MockDirectives {
         break;
       case 'burst':
         directives.burst = true;
+        break;
+      case 'ignore_format':
+        directives.ignoreFormat = true;
         break;
       case 'refuse':
         if (value === 'context-length' || value === 'content-policy') {

@@ -15,12 +15,23 @@ export interface PolicyDecisionRecord {
   readonly detectorFailed: boolean;
 }
 
+/** A request and its answer kept for payload retention (only when `audit.payloads` is on). */
+export interface CapturedPayload {
+  /** The request body after the policy's redactions. */
+  readonly request: string;
+  /** The answer as written to the client (a stream's events as sent). */
+  readonly response: string;
+  readonly requestTruncated: boolean;
+  readonly responseTruncated: boolean;
+}
+
 /** One attempt against one deployment, as recorded. */
 export type AttemptSummary = TraceAttempt;
 
 /**
  * What is recorded about every finished request: who, what, where it went, how it ended and what
- * it used. Never contains prompts, responses, keys or upstream error text.
+ * it used. Never contains keys or upstream error text; prompts and answers only in `payload`,
+ * when payload retention is on, for the audit trail to seal.
  */
 export interface RequestRecord {
   readonly requestId: string;
@@ -55,10 +66,17 @@ export interface RequestRecord {
   /** The usage at the target's list price (model facts), in US dollars; undefined when unknown. */
   readonly costUsd: number | undefined;
   readonly finishReasons: readonly string[];
+  /**
+   * Whether the served answer matched the JSON schema the client asked for, when a policy
+   * validates structured output and the answer had text to check.
+   */
+  readonly outputSchema?: 'valid' | 'invalid' | undefined;
   /** Milliseconds from the request's arrival to its last byte. */
   readonly durationMs: number;
   /** Milliseconds spent waiting on providers for response headers (across attempts). */
   readonly upstreamMs: number | undefined;
+  /** The request and answer, when payload retention is on and the request was forwarded. */
+  readonly payload?: CapturedPayload | undefined;
 }
 
 /** Receives every finished request (the log, tests, and later metrics and audit). */

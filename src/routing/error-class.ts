@@ -18,6 +18,7 @@ export const errorClasses = [
   'context-length',
   'content-policy',
   'rejected',
+  'output-schema',
   'client-closed',
   'internal',
 ] as const;
@@ -37,6 +38,7 @@ const classByCode: Readonly<Partial<Record<ErrorCode, ErrorClass>>> = {
   SB_ERR_UPSTREAM_CONTEXT_LENGTH: 'context-length',
   SB_ERR_UPSTREAM_CONTENT_POLICY: 'content-policy',
   SB_ERR_UPSTREAM_REJECTED_REQUEST: 'rejected',
+  SB_ERR_OUTPUT_SCHEMA_INVALID: 'output-schema',
   SB_ERR_CLIENT_CLOSED: 'client-closed',
 };
 
@@ -84,6 +86,8 @@ export const defaultFallbackClasses: readonly ErrorClass[] = [
   'invalid-response',
   'unsupported',
   'context-length',
+  // The answer did not match the client's JSON schema (a policy's `output.json_schema`).
+  'output-schema',
 ];
 
 /** Classes an operator may list in `fallback_on`. */

@@ -251,6 +251,9 @@ export async function executePlan<T>(
           if (errorClass === 'client-closed' || cancellation.cancelled) {
             throw new PlanFailedError(lastError, attempts);
           }
+          if (lastError.noFallback) {
+            throw new PlanFailedError(lastError, attempts);
+          }
           if (!isRetryable(errorClass) || retry >= group.retries.maxRetries) {
             break;
           }

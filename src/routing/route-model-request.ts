@@ -1,3 +1,5 @@
+import type { AnswerSchemaCheck } from '../canonical/answer-schema-check.ts';
+import type { ResponseFormat } from '../canonical/chat-request.ts';
 import type { StreamEventFilter } from '../canonical/stream-event-filter.ts';
 import type { ModelRequestEnvelope } from '../canonical/model-request-envelope.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
@@ -36,6 +38,14 @@ export interface RoutingEnvironment {
   readonly streamDrainMs?: number;
 }
 
+/**
+ * The check answers must pass for the output format a client asked for (undefined: none); throws
+ * `GatewayError` (400) for a format it refuses to check.
+ */
+export type AnswerSchemaCheckFactory = (
+  format: ResponseFormat | undefined,
+) => AnswerSchemaCheck | undefined;
+
 /** What the caller of `routeModelRequest` adds to routing. */
 export interface RouteHooks {
   /**
@@ -47,6 +57,8 @@ export interface RouteHooks {
   readonly admitDeployment?: ExecutionEnvironment['admitDeployment'];
   /** A new answer guard per attempt (a policy's `output`), if any. */
   readonly outputGuard?: (() => StreamEventFilter) | undefined;
+  /** Validates every attempt's answer against the client's schema (a policy's `output.json_schema`). */
+  readonly answerSchemaCheck?: AnswerSchemaCheckFactory | undefined;
 }
 
 /** A provider's answer together with who gave it, what was tried first and why. */
@@ -212,6 +224,7 @@ export async function routeModelRequest(
   const admit = hooks.beforeDispatch;
   const translation = new RequestTranslation(envelope);
   translation.guardOutput(hooks.outputGuard);
+  translation.checkAnswers(hooks.answerSchemaCheck);
   const { plan, estimatedTokens } = await planTranslatedRequest(
     table,
     groups,

@@ -1,3 +1,4 @@
+import { resolveAuditConfig } from '../config/audit-schema.ts';
 import type {
   DeploymentTargetConfig,
   GatewayConfig,
@@ -108,6 +109,7 @@ export function testGatewayConfig(
     budgets: [],
     rateLimitStorage: { redisUrl: undefined, redisKeyPrefix: undefined, replicas: 1 },
     log: { level: 'silent', requests: false },
+    audit: resolveAuditConfig(undefined),
     providers,
     routing: {
       retries: defaultRetryPolicy,

@@ -1,12 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { buildAuditRecords, type AuditEvent } from '../pipeline/audit/audit-record.ts';
-import type { AuditLogStore } from './ports.ts';
+import type { AuditLogStore, AuditPayloadStore, AuditTenantKey } from './ports.ts';
 
 /** One backend's audit log, and raw SQL on the same database (as an attacker would use it). */
 export interface AuditLogBackend {
   readonly store: AuditLogStore;
+  /** Payloads and organisation keys on the same database. */
+  readonly payloads: AuditPayloadStore;
   /** Runs one raw statement; rejects when the database refuses it. */
   raw(sql: string): Promise<void>;
+}
+
+function tenantKey(id: string, org: string, at = 1): AuditTenantKey {
+  return {
+    id,
+    org,
+    wrapped: { wrappingKeyId: 'ring0', sealed: Buffer.from(`material of ${id}`) },
+    createdAt: at,
+    erasedAt: undefined,
+  };
 }
 
 function events(count: number, start = 0): AuditEvent[] {
@@ -85,6 +97,66 @@ export function runAuditLogStoreConformance(
       await expect(raw('DELETE FROM audit_log')).rejects.toThrow(/append-only/);
       expect(await store.count()).toBe(3);
       expect((await store.read(1, 1))[0]?.payload).not.toBe('{}');
+    });
+
+    it('stores payloads with their records, all or none, and purges them while records stay', async () => {
+      const { store, payloads } = await open();
+      await payloads.addTenantKey(tenantKey('k1', 'acme'));
+      const records = buildAuditRecords(undefined, events(4));
+      const row = (seq: number) => ({
+        seq,
+        requestId: `req-${String(seq)}`,
+        org: 'acme',
+        keyId: 'k1',
+        sealed: Buffer.from([0, 1, 2, 255, seq]),
+      });
+      await expect(store.append(records.slice(0, 2), [row(3)])).rejects.toThrow(TypeError);
+      await store.append(records.slice(0, 2), [row(0), row(1)]);
+      await store.append(records.slice(2), [row(3)]);
+      expect(await payloads.read(1)).toEqual(row(1));
+      expect(await payloads.read(2)).toBeUndefined();
+      expect((await payloads.list(1, 10)).map((payload) => payload.seq)).toEqual([1, 3]);
+      // A payload whose record cannot be appended is not stored either.
+      const stale = buildAuditRecords(undefined, events(1, 50));
+      await expect(store.append(stale, [row(0)])).rejects.toThrow(RangeError);
+      expect(await payloads.purgeBefore(2)).toBe(2);
+      expect(await payloads.purgeBefore(2)).toBe(0);
+      expect((await payloads.list(0, 10)).map((payload) => payload.seq)).toEqual([3]);
+      expect(await store.count()).toBe(4);
+    });
+
+    it('keeps one live key per organisation, and erasing destroys its material', async () => {
+      const { payloads } = await open();
+      const [first, second] = await Promise.all([
+        payloads.addTenantKey(tenantKey('k1', 'acme')),
+        payloads.addTenantKey(tenantKey('k2', 'acme')),
+      ]);
+      expect(first.id).toBe(second.id);
+      expect((await payloads.liveTenantKey('acme'))?.wrapped?.sealed.toString()).toBe(
+        `material of ${first.id}`,
+      );
+      expect(await payloads.liveTenantKey('other')).toBeUndefined();
+      expect(await payloads.eraseTenantKeys('acme', 99)).toEqual([first.id]);
+      expect(await payloads.eraseTenantKeys('acme', 100)).toEqual([]);
+      expect(await payloads.liveTenantKey('acme')).toBeUndefined();
+      expect(await payloads.tenantKey(first.id)).toEqual({
+        ...tenantKey(first.id, 'acme'),
+        wrapped: undefined,
+        erasedAt: 99,
+      });
+      // A new key can follow an erased one.
+      expect((await payloads.addTenantKey(tenantKey('k3', 'acme'))).id).toBe('k3');
+    });
+
+    it('refuses to rewrite a kept payload through raw SQL', async () => {
+      const backend = await open();
+      await backend.payloads.addTenantKey(tenantKey('k1', 'acme'));
+      await backend.store.append(buildAuditRecords(undefined, events(1)), [
+        { seq: 0, requestId: 'r', org: 'acme', keyId: 'k1', sealed: Buffer.from('x') },
+      ]);
+      await expect(backend.raw("UPDATE audit_payloads SET sealed = 'eQ=='")).rejects.toThrow(
+        /written once/,
+      );
     });
   });
 }

@@ -522,15 +522,58 @@ export interface AuditLogStore {
    * Appends the records in one transaction: all or none. Rejects with `RangeError` unless the
    * first seq is `last().seq + 1` (0 on an empty log), the seqs are contiguous, and each
    * `prevHash` is the hash of the record before it (the genesis value for seq 0); also when a
-   * concurrent append took the same seq. An empty list does nothing.
+   * concurrent append took the same seq. An empty list does nothing. `payloads` are stored in
+   * the same transaction; each names the seq of one of `records`.
    */
-  append(records: readonly AuditLogRecord[]): Promise<void>;
+  append(records: readonly AuditLogRecord[], payloads?: readonly AuditPayloadRow[]): Promise<void>;
   /** Up to `limit` records with `seq >= fromSeq`, in seq order. */
   read(fromSeq: number, limit: number): Promise<AuditLogRecord[]>;
   /** The record with the highest seq, or undefined when the log is empty. */
   last(): Promise<AuditLogRecord | undefined>;
   /** How many records the log holds. */
   count(): Promise<number>;
+}
+
+/** A sealed request and answer kept beside one audit record (payload retention). */
+export interface AuditPayloadRow {
+  readonly seq: number;
+  readonly requestId: string;
+  readonly org: string;
+  /** The organisation data key that sealed it. */
+  readonly keyId: string;
+  /** The sealed bytes (see `audit-payload-sealing.ts`); their SHA-256 is in the record. */
+  readonly sealed: Buffer;
+}
+
+/** An organisation's data key for payloads, sealed under the gateway's encryption key. */
+export interface AuditTenantKey {
+  readonly id: string;
+  readonly org: string;
+  /** The sealed key; undefined once erased. */
+  readonly wrapped: { readonly wrappingKeyId: string; readonly sealed: Buffer } | undefined;
+  readonly createdAt: number;
+  readonly erasedAt: number | undefined;
+}
+
+/** Sealed payloads and the organisation keys that seal them. */
+export interface AuditPayloadStore {
+  /** The payload of record `seq`, if one is kept. */
+  read(seq: number): Promise<AuditPayloadRow | undefined>;
+  /** Up to `limit` payloads with `seq >= fromSeq`, in seq order. */
+  list(fromSeq: number, limit: number): Promise<AuditPayloadRow[]>;
+  /** Deletes every payload with `seq < beforeSeq`; resolves how many went. */
+  purgeBefore(beforeSeq: number): Promise<number>;
+  /** The key with this id (also an erased one, without its material). */
+  tenantKey(id: string): Promise<AuditTenantKey | undefined>;
+  /** The organisation's key that is not erased, if any. */
+  liveTenantKey(org: string): Promise<AuditTenantKey | undefined>;
+  /**
+   * Stores `key` unless the organisation already has a live key; resolves the live key (the
+   * one given, or the one another process stored first).
+   */
+  addTenantKey(key: AuditTenantKey): Promise<AuditTenantKey>;
+  /** Destroys every live key of the organisation; resolves their ids. */
+  eraseTenantKeys(org: string, at: number): Promise<string[]>;
 }
 
 /** One stored policy document. */

@@ -1,3 +1,4 @@
+import type { AnswerSchemaOutcome } from '../canonical/answer-schema-check.ts';
 import type { ChatResponse } from '../canonical/chat-response.ts';
 import type { StreamEventFilter } from '../canonical/stream-event-filter.ts';
 import { requestedMaxTokens } from '../canonical/requested-max-tokens.ts';
@@ -9,6 +10,7 @@ import { GatewayError } from '../errors/gateway-error.ts';
 import type { Cancellation } from '../lib/cancellation.ts';
 import type { Clock } from '../lib/clock.ts';
 import { safeParseJson } from '../lib/json.ts';
+import { checkCompleteAnswer, StreamAnswerCheck } from './answer-schema-verdict.ts';
 import { estimateInputTokens } from './estimate-input-tokens.ts';
 import { createFrameParser, streamContentTypes } from './frame-parsers.ts';
 import { mapUpstreamErrorResponse } from './map-upstream-error-response.ts';
@@ -60,6 +62,8 @@ export type ProviderCallResult =
       /** The answer as the client's dialect writes it. */
       readonly body: string;
       readonly usage: Usage | undefined;
+      /** How the answer's structured-output check went, when it was checked. */
+      readonly answerSchema?: AnswerSchemaOutcome | undefined;
     })
   | (CallFacts & { readonly kind: 'stream' } & CommittedStream);
 
@@ -84,8 +88,8 @@ function passThroughFor(
 ): PassThroughCodec | undefined {
   const envelope = translation.envelope;
   if (endpoint.dialect === envelope.dialect) {
-    // A guarded answer must pass through the hub, where the guard reads it.
-    return envelope.operation === 'chat' && translation.outputGuard !== undefined
+    // A guarded or checked answer must pass through the hub, where it is read.
+    return envelope.operation === 'chat' && translation.readsAnswers
       ? undefined
       : endpoint.codec.passThrough;
   }
@@ -257,6 +261,9 @@ export async function callProvider(
           translation.ingress.createStreamEncoder(encodeContext),
           endpoint.dialect,
           translation.outputGuard?.(),
+          translation.answerSchemaCheck === undefined
+            ? undefined
+            : new StreamAnswerCheck(translation.answerSchemaCheck),
         );
     const stream = await relayUpstreamStream(
       response,
@@ -298,12 +305,15 @@ export async function callProvider(
   if (guard !== undefined) {
     answer = guardCompleteAnswer(answer, guard);
   }
+  const check = translation.answerSchemaCheck;
+  const answerSchema = check === undefined ? undefined : checkCompleteAnswer(answer, check);
   return {
     kind: 'complete',
     ...facts,
     contentType: 'application/json',
     body: translation.ingress.encodeResponse(answer, encodeContext),
     usage: answer.usage,
+    answerSchema,
   };
 }
 

@@ -1,3 +1,4 @@
+import type { AnswerSchemaOutcome } from '../canonical/answer-schema-check.ts';
 import type { Usage } from '../canonical/usage.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
 import type { UpstreamFrame } from '../lib/upstream-frame.ts';
@@ -17,6 +18,8 @@ export interface StreamOutcome {
    * client had left and the rest was read without it. False when it was cut off.
    */
   readonly usageFinal: boolean;
+  /** How the answer's structured-output check went, when it was checked. */
+  readonly answerSchema: AnswerSchemaOutcome | undefined;
 }
 
 /** How a relayed stream treats a client that leaves before the end. */
@@ -182,6 +185,7 @@ export async function relayUpstreamStream(
         status,
         usage: transformer.usage,
         finishReasons: transformer.finishReasons,
+        answerSchema: transformer.answerSchema,
         error: failure,
         usageFinal,
       });

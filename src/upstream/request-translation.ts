@@ -1,5 +1,6 @@
+import type { AnswerSchemaCheck } from '../canonical/answer-schema-check.ts';
 import type { StreamEventFilter } from '../canonical/stream-event-filter.ts';
-import type { ChatRequest } from '../canonical/chat-request.ts';
+import type { ChatRequest, ResponseFormat } from '../canonical/chat-request.ts';
 import type { ModelRequestEnvelope } from '../canonical/model-request-envelope.ts';
 import { tagRequestSignatures } from '../canonical/signature-origin.ts';
 import type { IngressCodec, PassThroughCodec } from '../dialects/dialect-codec.ts';
@@ -17,6 +18,7 @@ export class RequestTranslation {
   #chatRequest: ChatRequest | undefined;
   #outputTokenCap: number | undefined;
   #outputGuard: (() => StreamEventFilter) | undefined;
+  #answerSchemaCheck: AnswerSchemaCheck | undefined;
 
   constructor(envelope: ModelRequestEnvelope) {
     this.envelope = envelope;
@@ -44,6 +46,32 @@ export class RequestTranslation {
   /** Guards every attempt's answer (set before the first attempt). */
   guardOutput(guard: (() => StreamEventFilter) | undefined): void {
     this.#outputGuard = guard;
+  }
+
+  /** The check every attempt's answer must pass (a policy validating structured output). */
+  get answerSchemaCheck(): AnswerSchemaCheck | undefined {
+    return this.#answerSchemaCheck;
+  }
+
+  /**
+   * Checks every attempt's answer against the output format the client asked for, when `check`
+   * (a policy's) gives a check for it (set before the first attempt). Reads the format alone, so
+   * a request that asks for none stays untranslated. Throws `GatewayError` (400) for a malformed
+   * format or a schema the check refuses.
+   */
+  checkAnswers(
+    check: ((format: ResponseFormat | undefined) => AnswerSchemaCheck | undefined) | undefined,
+  ): void {
+    if (check === undefined || this.envelope.operation !== 'chat') return;
+    this.#answerSchemaCheck = check(this.ingress.readResponseFormat(this.envelope));
+  }
+
+  /**
+   * Whether answers must be translated through the hub (never forwarded as bytes): an answer
+   * guard or an answer check reads them there.
+   */
+  get readsAnswers(): boolean {
+    return this.#outputGuard !== undefined || this.#answerSchemaCheck !== undefined;
   }
 
   /** Caps every attempt's output limit (set before the first attempt). */

@@ -1,3 +1,4 @@
+import type { AnswerSchemaOutcome } from '../canonical/answer-schema-check.ts';
 import type { ChatStreamEvent } from '../canonical/chat-stream-event.ts';
 import type { StreamEventFilter } from '../canonical/stream-event-filter.ts';
 import type { DialectId } from '../canonical/dialect-id.ts';
@@ -12,6 +13,7 @@ import type {
 } from '../dialects/dialect-codec.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
 import type { UpstreamFrame } from '../lib/upstream-frame.ts';
+import type { StreamAnswerCheck } from './answer-schema-verdict.ts';
 
 /** What one frame (or the end of the stream) produced for the client. */
 export interface TransformStep {
@@ -33,6 +35,8 @@ export interface StreamTransformer {
   readonly contentStarted: boolean;
   readonly usage: Usage | undefined;
   readonly finishReasons: readonly string[];
+  /** How the answer's structured-output check went, when it was checked. */
+  readonly answerSchema: AnswerSchemaOutcome | undefined;
 }
 
 /** Same-dialect streams: frames pass through the dialect's tap. */
@@ -81,6 +85,11 @@ export class PassThroughTransformer implements StreamTransformer {
   get finishReasons(): readonly string[] {
     return [...this.#tap.finishReasons.values()];
   }
+
+  /** Forwarded bytes are never checked (a checked answer is always translated). */
+  get answerSchema(): undefined {
+    return undefined;
+  }
 }
 
 /** The error for an answer the policy's answer guard stopped. */
@@ -114,17 +123,21 @@ export class TranslatingTransformer implements StreamTransformer {
 
   /** The answer guard, when a policy guards answers. */
   readonly #guard: StreamEventFilter | undefined;
+  /** The structured-output check, when a policy validates answers (after the guard). */
+  readonly #answerCheck: StreamAnswerCheck | undefined;
 
   constructor(
     decoder: StreamDecoder,
     encoder: StreamEncoder,
     egress: DialectId,
     guard?: StreamEventFilter,
+    answerCheck?: StreamAnswerCheck,
   ) {
     this.#decoder = decoder;
     this.#encoder = encoder;
     this.#egress = egress;
     this.#guard = guard;
+    this.#answerCheck = answerCheck;
   }
 
   push(frame: UpstreamFrame): TransformStep {
@@ -169,6 +182,10 @@ export class TranslatingTransformer implements StreamTransformer {
     return this.#finishReasons;
   }
 
+  get answerSchema(): AnswerSchemaOutcome | undefined {
+    return this.#answerCheck?.outcome;
+  }
+
   #encode(step: DecodeStep): TransformStep {
     const output: string[] = [];
     for (const event of step.events) {
@@ -176,6 +193,11 @@ export class TranslatingTransformer implements StreamTransformer {
         // The provider gave up on the answer (a malformed tool call, a model failure): that is a
         // failure to report, not an answer that ended normally.
         return { output, failure: modelFailure(event.finishReason.raw) };
+      }
+      const invalid = this.#answerCheck?.observe(event);
+      if (invalid !== undefined) {
+        // The choice's end is not delivered: the stream ends with the error event instead.
+        return { output, failure: invalid };
       }
       if (!preambleEvents.has(event.type)) {
         this.#contentStarted = true;

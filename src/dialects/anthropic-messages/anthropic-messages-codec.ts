@@ -2,7 +2,7 @@ import { isJsonObject } from '../../lib/json.ts';
 import { encodeSseEvent } from '../../lib/sse-frame.ts';
 import type { DialectCodec, IngressCodec } from '../dialect-codec.ts';
 import { encodeAnthropicErrorBody, readAnthropicErrorFacts } from './anthropic-error-body.ts';
-import { anthropicMessagesToCanonical } from './anthropic-messages-to-canonical.ts';
+import { anthropicMessagesToCanonical, convertFormat } from './anthropic-messages-to-canonical.ts';
 import { AnthropicStreamDecoder } from './anthropic-stream-decoder.ts';
 import { AnthropicStreamEncoder } from './anthropic-stream-encoder.ts';
 import { AnthropicStreamTap } from './anthropic-stream-tap.ts';
@@ -20,6 +20,7 @@ import { rewriteAnthropicRequestBody } from './rewrite-anthropic-request-body.ts
 export const anthropicMessagesIngress: IngressCodec = {
   decodeRequest: decodeAnthropicRequest,
   toChatRequest: anthropicMessagesToCanonical,
+  readResponseFormat: (envelope) => convertFormat(envelope.body.value),
   encodeResponse: encodeAnthropicResponse,
   createStreamEncoder: (context) => new AnthropicStreamEncoder(context),
   encodeError: encodeAnthropicErrorBody,

@@ -206,7 +206,11 @@ function convertReasoning(body: JsonObject): ReasoningSettings | undefined {
   }
 }
 
-function convertFormat(body: JsonObject): ResponseFormat | undefined {
+/**
+ * Structured outputs (`output_config.format`, formerly `output_format`) as the canonical format.
+ * @see https://docs.anthropic.com/en/docs/build-with-claude/structured-outputs
+ */
+export function convertFormat(body: JsonObject): ResponseFormat | undefined {
   const outputConfig = isJsonObject(body.output_config) ? body.output_config : {};
   const format = outputConfig.format ?? body.output_format;
   if (format === undefined || format === null) {

@@ -12,7 +12,7 @@ import { encodeOpenAiChatResponse } from './encode-openai-chat-response.ts';
 import { OpenAiChatStreamDecoder } from './openai-chat-stream-decoder.ts';
 import { OpenAiChatStreamEncoder } from './openai-chat-stream-encoder.ts';
 import { OpenAiChatStreamTap } from './openai-chat-stream-tap.ts';
-import { openAiChatToCanonical } from './openai-chat-to-canonical.ts';
+import { convertResponseFormat, openAiChatToCanonical } from './openai-chat-to-canonical.ts';
 import { encodeOpenAiErrorBody, readOpenAiErrorFacts } from './openai-error-body.ts';
 import { rewriteOpenAiRequestBody } from './rewrite-openai-request-body.ts';
 
@@ -20,6 +20,7 @@ import { rewriteOpenAiRequestBody } from './rewrite-openai-request-body.ts';
 export const openAiChatIngress: IngressCodec = {
   decodeRequest: decodeOpenAiRequest,
   toChatRequest: openAiChatToCanonical,
+  readResponseFormat: (envelope) => convertResponseFormat(envelope.body.value.response_format),
   encodeResponse: encodeOpenAiChatResponse,
   createStreamEncoder: (context) => new OpenAiChatStreamEncoder(context),
   encodeError: encodeOpenAiErrorBody,

@@ -292,7 +292,11 @@ function convertToolChoice(choice: unknown): ToolChoice | undefined {
   throw untranslatable('tool_choice', 'this tool choice');
 }
 
-function convertResponseFormat(format: unknown): ResponseFormat | undefined {
+/**
+ * `response_format` as the canonical output format.
+ * @see https://platform.openai.com/docs/api-reference/chat/create#chat-create-response_format
+ */
+export function convertResponseFormat(format: unknown): ResponseFormat | undefined {
   if (format === undefined || format === null) {
     return undefined;
   }

@@ -12,7 +12,7 @@ import { encodeOpenAiResponsesErrorEvent } from './openai-responses-error-event.
 import { OpenAiResponsesStreamDecoder } from './openai-responses-stream-decoder.ts';
 import { OpenAiResponsesStreamEncoder } from './openai-responses-stream-encoder.ts';
 import { OpenAiResponsesStreamTap } from './openai-responses-stream-tap.ts';
-import { openAiResponsesToCanonical } from './openai-responses-to-canonical.ts';
+import { convertTextFormat, openAiResponsesToCanonical } from './openai-responses-to-canonical.ts';
 import { decodeOpenAiResponsesUsage } from './openai-responses-usage.ts';
 import { rewriteOpenAiResponsesRequestBody } from './rewrite-openai-responses-request-body.ts';
 
@@ -20,6 +20,7 @@ import { rewriteOpenAiResponsesRequestBody } from './rewrite-openai-responses-re
 export const openAiResponsesIngress: IngressCodec = {
   decodeRequest: decodeOpenAiResponsesRequest,
   toChatRequest: openAiResponsesToCanonical,
+  readResponseFormat: (envelope) => convertTextFormat(envelope.body.value.text),
   encodeResponse: encodeOpenAiResponsesResponse,
   createStreamEncoder: (context) => new OpenAiResponsesStreamEncoder(context),
   // The Responses API uses the same error body as the rest of OpenAI's API.

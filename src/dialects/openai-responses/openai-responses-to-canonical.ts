@@ -153,7 +153,7 @@ function convertToolChoice(choice: unknown): ToolChoice | undefined {
 }
 
 /** @see https://platform.openai.com/docs/api-reference/responses/create#responses-create-text */
-function convertTextFormat(text: unknown): ResponseFormat | undefined {
+export function convertTextFormat(text: unknown): ResponseFormat | undefined {
   if (!present(text)) {
     return undefined;
   }

@@ -1,7 +1,11 @@
 import { z } from 'zod';
+import { isJsonObject, safeParseJson } from '../../lib/json.ts';
 import { GatewayError } from '../../errors/gateway-error.ts';
 import type { Route } from '../router.ts';
-import { firstIssue, readAdminQuery } from './admin-json-body.ts';
+import { callerOf, firstIssue, notFound, readAdminQuery } from './admin-json-body.ts';
+import type { HttpExchange } from '../http-exchange.ts';
+import type { HttpDependencies } from '../http-dependencies.ts';
+import type { AuditPayloadAccess } from '../../gateway/audit-payload-access.ts';
 import type { RouteHandler } from './route-handler.ts';
 
 const count = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
@@ -46,7 +50,74 @@ const auditProof: RouteHandler = async (exchange, dependencies) => {
   return { status: 200, outcome: 'completed' };
 };
 
-/** The audit trail's proofs; install-wide, so platform readers only. */
+/** Payload retention, or a 404 that says it is off. */
+function payloadAccess(dependencies: HttpDependencies): AuditPayloadAccess {
+  const access = dependencies.gateway.audit.payloads;
+  if (access === undefined) {
+    throw new GatewayError('SB_ERR_NOT_FOUND', {
+      param: '(path)',
+      detail: 'Payload retention is off (set audit.payloads in the configuration).',
+    });
+  }
+  return access;
+}
+
+function actorOf(exchange: HttpExchange): { agent: string; org: string | undefined } {
+  const caller = callerOf(exchange);
+  return { agent: caller.agent, org: caller.org };
+}
+
+const seqSchema = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+
+/**
+ * `GET /admin/audit/payloads/:seq`: the request and answer kept with audit record `seq`
+ * (docs/audit.md). 404 when none is kept, 410 when its organisation key was erased. Every read
+ * is itself audited (`audit.payload_read`).
+ */
+const readPayload: RouteHandler = async (exchange, dependencies) => {
+  const seq = seqSchema.safeParse(exchange.params.seq);
+  if (!seq.success) notFound('seq');
+  const opened = await payloadAccess(dependencies).read(seq.data, actorOf(exchange));
+  if (opened.status === 'absent') notFound('seq');
+  if (opened.status === 'erased') {
+    throw new GatewayError('SB_ERR_AUDIT_PAYLOAD_ERASED', { param: 'seq' });
+  }
+  const parsed = safeParseJson(opened.text);
+  exchange.sendJson(200, {
+    seq: seq.data,
+    request_id: opened.requestId,
+    org: opened.org,
+    ...(parsed.ok && isJsonObject(parsed.value) ? parsed.value : {}),
+  });
+  return { status: 200, outcome: 'completed' };
+};
+
+const orgSchema = z.string().min(1).max(128);
+
+/**
+ * `DELETE /admin/audit/payload-keys/:org`: destroys the organisation's payload keys, so every
+ * payload kept for it becomes unreadable while the audit chain still verifies. Audited as
+ * `audit.tenant_key_erased` (and as an admin action).
+ */
+const erasePayloadKeys: RouteHandler = async (exchange, dependencies) => {
+  const org = orgSchema.safeParse(exchange.params.org);
+  if (!org.success) notFound('org');
+  const erased = await payloadAccess(dependencies).erase(org.data, actorOf(exchange));
+  exchange.sendJson(200, { org: org.data, erased_key_ids: erased });
+  return { status: 200, outcome: 'completed' };
+};
+
+/**
+ * The audit trail's proofs (install-wide, so platform readers); kept payloads and their
+ * erasure (prompts and answers: platform admins only).
+ */
 export const adminAuditRoutes: readonly Route<RouteHandler>[] = [
   { method: 'GET', path: '/admin/audit/proof', access: 'platform', handler: auditProof },
+  { method: 'GET', path: '/admin/audit/payloads/:seq', access: 'admin', handler: readPayload },
+  {
+    method: 'DELETE',
+    path: '/admin/audit/payload-keys/:org',
+    access: 'admin',
+    handler: erasePayloadKeys,
+  },
 ];

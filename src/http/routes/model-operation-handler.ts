@@ -6,6 +6,7 @@ import { checkOutputTokenCap, endUserHeader, readEndUser } from '../../gateway/g
 import type { RequestContext } from '../../gateway/request-context.ts';
 import type { HttpDependencies } from '../http-dependencies.ts';
 import type { HttpExchange } from '../http-exchange.ts';
+import { PayloadCapture } from '../payload-capture.ts';
 import { readRequestBody } from '../read-request-body.ts';
 import { writeModelResponse } from '../write-model-response.ts';
 import type { RouteHandler } from './route-handler.ts';
@@ -51,6 +52,11 @@ export async function readModelRequest(
   }
   const endUser = readEndUser(exchange.request.headers[endUserHeader], envelope.body.value);
   exchange.endUser = endUser;
+  const capture =
+    dependencies.payloadCaptureBytes === undefined
+      ? undefined
+      : new PayloadCapture(dependencies.payloadCaptureBytes);
+  exchange.payloadCapture = capture;
   const overCap = checkOutputTokenCap(principal, envelope.body.value, operation === 'chat');
   if (overCap !== undefined) {
     throw new GatewayError('SB_ERR_AUTH_FORBIDDEN', {
@@ -69,6 +75,12 @@ export async function readModelRequest(
       onPolicyDecision: (record) => {
         exchange.policy = record;
       },
+      ...(capture === undefined
+        ? {}
+        : {
+            onForwarded: (forwarded: ModelRequestEnvelope) =>
+              capture.forwarded(forwarded.body.text),
+          }),
       headers: exchange.request.headers,
     },
   };

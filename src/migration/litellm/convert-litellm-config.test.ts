@@ -258,6 +258,7 @@ litellm_settings:
             'invalid-response',
             'unsupported',
             'context-length',
+            'output-schema',
             'content-policy',
           ],
         },

@@ -48,6 +48,10 @@ export type AuditProblem =
       readonly treeSize: number;
     }
   | {
+      readonly kind: 'payload-digest-mismatch' | 'payload-without-record';
+      readonly seq: number;
+    }
+  | {
       readonly kind: 'checkpoint-size-decreased';
       readonly checkpoint: number;
       readonly treeSize: number;

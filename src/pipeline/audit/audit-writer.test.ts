@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { AuditLogRecord, AuditLogStore } from '../../storage/ports.ts';
+import { CredentialDecryptionError } from '../../lib/credential-envelope.ts';
+import type { AuditLogRecord, AuditLogStore, AuditPayloadRow } from '../../storage/ports.ts';
+import type { AuditAttachment } from './audit-payload-vault.ts';
 import { buildAuditRecord } from './audit-record.ts';
 import { AuditWriter } from './audit-writer.ts';
 
@@ -7,12 +9,14 @@ import { AuditWriter } from './audit-writer.ts';
 function memoryLog(): {
   store: AuditLogStore;
   records: AuditLogRecord[];
+  payloads: AuditPayloadRow[];
   failNext: (error: Error) => void;
 } {
   const records: AuditLogRecord[] = [];
+  const payloads: AuditPayloadRow[] = [];
   let failure: Error | undefined;
   const store: AuditLogStore = {
-    append(batch) {
+    append(batch, rows = []) {
       if (failure !== undefined) {
         const error = failure;
         failure = undefined;
@@ -23,13 +27,14 @@ function memoryLog(): {
         return Promise.reject(new RangeError('seq taken'));
       }
       records.push(...batch);
+      payloads.push(...rows);
       return Promise.resolve();
     },
     read: (from, limit) => Promise.resolve(records.slice(from, from + limit)),
     last: () => Promise.resolve(records[records.length - 1]),
     count: () => Promise.resolve(records.length),
   };
-  return { store, records, failNext: (error) => (failure = error) };
+  return { store, records, payloads, failNext: (error) => (failure = error) };
 }
 
 function writer(store: AuditLogStore, appended: number[] = []): AuditWriter {
@@ -96,5 +101,44 @@ describe('AuditWriter', () => {
     expect(failures).toEqual([2]);
     expect(log.records.map((record) => record.kind)).toEqual(['a', 'b']);
     expect(audit.full).toBe(false);
+  });
+
+  it('seals attachments into rows beside their records, the record carrying the digest', async () => {
+    const log = memoryLog();
+    const failed: unknown[] = [];
+    const audit = new AuditWriter({
+      store: log.store,
+      capacity: 10,
+      flushDelayMs: 1,
+      wait: () => Promise.resolve(),
+      onAppended: () => undefined,
+      onWriteFailed: () => undefined,
+      seal: (attachment: AuditAttachment) =>
+        attachment.org === 'broken'
+          ? Promise.reject(new CredentialDecryptionError('damaged', 'cannot open'))
+          : Promise.resolve({
+              org: attachment.org,
+              requestId: attachment.requestId,
+              keyId: 'key-1',
+              sealed: Buffer.from(`sealed ${attachment.text}`),
+              digest: 'd'.repeat(64),
+            }),
+      onSealFailed: (error) => failed.push(error),
+    });
+    audit.record(event('plain'));
+    audit.record({ ...event('kept'), attachment: { org: 'acme', requestId: 'r1', text: 'hi' } });
+    audit.record({ ...event('lost'), attachment: { org: 'broken', requestId: 'r2', text: 'x' } });
+    await audit.flush();
+    expect(log.records.map((record) => JSON.parse(record.payload) as unknown)).toEqual([
+      { n: 'plain' },
+      { n: 'kept', retained_payload: { sha256: 'd'.repeat(64), key_id: 'key-1' } },
+      { n: 'lost', retained_payload: { error: 'sealing_failed' } },
+    ]);
+    expect(log.payloads).toEqual([
+      { seq: 1, requestId: 'r1', org: 'acme', keyId: 'key-1', sealed: Buffer.from('sealed hi') },
+    ]);
+    expect(failed).toHaveLength(1);
+    // The plaintext is never in the chained record.
+    expect(log.records.map((record) => record.payload).join('')).not.toContain('hi"');
   });
 });

@@ -1,6 +1,48 @@
-import type { AuditLogRecord, AuditLogStore } from '../../storage/ports.ts';
+import { CredentialDecryptionError } from '../../lib/credential-envelope.ts';
+import type { AuditLogRecord, AuditLogStore, AuditPayloadRow } from '../../storage/ports.ts';
 import { GroupCommitQueue } from '../group-commit-queue.ts';
+import type { AuditAttachment, SealedAttachment } from './audit-payload-vault.ts';
 import { buildAuditRecords, type AuditEvent } from './audit-record.ts';
+
+/** An event, with the payload to keep beside its record when payload retention is on. */
+export interface AuditWriterEvent extends AuditEvent {
+  readonly attachment?: AuditAttachment | undefined;
+}
+
+/**
+ * Seals each attachment of a batch; the record gets `retained_payload` with the digest of the
+ * sealed bytes (or `{error: "sealing_failed"}` when its key cannot be opened, so a broken key
+ * never holds up the log) and the sealed row is stored in the same transaction.
+ */
+async function sealBatch(
+  batch: readonly AuditWriterEvent[],
+  seal: ((attachment: AuditAttachment) => Promise<SealedAttachment>) | undefined,
+  onSealFailed: (error: unknown) => void,
+): Promise<{ events: AuditEvent[]; sealed: (SealedAttachment | undefined)[] }> {
+  const events: AuditEvent[] = [];
+  const sealed: (SealedAttachment | undefined)[] = [];
+  for (const { attachment, ...event } of batch) {
+    if (attachment === undefined || seal === undefined) {
+      events.push(event);
+      sealed.push(undefined);
+      continue;
+    }
+    let result: SealedAttachment | undefined;
+    try {
+      result = await seal(attachment);
+    } catch (error) {
+      if (!(error instanceof CredentialDecryptionError)) throw error;
+      onSealFailed(error);
+    }
+    const retained =
+      result === undefined
+        ? { error: 'sealing_failed' }
+        : { sha256: result.digest, key_id: result.keyId };
+    events.push({ ...event, payload: { ...event.payload, retained_payload: retained } });
+    sealed.push(result);
+  }
+  return { events, sealed };
+}
 
 export interface AuditWriterOptions {
   readonly store: AuditLogStore;
@@ -13,6 +55,10 @@ export interface AuditWriterOptions {
   /** Told about every batch appended, in seq order (for checkpoints). */
   readonly onAppended: (records: readonly AuditLogRecord[]) => void;
   readonly onWriteFailed: (error: unknown, pending: number) => void;
+  /** Seals attachments (payload retention); without it attachments are dropped. */
+  readonly seal?: ((attachment: AuditAttachment) => Promise<SealedAttachment>) | undefined;
+  /** Told when an attachment could not be sealed (its record is written without it). */
+  readonly onSealFailed?: (error: unknown) => void;
 }
 
 /**
@@ -22,7 +68,7 @@ export interface AuditWriterOptions {
  * rebuilt on the log's new last record and appended again at once.
  */
 export class AuditWriter {
-  readonly #queue: GroupCommitQueue<AuditEvent>;
+  readonly #queue: GroupCommitQueue<AuditWriterEvent>;
   /** The log's last record as this writer knows it; undefined until read (or after a race). */
   #last: { readonly record: AuditLogRecord | undefined } | undefined;
 
@@ -30,9 +76,26 @@ export class AuditWriter {
     this.#queue = new GroupCommitQueue({
       write: async (batch) => {
         try {
+          const { events, sealed } = await sealBatch(
+            batch,
+            options.seal,
+            options.onSealFailed ?? (() => undefined),
+          );
           this.#last ??= { record: await options.store.last() };
-          const records = buildAuditRecords(this.#last.record, batch);
-          await options.store.append(records);
+          const records = buildAuditRecords(this.#last.record, events);
+          const payloads: AuditPayloadRow[] = [];
+          sealed.forEach((attachment, index) => {
+            const record = records[index];
+            if (attachment === undefined || record === undefined) return;
+            payloads.push({
+              seq: record.seq,
+              requestId: attachment.requestId,
+              org: attachment.org,
+              keyId: attachment.keyId,
+              sealed: attachment.sealed,
+            });
+          });
+          await options.store.append(records, payloads);
           this.#last = { record: records[records.length - 1] };
           options.onAppended(records);
         } catch (error) {
@@ -58,7 +121,7 @@ export class AuditWriter {
     return this.#queue.pending;
   }
 
-  record(event: AuditEvent): void {
+  record(event: AuditWriterEvent): void {
     this.#queue.enqueue(event);
   }
 

@@ -82,6 +82,22 @@ function findUnsafeConstruct(source: string): string | undefined {
 }
 
 /**
+ * Why a pattern (run with the `u` flag, as JSON Schema's `pattern` is) falls outside the safe
+ * subset or does not compile, or undefined when it is safe to run on any text. Pure, never throws.
+ * Unlike `compileSafePattern` it accepts patterns that match the empty string.
+ */
+export function unsafePatternReason(source: string): string | undefined {
+  const unsafe = findUnsafeConstruct(source);
+  if (unsafe !== undefined) return unsafe;
+  try {
+    new RegExp(source, 'u');
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message : 'invalid pattern';
+  }
+}
+
+/**
  * Compiles an operator pattern (global, Unicode; case-insensitive when asked) if it is inside the
  * safe subset. Never throws; the reason names the construct, never any text it would match.
  */

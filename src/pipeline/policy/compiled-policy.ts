@@ -19,7 +19,7 @@ export interface CompiledPolicy {
   readonly scannedClasses: ReadonlySet<string>;
   /** Whether some rule looks at the prompt-injection score. */
   readonly usesInjectionScore: boolean;
-  /** The answer guard, when the document has `output`. */
+  /** The answer guard, when the document's `output` names data classes. */
   readonly output:
     | {
         readonly classes: readonly string[];
@@ -27,6 +27,8 @@ export interface CompiledPolicy {
         readonly holdBack: number;
       }
     | undefined;
+  /** Structured-output validation, when the document's `output.json_schema` turns it on. */
+  readonly outputSchema: { readonly onInvalid: 'fallback' | 'error' } | undefined;
 }
 
 export type PolicyCompilation =
@@ -102,13 +104,17 @@ export function compilePolicy(text: string): PolicyCompilation {
       scannedClasses,
       usesInjectionScore,
       output:
-        document.output === undefined
+        document.output?.data_classes === undefined
           ? undefined
           : {
               classes: document.output.data_classes,
               action: document.output.action,
               holdBack: document.output.hold_back_chars ?? outputHoldBack(document),
             },
+      outputSchema:
+        document.output?.json_schema?.validate === true
+          ? { onInvalid: document.output.json_schema.on_invalid }
+          : undefined,
     },
   };
 }

@@ -1,3 +1,5 @@
+import type { AnswerSchemaCheck } from '../../canonical/answer-schema-check.ts';
+import type { ResponseFormat } from '../../canonical/chat-request.ts';
 import type { ModelRequestEnvelope } from '../../canonical/model-request-envelope.ts';
 import { GatewayError } from '../../errors/gateway-error.ts';
 import type { Clock } from '../../lib/clock.ts';
@@ -10,6 +12,7 @@ import { redact } from '../guardrails/redact.ts';
 import { startScanBudget } from '../guardrails/scan-budget.ts';
 import { scanText } from '../guardrails/scan-text.ts';
 import type { Principal } from '../identity/principal.ts';
+import { compileAnswerSchemaCheck } from './answer-schema-check.ts';
 import type { CompiledPolicy } from './compiled-policy.ts';
 import {
   deploymentAllowed,
@@ -49,6 +52,13 @@ export interface PolicyEnforcement {
   readonly allows: (deployment: PolicyDeployment) => boolean;
   /** A new answer guard per attempt, when the policy guards answers (`output`). */
   readonly outputGuard: (() => OutputGuard) | undefined;
+  /**
+   * When the policy validates structured output (`output.json_schema`): the check for the output
+   * format the client asked for (undefined when it asked for none). Throws `GatewayError` (400)
+   * for a schema that cannot be run safely.
+   */
+  readonly answerSchemaCheck:
+    ((format: ResponseFormat | undefined) => AnswerSchemaCheck | undefined) | undefined;
 }
 
 /** Answer guard time budget per check: answers are the gateway's own text, not a client's. */
@@ -70,6 +80,13 @@ function outputGuardOf(policy: CompiledPolicy, clock: Clock): (() => OutputGuard
       clock,
     }).findings.filter((finding) => guarded.has(finding.type));
   return () => new OutputGuard({ detect, holdBack: output.holdBack, action: output.action });
+}
+
+/** The structured-output check of a policy, or undefined when it validates none. */
+function answerSchemaCheckOf(policy: CompiledPolicy): PolicyEnforcement['answerSchemaCheck'] {
+  const outputSchema = policy.outputSchema;
+  if (outputSchema === undefined) return undefined;
+  return (format) => compileAnswerSchemaCheck(format, outputSchema.onInvalid);
 }
 
 const operatorDetectors = new WeakMap<CompiledPolicy, ReadonlyMap<string, Detector>>();
@@ -211,5 +228,6 @@ export function enforcePolicy(
     envelope: redactedEnvelope,
     allows: (deployment) => deploymentAllowed(decision, deployment),
     outputGuard: outputGuardOf(policy, clock),
+    answerSchemaCheck: answerSchemaCheckOf(policy),
   };
 }

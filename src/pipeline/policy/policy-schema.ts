@@ -78,6 +78,15 @@ const ruleSchema = z
     }
   });
 
+/** Structured output: answers checked against the JSON schema the client asked for. */
+const outputSchemaSchema = z.strictObject({
+  validate: z.boolean().default(true),
+  on_invalid: z
+    .enum(['fallback', 'error'])
+    .default('fallback')
+    .describe('fallback: try the next deployment (502 when none is left); error: 502 at once.'),
+});
+
 /** A policy document as operators write it (YAML), before compilation. */
 export const policyDocumentSchema = z
   .strictObject({
@@ -100,7 +109,7 @@ export const policyDocumentSchema = z
     rules: z.array(ruleSchema).max(1000),
     output: z
       .strictObject({
-        data_classes: z.array(dataClass).min(1).max(64),
+        data_classes: z.array(dataClass).min(1).max(64).optional(),
         action: z.enum(['mask', 'block']).default('mask'),
         hold_back_chars: z
           .int()
@@ -110,9 +119,24 @@ export const policyDocumentSchema = z
           .describe(
             'Characters held back per text part. Default: the longest word listed, else 256.',
           ),
+        json_schema: outputSchemaSchema
+          .optional()
+          .describe(
+            'Validates answers against the JSON schema (or JSON object) the client asked for.',
+          ),
       })
+      .refine(
+        (output) => output.data_classes !== undefined || output.json_schema?.validate === true,
+        'name data_classes to guard, or json_schema with validate: true',
+      )
+      .refine(
+        (output) => output.data_classes !== undefined || output.hold_back_chars === undefined,
+        'hold_back_chars only goes with data_classes',
+      )
       .optional()
-      .describe('Guards answers (streamed or not): mask or block these data classes.'),
+      .describe(
+        'Guards answers (streamed or not): mask or block these data classes, validate structured output.',
+      ),
     default: z.enum(['permit', 'deny']).default('permit'),
     default_reason: z.string().min(1).max(500).optional(),
   })

@@ -14,6 +14,7 @@ const expected: Record<ErrorClass, FailureEffect> = {
   rejected: 'neutral',
   'context-length': 'neutral',
   'content-policy': 'neutral',
+  'output-schema': 'neutral',
   unsupported: 'neutral',
   'client-closed': 'neutral',
   internal: 'neutral',

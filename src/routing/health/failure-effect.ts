@@ -24,6 +24,8 @@ const effects: Readonly<Record<ErrorClass, FailureEffect>> = {
   rejected: 'neutral',
   'context-length': 'neutral',
   'content-policy': 'neutral',
+  // The deployment answered; its model did not follow the client's schema this time.
+  'output-schema': 'neutral',
   unsupported: 'neutral',
   'client-closed': 'neutral',
   // The gateway's own fault; blaming the deployment would hide the bug behind an open breaker.

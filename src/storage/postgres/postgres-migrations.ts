@@ -181,6 +181,34 @@ export const postgresMigrations: readonly PostgresMigration[] = [
        activated_by text NOT NULL
      );`,
   },
+  {
+    description: 'audit payload retention: per-organisation data keys and sealed payloads',
+    sql: `CREATE TABLE audit_tenant_keys (
+       id text PRIMARY KEY,
+       org text NOT NULL,
+       wrapped text,
+       wrapping_key_id text,
+       created_at bigint NOT NULL,
+       erased_at bigint,
+       CHECK ((wrapped IS NULL) = (erased_at IS NOT NULL))
+     );
+     CREATE UNIQUE INDEX audit_tenant_keys_live ON audit_tenant_keys (org) WHERE erased_at IS NULL;
+     CREATE TABLE audit_payloads (
+       seq bigint PRIMARY KEY REFERENCES audit_log (seq),
+       request_id text NOT NULL,
+       org text NOT NULL,
+       key_id text NOT NULL REFERENCES audit_tenant_keys (id),
+       sealed text NOT NULL
+     );
+     CREATE FUNCTION audit_payloads_refuse_update() RETURNS trigger LANGUAGE plpgsql AS $$
+     BEGIN
+       RAISE EXCEPTION 'audit_payloads are written once: UPDATE refused'
+         USING ERRCODE = 'insufficient_privilege';
+     END;
+     $$;
+     CREATE TRIGGER audit_payloads_no_update BEFORE UPDATE ON audit_payloads
+       FOR EACH ROW EXECUTE FUNCTION audit_payloads_refuse_update();`,
+  },
 ];
 
 /**

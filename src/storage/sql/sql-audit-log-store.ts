@@ -1,4 +1,4 @@
-import type { AuditLogRecord, AuditLogStore } from '../ports.ts';
+import type { AuditLogRecord, AuditLogStore, AuditPayloadRow } from '../ports.ts';
 import type { SqlDatabase } from './sql-database.ts';
 
 /** The `prevHash` of record 0 (32 zero bytes in hex), as src/pipeline/audit defines it. */
@@ -46,8 +46,15 @@ export class SqlAuditLogStore implements AuditLogStore {
     this.#database = database;
   }
 
-  async append(records: readonly AuditLogRecord[]): Promise<void> {
+  async append(
+    records: readonly AuditLogRecord[],
+    payloads: readonly AuditPayloadRow[] = [],
+  ): Promise<void> {
     if (records.length === 0) return;
+    const seqs = new Set(records.map((record) => record.seq));
+    if (payloads.some((payload) => !seqs.has(payload.seq))) {
+      throw new TypeError('an audit payload must belong to a record of the same append');
+    }
     for (const record of records) {
       if (!Number.isSafeInteger(record.seq) || !Number.isSafeInteger(record.at)) {
         throw new RangeError('audit seq and at must be integers');
@@ -85,6 +92,18 @@ export class SqlAuditLogStore implements AuditLogStore {
           ]);
           expectedSeq += 1;
           expectedPrev = record.hash;
+        }
+        for (const payload of payloads) {
+          await session.run(
+            'INSERT INTO audit_payloads (seq, request_id, org, key_id, sealed) VALUES ($1, $2, $3, $4, $5)',
+            [
+              payload.seq,
+              payload.requestId,
+              payload.org,
+              payload.keyId,
+              payload.sealed.toString('base64'),
+            ],
+          );
         }
       });
     } catch (error) {

@@ -165,4 +165,26 @@ export const sqliteMigrations: readonly string[] = [
      activated_at INTEGER NOT NULL,
      activated_by TEXT NOT NULL
    ) STRICT;`,
+  // Optional payload retention (docs/audit.md): each organisation's data key, sealed under the
+  // encryption key and destroyed (set NULL) on erasure; payloads sealed under it, one per audit
+  // record, deleted only by retention purges. Sealed bytes are base64 text.
+  `CREATE TABLE audit_tenant_keys (
+     id TEXT PRIMARY KEY,
+     org TEXT NOT NULL,
+     wrapped TEXT,
+     wrapping_key_id TEXT,
+     created_at INTEGER NOT NULL,
+     erased_at INTEGER,
+     CHECK ((wrapped IS NULL) = (erased_at IS NOT NULL))
+   ) STRICT;
+   CREATE UNIQUE INDEX audit_tenant_keys_live ON audit_tenant_keys (org) WHERE erased_at IS NULL;
+   CREATE TABLE audit_payloads (
+     seq INTEGER PRIMARY KEY REFERENCES audit_log (seq),
+     request_id TEXT NOT NULL,
+     org TEXT NOT NULL,
+     key_id TEXT NOT NULL REFERENCES audit_tenant_keys (id),
+     sealed TEXT NOT NULL
+   ) STRICT;
+   CREATE TRIGGER audit_payloads_no_update BEFORE UPDATE ON audit_payloads
+   BEGIN SELECT RAISE(ABORT, 'audit_payloads are written once: UPDATE refused'); END;`,
 ];
