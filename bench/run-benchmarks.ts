@@ -36,6 +36,11 @@ interface Scenario {
    */
   readonly auditOff?: boolean;
   /**
+   * Signalbox is a second instance with the exact response cache on, and every request is the
+   * same, so all but the first are cache hits; direct and the bare proxy still call the mock.
+   */
+  readonly cacheHits?: boolean;
+  /**
    * `anthropic-upstream`: the provider speaks Anthropic Messages, streamed at a set pace; direct
    * and the bare proxy call it in its own format, Signalbox is called through the OpenAI ingress
    * and translates. Time is measured to the first token of the answer in each format.
@@ -44,6 +49,12 @@ interface Scenario {
 }
 const allScenarios: readonly Scenario[] = [
   { name: 'non-streaming, 1 connection', connections: 1, stream: false, auditOff: true },
+  {
+    name: 'exact-cache hits, non-streaming, 1 connection',
+    connections: 1,
+    stream: false,
+    cacheHits: true,
+  },
   { name: 'non-streaming, 16 connections', connections: 16, stream: false },
   { name: 'non-streaming, 64 connections', connections: 64, stream: false },
   { name: 'streaming, 1 connection (time to first byte)', connections: 1, stream: true },
@@ -192,6 +203,9 @@ const signalbox = await startSignalbox('state', '');
 const auditOff = scenarios.some((scenario) => scenario.auditOff === true)
   ? await startSignalbox('state-audit-off', 'audit:\n  enabled: false\n')
   : undefined;
+const cached = scenarios.some((scenario) => scenario.cacheHits === true)
+  ? await startSignalbox('state-cache', 'cache:\n  backend: memory\n')
+  : undefined;
 const startupMemory = residentMemoryMb(signalbox.child.pid);
 
 const targets: Record<
@@ -277,7 +291,15 @@ for (let repetition = 0; repetition < repetitions; repetition += 1) {
     );
     if (repetition % 2 === 1) order.reverse();
     for (const name of order) {
-      const target = targets[name];
+      const target =
+        name === 'signalbox' && scenario.cacheHits === true && cached !== undefined
+          ? {
+              ...targets.signalbox,
+              url: cached.url,
+              headers: { authorization: `Bearer ${cached.virtualKey}` },
+              pid: cached.child.pid,
+            }
+          : targets[name];
       const request = requestFor(scenario, name, target.model);
       const cpuBefore = cpuMilliseconds(target.pid);
       const loaded = await runLoad({
@@ -307,7 +329,7 @@ for (let repetition = 0; repetition < repetitions; repetition += 1) {
   }
 }
 const finalMemory = residentMemoryMb(signalbox.child.pid);
-for (const server of [signalbox, auditOff, bare, mock]) server?.child.kill('SIGTERM');
+for (const server of [signalbox, auditOff, cached, bare, mock]) server?.child.kill('SIGTERM');
 
 // --- summarise ------------------------------------------------------------------------------
 interface Summary {
@@ -419,6 +441,26 @@ const routing = JSON.parse(
     encoding: 'utf8',
   }),
 ) as { plans: number; results: Record<string, { p50: number; p99: number; max: number }> };
+// Semantic-cache lookup time (encode + vector search at 100,000 entries), also in its own process.
+interface LookupPercentiles {
+  p50: number;
+  p99: number;
+  max: number;
+}
+const semanticLookup = JSON.parse(
+  execFileSync(process.execPath, [join(root, 'bench/semantic-lookup.ts'), '--json'], {
+    encoding: 'utf8',
+  }),
+) as {
+  encoder: string;
+  entries: number;
+  queries: number;
+  meanQueryCharacters: number;
+  millis: Record<
+    'encode' | 'search' | 'encodeAndSearch' | 'searchSmallPartition',
+    LookupPercentiles
+  >;
+};
 const report = {
   date: new Date().toISOString(),
   machine,
@@ -430,6 +472,7 @@ const report = {
   },
   scenarios: summary,
   routingDecisionMicros: routing,
+  semanticLookupMillis: semanticLookup,
 };
 
 const lines = [
@@ -487,6 +530,21 @@ lines.push(
   ...Object.entries(routing.results).map(
     ([group, result]) => `| ${group} | ${result.p50} | ${result.p99} |`,
   ),
+);
+lines.push(
+  '',
+  `Semantic-cache lookup: ${semanticLookup.encoder}, ${semanticLookup.entries.toLocaleString('en')} entries in one partition (plus smaller partitions beside it), ${semanticLookup.queries.toLocaleString('en')} queries of ${String(semanticLookup.meanQueryCharacters)} characters on average:`,
+  '',
+  '| step | p50 ms | p99 ms |',
+  '|---|---:|---:|',
+  ...(
+    [
+      ['encode the prompt', semanticLookup.millis.encode],
+      ['search the partition', semanticLookup.millis.search],
+      ['encode and search', semanticLookup.millis.encodeAndSearch],
+      ['search a 5,000-entry partition', semanticLookup.millis.searchSmallPartition],
+    ] as const
+  ).map(([step, result]) => `| ${step} | ${String(result.p50)} | ${String(result.p99)} |`),
 );
 const table = lines.join('\n');
 process.stdout.write(`\n${table}\n`);

@@ -61,6 +61,20 @@ export function auditEventOfRequest(
         cost_micro_usd: record.costUsd === undefined ? null : Math.round(record.costUsd * 1e6),
         duration_ms: Math.round(record.durationMs),
         stream: record.stream,
+        ...(record.cache === undefined
+          ? {}
+          : {
+              cache: {
+                status: record.cache.status,
+                ...(record.cache.savedUsd === undefined
+                  ? {}
+                  : { saved_micro_usd: Math.round(record.cache.savedUsd * 1e6) }),
+                ...(record.cache.similarity === undefined
+                  ? {}
+                  : { similarity: Math.round(record.cache.similarity * 1e4) / 1e4 }),
+                ...(record.cache.reason === undefined ? {} : { reason: record.cache.reason }),
+              },
+            }),
       },
       attachment:
         record.payload === undefined || record.org === undefined

@@ -28,6 +28,7 @@ import { ConfigError } from './config-error.ts';
 import { openRateLimitStore } from './open-rate-limit-store.ts';
 import { openSpendAccounting } from './open-spend-accounting.ts';
 import { openAuditTrail } from './open-audit-trail.ts';
+import { openResponseCache } from './open-response-cache.ts';
 import { PolicyService } from '../pipeline/policy/policy-service.ts';
 import { SqlPolicyStore } from '../storage/sql/sql-policy-store.ts';
 import { ConcurrencyLeases } from '../pipeline/limits/concurrency-leases.ts';
@@ -177,6 +178,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const rateLimits = await openRateLimitStore(loaded.config.rateLimitStorage, logger, clock);
   const spend = await openSpendAccounting(loaded.config, logger, clock);
   const audit = await openAuditTrail(loaded.config, options.environment, logger, clock);
+  const responseCache = await openResponseCache(loaded.config, logger, clock);
   const policies = new PolicyService(new SqlPolicyStore(spend.database), clock);
   await policies.refresh();
   const concurrency = new ConcurrencyLeases({
@@ -211,11 +213,13 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     policies,
     auditLog: audit.store,
     auditPayloads: audit.payloads,
+    responseCache: () => responseCache.current(),
     onJwtRefused(reason) {
       logger.info({ reason }, 'a JWT was refused');
     },
     credentials: reloadingCredentialAdministration(credentialService, async () => reloads.run?.()),
   });
+  await responseCache.attachSemantic(() => gateway);
   const server: Server = createHttpServer(loaded.config.server, {
     gateway,
     clock,
@@ -265,6 +269,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     await rateLimits.close();
     await spend.close(0);
     await audit.close(0);
+    await responseCache.close();
     flushLogDestination();
     throw error;
   }
@@ -289,6 +294,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       table = buildRoutingTable(next.config, authorizerContext, await mocks.reconcile(next.config));
       tables.current = table;
       health.setPolicies(healthPolicies(next.config));
+      responseCache.reconfigure(next.config);
       health.retain(healthKeys(table));
       currentFile = next.file;
       logger.level = next.config.log.level;
@@ -351,6 +357,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       await rateLimits.close();
       await spend.close(table.config.server.shutdownGraceMs);
       await audit.close(table.config.server.shutdownGraceMs);
+      await responseCache.close();
       logger.flush();
       flushLogDestination();
     })();

@@ -1,6 +1,7 @@
 import { budgetSchema, checkBudgets } from './budget-schema.ts';
 import { z } from 'zod';
 import { auditSchema } from './audit-schema.ts';
+import { cacheSchema } from './cache-schema.ts';
 import { secretReference, secretReferencePattern } from './secret-reference-schema.ts';
 import { storageSchema } from './storage-schema.ts';
 import type { AuthSchemeId } from '../auth/auth-scheme-id.ts';
@@ -339,6 +340,9 @@ export const configFileSchema = z
       .describe('Where embedded state lives. Default ./.signalbox'),
     log: logSchema.optional(),
     audit: auditSchema.optional().describe('The tamper-evident audit trail; see docs/audit.md.'),
+    cache: cacheSchema
+      .optional()
+      .describe('Exact and semantic response caches; see docs/caching.md.'),
     storage: storageSchema.optional(),
     providers_from_environment: z
       .boolean()

@@ -128,6 +128,43 @@ export interface RoutingDefaults {
   readonly fallbackOn: readonly ErrorClass[];
 }
 
+/** What caching does for one alias (or by default). */
+export interface CacheSettings {
+  readonly enabled: boolean;
+  readonly ttlMs: number;
+  readonly semantic: boolean;
+  /** Undefined: the encoder's default threshold. */
+  readonly semanticThreshold: number | undefined;
+}
+
+/** The semantic cache's encoder: built-in lexical, an embeddings model, or a local ONNX model. */
+export type SemanticEncoderConfig =
+  | { readonly type: 'lexical' }
+  | { readonly type: 'embeddings'; readonly model: string }
+  | { readonly type: 'onnx'; readonly directory: string; readonly maxTokens: number | undefined };
+
+/** The response caches (`cache:`). */
+export interface CacheConfig {
+  readonly backend: 'memory' | 'sqlite' | 'redis';
+  /** Who may share an entry. */
+  readonly scope: 'org' | 'team' | 'key' | 'user';
+  readonly maxEntries: number;
+  readonly maxEntryBytes: number;
+  /** Keys with any of these tags bypass the caches. */
+  readonly excludeKeyTags: readonly string[];
+  readonly defaults: CacheSettings;
+  /** Per requested alias, overriding `defaults`. */
+  readonly aliases: ReadonlyMap<string, CacheSettings>;
+  readonly semantic:
+    | {
+        readonly encoder: SemanticEncoderConfig;
+        readonly maxTemperature: number;
+        readonly includeTools: boolean;
+        readonly maxEntriesPerPartition: number;
+      }
+    | undefined;
+}
+
 /** The tamper-evident audit trail (`audit:`). */
 export interface AuditConfig {
   readonly enabled: boolean;
@@ -244,6 +281,8 @@ export interface GatewayConfig {
   readonly storage: StorageConfig;
   readonly log: LogConfig;
   readonly audit: AuditConfig;
+  /** Undefined when the file has no `cache:` section: nothing is cached. */
+  readonly cache: CacheConfig | undefined;
   readonly providers: readonly ProviderConfig[];
   readonly routing: RoutingDefaults;
   readonly models: readonly ModelGroupConfig[];

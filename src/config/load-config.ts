@@ -1,4 +1,5 @@
 import { resolveAuditConfig } from './audit-schema.ts';
+import { resolveCacheConfig } from './cache-schema.ts';
 import { resolveModelGroups, resolveRoutingDefaults } from './resolve-model-groups.ts';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -202,6 +203,7 @@ export function resolveConfigFile(file: ConfigFile, options: ResolveOptions): Lo
     storage,
     log: { level: file.log?.level ?? 'info', requests: file.log?.requests ?? true },
     audit: resolveAuditConfig(file.audit),
+    cache: resolveCacheConfig(file.cache),
     providers,
     routing,
     models: resolveModelGroups(file.models ?? [], routing),

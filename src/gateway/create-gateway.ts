@@ -5,6 +5,7 @@ import type { KeyAdministration } from '../pipeline/identity/key-administration.
 import type { RoutingEnvironment } from '../routing/route-model-request.ts';
 import type { RoutingTable } from '../routing/routing-table.ts';
 import type { AuditPayloadAccess } from './audit-payload-access.ts';
+import type { ResponseCache } from '../pipeline/cache/response-cache.ts';
 import type { AuditLogStore, RateLimitStore, VirtualKeyStore } from '../storage/ports.ts';
 import type { Gateway } from './gateway.ts';
 import type { CredentialAdministration } from './credential-administration.ts';
@@ -34,6 +35,8 @@ export interface GatewayDependencies {
   readonly onJwtRefused?: (reason: string) => void;
   /** The tamper-evident audit log, for proofs. */
   readonly auditLog: AuditLogStore;
+  /** The response cache in force (undefined: none configured). */
+  readonly responseCache?: () => ResponseCache | undefined;
   /** Kept payloads, when payload retention is on. */
   readonly auditPayloads?: AuditPayloadAccess | undefined;
   /** Policy documents and the policy in force. */
@@ -82,6 +85,7 @@ export function createGateway(dependencies: GatewayDependencies): Gateway {
         concurrency: dependencies.concurrency,
         policy: () => dependencies.policies.current(),
         spend: dependencies.spend,
+        cache: () => dependencies.responseCache?.(),
       }),
     recommendRoute: (context, envelope) =>
       recommendRoute(context, envelope, routingTable(), routing, dependencies.policies.current()),
@@ -108,6 +112,10 @@ export function createGateway(dependencies: GatewayDependencies): Gateway {
       payloads: dependencies.auditPayloads,
     },
     policies: dependencies.policies,
+    async invalidateCache(filter) {
+      const cache = dependencies.responseCache?.();
+      return cache === undefined ? undefined : cache.invalidate(filter);
+    },
     reportSpend: (caller, request) => reportSpendFor(dependencies.spend.store, caller, request),
     credentials: dependencies.credentials,
     async isReady() {

@@ -59,6 +59,7 @@ export {
   isPlatformAdmin,
   keyRoles,
   modelRouteNames,
+  resolveActingOrg,
   type ModelRouteName,
 } from '../pipeline/identity/authorisation.ts';
 export { checkOutputTokenCap } from '../pipeline/identity/output-token-cap.ts';
@@ -113,6 +114,14 @@ export interface Gateway {
     /** Kept payloads (`/admin/audit/payloads`); undefined when `audit.payloads` is off. */
     readonly payloads: AuditPayloadAccess | undefined;
   };
+  /**
+   * Deletes cached answers of an organisation, an alias, or both; resolves how many, or
+   * undefined when no response cache is configured.
+   */
+  invalidateCache(filter: {
+    readonly org?: string;
+    readonly alias?: string;
+  }): Promise<number | undefined>;
   /** Policy documents, versions and the one in force (`/admin/policy`). */
   readonly policies: PolicyService;
   /** Spend from the ledger (`GET /admin/spend`), scoped to what the caller may see. */

@@ -17,7 +17,14 @@ import {
   type SpendEnvironment,
 } from '../pipeline/budgets/admit-spend.ts';
 import type { ModelGroup } from '../routing/model-group.ts';
-import { routeModelRequest, type RoutingEnvironment } from '../routing/route-model-request.ts';
+import {
+  routeModelRequest,
+  type RoutedResponse as RoutedProviderResponse,
+  type RoutingEnvironment,
+} from '../routing/route-model-request.ts';
+import { recordCacheHitSpend } from '../pipeline/budgets/record-cache-hit-spend.ts';
+import type { ResponseCache } from '../pipeline/cache/response-cache.ts';
+import { rememberFreshAnswer, requestCache } from './response-cache-hook.ts';
 import type { SpendSubject } from '../storage/ports.ts';
 import type { RoutedResponse } from './gateway.ts';
 import type { RoutingTable } from '../routing/routing-table.ts';
@@ -90,6 +97,8 @@ export function resolveModelRequest(
 export interface ModelRequestAccounting extends LimitStores {
   /** The policy in force now (undefined: none). */
   readonly policy: () => CompiledPolicy | undefined;
+  /** The response cache in force now (undefined: none configured). */
+  readonly cache?: () => ResponseCache | undefined;
   readonly spend: SpendEnvironment;
 }
 
@@ -129,13 +138,17 @@ export async function handleModelRequest(
   environment: RoutingEnvironment,
   accounting: ModelRequestAccounting,
 ): Promise<RoutedResponse> {
+  const policy = accounting.policy();
   const { envelope, groups, caller, outputGuard, answerSchemaCheck } = applyRequestPolicy(
     context,
     resolveModelRequest(context, original, table),
-    accounting.policy(),
+    policy,
     environment.clock,
   );
   context.onForwarded?.(envelope);
+  const cache = accounting.cache?.();
+  const usedCache =
+    cache === undefined ? undefined : requestCache(cache, context, envelope, policy?.version);
   const estimatedTokens = estimateRequestTokens(envelope);
   const deploymentRules = table.config.limits.filter((rule) => rule.scope === 'deployment');
   const requestRules = table.config.limits.filter((rule) => rule.scope !== 'deployment');
@@ -182,6 +195,7 @@ export async function handleModelRequest(
         beforeDispatch: admit,
         outputGuard,
         answerSchemaCheck,
+        cache: usedCache?.hook,
         ...(deploymentRules.length === 0
           ? {}
           : {
@@ -201,7 +215,16 @@ export async function handleModelRequest(
     spend?.settle({ outcome: 'failed', usage: undefined, deployment: undefined });
     throw error;
   }
-  const served = routed;
+  if (routed.cache?.status === 'hit' || routed.cache?.status === 'semantic-hit') {
+    return servedFromCache(routed, limits, accounting, context, envelope.model);
+  }
+  const served =
+    usedCache?.hook !== undefined
+      ? rememberFreshAnswer(usedCache, routed)
+      : {
+          ...routed,
+          cache: usedCache === undefined || 'decision' in usedCache ? undefined : usedCache.outcome,
+        };
   return {
     ...served,
     rateLimitHeaders: { ...limits?.headers, ...spend?.headers },
@@ -218,6 +241,36 @@ export async function handleModelRequest(
         usage: settlement.usageFinal === false ? undefined : settlement.usage,
         deployment: served.deployment,
       });
+    },
+  };
+}
+
+/**
+ * A request answered from the cache: no budget was held and no provider called, so its ledger
+ * row costs nothing and its token limits are given back in full.
+ */
+function servedFromCache(
+  routed: RoutedProviderResponse,
+  limits:
+    | { release(tokens: number | undefined): void; headers: Readonly<Record<string, string>> }
+    | undefined,
+  accounting: ModelRequestAccounting,
+  context: RequestContext,
+  model: string,
+): RoutedResponse {
+  recordCacheHitSpend(accounting.spend, {
+    requestId: context.requestId,
+    subject: spendSubject(context, model),
+    deployment: routed.deployment,
+  });
+  let settled = false;
+  return {
+    ...routed,
+    rateLimitHeaders: { ...limits?.headers },
+    settle() {
+      if (settled) return;
+      settled = true;
+      limits?.release(0);
     },
   };
 }

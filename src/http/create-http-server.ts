@@ -8,6 +8,7 @@ import { adminKeyRoutes } from './routes/admin-key-routes.ts';
 import { adminSpendRoutes } from './routes/admin-spend-routes.ts';
 import { adminPolicyRoutes } from './routes/admin-policy-routes.ts';
 import { adminAuditRoutes } from './routes/admin-audit-routes.ts';
+import { adminCacheRoutes } from './routes/admin-cache-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
 import { anthropicModelRoutes } from './routes/anthropic-model-routes.ts';
 import { openAiModelRoutes } from './routes/openai-model-routes.ts';
@@ -24,6 +25,7 @@ export const gatewayRoutes = [
   ...adminSpendRoutes,
   ...adminPolicyRoutes,
   ...adminAuditRoutes,
+  ...adminCacheRoutes,
   ...routingRoutes,
 ];
 

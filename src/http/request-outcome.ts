@@ -1,4 +1,5 @@
 import type { Usage } from '../canonical/usage.ts';
+import type { CacheOutcome } from '../observability/request-record.ts';
 import type { DecisionTrace, TraceAttempt } from '../gateway/gateway.ts';
 import type { AttemptSummary, RequestRecord } from '../observability/request-record.ts';
 import type { HttpExchange } from './http-exchange.ts';
@@ -19,6 +20,8 @@ export interface RequestFacts {
   readonly costUsd?: number | undefined;
   readonly finishReasons?: readonly string[];
   readonly outputSchema?: RequestRecord['outputSchema'];
+  /** How the response cache took part. */
+  readonly cache?: CacheOutcome | undefined;
 }
 
 /** Attempts for the record, durations rounded to the microsecond. */
@@ -69,6 +72,7 @@ export function buildRequestRecord(exchange: HttpExchange, facts: RequestFacts):
     durationMs: Math.round(exchange.elapsedMs() * 1000) / 1000,
     upstreamMs: upstreamMilliseconds(facts.attempts),
     payload: exchange.payloadCapture?.result(),
+    cache: facts.cache,
   };
 }
 

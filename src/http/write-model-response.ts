@@ -36,6 +36,9 @@ function servedHeaders(exchange: HttpExchange, routed: RoutedResponse): Outgoing
   if (routed.estimated) {
     headers['x-signalbox-estimated'] = 'true';
   }
+  if (routed.cache !== undefined) {
+    headers['x-signalbox-cache'] = routed.cache.status;
+  }
   return headers;
 }
 
@@ -72,10 +75,13 @@ export async function writeModelResponse(
     deployment: routed.deployment.id,
     decision: routed.trace,
     attempts: routed.attempts,
+    cache: routed.cache,
   };
   const headers = servedHeaders(exchange, routed);
+  // An answer served from the cache cost nothing upstream.
+  const fromCache = routed.cache?.status === 'hit' || routed.cache?.status === 'semantic-hit';
   if (routed.kind === 'complete') {
-    const costUsd = costOfUsage(routed.usage, routed.price);
+    const costUsd = fromCache ? 0 : costOfUsage(routed.usage, routed.price);
     headers['content-type'] = routed.contentType;
     headers['content-length'] = Buffer.byteLength(routed.body);
     if (costUsd !== undefined) {
@@ -137,7 +143,7 @@ export async function writeModelResponse(
     outcome: outcome.status,
     errorCode: outcome.error?.code,
     usage: outcome.usage,
-    costUsd: costOfUsage(outcome.usage, routed.price),
+    costUsd: fromCache ? 0 : costOfUsage(outcome.usage, routed.price),
     finishReasons: outcome.finishReasons,
     outputSchema: outcome.answerSchema,
   };

@@ -25,6 +25,10 @@ export interface CapturedPayload {
   readonly responseTruncated: boolean;
 }
 
+/** How the response cache took part in a request. */
+export type { CacheOutcome } from '../routing/replay-cached-answer.ts';
+import type { CacheOutcome } from '../routing/replay-cached-answer.ts';
+
 /** One attempt against one deployment, as recorded. */
 export type AttemptSummary = TraceAttempt;
 
@@ -77,6 +81,8 @@ export interface RequestRecord {
   readonly upstreamMs: number | undefined;
   /** The request and answer, when payload retention is on and the request was forwarded. */
   readonly payload?: CapturedPayload | undefined;
+  /** How the response cache took part; absent when the request did not reach it. */
+  readonly cache?: CacheOutcome | undefined;
 }
 
 /** Receives every finished request (the log, tests, and later metrics and audit). */

@@ -1,4 +1,7 @@
 import type { AnswerSchemaCheck } from '../canonical/answer-schema-check.ts';
+import type { ChatRequest } from '../canonical/chat-request.ts';
+import type { ChatResponse } from '../canonical/chat-response.ts';
+import { replayCachedAnswer, type CacheOutcome } from './replay-cached-answer.ts';
 import type { ResponseFormat } from '../canonical/chat-request.ts';
 import type { StreamEventFilter } from '../canonical/stream-event-filter.ts';
 import type { ModelRequestEnvelope } from '../canonical/model-request-envelope.ts';
@@ -59,6 +62,35 @@ export interface RouteHooks {
   readonly outputGuard?: (() => StreamEventFilter) | undefined;
   /** Validates every attempt's answer against the client's schema (a policy's `output.json_schema`). */
   readonly answerSchemaCheck?: AnswerSchemaCheckFactory | undefined;
+  /** The response cache, when the request uses it. */
+  readonly cache?: RouteCacheHook | undefined;
+}
+
+/** A stored answer the cache found, and under which producing model. */
+export interface CachedAnswer {
+  readonly answer: ChatResponse;
+  /** `<provider>/<model>` that produced it: one of the targets looked up. */
+  readonly target: string;
+  readonly outcome: CacheOutcome;
+}
+
+/** What routing asks of the response cache. */
+export interface RouteCacheHook {
+  /**
+   * A stored answer under one of `targets` (`<provider>/<model>` of the deployments of the
+   * requested alias, in plan order), if any; never rejects.
+   */
+  lookup(
+    targets: readonly string[],
+    chatRequest: () => ChatRequest | undefined,
+  ): Promise<CachedAnswer | undefined>;
+  /** Whether fresh answers will be stored (then every attempt's answer is recorded). */
+  readonly records: boolean;
+}
+
+/** `<provider>/<model>`: the model identity cache entries are stored under. */
+export function cacheTarget(deployment: Deployment): string {
+  return `${deployment.providerId}/${deployment.upstreamModel}`;
 }
 
 /** A provider's answer together with who gave it, what was tried first and why. */
@@ -68,6 +100,8 @@ export type RoutedResponse = ProviderCallResult & {
   readonly trace: DecisionTrace;
   /** Reports how the served exchange ended, once, so health and load stay true. */
   readonly settle: (settlement: AttemptSettlement) => void;
+  /** How the response cache took part (absent when the request did not use it). */
+  readonly cache?: CacheOutcome | undefined;
 };
 
 /** Every deployment a request for these groups could reach: members, nested, rule targets, fallbacks. */
@@ -208,6 +242,46 @@ function attemptHealth(
 }
 
 /**
+ * Serves the request from the cache when an answer is stored under a model of the requested
+ * alias (never under a fallback's model: a fallback's answer must not stand in for the primary
+ * model's). Turns on answer recording when fresh answers will be stored.
+ */
+async function lookUpCache(
+  cache: RouteCacheHook | undefined,
+  translation: RequestTranslation,
+  plan: RoutePlan,
+  environment: RoutingEnvironment,
+): Promise<RoutedResponse | undefined> {
+  if (cache === undefined) return undefined;
+  if (cache.records) translation.recordAnswers();
+  const primary = plan.attempts[0]?.group.alias;
+  const deployments = new Map<string, Deployment>();
+  for (const attempt of plan.attempts) {
+    if (attempt.group.alias !== primary) continue;
+    const target = cacheTarget(attempt.deployment);
+    if (!deployments.has(target)) deployments.set(target, attempt.deployment);
+  }
+  const found = await cache.lookup([...deployments.keys()], () => {
+    try {
+      return translation.chatRequest;
+    } catch {
+      // A request the hub cannot express is still served; it only skips the semantic cache.
+      return undefined;
+    }
+  });
+  const deployment = found === undefined ? undefined : deployments.get(found.target);
+  if (found === undefined || deployment === undefined) return undefined;
+  return replayCachedAnswer(
+    translation,
+    found.answer,
+    deployment,
+    plan.trace,
+    found.outcome,
+    environment.clock.now(),
+  );
+}
+
+/**
  * Plans a request and sends it along its plan: retries with backoff, fallbacks before the commit
  * point, health and load recorded for every attempt, with the caller's `hooks`. Throws `GatewayError` when nothing can
  * serve it and `PlanFailedError` (with the trace) when every attempt failed.
@@ -232,6 +306,8 @@ export async function routeModelRequest(
     caller,
     environment,
   );
+  const cached = await lookUpCache(hooks.cache, translation, plan, environment);
+  if (cached !== undefined) return cached;
   if (admit !== undefined) {
     translation.limitOutputTokens(
       await admit([...new Set(plan.attempts.map((attempt) => attempt.deployment))]),

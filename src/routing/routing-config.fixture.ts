@@ -110,6 +110,7 @@ export function testGatewayConfig(
     rateLimitStorage: { redisUrl: undefined, redisKeyPrefix: undefined, replicas: 1 },
     log: { level: 'silent', requests: false },
     audit: resolveAuditConfig(undefined),
+    cache: undefined,
     providers,
     routing: {
       retries: defaultRetryPolicy,

@@ -534,6 +534,42 @@ export interface AuditLogStore {
   count(): Promise<number>;
 }
 
+/** Where one cached answer lives: its tenant scope, requested alias and request digest. */
+export interface ResponseCacheAddress {
+  /** The organisation (tenant) the scope belongs to, for invalidation by tenant. */
+  readonly org: string;
+  /** The tenant scope (`org:acme`, `team:acme/eng`, ...): entries never cross it. */
+  readonly scope: string;
+  /** The model alias the client asked for, for invalidation by alias. */
+  readonly alias: string;
+  /** SHA-256 (hex) over the scope, the producing model and every answer-relevant field. */
+  readonly digest: string;
+}
+
+/** A cached answer as stored (JSON text), with when it expires. */
+export interface StoredCacheEntry {
+  readonly address: ResponseCacheAddress;
+  readonly entry: string;
+  readonly expiresAt: number;
+}
+
+/**
+ * The response cache's storage (memory, SQLite or Redis). Entries expire at `expiresAt` and may
+ * be evicted earlier (least recently used) to stay within the configured size.
+ */
+export interface ResponseCacheStore {
+  /** The first live entry among `addresses`, in their order; undefined when none is. */
+  get(
+    addresses: readonly ResponseCacheAddress[],
+    now: number,
+  ): Promise<StoredCacheEntry | undefined>;
+  /** Stores `entry` (replacing one at its address); `now` marks it used. */
+  set(entry: StoredCacheEntry, now: number): Promise<void>;
+  /** Deletes entries of an organisation, an alias, or both (at least one is given); resolves how many. */
+  invalidate(filter: { readonly org?: string; readonly alias?: string }): Promise<number>;
+  close(): Promise<void>;
+}
+
 /** A sealed request and answer kept beside one audit record (payload retention). */
 export interface AuditPayloadRow {
   readonly seq: number;

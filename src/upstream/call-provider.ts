@@ -1,5 +1,6 @@
 import type { AnswerSchemaOutcome } from '../canonical/answer-schema-check.ts';
 import type { ChatResponse } from '../canonical/chat-response.ts';
+import { ChatResponseAccumulator } from '../canonical/chat-response-events.ts';
 import type { StreamEventFilter } from '../canonical/stream-event-filter.ts';
 import { requestedMaxTokens } from '../canonical/requested-max-tokens.ts';
 import { tagResponseSignatures } from '../canonical/signature-origin.ts';
@@ -64,6 +65,8 @@ export type ProviderCallResult =
       readonly usage: Usage | undefined;
       /** How the answer's structured-output check went, when it was checked. */
       readonly answerSchema?: AnswerSchemaOutcome | undefined;
+      /** The answer in the hub's terms, when it was recorded (for the cache). */
+      readonly answer?: ChatResponse | undefined;
     })
   | (CallFacts & { readonly kind: 'stream' } & CommittedStream);
 
@@ -260,10 +263,14 @@ export async function callProvider(
           endpoint.codec.egress.createStreamDecoder(),
           translation.ingress.createStreamEncoder(encodeContext),
           endpoint.dialect,
-          translation.outputGuard?.(),
-          translation.answerSchemaCheck === undefined
-            ? undefined
-            : new StreamAnswerCheck(translation.answerSchemaCheck),
+          {
+            guard: translation.outputGuard?.(),
+            answerCheck:
+              translation.answerSchemaCheck === undefined
+                ? undefined
+                : new StreamAnswerCheck(translation.answerSchemaCheck),
+            recorder: translation.recordsAnswers ? new ChatResponseAccumulator() : undefined,
+          },
         );
     const stream = await relayUpstreamStream(
       response,
@@ -314,6 +321,7 @@ export async function callProvider(
     body: translation.ingress.encodeResponse(answer, encodeContext),
     usage: answer.usage,
     answerSchema,
+    answer: translation.recordsAnswers ? answer : undefined,
   };
 }
 

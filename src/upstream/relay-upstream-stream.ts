@@ -1,3 +1,4 @@
+import type { ChatResponse } from '../canonical/chat-response.ts';
 import type { AnswerSchemaOutcome } from '../canonical/answer-schema-check.ts';
 import type { Usage } from '../canonical/usage.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
@@ -20,6 +21,8 @@ export interface StreamOutcome {
   readonly usageFinal: boolean;
   /** How the answer's structured-output check went, when it was checked. */
   readonly answerSchema: AnswerSchemaOutcome | undefined;
+  /** The whole answer as delivered, when it was recorded and the stream completed. */
+  readonly answer?: ChatResponse | undefined;
 }
 
 /** How a relayed stream treats a client that leaves before the end. */
@@ -186,6 +189,7 @@ export async function relayUpstreamStream(
         usage: transformer.usage,
         finishReasons: transformer.finishReasons,
         answerSchema: transformer.answerSchema,
+        answer: status === 'completed' ? transformer.answer : undefined,
         error: failure,
         usageFinal,
       });

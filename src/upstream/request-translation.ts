@@ -19,6 +19,7 @@ export class RequestTranslation {
   #outputTokenCap: number | undefined;
   #outputGuard: (() => StreamEventFilter) | undefined;
   #answerSchemaCheck: AnswerSchemaCheck | undefined;
+  #recordsAnswers = false;
 
   constructor(envelope: ModelRequestEnvelope) {
     this.envelope = envelope;
@@ -71,7 +72,21 @@ export class RequestTranslation {
    * guard or an answer check reads them there.
    */
   get readsAnswers(): boolean {
-    return this.#outputGuard !== undefined || this.#answerSchemaCheck !== undefined;
+    return (
+      this.#outputGuard !== undefined ||
+      this.#answerSchemaCheck !== undefined ||
+      this.#recordsAnswers
+    );
+  }
+
+  /** Whether every attempt's answer is kept in the hub's terms (for the response cache). */
+  get recordsAnswers(): boolean {
+    return this.#recordsAnswers;
+  }
+
+  /** Keeps every attempt's answer in the hub's terms (set before the first attempt). */
+  recordAnswers(): void {
+    this.#recordsAnswers = true;
   }
 
   /** Caps every attempt's output limit (set before the first attempt). */

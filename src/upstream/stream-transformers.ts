@@ -1,4 +1,6 @@
 import type { AnswerSchemaOutcome } from '../canonical/answer-schema-check.ts';
+import type { ChatResponseAccumulator } from '../canonical/chat-response-events.ts';
+import type { ChatResponse } from '../canonical/chat-response.ts';
 import type { ChatStreamEvent } from '../canonical/chat-stream-event.ts';
 import type { StreamEventFilter } from '../canonical/stream-event-filter.ts';
 import type { DialectId } from '../canonical/dialect-id.ts';
@@ -37,6 +39,8 @@ export interface StreamTransformer {
   readonly finishReasons: readonly string[];
   /** How the answer's structured-output check went, when it was checked. */
   readonly answerSchema: AnswerSchemaOutcome | undefined;
+  /** The whole answer as delivered, when it is recorded (for the cache) and the stream ended. */
+  readonly answer: ChatResponse | undefined;
 }
 
 /** Same-dialect streams: frames pass through the dialect's tap. */
@@ -90,6 +94,11 @@ export class PassThroughTransformer implements StreamTransformer {
   get answerSchema(): undefined {
     return undefined;
   }
+
+  /** Forwarded bytes are never recorded (a recorded answer is always translated). */
+  get answer(): undefined {
+    return undefined;
+  }
 }
 
 /** The error for an answer the policy's answer guard stopped. */
@@ -125,19 +134,25 @@ export class TranslatingTransformer implements StreamTransformer {
   readonly #guard: StreamEventFilter | undefined;
   /** The structured-output check, when a policy validates answers (after the guard). */
   readonly #answerCheck: StreamAnswerCheck | undefined;
+  /** Rebuilds the delivered answer, when the cache will store it. */
+  readonly #recorder: ChatResponseAccumulator | undefined;
 
   constructor(
     decoder: StreamDecoder,
     encoder: StreamEncoder,
     egress: DialectId,
-    guard?: StreamEventFilter,
-    answerCheck?: StreamAnswerCheck,
+    readers: {
+      readonly guard?: StreamEventFilter | undefined;
+      readonly answerCheck?: StreamAnswerCheck | undefined;
+      readonly recorder?: ChatResponseAccumulator | undefined;
+    } = {},
   ) {
     this.#decoder = decoder;
     this.#encoder = encoder;
     this.#egress = egress;
-    this.#guard = guard;
-    this.#answerCheck = answerCheck;
+    this.#guard = readers.guard;
+    this.#answerCheck = readers.answerCheck;
+    this.#recorder = readers.recorder;
   }
 
   push(frame: UpstreamFrame): TransformStep {
@@ -186,6 +201,10 @@ export class TranslatingTransformer implements StreamTransformer {
     return this.#answerCheck?.outcome;
   }
 
+  get answer(): ChatResponse | undefined {
+    return this.#recorder?.answer;
+  }
+
   #encode(step: DecodeStep): TransformStep {
     const output: string[] = [];
     for (const event of step.events) {
@@ -207,7 +226,9 @@ export class TranslatingTransformer implements StreamTransformer {
       } else if (event.type === 'choice-end') {
         this.#finishReasons.push(event.finishReason.raw ?? event.finishReason.unified);
       }
-      const text = this.#encoder.push(tagEventSignature(event, this.#egress));
+      const tagged = tagEventSignature(event, this.#egress);
+      this.#recorder?.push(tagged);
+      const text = this.#encoder.push(tagged);
       if (text !== '') {
         output.push(text);
       }

@@ -1,0 +1,105 @@
+import { hashStep, hashText, mixHash } from './feature-hash.ts';
+import { lexicalStopwords } from './lexical-stopwords.ts';
+
+/** The three feature families; each is weighted and normalised on its own by the encoder. */
+export const lexicalFamilies = ['word', 'wordPair', 'characters'] as const;
+export type LexicalFamily = (typeof lexicalFamilies)[number];
+
+/** Seeds that keep the families apart: the same string hashes differently in each. */
+const familySeeds: Readonly<Record<LexicalFamily, number>> = {
+  word: hashText('word\u0000'),
+  wordPair: hashText('pair\u0000'),
+  characters: hashText('char\u0000'),
+};
+
+/** Character n-gram lengths inside one padded word: short enough for typos and inflections. */
+export const characterGramMin = 3;
+export const characterGramMax = 5;
+
+/** Words: runs of letters, digits and marks in any script. */
+const wordPattern = /[\p{L}\p{N}\p{M}]+/gu;
+const space = 0x20;
+
+/** A growable list of mixed 32-bit feature hashes, one entry per occurrence. */
+export class FeatureHashList {
+  hashes = new Uint32Array(256);
+  length = 0;
+
+  push(hash: number): void {
+    if (this.length === this.hashes.length) {
+      const grown = new Uint32Array(this.hashes.length * 2);
+      grown.set(this.hashes);
+      this.hashes = grown;
+    }
+    this.hashes[this.length] = hash;
+    this.length += 1;
+  }
+
+  clear(): void {
+    this.length = 0;
+  }
+}
+
+/** One reusable list per family, so encoding allocates nothing per call. */
+export type LexicalFeatureLists = Record<LexicalFamily, FeatureHashList>;
+
+export function createFeatureLists(): LexicalFeatureLists {
+  return {
+    word: new FeatureHashList(),
+    wordPair: new FeatureHashList(),
+    characters: new FeatureHashList(),
+  };
+}
+
+function addCharacterGrams(text: string, start: number, end: number, out: FeatureHashList): void {
+  // The word is padded with a space on each side, so prefixes and suffixes are features of their
+  // own ("ing " differs from "ing" in the middle of a word). Grams never cross a word boundary.
+  const paddedLength = end - start + 2;
+  const codeAt = (position: number): number =>
+    position === 0 || position === paddedLength - 1 ? space : text.charCodeAt(start + position - 1);
+  for (let from = 0; from + characterGramMin <= paddedLength; from += 1) {
+    let hash = familySeeds.characters;
+    for (let length = 1; length <= characterGramMax && from + length <= paddedLength; length += 1) {
+      hash = hashStep(hash, codeAt(from + length - 1));
+      if (length >= characterGramMin) out.push(mixHash(hash));
+    }
+  }
+  // A word shorter than the smallest gram still needs a character feature.
+  if (paddedLength < characterGramMin) {
+    out.push(mixHash(hashText(text, familySeeds.characters, start, end)));
+  }
+}
+
+/**
+ * Fills `lists` with the hashed features of an already normalised text: word unigrams, adjacent
+ * word pairs (stopwords skipped), and character 3- to 5-grams within each space-padded word. Each entry is a mixed
+ * 32-bit hash; a feature that occurs twice appears twice. Clears the lists first.
+ */
+export function extractLexicalFeatures(normalised: string, lists: LexicalFeatureLists): void {
+  lists.word.clear();
+  lists.wordPair.clear();
+  lists.characters.clear();
+  let previousWordHash: number | undefined;
+  wordPattern.lastIndex = 0;
+  for (
+    let match = wordPattern.exec(normalised);
+    match !== null;
+    match = wordPattern.exec(normalised)
+  ) {
+    // Stopwords are skipped in every family, and a word pair spans them: "capital of france"
+    // gives the pair "capital france", the same as "capital, france".
+    if (lexicalStopwords.has(match[0])) continue;
+    const start = match.index;
+    const end = start + match[0].length;
+    const wordHash = hashText(normalised, familySeeds.word, start, end);
+    lists.word.push(mixHash(wordHash));
+    if (previousWordHash !== undefined) {
+      // A pair hash combines both word hashes in order, so "dog bites" differs from "bites dog".
+      lists.wordPair.push(
+        mixHash(Math.imul(previousWordHash, 0x9e3779b1) ^ wordHash ^ familySeeds.wordPair),
+      );
+    }
+    previousWordHash = wordHash;
+    addCharacterGrams(normalised, start, end, lists.characters);
+  }
+}

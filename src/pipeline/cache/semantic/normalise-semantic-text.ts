@@ -1,0 +1,35 @@
+/**
+ * Contractions spelled out, so "what's the capital" and "what is the capital" share their words.
+ * "'s" is expanded only after words where it means "is"; elsewhere it is a possessive and dropped.
+ */
+const contractionRules: readonly (readonly [RegExp, string])[] = [
+  [/\bcan't\b/g, 'can not'],
+  [/\bcannot\b/g, 'can not'],
+  [/\bwon't\b/g, 'will not'],
+  [/\bshan't\b/g, 'shall not'],
+  [/n't\b/g, ' not'],
+  [/'re\b/g, ' are'],
+  [/'m\b/g, ' am'],
+  [/'ve\b/g, ' have'],
+  [/'ll\b/g, ' will'],
+  [/'d\b/g, ' would'],
+  [/\b(what|who|where|when|why|how|it|that|there|here|he|she|this)'s\b/g, '$1 is'],
+  [/'s\b/g, ''],
+];
+
+/**
+ * The text the lexical encoder and the salient-token guard see: NFKC (full-width digits, ligatures
+ * and compatibility forms fold to one spelling), lower case, typographic apostrophes and quotes made
+ * plain, contractions spelled out, runs of whitespace collapsed to one space. Pure.
+ */
+export function normaliseSemanticText(text: string): string {
+  let normalised = text
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[\u2018\u2019\u02bc]/g, "'")
+    .replace(/[\u201c\u201d]/g, '"');
+  for (const [pattern, replacement] of contractionRules) {
+    normalised = normalised.replace(pattern, replacement);
+  }
+  return normalised.replace(/\s+/g, ' ').trim();
+}

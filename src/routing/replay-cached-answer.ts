@@ -1,0 +1,81 @@
+import { chatResponseToEvents } from '../canonical/chat-response-events.ts';
+import type { ChatResponse } from '../canonical/chat-response.ts';
+import type { RequestTranslation } from '../upstream/request-translation.ts';
+import type { DecisionTrace } from './decision-trace.ts';
+import type { Deployment } from './deployment.ts';
+import type { RoutedResponse } from './route-model-request.ts';
+
+/** How the response cache took part in a request (`x-signalbox-cache`). */
+export interface CacheOutcome {
+  readonly status: 'hit' | 'semantic-hit' | 'miss' | 'bypass';
+  /** For a hit: what the answer cost when it was produced (US dollars), now saved. */
+  readonly savedUsd?: number | undefined;
+  /** For a semantic hit: the similarity of the request to the stored one. */
+  readonly similarity?: number | undefined;
+  /** For a bypass: why. */
+  readonly reason?: string | undefined;
+}
+
+async function* textChunks(chunks: readonly string[]): AsyncIterable<string> {
+  for (const chunk of chunks) {
+    if (chunk !== '') yield chunk;
+  }
+  await Promise.resolve();
+}
+
+/**
+ * A stored answer served as the request asked for it: the client's dialect, complete or as a
+ * proper stream (start, one delta per part, usage, end), from `deployment`, which produced it.
+ * No attempt is made; settling does nothing (no provider was involved).
+ */
+export function replayCachedAnswer(
+  translation: RequestTranslation,
+  answer: ChatResponse,
+  deployment: Deployment,
+  trace: DecisionTrace,
+  cache: CacheOutcome,
+  now: number,
+): RoutedResponse {
+  const context = {
+    requestedModel: deployment.upstreamModel,
+    includeUsage: translation.envelope.clientWantsStreamUsage,
+    now,
+  };
+  const shared = {
+    upstreamRequestId: undefined,
+    droppedParameters: [],
+    estimated: false,
+    price: deployment.price,
+    deployment,
+    attempts: [],
+    trace,
+    settle: () => undefined,
+    cache,
+  };
+  if (!translation.envelope.stream) {
+    return {
+      ...shared,
+      kind: 'complete',
+      contentType: 'application/json',
+      body: translation.ingress.encodeResponse(answer, context),
+      usage: answer.usage,
+    };
+  }
+  const encoder = translation.ingress.createStreamEncoder(context);
+  const chunks = chatResponseToEvents(answer).map((event) => encoder.push(event));
+  return {
+    ...shared,
+    kind: 'stream',
+    chunks: textChunks(chunks),
+    outcome: Promise.resolve({
+      status: 'completed',
+      usage: answer.usage,
+      finishReasons: answer.choices.map(
+        (choice) => choice.finishReason.raw ?? choice.finishReason.unified,
+      ),
+      error: undefined,
+      usageFinal: true,
+      answerSchema: undefined,
+    }),
+  };
+}
