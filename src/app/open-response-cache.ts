@@ -19,7 +19,10 @@ import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../observability/logger.ts';
 import { ResponseCache } from '../pipeline/cache/response-cache.ts';
 import { MemoryResponseCacheStore } from '../storage/memory/response-cache-store.ts';
-import type { ResponseCacheStore } from '../storage/ports.ts';
+import { randomUUID } from 'node:crypto';
+import type { ResponseCacheStore, SemanticEntryFeed } from '../storage/ports.ts';
+import { RedisSemanticEntryFeed } from '../storage/redis/semantic-entry-feed.ts';
+import { SqliteSemanticEntryFeed } from '../storage/sqlite/semantic-entry-feed.ts';
 import { RedisResponseCacheStore } from '../storage/redis/response-cache-store.ts';
 import { SqliteResponseCacheStore } from '../storage/sqlite/response-cache-store.ts';
 import { ConfigError } from './config-error.ts';
@@ -29,6 +32,8 @@ import { closeRedis, connectRedis } from './connect-redis.ts';
 const lookupTimeoutMs = 50;
 /** The longest TTL a client may ask for with `x-signalbox-cache-ttl`. */
 const maxClientTtlMs = 7 * 24 * 3_600_000;
+/** How often a process indexes the semantic entries other processes stored. */
+const semanticSyncMs = 1000;
 /** Characters the in-process store keeps in all, besides its entry limit. */
 const memoryCharsPerEntry = 16 * 1024;
 
@@ -46,19 +51,39 @@ export interface OpenedResponseCache {
   close(): Promise<void>;
 }
 
-async function openStore(
+/** Where the cache keeps answers, and where semantic entries are shared (if anywhere). */
+interface OpenedStores {
+  readonly store: ResponseCacheStore;
+  /** Semantic entries shared with other processes: SQLite and Redis backends only. */
+  readonly feed: SemanticEntryFeed | undefined;
+  close(): Promise<void>;
+}
+
+async function openStores(
   cache: CacheConfig,
   config: GatewayConfig,
   logger: Logger,
-): Promise<ResponseCacheStore> {
+): Promise<OpenedStores> {
   switch (cache.backend) {
-    case 'memory':
-      return new MemoryResponseCacheStore({
+    case 'memory': {
+      const store = new MemoryResponseCacheStore({
         maxEntries: cache.maxEntries,
         maxChars: Math.max(cache.maxEntries * memoryCharsPerEntry, cache.maxEntryBytes),
       });
-    case 'sqlite':
-      return new SqliteResponseCacheStore(config.stateDir, cache.maxEntries);
+      return { store, feed: undefined, close: () => store.close() };
+    }
+    case 'sqlite': {
+      const store = new SqliteResponseCacheStore(config.stateDir, cache.maxEntries);
+      const feed = new SqliteSemanticEntryFeed(config.stateDir, cache.maxEntries);
+      return {
+        store,
+        feed,
+        close: async () => {
+          await feed.close();
+          await store.close();
+        },
+      };
+    }
     case 'redis': {
       const url = config.rateLimitStorage.redisUrl;
       if (url === undefined) {
@@ -72,14 +97,10 @@ async function openStore(
         logger,
         'redis for the response cache is unreachable; requests miss the cache until it answers',
       );
-      const store = new RedisResponseCacheStore(
-        client,
-        `${config.rateLimitStorage.redisKeyPrefix ?? 'signalbox:'}cache:`,
-      );
+      const prefix = `${config.rateLimitStorage.redisKeyPrefix ?? 'signalbox:'}cache:`;
       return {
-        get: (addresses, now) => store.get(addresses, now),
-        set: (entry) => store.set(entry),
-        invalidate: (filter) => store.invalidate(filter),
+        store: new RedisResponseCacheStore(client, prefix),
+        feed: new RedisSemanticEntryFeed(client, `${prefix}semantic-feed`, cache.maxEntries),
         close: () => closeRedis(client),
       };
     }
@@ -165,7 +186,9 @@ export async function openResponseCache(
       close: () => Promise.resolve(),
     };
   }
-  const store = await openStore(initial, config, logger);
+  const stores = await openStores(initial, config, logger);
+  const store = stores.store;
+  let syncTimer: NodeJS.Timeout | undefined;
   let settings: CacheConfig | undefined = initial;
   let semantic: { cache: SemanticCache; encoder: TextEncoder } | undefined;
   const build = (): ResponseCache | undefined =>
@@ -192,8 +215,24 @@ export async function openResponseCache(
             maxTemperature: options.maxTemperature,
             includeTools: options.includeTools,
             maxEntries: initial.maxEntries,
+            feed: stores.feed,
+            origin: randomUUID(),
           }),
         };
+        const shared = semantic.cache;
+        const sync = (): void => {
+          shared.sync().catch((error: unknown) => {
+            logger.warn(
+              { err: error instanceof Error ? error.name : 'Error' },
+              'semantic cache entries of other processes could not be read; retrying',
+            );
+          });
+        };
+        if (stores.feed !== undefined) {
+          await shared.sync().catch(() => 0);
+          syncTimer = setInterval(sync, semanticSyncMs);
+          syncTimer.unref();
+        }
         cache = build();
         logger.info({ encoder: encoder.id }, 'the semantic cache is on');
       } catch (error) {
@@ -207,6 +246,9 @@ export async function openResponseCache(
       settings = next.cache;
       cache = build();
     },
-    close: () => store.close(),
+    close: () => {
+      clearInterval(syncTimer);
+      return stores.close();
+    },
   };
 }

@@ -570,6 +570,38 @@ export interface ResponseCacheStore {
   close(): Promise<void>;
 }
 
+/** A semantic-cache index entry, shared so that every process can index what one stored. */
+export interface SharedSemanticEntry {
+  /** The process that stored it (it indexed the entry already). */
+  readonly origin: string;
+  readonly partition: string;
+  /** The unit vector, little-endian float32. */
+  readonly vector: Float32Array;
+  /** Salient tokens of the question. */
+  readonly signature: string;
+  /** Where the answer is stored. */
+  readonly address: ResponseCacheAddress;
+  readonly expiresAt: number;
+}
+
+/**
+ * An append-only feed of semantic-cache entries (SQLite for the processes of one machine, Redis
+ * for replicas): each process appends what it stores and reads what the others stored.
+ */
+export interface SemanticEntryFeed {
+  append(entry: SharedSemanticEntry): Promise<void>;
+  /**
+   * Up to `limit` live entries after `cursor` (undefined: from the oldest kept), in order, and
+   * the cursor after them.
+   */
+  read(
+    cursor: string | undefined,
+    now: number,
+    limit: number,
+  ): Promise<{ entries: SharedSemanticEntry[]; cursor: string | undefined }>;
+  close(): Promise<void>;
+}
+
 /** A sealed request and answer kept beside one audit record (payload retention). */
 export interface AuditPayloadRow {
   readonly seq: number;

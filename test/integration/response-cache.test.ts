@@ -308,4 +308,28 @@ describe('the response caches', () => {
       .poll(async () => (await gateway.admin('GET', '/admin/spend?group_by=key')).text())
       .toContain('semantic-cache');
   });
+
+  it('finds a semantic match stored by another replica', async () => {
+    const config = `${providers}storage:\n  redis_url: \${env:CACHE_TEST_REDIS_URL}\n  redis_key_prefix: "signalbox-test:${randomUUID()}:"\ncache: { backend: redis, ttl_seconds: 30, semantic: {} }\n`;
+    const environment = { CACHE_TEST_REDIS_URL: testRedisUrl };
+    const first = await startTestGateway({ config, environment });
+    harness = first;
+    const second = await startTestGateway({ config, environment });
+    try {
+      const question = (content: string) => ({ messages: [{ role: 'user', content }] });
+      await send(first, testAdminKey, question('Which river flows through the city of Vienna?'));
+      // The second replica indexes the first one's entry within a second (its feed is polled).
+      await new Promise((resolve) => setTimeout(resolve, 2500));
+      const status = (
+        await send(
+          second,
+          testAdminKey,
+          question('Which river flows through the city of Vienna, please?'),
+        )
+      ).cache;
+      expect(status).toBe('semantic-hit');
+    } finally {
+      await second.close();
+    }
+  });
 });

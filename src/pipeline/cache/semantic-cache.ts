@@ -4,7 +4,7 @@ import type { ChatRequest } from '../../canonical/chat-request.ts';
 import type { ModelRequestEnvelope } from '../../canonical/model-request-envelope.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { safeParseJson } from '../../lib/json.ts';
-import type { ResponseCacheAddress } from '../../storage/ports.ts';
+import type { ResponseCacheAddress, SemanticEntryFeed } from '../../storage/ports.ts';
 import { canonicalJson } from '../audit/canonical-json.ts';
 import { answerRelevantFields } from './exact-cache-key.ts';
 import { pickSemanticHit } from './semantic/pick-semantic-hit.ts';
@@ -39,6 +39,13 @@ export interface SemanticCacheOptions {
   readonly includeTools: boolean;
   /** Entries indexed in all partitions together; the oldest go first beyond it. */
   readonly maxEntries: number;
+  /**
+   * Where entries are shared with the other processes (SQLite on one machine, Redis across
+   * replicas); undefined: this process only.
+   */
+  readonly feed?: SemanticEntryFeed | undefined;
+  /** This process's name on the feed (its own entries are indexed already). */
+  readonly origin?: string;
 }
 
 /** A stored entry the index knows: where its answer is, and what its query said. */
@@ -79,6 +86,7 @@ export class SemanticCache {
   readonly #options: SemanticCacheOptions;
   readonly #entries = new Map<number, IndexedEntry>();
   #nextId = 0;
+  #cursor: string | undefined;
 
   constructor(options: SemanticCacheOptions) {
     this.#options = options;
@@ -165,7 +173,7 @@ export class SemanticCache {
     return undefined;
   }
 
-  /** Indexes a stored answer's query under the model that produced it. */
+  /** Indexes a stored answer's query under the model that produced it, and shares it. */
   async add(
     query: SemanticQuery,
     target: string,
@@ -175,10 +183,50 @@ export class SemanticCache {
     query.vector ??= (await this.#options.encoder.encode([query.text]))[0];
     if (query.vector === undefined) return;
     const partition = query.partitionFor(target);
+    this.#index(partition, query.vector, query.signature, address, expiresAt);
+    await this.#options.feed?.append({
+      origin: this.#options.origin ?? '',
+      partition,
+      vector: query.vector,
+      signature: query.signature,
+      address,
+      expiresAt,
+    });
+  }
+
+  /**
+   * Indexes what other processes stored since the last call (all of it the first time);
+   * resolves how many entries were added.
+   */
+  async sync(limit = 1000): Promise<number> {
+    const feed = this.#options.feed;
+    if (feed === undefined) return 0;
+    let added = 0;
+    for (;;) {
+      const { entries, cursor } = await feed.read(this.#cursor, this.#options.clock.now(), limit);
+      const advanced = cursor !== this.#cursor;
+      this.#cursor = cursor;
+      for (const entry of entries) {
+        if (entry.origin === this.#options.origin) continue;
+        if (entry.vector.length !== this.#options.index.dimensions) continue;
+        this.#index(entry.partition, entry.vector, entry.signature, entry.address, entry.expiresAt);
+        added += 1;
+      }
+      if (!advanced) return added;
+    }
+  }
+
+  #index(
+    partition: string,
+    vector: Float32Array,
+    signature: string,
+    address: ResponseCacheAddress,
+    expiresAt: number,
+  ): void {
     const id = this.#nextId;
     this.#nextId += 1;
-    this.#entries.set(id, { address, signature: query.signature, expiresAt, partition });
-    for (const evicted of this.#options.index.add(partition, id, query.vector)) {
+    this.#entries.set(id, { address, signature, expiresAt, partition });
+    for (const evicted of this.#options.index.add(partition, id, vector)) {
       this.#entries.delete(evicted);
     }
     for (const [oldest, entry] of this.#entries) {

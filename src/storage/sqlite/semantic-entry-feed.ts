@@ -1,0 +1,81 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import type { SemanticEntryFeed, SharedSemanticEntry } from '../ports.ts';
+import { decodeSemanticEntry, encodeSemanticMeta, encodeVector } from '../semantic-entry-codec.ts';
+
+/** Appends between deletions of expired and surplus rows. */
+const pruneEvery = 256;
+
+/**
+ * The semantic-cache feed in `response-cache.db` (beside the cached answers): the processes of
+ * `serve --workers` index what each of them stored. Rows past their expiry, and the oldest
+ * beyond `maxEntries`, are deleted as the feed grows.
+ */
+export class SqliteSemanticEntryFeed implements SemanticEntryFeed {
+  readonly #database: DatabaseSync;
+  readonly #maxEntries: number;
+  #appends = 0;
+
+  constructor(stateDir: string, maxEntries: number) {
+    mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+    this.#database = new DatabaseSync(join(stateDir, 'response-cache.db'));
+    this.#database.exec(`
+      PRAGMA journal_mode = WAL;
+      PRAGMA synchronous = OFF;
+      PRAGMA busy_timeout = 5000;
+      CREATE TABLE IF NOT EXISTS semantic_feed (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        meta TEXT NOT NULL,
+        vector TEXT NOT NULL,
+        expires_at INTEGER NOT NULL
+      ) STRICT;`);
+    this.#maxEntries = maxEntries;
+  }
+
+  append(entry: SharedSemanticEntry): Promise<void> {
+    this.#database
+      .prepare('INSERT INTO semantic_feed (meta, vector, expires_at) VALUES (?, ?, ?)')
+      .run(encodeSemanticMeta(entry), encodeVector(entry.vector), entry.expiresAt);
+    this.#appends += 1;
+    if (this.#appends % pruneEvery === 0) this.#prune(entry.expiresAt);
+    return Promise.resolve();
+  }
+
+  #prune(now: number): void {
+    this.#database.prepare('DELETE FROM semantic_feed WHERE expires_at <= ?').run(now);
+    this.#database
+      .prepare('DELETE FROM semantic_feed WHERE seq <= (SELECT max(seq) FROM semantic_feed) - ?')
+      .run(this.#maxEntries);
+  }
+
+  read(
+    cursor: string | undefined,
+    now: number,
+    limit: number,
+  ): Promise<{ entries: SharedSemanticEntry[]; cursor: string | undefined }> {
+    const rows = this.#database
+      .prepare(
+        'SELECT seq, meta, vector, expires_at FROM semantic_feed WHERE seq > ? ORDER BY seq LIMIT ?',
+      )
+      .all(cursor === undefined ? 0 : Number(cursor), limit) as {
+      seq: number;
+      meta: string;
+      vector: string;
+      expires_at: number;
+    }[];
+    const entries: SharedSemanticEntry[] = [];
+    for (const row of rows) {
+      if (row.expires_at <= now) continue;
+      const entry = decodeSemanticEntry(row.meta, row.vector);
+      if (entry !== undefined) entries.push(entry);
+    }
+    const last = rows[rows.length - 1];
+    return Promise.resolve({ entries, cursor: last === undefined ? cursor : String(last.seq) });
+  }
+
+  close(): Promise<void> {
+    this.#database.close();
+    return Promise.resolve();
+  }
+}
