@@ -17,9 +17,11 @@ export interface PartitionedVectorIndexOptions {
    */
   readonly maxEntriesPerPartition?: number;
   /**
-   * How vectors are stored. `f16` halves memory against `f32` and
-   * moves a cosine by about 0.001, far below any threshold step that matters (256 dimensions:
-   * 512 bytes a vector). Default `f16`.
+   * How vectors are stored. `i8` (default) quarters memory against `f32` and searches fastest:
+   * measured with bench/semantic-lookup.ts at 100,000 entries on 2 cores, search p99 1.45 ms
+   * (i8), 2.12 ms (f16), 2.80 ms (f32), with the same near-duplicate recall (97.3 to 97.8%).
+   * Quantising unit vectors to 8 bits moves a cosine by about 0.01; the paraphrase benchmark
+   * (scripts/semantic-cache-benchmark.ts) measures the threshold with this setting.
    */
   readonly precision?: 'f32' | 'f16' | 'i8';
   /** HNSW links per node. Default 32. */
@@ -74,7 +76,7 @@ export class PartitionedVectorIndex {
     if (!Number.isInteger(this.maxEntriesPerPartition) || this.maxEntriesPerPartition < 1) {
       throw new RangeError('vector index: maxEntriesPerPartition must be a positive integer');
     }
-    this.#precision = options.precision ?? 'f16';
+    this.#precision = options.precision ?? 'i8';
     this.#connectivity = options.connectivity ?? defaultConnectivity;
     this.#expansionAdd = options.expansionAdd ?? defaultExpansionAdd;
     this.#expansionSearch = options.expansionSearch ?? defaultExpansionSearch;
