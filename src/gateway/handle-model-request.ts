@@ -262,6 +262,8 @@ function servedFromCache(
     requestId: context.requestId,
     subject: spendSubject(context, model),
     deployment: routed.deployment,
+    savedNanos:
+      routed.cache?.savedUsd === undefined ? undefined : Math.round(routed.cache.savedUsd * 1e9),
   });
   let settled = false;
   return {

@@ -242,6 +242,8 @@ export function runBudgetStoreConformance(name: string, open: () => Promise<Budg
           inputTokens: 10,
           outputTokens: 20,
           estimatedRequests: 0,
+          cacheHits: 0,
+          cacheSavedNanos: 0,
         },
         {
           group: { team: 'alpha', day: '2026-11-22' },
@@ -250,6 +252,8 @@ export function runBudgetStoreConformance(name: string, open: () => Promise<Budg
           inputTokens: 10,
           outputTokens: 20,
           estimatedRequests: 0,
+          cacheHits: 0,
+          cacheSavedNanos: 0,
         },
         {
           group: { team: 'alpha', day: '2026-11-23' },
@@ -258,6 +262,8 @@ export function runBudgetStoreConformance(name: string, open: () => Promise<Budg
           inputTokens: 10,
           outputTokens: 20,
           estimatedRequests: 1,
+          cacheHits: 0,
+          cacheSavedNanos: 0,
         },
       ]);
       const filtered = await store.spendReport({
@@ -300,8 +306,32 @@ export function runBudgetStoreConformance(name: string, open: () => Promise<Budg
           inputTokens: 30,
           outputTokens: 60,
           estimatedRequests: 1,
+          cacheHits: 0,
+          cacheSavedNanos: 0,
         },
       ]);
+    });
+
+    it('reports requests answered from the cache and what they saved', async () => {
+      const { store } = await open();
+      await store.settle([
+        entry(requestId(), 100, { atMs: day + 10 }),
+        entry(requestId(), 0, { atMs: day + 20, cacheSavedNanos: 100 }),
+        entry(requestId(), 0, { atMs: day + 30, cacheSavedNanos: 0 }),
+      ]);
+      const [row] = await store.spendReport({
+        fromMs: day,
+        toMs: day + 86_400_000,
+        groupBy: [],
+        filters: {},
+        limit: 10,
+      });
+      expect(row).toMatchObject({
+        requests: 3,
+        costNanos: 100,
+        cacheHits: 2,
+        cacheSavedNanos: 100,
+      });
     });
   });
 }

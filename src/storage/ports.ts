@@ -185,6 +185,11 @@ export interface LedgerEntry {
   /** The provider reported no usage: the cost is the gateway's (conservative) estimate. */
   readonly estimated: boolean;
   readonly outcome: LedgerOutcome;
+  /**
+   * Answered from the response cache: what the answer cost when it was produced, now saved
+   * (0 when unknown). Undefined for a request a provider answered.
+   */
+  readonly cacheSavedNanos?: number | undefined;
 }
 
 /** What `GET /admin/spend` groups by. */
@@ -209,6 +214,9 @@ export interface SpendRow {
   readonly outputTokens: number;
   /** Rows whose cost is an estimate. */
   readonly estimatedRequests: number;
+  /** Requests answered from the response cache, and what they saved. */
+  readonly cacheHits: number;
+  readonly cacheSavedNanos: number;
 }
 
 /**

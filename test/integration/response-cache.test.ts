@@ -99,6 +99,15 @@ describe('the response caches', () => {
     );
     expect(record.costUsd).toBe(0);
     expect(record.attempts).toEqual([]);
+    // The spend report counts the hit, at no cost.
+    await expect
+      .poll(async () => {
+        const report = (await (await gateway.admin('GET', '/admin/spend?org=acme')).json()) as {
+          data: { cache_hits: number; requests: number }[];
+        };
+        return report.data[0];
+      })
+      .toMatchObject({ requests: 2, cache_hits: 1 });
   });
 
   it('misses when any answer-relevant field changes, and hits when only delivery fields do', async () => {

@@ -16,6 +16,8 @@ export function recordCacheHitSpend(
       readonly providerId: string;
       readonly upstreamModel: string;
     };
+    /** What the answer cost when it was produced (nano-dollars), if known. */
+    readonly savedNanos: number | undefined;
   },
 ): void {
   environment.ledger.enqueue({
@@ -33,5 +35,6 @@ export function recordCacheHitSpend(
     costNanos: 0,
     estimated: false,
     outcome: 'completed',
+    cacheSavedNanos: request.savedNanos ?? 0,
   });
 }

@@ -18,6 +18,9 @@ export type SpendReportRow = Readonly<Partial<Record<SpendGrouping, string | nul
   readonly input_tokens: number;
   readonly output_tokens: number;
   readonly estimated_requests: number;
+  /** Requests answered from the response cache, and what their answers had cost upstream. */
+  readonly cache_hits: number;
+  readonly cache_saved_usd: number;
 };
 
 export interface SpendReportView {
@@ -39,6 +42,8 @@ function toRow(row: SpendRow): SpendReportRow {
     input_tokens: row.inputTokens,
     output_tokens: row.outputTokens,
     estimated_requests: row.estimatedRequests,
+    cache_hits: row.cacheHits,
+    cache_saved_usd: row.cacheSavedNanos / 1e9,
   };
 }
 

@@ -209,6 +209,10 @@ export const postgresMigrations: readonly PostgresMigration[] = [
      CREATE TRIGGER audit_payloads_no_update BEFORE UPDATE ON audit_payloads
        FOR EACH ROW EXECUTE FUNCTION audit_payloads_refuse_update();`,
   },
+  {
+    description: 'what requests answered from the response cache saved',
+    sql: `ALTER TABLE spend_ledger ADD COLUMN cache_saved_nanos bigint CHECK (cache_saved_nanos >= 0);`,
+  },
 ];
 
 /**

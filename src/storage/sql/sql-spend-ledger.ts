@@ -39,12 +39,13 @@ interface LedgerRow {
   cost_nanos: number | string;
   estimated: number | string;
   outcome: string;
+  cache_saved_nanos: number | string | null;
 }
 
 const ledgerColumns =
   'request_id, at, key_id, user_id, org, team, tags, model, provider, deployment, upstream_model, ' +
   'input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens, ' +
-  'cost_nanos, estimated, outcome';
+  'cost_nanos, estimated, outcome, cache_saved_nanos';
 
 function toNumber(value: number | string): number {
   const parsed = Number(value);
@@ -96,6 +97,7 @@ export async function insertLedgerEntry(
     entry.costNanos,
     entry.estimated ? 1 : 0,
     entry.outcome,
+    entry.cacheSavedNanos ?? null,
   ];
   const placeholders = params.map((_, index) =>
     index === 6 ? dialect.json(`$${String(index + 1)}`) : `$${String(index + 1)}`,
@@ -160,6 +162,7 @@ function toEntry(row: LedgerRow): LedgerEntry {
     costNanos: toNumber(row.cost_nanos),
     estimated: toNumber(row.estimated) === 1,
     outcome: row.outcome as LedgerOutcome,
+    ...(row.cache_saved_nanos === null ? {} : { cacheSavedNanos: toNumber(row.cache_saved_nanos) }),
   };
 }
 
@@ -185,6 +188,8 @@ interface ReportRow {
   input_tokens: number | string;
   output_tokens: number | string;
   estimated: number | string;
+  cache_hits: number | string;
+  cache_saved: number | string;
   [group: `g${number}`]: string | null;
 }
 
@@ -216,7 +221,9 @@ export async function reportSpend(
             count(*) AS requests, coalesce(sum(cost_nanos), 0) AS cost,
             coalesce(sum(input_tokens), 0) AS input_tokens,
             coalesce(sum(output_tokens), 0) AS output_tokens,
-            coalesce(sum(estimated), 0) AS estimated
+            coalesce(sum(estimated), 0) AS estimated,
+            count(cache_saved_nanos) AS cache_hits,
+            coalesce(sum(cache_saved_nanos), 0) AS cache_saved
      FROM spend_ledger WHERE ${conditions.join(' AND ')}
      ${groupBy}
      ORDER BY cost DESC${query.groupBy.map((_, index) => `, ${String(index + 1)}`).join('')}
@@ -234,6 +241,8 @@ export async function reportSpend(
       inputTokens: toNumber(row.input_tokens),
       outputTokens: toNumber(row.output_tokens),
       estimatedRequests: toNumber(row.estimated),
+      cacheHits: toNumber(row.cache_hits),
+      cacheSavedNanos: toNumber(row.cache_saved),
     }));
 }
 

@@ -187,4 +187,6 @@ export const sqliteMigrations: readonly string[] = [
    ) STRICT;
    CREATE TRIGGER audit_payloads_no_update BEFORE UPDATE ON audit_payloads
    BEGIN SELECT RAISE(ABORT, 'audit_payloads are written once: UPDATE refused'); END;`,
+  // Requests answered from the response cache: what the answer had cost (NULL: not a hit).
+  `ALTER TABLE spend_ledger ADD COLUMN cache_saved_nanos INTEGER CHECK (cache_saved_nanos >= 0);`,
 ];
