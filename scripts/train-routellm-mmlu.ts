@@ -1,0 +1,435 @@
+// Trains and measures learned strong/weak routers on RouteLLM's MMLU outcome tables
+// (GPT-4-1106 vs Mixtral-8x7B), with the protocol of shared/research/routing.md §6.2:
+// per seed, a random 1,500 questions train (hyper-parameters picked by 5-fold CV on those only),
+// the rest test; 5 seeds; mean ± sd of APGR, CPT(50%), CPT(80%); prompt length and random on the
+// same test rows.
+//
+//   ./node_modules/.bin/node scripts/train-routellm-mmlu.ts [--seeds 5] [--no-groups] [--artifact out.json]
+//
+// --no-groups drops the subject (from the file name) from features and priors: the realistic
+// setting for gateway traffic, where nobody labels the subject.
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { safeParseJson, isJsonObject } from '../src/lib/json.ts';
+import { createSeededRandom } from '../src/lib/random.ts';
+import { LexicalEncoder } from '../src/pipeline/cache/semantic/lexical-encoder.ts';
+import { calibrate } from '../src/routing/learned/calibration.ts';
+import {
+  describePrompt,
+  featureRow,
+  fitFeatureConfig,
+  type FeatureConfig,
+  type PromptDescription,
+} from '../src/routing/learned/feature-space.ts';
+import { kFolds, shuffled } from '../src/routing/learned/k-fold.ts';
+import { trainKnn } from '../src/routing/learned/knn.ts';
+import { trainLogistic } from '../src/routing/learned/logistic-regression.ts';
+import { trainMf } from '../src/routing/learned/matrix-factorisation.ts';
+import { routingMetrics, type RoutingMetrics } from '../src/routing/learned/routellm-metrics.ts';
+import {
+  routerArtifactKind,
+  routerArtifactVersion,
+  scorerFor,
+  serialiseRouterArtifact,
+  type LabelKind,
+  type RouterArtifact,
+  type RouterModelPart,
+} from '../src/routing/learned/router-artifact.ts';
+
+const dataRoot = new URL('../../shared/data/routing/routellm-evals/mmlu/', import.meta.url);
+const strongColumn = 'gpt-4-1106-preview';
+const weakColumn = 'mistralai/Mixtral-8x7B-Instruct-v0.1';
+const trainSize = 1500;
+const cvFolds = 5;
+
+interface Row {
+  readonly prompt: string;
+  readonly group: string;
+  readonly strong: number;
+  readonly weak: number;
+}
+
+/** RFC 4180 CSV: quoted fields may hold commas, newlines and doubled quotes. */
+function parseCsv(text: string): string[][] {
+  const records: string[][] = [];
+  let field = '';
+  let record: string[] = [];
+  let quoted = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const char = text.charAt(i);
+    if (quoted) {
+      if (char === '"' && text[i + 1] === '"') {
+        field += '"';
+        i += 1;
+      } else if (char === '"') quoted = false;
+      else field += char;
+    } else if (char === '"') quoted = true;
+    else if (char === ',') {
+      record.push(field);
+      field = '';
+    } else if (char === '\n' || char === '\r') {
+      if (char === '\r' && text[i + 1] === '\n') i += 1;
+      record.push(field);
+      records.push(record);
+      record = [];
+      field = '';
+    } else field += char;
+  }
+  if (field !== '' || record.length > 0) {
+    record.push(field);
+    records.push(record);
+  }
+  return records;
+}
+
+function loadMmlu(): Row[] {
+  const contaminated = new Set<string>();
+  for (const line of readFileSync(new URL('contaminated_prompts.jsonl', dataRoot), 'utf8').split(
+    '\n',
+  )) {
+    if (line.trim() === '') continue;
+    const parsed = safeParseJson(line);
+    if (parsed.ok && isJsonObject(parsed.value) && typeof parsed.value.eval_prompt === 'string')
+      contaminated.add(parsed.value.eval_prompt);
+  }
+  const rows: Row[] = [];
+  const directory = new URL('responses/', dataRoot);
+  for (const file of readdirSync(directory)
+    .filter((name) => name.endsWith('.csv'))
+    .sort()) {
+    const [header, ...records] = parseCsv(readFileSync(new URL(file, directory), 'utf8'));
+    if (!header) continue;
+    const p = header.indexOf('prompt');
+    const s = header.indexOf(strongColumn);
+    const w = header.indexOf(weakColumn);
+    for (const record of records) {
+      const prompt = record[p] ?? '';
+      if (prompt === '' || contaminated.has(prompt)) continue;
+      rows.push({
+        prompt,
+        group: file.replace(/^mmlu_|\.csv$/gu, ''),
+        strong: record[s] === 'True' ? 1 : 0,
+        weak: record[w] === 'True' ? 1 : 0,
+      });
+    }
+  }
+  return rows;
+}
+
+function labelOf(kind: LabelKind, row: Row): number {
+  if (kind === 'strong-better') return row.strong === 1 && row.weak === 0 ? 1 : 0;
+  if (kind === 'weak-wrong') return 1 - row.weak;
+  return (row.strong - row.weak + 1) / 2;
+}
+
+type Candidate =
+  | { readonly type: 'logistic'; readonly label: LabelKind; readonly l2: number }
+  | {
+      readonly type: 'knn';
+      readonly label: LabelKind;
+      readonly k: number;
+      readonly priorStrength: number;
+    }
+  | { readonly type: 'mf'; readonly rank: number; readonly l2: number };
+
+const candidates: readonly Candidate[] = [
+  ...(['strong-better', 'weak-wrong', 'gain'] as const).flatMap((label) =>
+    [3e-3, 3e-2].map((l2): Candidate => ({ type: 'logistic', label, l2 })),
+  ),
+  ...(['weak-wrong', 'gain'] as const).flatMap((label) =>
+    [20, 60].flatMap((k) =>
+      [2, 8].map((priorStrength): Candidate => ({ type: 'knn', label, k, priorStrength })),
+    ),
+  ),
+  ...[3e-3, 3e-2].map((l2): Candidate => ({ type: 'mf', rank: 8, l2 })),
+];
+
+function fit(
+  candidate: Candidate,
+  rows: readonly Row[],
+  descriptions: readonly PromptDescription[],
+  encoder: LexicalEncoder,
+  useGroups: boolean,
+  seed: number,
+): { features: FeatureConfig; model: RouterModelPart; label: LabelKind } {
+  const features = fitFeatureConfig(encoder, descriptions, {
+    encoderWeight: 1,
+    useHand: true,
+    useGroups,
+  });
+  const matrix = () => descriptions.map((d) => featureRow(features, d));
+  if (candidate.type === 'logistic') {
+    const model = trainLogistic(
+      matrix(),
+      rows.map((r) => labelOf(candidate.label, r)),
+      { l2: candidate.l2, iterations: 250 },
+    );
+    return { features, label: candidate.label, model: { type: 'logistic', ...model } };
+  }
+  if (candidate.type === 'knn') {
+    const knn = trainKnn(
+      descriptions.map((d) => d.encoded),
+      rows.map((r) => labelOf(candidate.label, r)),
+      descriptions.map((d) => d.group),
+      { k: candidate.k, priorStrength: candidate.priorStrength, useGroupPrior: useGroups },
+    );
+    return {
+      features,
+      label: candidate.label,
+      model: {
+        type: 'knn',
+        k: candidate.k,
+        priorStrength: candidate.priorStrength,
+        useGroupPrior: useGroups,
+        vectors: knn.vectors.map((v) => Array.from(v)),
+        labels: [...knn.labels],
+        globalRate: knn.globalRate,
+        groupRates: knn.groupRates,
+      },
+    };
+  }
+  const models = [strongColumn, weakColumn];
+  const mf = trainMf(
+    matrix(),
+    rows.map((r) => [r.strong, r.weak]),
+    models,
+    { rank: candidate.rank, l2: candidate.l2, iterations: 200 },
+    createSeededRandom(seed),
+  );
+  return {
+    features,
+    label: 'gain',
+    model: { type: 'mf', ...mf, models, strongModel: strongColumn, weakModel: weakColumn },
+  };
+}
+
+function evaluate(
+  score: (i: number) => number,
+  rows: readonly Row[],
+  indices: readonly number[],
+): RoutingMetrics {
+  return routingMetrics(
+    indices.map((i) => ({
+      score: score(i),
+      strong: rows[i]?.strong ?? 0,
+      weak: rows[i]?.weak ?? 0,
+    })),
+  );
+}
+
+function describeCandidate(c: Candidate): string {
+  return c.type === 'mf'
+    ? `mf rank=${c.rank} l2=${c.l2}`
+    : c.type === 'knn'
+      ? `knn ${c.label} k=${c.k} prior=${c.priorStrength}`
+      : `logistic ${c.label} l2=${c.l2}`;
+}
+
+function main(): void {
+  const args = process.argv.slice(2);
+  const seeds = Number(args[args.indexOf('--seeds') + 1] ?? 5) || 5;
+  const useGroups = !args.includes('--no-groups');
+  const artifactPath = args.includes('--artifact')
+    ? args[args.indexOf('--artifact') + 1]
+    : undefined;
+  const rows = loadMmlu();
+  const encoder = new LexicalEncoder({ dimensions: 256 });
+  const descriptions = rows.map((r) =>
+    describePrompt(encoder, { prompt: r.prompt, group: useGroups ? r.group : undefined }),
+  );
+  log(
+    `rows ${rows.length}, strong ${(rows.reduce((a, r) => a + r.strong, 0) / rows.length).toFixed(4)}, weak ${(rows.reduce((a, r) => a + r.weak, 0) / rows.length).toFixed(4)}`,
+  );
+  const results: Record<string, RoutingMetrics[]> = {};
+  const chosen: Record<string, string[]> = {};
+  const record = (name: string, metrics: RoutingMetrics, choice?: string) => {
+    (results[name] ??= []).push(metrics);
+    if (choice !== undefined) (chosen[name] ??= []).push(choice);
+  };
+  for (let seed = 1; seed <= seeds; seed += 1) {
+    const order = shuffled(
+      rows.map((_, i) => i),
+      createSeededRandom(seed),
+    );
+    const train = order.slice(0, trainSize);
+    const test = order.slice(trainSize);
+    const folds = kFolds(train.length, cvFolds, createSeededRandom(1000 + seed));
+    const cvScore = new Map<Candidate, number>();
+    for (const candidate of candidates) {
+      let total = 0;
+      for (const fold of folds) {
+        const held = new Set(fold);
+        const fitIdx = train.filter((_, position) => !held.has(position));
+        const valIdx = fold.map((position) => train[position] ?? 0);
+        const trained = fit(
+          candidate,
+          fitIdx.map((i) => rowAt(rows, i)),
+          fitIdx.map((i) => descAt(descriptions, i)),
+          encoder,
+          useGroups,
+          seed,
+        );
+        const score = scorerFor(trained.features, trained.model);
+        total += evaluate((i) => score(descAt(descriptions, i)), rows, valIdx).apgr / folds.length;
+      }
+      cvScore.set(candidate, total);
+    }
+    const best = (type: Candidate['type']) =>
+      [...cvScore].filter(([c]) => c.type === type).sort((a, b) => b[1] - a[1])[0]?.[0];
+    const testScores = new Map<string, Float64Array>();
+    let overall: { name: string; cv: number } | undefined;
+    for (const type of ['logistic', 'knn', 'mf'] as const) {
+      const candidate = best(type);
+      if (!candidate) continue;
+      const trained = fit(
+        candidate,
+        train.map((i) => rowAt(rows, i)),
+        train.map((i) => descAt(descriptions, i)),
+        encoder,
+        useGroups,
+        seed,
+      );
+      const score = scorerFor(trained.features, trained.model);
+      const scores = new Float64Array(rows.length);
+      for (const i of test) scores[i] = score(descAt(descriptions, i));
+      testScores.set(type, scores);
+      record(
+        type,
+        evaluate((i) => scores[i] ?? 0, rows, test),
+        describeCandidate(candidate),
+      );
+      const cv = cvScore.get(candidate) ?? 0;
+      if (!overall || cv > overall.cv) overall = { name: type, cv };
+      if (seed === 1 && artifactPath !== undefined && type === 'logistic') {
+        const artifact: RouterArtifact = {
+          kind: routerArtifactKind,
+          version: routerArtifactVersion,
+          encoderId: encoder.id,
+          label: trained.label,
+          features: trained.features,
+          model: trained.model,
+          calibration: calibrate(train.map((i) => score(descAt(descriptions, i)))),
+          trainedOn: {
+            dataset: 'RouteLLM MMLU (lm-sys/RouteLLM@0b64fda), decontaminated',
+            rows: train.length,
+            notes: `seed 1, ${describeCandidate(candidate)}, groups ${String(useGroups)}`,
+          },
+        };
+        writeFileSync(artifactPath, serialiseRouterArtifact(artifact));
+      }
+    }
+    const selected = overall ? testScores.get(overall.name) : undefined;
+    if (overall && selected)
+      record(
+        'selected by CV',
+        evaluate((i) => selected[i] ?? 0, rows, test),
+        overall.name,
+      );
+    // Rank-average ensemble of the three: different errors (global linear vs local neighbours).
+    const ranks = [...testScores.values()].map((scores) => {
+      const sorted = test.map((i) => scores[i] ?? 0).sort((a, b) => a - b);
+      return (i: number) => lowerBound(sorted, scores[i] ?? 0) / sorted.length;
+    });
+    record(
+      'ensemble (rank mean)',
+      evaluate((i) => ranks.reduce((a, rank) => a + rank(i), 0), rows, test),
+    );
+    record(
+      'prompt length',
+      evaluate((i) => rows[i]?.prompt.length ?? 0, rows, test),
+    );
+    const random = createSeededRandom(5000 + seed);
+    const runs = Array.from({ length: 10 }, () => {
+      const draw = Float64Array.from(rows, () => random.next());
+      return evaluate((i) => draw[i] ?? 0, rows, test);
+    });
+    record('random (10 runs)', {
+      apgr: mean(runs.map((r) => r.apgr)),
+      cpt50: mean(runs.map((r) => r.cpt50)),
+      cpt80: mean(runs.map((r) => r.cpt80)),
+    });
+    log(
+      `seed ${seed}: ${Object.entries(results)
+        .map(([n, m]) => `${n} ${(m.at(-1)?.apgr ?? 0).toFixed(3)}`)
+        .join(', ')}`,
+    );
+  }
+  const summary = Object.fromEntries(
+    Object.entries(results).map(([name, list]) => [
+      name,
+      {
+        apgr: stats(list.map((m) => m.apgr)),
+        cpt50: stats(list.map((m) => m.cpt50)),
+        cpt80: stats(list.map((m) => m.cpt80)),
+        chosen: chosen[name] ?? [],
+      },
+    ]),
+  );
+  out(
+    JSON.stringify(
+      {
+        protocol: {
+          trainSize,
+          seeds,
+          cvFolds,
+          useGroups,
+          encoder: encoder.id,
+          testRows: rows.length - trainSize,
+        },
+        summary,
+      },
+      null,
+      2,
+    ),
+  );
+  out('\n| router | APGR | CPT(50%) | CPT(80%) |\n|---|---|---|---|');
+  for (const [name, s] of Object.entries(summary)) {
+    out(`| ${name} | ${fmt(s.apgr, 3)} | ${fmt(s.cpt50, 1)}% | ${fmt(s.cpt80, 1)}% |`);
+  }
+}
+
+/** Indexing that fails loudly: every index here comes from the data itself. */
+function rowAt(list: readonly Row[], i: number): Row {
+  const row = list[i];
+  if (!row) throw new RangeError(`no row ${i}`);
+  return row;
+}
+function descAt(list: readonly PromptDescription[], i: number): PromptDescription {
+  const description = list[i];
+  if (!description) throw new RangeError(`no description ${i}`);
+  return description;
+}
+function log(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+function out(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+function lowerBound(sorted: readonly number[], value: number): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if ((sorted[mid] ?? 0) < value) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+function mean(values: readonly number[]): number {
+  return values.reduce((a, b) => a + b, 0) / values.length;
+}
+function stats(values: readonly number[]): { mean: number; sd: number } {
+  const m = mean(values);
+  return {
+    mean: m,
+    sd:
+      values.length > 1
+        ? Math.sqrt(values.reduce((a, v) => a + (v - m) ** 2, 0) / (values.length - 1))
+        : 0,
+  };
+}
+function fmt(s: { mean: number; sd: number }, digits: number): string {
+  return `${s.mean.toFixed(digits)} ± ${s.sd.toFixed(digits)}`;
+}
+
+main();
