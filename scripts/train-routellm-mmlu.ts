@@ -12,28 +12,19 @@ import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { safeParseJson, isJsonObject } from '../src/lib/json.ts';
 import { createSeededRandom } from '../src/lib/random.ts';
 import { LexicalEncoder } from '../src/pipeline/cache/semantic/lexical-encoder.ts';
-import { calibrate } from '../src/routing/learned/calibration.ts';
-import {
-  describePrompt,
-  featureRow,
-  fitFeatureConfig,
-  type FeatureConfig,
-  type PromptDescription,
-} from '../src/routing/learned/feature-space.ts';
+import { describePrompt, type PromptDescription } from '../src/routing/learned/feature-space.ts';
 import { kFolds, shuffled } from '../src/routing/learned/k-fold.ts';
-import { trainKnn } from '../src/routing/learned/knn.ts';
-import { trainLogistic } from '../src/routing/learned/logistic-regression.ts';
-import { trainMf } from '../src/routing/learned/matrix-factorisation.ts';
 import { routingMetrics, type RoutingMetrics } from '../src/routing/learned/routellm-metrics.ts';
+import { scorerFor, serialiseRouterArtifact } from '../src/routing/learned/router-artifact.ts';
 import {
-  routerArtifactKind,
-  routerArtifactVersion,
-  scorerFor,
-  serialiseRouterArtifact,
-  type LabelKind,
-  type RouterArtifact,
-  type RouterModelPart,
-} from '../src/routing/learned/router-artifact.ts';
+  bestPairCandidate,
+  crossValidatePairCandidates,
+  defaultPairCandidates,
+  describePairCandidate,
+  fitPairCandidate,
+  pairRouterArtifact,
+  type PairTrainingRow,
+} from '../src/routing/learned/train-pair-router.ts';
 
 const dataRoot = new URL('../../shared/data/routing/routellm-evals/mmlu/', import.meta.url);
 const strongColumn = 'gpt-4-1106-preview';
@@ -115,93 +106,6 @@ function loadMmlu(): Row[] {
   return rows;
 }
 
-function labelOf(kind: LabelKind, row: Row): number {
-  if (kind === 'strong-better') return row.strong === 1 && row.weak === 0 ? 1 : 0;
-  if (kind === 'weak-wrong') return 1 - row.weak;
-  return (row.strong - row.weak + 1) / 2;
-}
-
-type Candidate =
-  | { readonly type: 'logistic'; readonly label: LabelKind; readonly l2: number }
-  | {
-      readonly type: 'knn';
-      readonly label: LabelKind;
-      readonly k: number;
-      readonly priorStrength: number;
-    }
-  | { readonly type: 'mf'; readonly rank: number; readonly l2: number };
-
-const candidates: readonly Candidate[] = [
-  ...(['strong-better', 'weak-wrong', 'gain'] as const).flatMap((label) =>
-    [3e-3, 3e-2].map((l2): Candidate => ({ type: 'logistic', label, l2 })),
-  ),
-  ...(['weak-wrong', 'gain'] as const).flatMap((label) =>
-    [20, 60].flatMap((k) =>
-      [2, 8].map((priorStrength): Candidate => ({ type: 'knn', label, k, priorStrength })),
-    ),
-  ),
-  ...[3e-3, 3e-2].map((l2): Candidate => ({ type: 'mf', rank: 8, l2 })),
-];
-
-function fit(
-  candidate: Candidate,
-  rows: readonly Row[],
-  descriptions: readonly PromptDescription[],
-  encoder: LexicalEncoder,
-  useGroups: boolean,
-  seed: number,
-): { features: FeatureConfig; model: RouterModelPart; label: LabelKind } {
-  const features = fitFeatureConfig(encoder, descriptions, {
-    encoderWeight: 1,
-    useHand: true,
-    useGroups,
-  });
-  const matrix = () => descriptions.map((d) => featureRow(features, d));
-  if (candidate.type === 'logistic') {
-    const model = trainLogistic(
-      matrix(),
-      rows.map((r) => labelOf(candidate.label, r)),
-      { l2: candidate.l2, iterations: 250 },
-    );
-    return { features, label: candidate.label, model: { type: 'logistic', ...model } };
-  }
-  if (candidate.type === 'knn') {
-    const knn = trainKnn(
-      descriptions.map((d) => d.encoded),
-      rows.map((r) => labelOf(candidate.label, r)),
-      descriptions.map((d) => d.group),
-      { k: candidate.k, priorStrength: candidate.priorStrength, useGroupPrior: useGroups },
-    );
-    return {
-      features,
-      label: candidate.label,
-      model: {
-        type: 'knn',
-        k: candidate.k,
-        priorStrength: candidate.priorStrength,
-        useGroupPrior: useGroups,
-        vectors: knn.vectors.map((v) => Array.from(v)),
-        labels: [...knn.labels],
-        globalRate: knn.globalRate,
-        groupRates: knn.groupRates,
-      },
-    };
-  }
-  const models = [strongColumn, weakColumn];
-  const mf = trainMf(
-    matrix(),
-    rows.map((r) => [r.strong, r.weak]),
-    models,
-    { rank: candidate.rank, l2: candidate.l2, iterations: 200 },
-    createSeededRandom(seed),
-  );
-  return {
-    features,
-    label: 'gain',
-    model: { type: 'mf', ...mf, models, strongModel: strongColumn, weakModel: weakColumn },
-  };
-}
-
 function evaluate(
   score: (i: number) => number,
   rows: readonly Row[],
@@ -216,14 +120,6 @@ function evaluate(
   );
 }
 
-function describeCandidate(c: Candidate): string {
-  return c.type === 'mf'
-    ? `mf rank=${c.rank} l2=${c.l2}`
-    : c.type === 'knn'
-      ? `knn ${c.label} k=${c.k} prior=${c.priorStrength}`
-      : `logistic ${c.label} l2=${c.l2}`;
-}
-
 function main(): void {
   const args = process.argv.slice(2);
   const seeds = Number(args[args.indexOf('--seeds') + 1] ?? 5) || 5;
@@ -236,6 +132,11 @@ function main(): void {
   const descriptions = rows.map((r) =>
     describePrompt(encoder, { prompt: r.prompt, group: useGroups ? r.group : undefined }),
   );
+  const pairRows: PairTrainingRow[] = rows.map((r, i) => ({
+    description: descAt(descriptions, i),
+    strong: r.strong,
+    weak: r.weak,
+  }));
   log(
     `rows ${rows.length}, strong ${(rows.reduce((a, r) => a + r.strong, 0) / rows.length).toFixed(4)}, weak ${(rows.reduce((a, r) => a + r.weak, 0) / rows.length).toFixed(4)}`,
   );
@@ -253,41 +154,21 @@ function main(): void {
     const train = order.slice(0, trainSize);
     const test = order.slice(trainSize);
     const folds = kFolds(train.length, cvFolds, createSeededRandom(1000 + seed));
-    const cvScore = new Map<Candidate, number>();
-    for (const candidate of candidates) {
-      let total = 0;
-      for (const fold of folds) {
-        const held = new Set(fold);
-        const fitIdx = train.filter((_, position) => !held.has(position));
-        const valIdx = fold.map((position) => train[position] ?? 0);
-        const trained = fit(
-          candidate,
-          fitIdx.map((i) => rowAt(rows, i)),
-          fitIdx.map((i) => descAt(descriptions, i)),
-          encoder,
-          useGroups,
-          seed,
-        );
-        const score = scorerFor(trained.features, trained.model);
-        total += evaluate((i) => score(descAt(descriptions, i)), rows, valIdx).apgr / folds.length;
-      }
-      cvScore.set(candidate, total);
-    }
-    const best = (type: Candidate['type']) =>
-      [...cvScore].filter(([c]) => c.type === type).sort((a, b) => b[1] - a[1])[0]?.[0];
+    const trainRows = train.map((i) => pairRowAt(pairRows, i));
+    const fitOptions = { strongModel: strongColumn, weakModel: weakColumn, useGroups, seed };
+    const cvScore = crossValidatePairCandidates(
+      defaultPairCandidates,
+      trainRows,
+      folds,
+      encoder,
+      fitOptions,
+    );
     const testScores = new Map<string, Float64Array>();
     let overall: { name: string; cv: number } | undefined;
     for (const type of ['logistic', 'knn', 'mf'] as const) {
-      const candidate = best(type);
+      const candidate = bestPairCandidate(cvScore, type);
       if (!candidate) continue;
-      const trained = fit(
-        candidate,
-        train.map((i) => rowAt(rows, i)),
-        train.map((i) => descAt(descriptions, i)),
-        encoder,
-        useGroups,
-        seed,
-      );
+      const trained = fitPairCandidate(candidate, trainRows, encoder, fitOptions);
       const score = scorerFor(trained.features, trained.model);
       const scores = new Float64Array(rows.length);
       for (const i of test) scores[i] = score(descAt(descriptions, i));
@@ -295,25 +176,22 @@ function main(): void {
       record(
         type,
         evaluate((i) => scores[i] ?? 0, rows, test),
-        describeCandidate(candidate),
+        describePairCandidate(candidate),
       );
       const cv = cvScore.get(candidate) ?? 0;
       if (!overall || cv > overall.cv) overall = { name: type, cv };
       if (seed === 1 && artifactPath !== undefined && type === 'logistic') {
-        const artifact: RouterArtifact = {
-          kind: routerArtifactKind,
-          version: routerArtifactVersion,
-          encoderId: encoder.id,
-          label: trained.label,
-          features: trained.features,
-          model: trained.model,
-          calibration: calibrate(train.map((i) => score(descAt(descriptions, i)))),
-          trainedOn: {
+        const artifact = pairRouterArtifact(
+          trained,
+          encoder.id,
+          trainRows,
+          {
             dataset: 'RouteLLM MMLU (lm-sys/RouteLLM@0b64fda), decontaminated',
             rows: train.length,
-            notes: `seed 1, ${describeCandidate(candidate)}, groups ${String(useGroups)}`,
+            notes: `seed 1, ${describePairCandidate(candidate)}, groups ${String(useGroups)}`,
           },
-        };
+          { strong: 'gpt-4-1106-preview', weak: 'mistralai/Mixtral-8x7B-Instruct-v0.1' },
+        );
         writeFileSync(artifactPath, serialiseRouterArtifact(artifact));
       }
     }
@@ -388,7 +266,7 @@ function main(): void {
 }
 
 /** Indexing that fails loudly: every index here comes from the data itself. */
-function rowAt(list: readonly Row[], i: number): Row {
+function pairRowAt(list: readonly PairTrainingRow[], i: number): PairTrainingRow {
   const row = list[i];
   if (!row) throw new RangeError(`no row ${i}`);
   return row;

@@ -8,6 +8,7 @@ import { guardCommand, guardUsage } from './guard-command.ts';
 import { importCommand, importUsage } from './import-command.ts';
 import { keysCommand, keysUsage } from './keys-command.ts';
 import { mockProviderCommand, mockProviderUsage } from './mock-provider-command.ts';
+import { routeCommand, routeUsage } from './route-command.ts';
 import { serveCommand, serveUsage } from './serve-command.ts';
 
 interface Command {
@@ -53,6 +54,14 @@ const commands: ReadonlyMap<string, Command> = new Map([
       run: guardCommand,
       usage: guardUsage,
       summary: 'scan a JSONL file for PII, secrets and injection (guard scan --input FILE)',
+    },
+  ],
+  [
+    'route',
+    {
+      run: routeCommand,
+      usage: routeUsage,
+      summary: 'train, score and evaluate learned strong/weak routers (route train|score|eval)',
     },
   ],
   [

@@ -70,6 +70,8 @@ export const routerArtifactSchema = z.object({
     rows: z.number().int().nonnegative(),
     notes: z.string(),
   }),
+  /** The two models the router chooses between (the score is the strong model's benefit). */
+  models: z.object({ strong: z.string().min(1), weak: z.string().min(1) }).optional(),
 });
 export type RouterArtifact = z.infer<typeof routerArtifactSchema>;
 export type RouterModelPart = z.infer<typeof modelSchema>;

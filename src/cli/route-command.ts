@@ -1,0 +1,199 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { LexicalEncoder } from '../pipeline/cache/semantic/lexical-encoder.ts';
+import { evaluatePairRouter } from '../routing/evaluation/evaluate-pair-router.ts';
+import { thresholdForShare } from '../routing/learned/calibration.ts';
+import type { StrongWeakRouter } from '../routing/learned/router.ts';
+import {
+  parseRouterArtifact,
+  routerFromArtifact,
+  serialiseRouterArtifact,
+  type RouterArtifact,
+} from '../routing/learned/router-artifact.ts';
+import { describePairCandidate, trainPairRouter } from '../routing/learned/train-pair-router.ts';
+import { UsageError, type CliIo } from './cli-io.ts';
+import {
+  modelsIn,
+  pairOutcomes,
+  readRoutingExamples,
+  readRoutingPrompts,
+  RoutingDataError,
+} from './routing-data-jsonl.ts';
+
+export const routeUsage = `Usage: signalbox route train|score|eval [options]
+
+Learned strong/weak routers on the routing JSONL format, one example per line:
+  {"prompt": "...", "scores": {"<model>": 0..1, ...}, "costs"?: {...}, "group"?: "..."}
+(scripts/convert-routing-data.ts writes it from the shared data sets). A bad line stops the
+command with "FILE line N: ..."; only blank lines are passed over.
+
+  signalbox route train --data FILE.jsonl --out ROUTER.json --strong M --weak M [--seed N]
+      Picks logistic regression, kNN or matrix factorisation by k-fold cross-validated APGR,
+      refits it on all examples, calibrates it and writes the router artifact. Only strong/weak
+      training exists yet: --strong and --weak are required.
+  signalbox route score --router ROUTER.json --input FILE.jsonl [--strong-share S]
+      Prints {"score": p, "choice": "<model>"} per input line ("prompt" and "group" are read).
+      The choice is the strong model when p >= the calibrated threshold that sends a share S
+      (0..1, default 0.5) of training-like traffic to it, else the weak model.
+  signalbox route eval --router ROUTER.json --data FILE.jsonl [--strong M --weak M]
+      Prints RouteLLM's metrics as JSON: APGR, CPT(20/50/80%) in percent strong calls, both
+      models' quality (percent) and the operating points.
+
+Options:
+  --strong M, --weak M   the model pair (score and eval default to the artifact's pair)
+  --seed N               seed of the folds and initial weights (default 1)
+  --folds N              cross-validation folds (default 5)
+  --use-groups           use the examples' "group" as a feature (off: gateway traffic has none)
+  --strong-share S       strong-call share for score's threshold (default 0.5)`;
+
+const options = {
+  data: { type: 'string' },
+  out: { type: 'string' },
+  router: { type: 'string' },
+  input: { type: 'string' },
+  strong: { type: 'string' },
+  weak: { type: 'string' },
+  seed: { type: 'string' },
+  folds: { type: 'string' },
+  'use-groups': { type: 'boolean' },
+  'strong-share': { type: 'string' },
+} as const;
+type RouteValues = ReturnType<typeof parseArgs<{ options: typeof options }>>['values'];
+
+function required(value: string | undefined, flag: string, action: string): string {
+  if (value === undefined) throw new UsageError(`route ${action} needs ${flag}`);
+  return value;
+}
+
+function integerFlag(value: string | undefined, flag: string, fallback: number, min: number) {
+  if (value === undefined) return fallback;
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < min)
+    throw new UsageError(`${flag} must be an integer of at least ${min}`);
+  return number;
+}
+
+function train(values: RouteValues, io: CliIo): number {
+  const data = required(values.data, '--data FILE.jsonl', 'train');
+  const out = required(values.out, '--out ROUTER.json', 'train');
+  if (values.strong === undefined || values.weak === undefined) {
+    throw new UsageError(
+      'route train needs --strong M --weak M: only strong/weak training exists yet (N-model routers are not implemented)',
+    );
+  }
+  if (values.strong === values.weak) throw new UsageError('--strong and --weak must differ');
+  const seed = integerFlag(values.seed, '--seed', 1, 0);
+  const folds = integerFlag(values.folds, '--folds', 5, 2);
+  const examples = readRoutingExamples(data);
+  const outcomes = pairOutcomes(examples, data, values.strong, values.weak);
+  const trained = trainPairRouter(
+    examples.map((example, i) => ({ ...example, ...(outcomes[i] ?? { strong: 0, weak: 0 }) })),
+    new LexicalEncoder({ dimensions: 256 }),
+    {
+      strongModel: values.strong,
+      weakModel: values.weak,
+      useGroups: values['use-groups'] === true,
+      seed,
+      folds,
+      dataset: data,
+    },
+  );
+  writeFileSync(out, serialiseRouterArtifact(trained.artifact));
+  io.out(
+    JSON.stringify({
+      router: out,
+      examples: examples.length,
+      chosen: describePairCandidate(trained.chosen),
+      crossValidatedApgr: trained.crossValidatedApgr,
+    }),
+  );
+  return 0;
+}
+
+function loadRouter(path: string): { artifact: RouterArtifact; router: StrongWeakRouter } {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const reason = error instanceof Error && 'code' in error ? String(error.code) : 'unreadable';
+    throw new RoutingDataError(`cannot read ${path} (${reason})`);
+  }
+  const loaded = parseRouterArtifact(text);
+  if (!loaded.ok) throw new RoutingDataError(`${path}: ${loaded.message}`);
+  const encoder = new LexicalEncoder({ dimensions: loaded.artifact.features.encoderDimensions });
+  return { artifact: loaded.artifact, router: routerFromArtifact(loaded.artifact, encoder) };
+}
+
+/** The pair from the flags, else the one `route train` recorded in the artifact. */
+function modelPair(
+  values: RouteValues,
+  artifact: RouterArtifact,
+): { strong: string; weak: string } {
+  const fromModel = artifact.model.type === 'mf' ? artifact.model : undefined;
+  const strong = values.strong ?? artifact.models?.strong ?? fromModel?.strongModel;
+  const weak = values.weak ?? artifact.models?.weak ?? fromModel?.weakModel;
+  if (strong === undefined || weak === undefined)
+    throw new UsageError('the router does not name its models: pass --strong M --weak M');
+  return { strong, weak };
+}
+
+function score(values: RouteValues, io: CliIo): number {
+  const routerPath = required(values.router, '--router ROUTER.json', 'score');
+  const input = required(values.input, '--input FILE.jsonl', 'score');
+  const share = Number(values['strong-share'] ?? '0.5');
+  if (!Number.isFinite(share) || share < 0 || share > 1)
+    throw new UsageError('--strong-share must be a number from 0 to 1');
+  const { artifact, router } = loadRouter(routerPath);
+  const pair = modelPair(values, artifact);
+  const threshold = thresholdForShare(artifact.calibration, share);
+  for (const prompt of readRoutingPrompts(input)) {
+    const p = router.score(prompt);
+    io.out(JSON.stringify({ score: p, choice: p >= threshold ? pair.strong : pair.weak }));
+  }
+  return 0;
+}
+
+function evaluate(values: RouteValues, io: CliIo): number {
+  const routerPath = required(values.router, '--router ROUTER.json', 'eval');
+  const data = required(values.data, '--data FILE.jsonl', 'eval');
+  const { artifact, router } = loadRouter(routerPath);
+  const pair = modelPair(values, artifact);
+  const examples = readRoutingExamples(data);
+  const outcomes = pairOutcomes(examples, data, pair.strong, pair.weak);
+  const evaluation = evaluatePairRouter(
+    examples.map((example) => router.score(example)),
+    outcomes,
+  );
+  io.out(
+    JSON.stringify({
+      strongModel: pair.strong,
+      weakModel: pair.weak,
+      examples: examples.length,
+      modelsInData: modelsIn(examples),
+      apgr: evaluation.apgr,
+      cpt20: evaluation.cpt20,
+      cpt50: evaluation.cpt50,
+      cpt80: evaluation.cpt80,
+      strongQuality: evaluation.strongQuality,
+      weakQuality: evaluation.weakQuality,
+      points: evaluation.points,
+    }),
+  );
+  return 0;
+}
+
+/** `signalbox route train|score|eval`: learned strong/weak routers on routing JSONL data. */
+export function routeCommand(args: readonly string[], io: CliIo): Promise<number> {
+  const [action, ...rest] = args;
+  const { values } = parseArgs({ args: rest, options, strict: true, allowPositionals: false });
+  switch (action) {
+    case 'train':
+      return Promise.resolve(train(values, io));
+    case 'score':
+      return Promise.resolve(score(values, io));
+    case 'eval':
+      return Promise.resolve(evaluate(values, io));
+    default:
+      throw new UsageError('route needs an action: train, score or eval');
+  }
+}
