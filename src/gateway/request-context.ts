@@ -1,4 +1,4 @@
-import type { PolicyRecord } from '../pipeline/policy/enforce-policy.ts';
+import type { PolicyDecisionRecord } from '../canonical/policy-decision-record.ts';
 import type { ModelRequestEnvelope } from '../canonical/model-request-envelope.ts';
 import type { Cancellation } from '../lib/cancellation.ts';
 import type { EndUser, Principal } from '../pipeline/identity/principal.ts';
@@ -19,5 +19,5 @@ export interface RequestContext {
   /** Told the request as it will be routed (after the policy), for payload retention. */
   readonly onForwarded?: (envelope: ModelRequestEnvelope) => void;
   /** Told the policy decision, for the request record (absent where nothing records it). */
-  readonly onPolicyDecision?: (record: PolicyRecord) => void;
+  readonly onPolicyDecision?: (record: PolicyDecisionRecord) => void;
 }

@@ -32,7 +32,7 @@ export class PayloadCapture {
   /** Bytes of the answer, in the order they went to the client. */
   answered(chunk: string | Uint8Array): void {
     if (this.#responseTruncated) return;
-    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk);
+    const bytes = Buffer.from(chunk);
     const room = this.#maxBytes - this.#responseBytes;
     if (bytes.length > room) {
       this.#response.push(bytes.subarray(0, room));

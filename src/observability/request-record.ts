@@ -1,19 +1,8 @@
 import type { Usage } from '../canonical/usage.ts';
 import type { DecisionTrace, TraceAttempt } from '../routing/decision-trace.ts';
 
-/** What a request's record says about its policy decision. */
-export interface PolicyDecisionRecord {
-  readonly name: string;
-  readonly version: string;
-  readonly outcome: 'permit' | 'deny';
-  readonly rules: readonly string[];
-  readonly flags: readonly string[];
-  readonly dataClasses: Readonly<Record<string, number>>;
-  readonly redacted: Readonly<Record<string, number>>;
-  readonly restricted: boolean;
-  readonly injectionScore: number | undefined;
-  readonly detectorFailed: boolean;
-}
+export type { PolicyDecisionRecord } from '../canonical/policy-decision-record.ts';
+import type { PolicyDecisionRecord } from '../canonical/policy-decision-record.ts';
 
 /** A request and its answer kept for payload retention (only when `audit.payloads` is on). */
 export interface CapturedPayload {

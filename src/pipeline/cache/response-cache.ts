@@ -286,5 +286,3 @@ function isCacheableAnswer(answer: ChatResponse): boolean {
     )
   );
 }
-
-export { tenantScopeOf };

@@ -1,3 +1,4 @@
+import type { PolicyDecisionRecord } from '../../canonical/policy-decision-record.ts';
 import type { AnswerSchemaCheck } from '../../canonical/answer-schema-check.ts';
 import type { ResponseFormat } from '../../canonical/chat-request.ts';
 import type { ModelRequestEnvelope } from '../../canonical/model-request-envelope.ts';
@@ -23,27 +24,9 @@ import {
 import { OutputGuard } from './output-guard.ts';
 import { collectRequestStrings, replaceRequestStrings } from './request-strings.ts';
 
-/** What a request's record and audit event say about its policy decision; never any value. */
-export interface PolicyRecord {
-  readonly name: string;
-  readonly version: string;
-  readonly outcome: 'permit' | 'deny';
-  readonly rules: readonly string[];
-  readonly flags: readonly string[];
-  /** Data classes found, with how many of each. */
-  readonly dataClasses: Readonly<Record<string, number>>;
-  /** Data classes redacted before any model saw the request, with how many of each. */
-  readonly redacted: Readonly<Record<string, number>>;
-  /** Routing was restricted (some deployments, fallbacks included, were ruled out). */
-  readonly restricted: boolean;
-  /** The highest prompt-injection score among the request's strings, when scored. */
-  readonly injectionScore: number | undefined;
-  readonly detectorFailed: boolean;
-}
-
 /** A request after its policy decision. */
 export interface PolicyEnforcement {
-  readonly record: PolicyRecord;
+  readonly record: PolicyDecisionRecord;
   /** Set when the request is refused: throw it (after recording). */
   readonly denial: GatewayError | undefined;
   /** The request to send: the original, or a copy with redacted strings. */

@@ -1,6 +1,5 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
+import type { DatabaseSync } from 'node:sqlite';
+import { openResponseCacheDatabase } from './open-response-cache-database.ts';
 import type { ResponseCacheAddress, ResponseCacheStore, StoredCacheEntry } from '../ports.ts';
 
 /** Inserts between checks of the entry count (a count is a table scan). */
@@ -27,12 +26,8 @@ export class SqliteResponseCacheStore implements ResponseCacheStore {
   #insertsSinceCheck = 0;
 
   constructor(stateDir: string, maxEntries: number) {
-    mkdirSync(stateDir, { recursive: true, mode: 0o700 });
-    this.#database = new DatabaseSync(join(stateDir, 'response-cache.db'));
+    this.#database = openResponseCacheDatabase(stateDir);
     this.#database.exec(`
-      PRAGMA journal_mode = WAL;
-      PRAGMA synchronous = OFF;
-      PRAGMA busy_timeout = 5000;
       CREATE TABLE IF NOT EXISTS response_cache (
         scope TEXT NOT NULL,
         digest TEXT NOT NULL,

@@ -1,6 +1,5 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
+import type { DatabaseSync } from 'node:sqlite';
+import { openResponseCacheDatabase } from './open-response-cache-database.ts';
 import type { SemanticEntryFeed, SharedSemanticEntry } from '../ports.ts';
 import { decodeSemanticEntry, encodeSemanticMeta, encodeVector } from '../semantic-entry-codec.ts';
 
@@ -18,12 +17,8 @@ export class SqliteSemanticEntryFeed implements SemanticEntryFeed {
   #appends = 0;
 
   constructor(stateDir: string, maxEntries: number) {
-    mkdirSync(stateDir, { recursive: true, mode: 0o700 });
-    this.#database = new DatabaseSync(join(stateDir, 'response-cache.db'));
+    this.#database = openResponseCacheDatabase(stateDir);
     this.#database.exec(`
-      PRAGMA journal_mode = WAL;
-      PRAGMA synchronous = OFF;
-      PRAGMA busy_timeout = 5000;
       CREATE TABLE IF NOT EXISTS semantic_feed (
         seq INTEGER PRIMARY KEY AUTOINCREMENT,
         meta TEXT NOT NULL,
