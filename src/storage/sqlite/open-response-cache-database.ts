@@ -11,8 +11,8 @@ export function openResponseCacheDatabase(stateDir: string): DatabaseSync {
   mkdirSync(stateDir, { recursive: true, mode: 0o700 });
   const database = new DatabaseSync(join(stateDir, 'response-cache.db'));
   database.exec(`
+    PRAGMA busy_timeout = 5000;
     PRAGMA journal_mode = WAL;
-    PRAGMA synchronous = OFF;
-    PRAGMA busy_timeout = 5000;`);
+    PRAGMA synchronous = OFF;`);
   return database;
 }

@@ -19,17 +19,26 @@ export function openSqliteDatabase(stateDir: string): DatabaseSync {
   const path = join(stateDir, databaseFileName);
   const database = new DatabaseSync(path);
   chmodSync(path, 0o600);
+  // Wait for other processes' locks from the first statement on: switching to WAL needs one.
+  database.exec('PRAGMA busy_timeout = 5000');
   database.exec('PRAGMA journal_mode = WAL');
   database.exec('PRAGMA synchronous = NORMAL');
-  database.exec('PRAGMA busy_timeout = 5000');
   database.exec('PRAGMA foreign_keys = ON');
   migrate(database);
   return database;
 }
 
-function migrate(database: DatabaseSync): void {
+function userVersion(database: DatabaseSync): number {
   const row = database.prepare('PRAGMA user_version').get() as { user_version: number } | undefined;
-  const current = row?.user_version ?? 0;
+  return row?.user_version ?? 0;
+}
+
+/**
+ * Applies the migrations the file lacks, each in its own write transaction. Processes opening a
+ * new file together (the workers of `serve --workers`) apply each migration once.
+ */
+function migrate(database: DatabaseSync): void {
+  const current = userVersion(database);
   if (current > sqliteMigrations.length) {
     throw new Error(
       `the database schema (version ${current}) is newer than this Signalbox (version ${sqliteMigrations.length}); upgrade Signalbox`,
@@ -38,6 +47,12 @@ function migrate(database: DatabaseSync): void {
   for (let version = current; version < sqliteMigrations.length; version += 1) {
     database.exec('BEGIN IMMEDIATE');
     try {
+      // Another process (a `--workers` sibling) may have applied it since the version was read:
+      // the write lock is held now, so the version read here is the one to go by.
+      if (userVersion(database) > version) {
+        database.exec('COMMIT');
+        continue;
+      }
       database.exec(sqliteMigrations[version] ?? '');
       // PRAGMA takes no parameters; the value is an integer we computed.
       database.exec(`PRAGMA user_version = ${String(version + 1)}`);
