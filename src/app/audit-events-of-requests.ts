@@ -7,6 +7,42 @@ function definedFields(value: object): Record<string, unknown> {
   return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined));
 }
 
+/** A router score to six decimals (what a reader compares), or null. */
+function roundedScore(value: number | undefined): number | null {
+  return value === undefined ? null : Math.round(value * 1e6) / 1e6;
+}
+
+/** What routing decided by model: learned routers' choices (score, threshold) and reasoning settings. */
+function learnedRouting(record: RequestRecord): Record<string, unknown> {
+  const decisions = (record.decision?.groups ?? []).flatMap((group) =>
+    group.learned === undefined
+      ? []
+      : [
+          {
+            alias: group.alias,
+            router: group.learned.router,
+            version: group.learned.version,
+            choice: group.learned.choice ?? null,
+            score: roundedScore(group.learned.score),
+            threshold: roundedScore(group.learned.threshold),
+          },
+        ],
+  );
+  const reasoning = record.decision?.reasoning;
+  return {
+    ...(decisions.length === 0 ? {} : { learned_routing: decisions }),
+    ...(reasoning === undefined
+      ? {}
+      : {
+          reasoning: {
+            effort: reasoning.settings.effort ?? null,
+            budget_tokens: reasoning.settings.budgetTokens ?? null,
+            source: reasoning.source,
+          },
+        }),
+  };
+}
+
 /**
  * The audit event of a finished request, or undefined when it is not audited one by one: model
  * requests (decision and outcome) and admin writes are; reads of the admin API and health checks
@@ -44,6 +80,8 @@ export function auditEventOfRequest(
           deployment: record.deployment ?? null,
         },
         route_reason: record.routeReason ?? null,
+        // Only when a learned router decided, so other events keep their shape.
+        ...learnedRouting(record),
         attempts: record.attempts.map((attempt) => ({
           deployment: attempt.deployment,
           outcome: attempt.outcome,

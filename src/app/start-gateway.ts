@@ -1,3 +1,4 @@
+import { buildRoutingExtensions } from './build-routing-extensions.ts';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DestinationStream } from 'pino';
@@ -168,11 +169,14 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     },
   });
   const authorizerContext = { transport: createTokenTransport(pool), clock };
-  let table: RoutingTable = buildRoutingTable(
-    loaded.config,
-    authorizerContext,
-    await mocks.reconcile(loaded.config),
-  );
+  const tableFor = async (config: GatewayConfig): Promise<RoutingTable> =>
+    buildRoutingTable(
+      config,
+      authorizerContext,
+      await mocks.reconcile(config),
+      buildRoutingExtensions(config),
+    );
+  let table = await tableFor(loaded.config);
   tables.current = table;
   const health = new DeploymentHealthRegistry(clock, healthPolicies(loaded.config));
   const rateLimits = await openRateLimitStore(loaded.config.rateLimitStorage, logger, clock);
@@ -291,7 +295,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       );
       const changes = diffConfigFiles(currentFile, next.file);
       warnAboutRestartOnlyChanges(logger, table.config, next.config);
-      table = buildRoutingTable(next.config, authorizerContext, await mocks.reconcile(next.config));
+      table = await tableFor(next.config);
       tables.current = table;
       health.setPolicies(healthPolicies(next.config));
       responseCache.reconfigure(next.config);

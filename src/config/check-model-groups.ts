@@ -140,6 +140,14 @@ export function findModelGroupIssues(
         });
       }
     });
+    (group.semantic_routes?.routes ?? []).forEach((route, routeIndex) => {
+      if (!deploymentIds.has(route.route_to) && !byAlias.has(route.route_to)) {
+        issues.push({
+          path: at('semantic_routes', 'routes', routeIndex, 'route_to'),
+          message: `must be a deployment id of this group or a model group ("${route.route_to}" is neither)`,
+        });
+      }
+    });
   });
   issues.push(...findNestingIssues(groups, byAlias));
   return issues;

@@ -7,6 +7,7 @@ import { storageSchema } from './storage-schema.ts';
 import type { AuthSchemeId } from '../auth/auth-scheme-id.ts';
 import { findProviderType, providerTypeNames } from '../providers/provider-registry.ts';
 import { modelFactsMapSchema } from './model-facts-schema.ts';
+import { checkLearnedRouterNames, learnedRouterSchema } from './learned-router-schema.ts';
 import { modelGroupSchema } from './model-group-schema.ts';
 import { modelNameSchema } from './model-name-schema.ts';
 import { routingDefaultsSchema } from './routing-schema.ts';
@@ -351,6 +352,11 @@ export const configFileSchema = z
     providers: z.array(providerSchema).optional(),
     routing: routingDefaultsSchema.optional(),
     models: z.array(modelGroupSchema).optional(),
+    routers: z
+      .array(learnedRouterSchema)
+      .max(64)
+      .optional()
+      .describe('Learned routers trained with `signalbox route train`; see docs/routing.md.'),
     limits: z
       .array(rateLimitSchema)
       .optional()
@@ -381,6 +387,7 @@ export const configFileSchema = z
       providerIds.add(provider.id);
     });
     checkModelGroups(config.models ?? [], providerIds, context);
+    checkLearnedRouterNames(config.models ?? [], config.routers ?? [], context);
     checkRateLimits(config.limits ?? [], context);
     checkBudgets(config.budgets ?? [], context);
   })

@@ -7,6 +7,7 @@ import type { DeploymentTimeouts } from '../routing/deployment.ts';
 import type { ErrorClass } from '../routing/error-class.ts';
 import type { BreakerPolicy } from '../routing/health/circuit-breaker.ts';
 import type { RetryPolicy } from '../routing/health/backoff-delay.ts';
+import type { RouterArtifact } from '../routing/learned/router-artifact.ts';
 import type { StrategyName } from '../routing/routing-strategy.ts';
 
 export interface ServerConfig {
@@ -99,6 +100,31 @@ export interface RuleConfig {
   readonly requireTags: readonly string[];
   readonly regions: readonly string[] | undefined;
   readonly exclude: readonly string[];
+  /** Reasoning settings a matching rule gives requests that set none. */
+  readonly reasoning: ReasoningSettings | undefined;
+}
+
+/**
+ * Reasoning settings routing may give a request (the shape of the hub's `ReasoningSettings`,
+ * which src/config may not import).
+ */
+export interface ReasoningSettings {
+  readonly effort?: 'minimal' | 'low' | 'medium' | 'high' | undefined;
+  readonly budgetTokens?: number | undefined;
+}
+
+/** One semantic route: requests similar enough to one of its utterances go to `routeTo`. */
+export interface SemanticRouteConfig {
+  readonly name: string;
+  readonly routeTo: string;
+  /** Least cosine similarity to match. */
+  readonly threshold: number;
+  readonly utterances: readonly string[];
+}
+
+/** A group's semantic routes; its own targets are the default. */
+export interface SemanticRoutesConfig {
+  readonly routes: readonly SemanticRouteConfig[];
 }
 
 export interface CanaryConfig {
@@ -112,12 +138,39 @@ export interface ModelGroupConfig {
   readonly alias: string;
   readonly description: string | undefined;
   readonly strategy: StrategyName;
+  /** The learned router of `strategy: learned`; undefined for every other strategy. */
+  readonly router: string | undefined;
   readonly targets: readonly GroupTargetConfig[];
   readonly rules: readonly RuleConfig[];
+  readonly semanticRoutes: SemanticRoutesConfig | undefined;
   readonly canary: CanaryConfig | undefined;
   readonly fallbacks: readonly string[];
   readonly fallbackOn: readonly ErrorClass[];
   readonly retries: RetryPolicy;
+}
+
+/** A learned router (`routers:`), its artifact read and checked. */
+export interface LearnedRouterConfig {
+  readonly name: string;
+  readonly artifactPath: string;
+  readonly artifact: RouterArtifact;
+  /** The first 16 hex digits of the artifact file's SHA-256. */
+  readonly version: string;
+  /** The artifact's models; a strong/weak router lists the strong model first. */
+  readonly models: readonly string[];
+  readonly strongShare: number | undefined;
+  readonly threshold: number | undefined;
+  readonly tradeoff: number | undefined;
+  /** Artifact model name to the model name this gateway serves it under. */
+  readonly modelNames: ReadonlyMap<string, string>;
+  /** Reasoning settings by difficulty, lowest band first. */
+  readonly reasoningBands: readonly DifficultyBand[];
+}
+
+/** Reasoning settings for requests at least this difficult (0..1, a calibration percentile). */
+export interface DifficultyBand {
+  readonly minDifficulty: number;
+  readonly settings: ReasoningSettings;
 }
 
 /** How failures are handled when a group does not say otherwise. */
@@ -286,6 +339,8 @@ export interface GatewayConfig {
   readonly providers: readonly ProviderConfig[];
   readonly routing: RoutingDefaults;
   readonly models: readonly ModelGroupConfig[];
+  /** Learned routers, for `strategy: learned` groups and `router:<name>` requests. */
+  readonly routers: readonly LearnedRouterConfig[];
   readonly limits: readonly RateLimitRule[];
   readonly budgets: readonly BudgetRule[];
   readonly rateLimitStorage: RateLimitStorageConfig;

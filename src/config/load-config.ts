@@ -3,6 +3,7 @@ import { resolveCacheConfig } from './cache-schema.ts';
 import { resolveModelGroups, resolveRoutingDefaults } from './resolve-model-groups.ts';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { checkLearnedGroupTargets, resolveLearnedRouters } from './resolve-learned-routers.ts';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { getProviderType } from '../providers/provider-registry.ts';
@@ -192,10 +193,16 @@ export function resolveConfigFile(file: ConfigFile, options: ResolveOptions): Lo
   const storage = resolveStorage(file, options, problems);
   const rateLimitStorage = resolveRateLimitStorage(file, options, problems);
   const auth = resolveAuthConfig(file.auth, options.baseDirectory, problems);
+  const routers = resolveLearnedRouters(file.routers ?? [], options.baseDirectory, problems);
   if (problems.length > 0 || server === undefined || storage === undefined) {
     return { ok: false, problems };
   }
   const routing = resolveRoutingDefaults(file);
+  const models = resolveModelGroups(file.models ?? [], routing);
+  checkLearnedGroupTargets(models, routers, problems);
+  if (problems.length > 0) {
+    return { ok: false, problems };
+  }
   const config: GatewayConfig = {
     source: options.source,
     server,
@@ -206,7 +213,8 @@ export function resolveConfigFile(file: ConfigFile, options: ResolveOptions): Lo
     cache: resolveCacheConfig(file.cache),
     providers,
     routing,
-    models: resolveModelGroups(file.models ?? [], routing),
+    models,
+    routers,
     limits: (file.limits ?? []).map((limit) => ({
       scope: limit.scope,
       rpm: limit.rpm,

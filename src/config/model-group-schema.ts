@@ -91,6 +91,22 @@ export const nestedGroupTargetSchema = z
 
 export const groupTargetSchema = z.union([deploymentTargetSchema, nestedGroupTargetSchema]);
 
+/** What a rule (or a learned router's difficulty band) may set for reasoning models. */
+export const reasoningFields = {
+  reasoning_effort: z
+    .enum(['minimal', 'low', 'medium', 'high'])
+    .optional()
+    .describe(
+      'Reasoning effort for models that reason, when the client set none (OpenAI reasoning_effort; a thinking budget elsewhere).',
+    ),
+  thinking_budget_tokens: z
+    .int()
+    .min(1024)
+    .max(200_000)
+    .optional()
+    .describe('Thinking budget in tokens for models that reason, when the client set none.'),
+};
+
 const ruleSchema = z
   .strictObject({
     name: identifier.optional().describe('Shown in x-signalbox-route and the decision trace.'),
@@ -122,14 +138,17 @@ const ruleSchema = z
       .max(64)
       .optional()
       .describe('Deployment ids to leave out.'),
+    ...reasoningFields,
   })
   .refine(
     (rule) =>
       rule.route_to !== undefined ||
       rule.require_tags !== undefined ||
       rule.regions !== undefined ||
-      rule.exclude !== undefined,
-    'must say what to do: route_to, require_tags, regions or exclude',
+      rule.exclude !== undefined ||
+      rule.reasoning_effort !== undefined ||
+      rule.thinking_budget_tokens !== undefined,
+    'must say what to do: route_to, require_tags, regions, exclude, reasoning_effort or thinking_budget_tokens',
   )
   .describe('A conditional rule: when the expression holds, route or narrow.');
 
@@ -152,6 +171,42 @@ const canarySchema = z
     'Canary or A/B split: a share of the group to one deployment, recorded as the variant.',
   );
 
+const semanticRouteSchema = z
+  .strictObject({
+    name: identifier.describe('Shown in x-signalbox-route (`semantic:<name>`) and the trace.'),
+    route_to: z
+      .string()
+      .min(1)
+      .max(256)
+      .describe('A deployment id of this group, or another model group.'),
+    threshold: z
+      .number()
+      .gt(0)
+      .max(1)
+      .optional()
+      .describe('Least cosine similarity to one of the utterances; default the group setting.'),
+    utterances: z
+      .array(z.string().min(1).max(2000))
+      .min(1)
+      .max(256)
+      .describe('Example requests of this route; the last user message is compared with each.'),
+  })
+  .describe('A semantic route: requests like its utterances go to its target.');
+
+const semanticRoutesSchema = z
+  .strictObject({
+    threshold: z
+      .number()
+      .gt(0)
+      .max(1)
+      .optional()
+      .describe('Least similarity for a route to match. Default 0.5 (built-in lexical encoder).'),
+    routes: z.array(semanticRouteSchema).min(1).max(64),
+  })
+  .describe(
+    "Routes by meaning: the route whose utterances are most like the request wins if similar enough; otherwise the group's own targets serve (the default).",
+  );
+
 export const modelGroupSchema = z
   .strictObject({
     alias: modelNameSchema.describe('The name clients send as `model`.'),
@@ -160,6 +215,14 @@ export const modelGroupSchema = z
       .enum(strategyNames)
       .optional()
       .describe('How the group picks among its targets. Default priority (file order).'),
+    router: z
+      .string()
+      .min(1)
+      .max(63)
+      .optional()
+      .describe(
+        'For `strategy: learned`: the name of a router of `routers:`; its choice goes first, the rest stay fallbacks.',
+      ),
     targets: z
       .array(groupTargetSchema)
       .min(1, 'must list at least one target')
@@ -168,6 +231,7 @@ export const modelGroupSchema = z
         'Deployments and nested groups the strategy chooses among; the rest are fallbacks.',
       ),
     rules: z.array(ruleSchema).max(64).optional(),
+    semantic_routes: semanticRoutesSchema.optional(),
     canary: canarySchema.optional(),
     fallbacks: z
       .array(modelNameSchema)

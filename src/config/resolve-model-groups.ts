@@ -3,9 +3,17 @@ import { defaultBreakerPolicy } from '../routing/health/circuit-breaker.ts';
 import { defaultRetryPolicy, type RetryPolicy } from '../routing/health/backoff-delay.ts';
 import { deploymentIdOf } from './check-model-groups.ts';
 import type { ConfigFile } from './config-schema.ts';
-import type { GroupTargetConfig, ModelGroupConfig, RoutingDefaults } from './gateway-config.ts';
+import type {
+  GroupTargetConfig,
+  ModelGroupConfig,
+  ReasoningSettings,
+  RoutingDefaults,
+} from './gateway-config.ts';
 import type { GroupTargetEntry, ModelGroupEntry } from './model-group-schema.ts';
 import type { RoutingDefaultsEntry } from './routing-schema.ts';
+
+/** Least similarity of a semantic route when neither the route nor its group sets one. */
+const defaultSemanticThreshold = 0.5;
 
 /** How long a rate-limited deployment is skipped when the provider named no time. */
 const defaultCooldownMs = 5_000;
@@ -68,6 +76,17 @@ function resolveTarget(target: GroupTargetEntry): GroupTargetConfig {
   };
 }
 
+/** Reasoning settings from `reasoning_effort` / `thinking_budget_tokens`; undefined when neither is set. */
+export function reasoningOf(entry: {
+  readonly reasoning_effort?: ReasoningSettings['effort'];
+  readonly thinking_budget_tokens?: number | undefined;
+}): ReasoningSettings | undefined {
+  if (entry.reasoning_effort === undefined && entry.thinking_budget_tokens === undefined) {
+    return undefined;
+  }
+  return { effort: entry.reasoning_effort, budgetTokens: entry.thinking_budget_tokens };
+}
+
 /** The model groups of a validated file, with defaults applied. Pure. */
 export function resolveModelGroups(
   groups: readonly ModelGroupEntry[],
@@ -77,6 +96,7 @@ export function resolveModelGroups(
     alias: group.alias,
     description: group.description,
     strategy: group.strategy ?? 'priority',
+    router: group.router,
     targets: group.targets.map(resolveTarget),
     rules: (group.rules ?? []).map((rule, index) => ({
       name: rule.name ?? `rule-${index + 1}`,
@@ -85,7 +105,20 @@ export function resolveModelGroups(
       requireTags: rule.require_tags ?? [],
       regions: rule.regions,
       exclude: rule.exclude ?? [],
+      reasoning: reasoningOf(rule),
     })),
+    semanticRoutes:
+      group.semantic_routes === undefined
+        ? undefined
+        : {
+            routes: group.semantic_routes.routes.map((route) => ({
+              name: route.name,
+              routeTo: route.route_to,
+              threshold:
+                route.threshold ?? group.semantic_routes?.threshold ?? defaultSemanticThreshold,
+              utterances: route.utterances,
+            })),
+          },
     canary:
       group.canary === undefined
         ? undefined

@@ -1,3 +1,4 @@
+import { lastUserText } from '../canonical/last-user-text.ts';
 import { requestedMaxTokens } from '../canonical/requested-max-tokens.ts';
 import type { ModelRequestEnvelope } from '../canonical/model-request-envelope.ts';
 import type { ChatRequest } from '../canonical/chat-request.ts';
@@ -135,6 +136,7 @@ export async function buildRouteRequestFacts(
   }
   const estimatedInputTokens = measure?.estimate() ?? Math.ceil(bodyBytes / 4);
   let ruleFacts: RuleFacts | undefined;
+  let routingText: string | undefined;
   return {
     keyId: caller.key.id,
     endUser: typeof envelope.body.value.user === 'string' ? envelope.body.value.user : undefined,
@@ -155,6 +157,13 @@ export async function buildRouteRequestFacts(
         return quickBound !== undefined && quickBound + reserved <= window ? 'fits' : 'unknown';
       }
       return fitsContextWindow(current, deployment.upstreamModel, window, reserved);
+    },
+    routingText(): string {
+      if (routingText === undefined) {
+        const request = chatRequest();
+        routingText = request === undefined ? '' : lastUserText(request);
+      }
+      return routingText;
     },
     ruleContext(): RuleFacts {
       ruleFacts ??= toCelContext(

@@ -1,3 +1,5 @@
+import type { ReasoningSettings } from '../canonical/chat-request.ts';
+
 /** Why a candidate was left out of a group's choice. */
 export type EligibilityFilter =
   | 'rule-require-tags'
@@ -34,6 +36,34 @@ export interface TraceRule {
   readonly error?: string | undefined;
 }
 
+/** What a learned router decided for one group (`strategy: learned`). */
+export interface LearnedTrace {
+  readonly router: string;
+  /** The artifact's version (first 16 hex digits of its SHA-256). */
+  readonly version: string;
+  /** The artifact model chosen; undefined when the request had no text to score. */
+  readonly choice: string | undefined;
+  /** Strong/weak routers: the strong model's predicted benefit, and the threshold it met or not. */
+  readonly score: number | undefined;
+  readonly threshold: number | undefined;
+  /** The score's place among the calibration scores, 0 (easiest) to 1 (hardest). */
+  readonly difficulty?: number | undefined;
+  /** Microseconds spent encoding and scoring. */
+  readonly micros: number;
+}
+
+/** How a group's semantic routes matched the request. */
+export interface SemanticTrace {
+  /** The route taken; undefined when none was similar enough (the group's targets serve). */
+  readonly route: string | undefined;
+  /** The most similar route and its similarity, taken or not, and that route's threshold. */
+  readonly nearest: string | undefined;
+  readonly similarity: number;
+  readonly threshold: number | undefined;
+  /** Microseconds spent encoding and comparing. */
+  readonly micros: number;
+}
+
 /** How one model group ordered its candidates. */
 export interface TraceGroup {
   readonly alias: string;
@@ -46,6 +76,10 @@ export interface TraceGroup {
   readonly candidates: readonly TraceCandidate[];
   /** Ids in the order they will be tried. */
   readonly order: readonly string[];
+  /** Set when the group's strategy is a learned router. */
+  readonly learned?: LearnedTrace | undefined;
+  /** Set when the group has semantic routes and the request had text to compare. */
+  readonly semantic?: SemanticTrace | undefined;
 }
 
 /** One attempt as executed. */
@@ -71,10 +105,18 @@ export interface TraceAttempt {
  */
 export interface DecisionTrace {
   readonly model: string;
-  /** Short reason for x-signalbox-route: the strategy, `rule:<name>` or `canary`. */
+  /** Short reason for x-signalbox-route: the strategy, `rule:<name>`, `semantic:<name>` or `canary`. */
   readonly reason: string;
   readonly groups: readonly TraceGroup[];
   /** Microseconds spent planning (no I/O). */
   readonly planMicros: number;
   readonly estimatedInputTokens: number;
+  /** Reasoning settings routing gives the request (when it set none), and who decided. */
+  readonly reasoning?: ReasoningDecision | undefined;
+}
+
+/** Reasoning settings decided by a rule (`rule:<name>`) or a learned router (`learned:<name>`). */
+export interface ReasoningDecision {
+  readonly settings: ReasoningSettings;
+  readonly source: string;
 }

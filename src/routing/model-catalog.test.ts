@@ -68,6 +68,7 @@ const slowRule: RuleConfig = {
   requireTags: ['zdr'],
   regions: ['eu-west-1'],
   exclude: ['openai/gpt-4o-mini'],
+  reasoning: undefined,
 };
 
 const config = gatewayConfig(

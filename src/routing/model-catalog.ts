@@ -6,9 +6,19 @@ import type {
 } from '../config/gateway-config.ts';
 import { resolveModelFacts } from '../providers/model-facts.ts';
 import type { Deployment } from './deployment.ts';
-import type { CompiledRule, GroupMember, ModelGroup } from './model-group.ts';
+import type { LearnedRouterRuntime } from './learned/learned-router-runtime.ts';
+import { learnedModelOfTarget } from './learned/learned-target-names.ts';
+import type { TextVectoriser } from './learned/router.ts';
+import { SemanticRouteSet } from './semantic/semantic-route-set.ts';
+import type { CompiledRule, GroupMember, LearnedGroupRouting, ModelGroup } from './model-group.ts';
 import { compileRuleExpression } from './rules/compile-rule-expression.ts';
 import { getStrategy } from './strategies/strategy-registry.ts';
+
+/** What the gateway adds to a catalogue: learned routers and the encoder of semantic routes. */
+export interface RoutingExtensions {
+  readonly learnedRouters?: ReadonlyMap<string, LearnedRouterRuntime>;
+  readonly textEncoder?: TextVectoriser | undefined;
+}
 
 /** A model as listed to clients. */
 export interface ListedModel {
@@ -57,6 +67,7 @@ function compileRules(group: ModelGroupConfig): CompiledRule[] {
       requireTags: rule.requireTags,
       regions: rule.regions,
       exclude: new Set(rule.exclude),
+      reasoning: rule.reasoning,
     };
   });
 }
@@ -73,8 +84,19 @@ export class ModelCatalog {
   readonly #listed: ListedModel[] = [];
   readonly #config: GatewayConfig;
 
-  constructor(config: GatewayConfig) {
+  readonly #routers: ReadonlyMap<string, LearnedRouterRuntime>;
+  readonly #textEncoder: TextVectoriser | undefined;
+
+  /**
+   * `extensions` carry what src/routing cannot build itself: the configuration's learned routers
+   * ready to score, and the text encoder semantic routes compare with. Without them a
+   * `strategy: learned` group orders by priority and semantic routes never match.
+   */
+  constructor(config: GatewayConfig, extensions: RoutingExtensions = {}) {
     this.#config = config;
+    this.#routers = extensions.learnedRouters ?? new Map();
+    this.#textEncoder = extensions.textEncoder;
+    const routers = this.#routers;
     const providers = new Map(config.providers.map((provider) => [provider.id, provider]));
     for (const group of config.models) {
       this.#listed.push({ id: group.alias, ownedBy: 'signalbox' });
@@ -94,6 +116,77 @@ export class ModelCatalog {
     for (const group of config.models) {
       this.#groups.set(group.alias, this.#buildGroup(group, providers, byAlias));
     }
+    for (const router of routers.values()) {
+      const routerGroup = this.#routerGroup(router, providers, byAlias);
+      if (routerGroup !== undefined) {
+        this.#groups.set(routerGroup.alias, routerGroup);
+        this.#listed.push({ id: routerGroup.alias, ownedBy: 'signalbox' });
+      }
+    }
+  }
+
+  /**
+   * `router:<name>`: a group whose members are the model names the router's models are served
+   * under (`models:` of the router, else the artifact's own names). Built only when every one of
+   * them is a model this configuration serves.
+   */
+  #routerGroup(
+    router: LearnedRouterRuntime,
+    providers: ReadonlyMap<string, ProviderConfig>,
+    byAlias: ReadonlyMap<string, ModelGroupConfig>,
+  ): ModelGroup | undefined {
+    const members: GroupMember[] = [];
+    const modelOfCandidate = new Map<string, string>();
+    for (const model of router.models) {
+      const served = router.modelNames.get(model) ?? model;
+      if (this.group(served) === undefined) {
+        return undefined;
+      }
+      const standIn = this.#standIn(served, 1, 0, providers, byAlias);
+      members.push({ deployment: standIn, nestedAlias: served });
+      modelOfCandidate.set(standIn.id, model);
+    }
+    return {
+      alias: `router:${router.name}`,
+      strategy: getStrategy('learned'),
+      members,
+      rules: [],
+      canary: undefined,
+      fallbacks: [],
+      fallbackOn: new Set(this.#config.routing.fallbackOn),
+      retries: this.#config.routing.retries,
+      direct: false,
+      learned: { router, modelOfCandidate },
+      sequence: 0,
+    };
+  }
+
+  /** Which artifact model each member of a learned group stands for. */
+  #learnedRouting(
+    group: ModelGroupConfig,
+    members: readonly GroupMember[],
+  ): LearnedGroupRouting | undefined {
+    const router = group.router === undefined ? undefined : this.#routers.get(group.router);
+    if (group.strategy !== 'learned' || router === undefined) {
+      return undefined;
+    }
+    const modelOfCandidate = new Map<string, string>();
+    for (const member of members) {
+      const deployment = member.deployment;
+      const names =
+        member.nestedAlias === undefined
+          ? [
+              deployment.id,
+              deployment.upstreamModel,
+              `${deployment.providerId}/${deployment.upstreamModel}`,
+            ]
+          : [member.nestedAlias];
+      const model = learnedModelOfTarget(router, names);
+      if (model !== undefined) {
+        modelOfCandidate.set(deployment.id, model);
+      }
+    }
+    return { router, modelOfCandidate };
   }
 
   #directGroup(provider: ProviderConfig, model: string, listed = true): ModelGroup {
@@ -156,6 +249,11 @@ export class ModelCatalog {
       alias: group.alias,
       strategy: getStrategy(group.strategy),
       members,
+      learned: this.#learnedRouting(group, members),
+      semantic:
+        group.semanticRoutes === undefined || this.#textEncoder === undefined
+          ? undefined
+          : new SemanticRouteSet(group.semanticRoutes, this.#textEncoder),
       rules: compileRules(group),
       canary: group.canary,
       fallbacks: group.fallbacks,

@@ -1,8 +1,11 @@
+import type { ReasoningSettings } from '../canonical/chat-request.ts';
 import type { CanaryConfig } from '../config/gateway-config.ts';
 import type { Deployment } from './deployment.ts';
 import type { ErrorClass } from './error-class.ts';
 import type { RetryPolicy } from './health/backoff-delay.ts';
+import type { LearnedRouterRuntime } from './learned/learned-router-runtime.ts';
 import type { RoutingStrategy } from './routing-strategy.ts';
+import type { SemanticRouteSet } from './semantic/semantic-route-set.ts';
 import type { RuleOutcome } from './rules/compile-rule-expression.ts';
 import type { RuleFacts } from './rules/rule-facts.ts';
 
@@ -17,6 +20,12 @@ export interface GroupMember {
   readonly nestedAlias: string | undefined;
 }
 
+/** A learned group's router, and the artifact model each member id stands for. */
+export interface LearnedGroupRouting {
+  readonly router: LearnedRouterRuntime;
+  readonly modelOfCandidate: ReadonlyMap<string, string>;
+}
+
 /** A rule ready to evaluate. */
 export interface CompiledRule {
   readonly name: string;
@@ -26,6 +35,8 @@ export interface CompiledRule {
   readonly requireTags: readonly string[];
   readonly regions: readonly string[] | undefined;
   readonly exclude: ReadonlySet<string>;
+  /** Reasoning settings for requests that set none. */
+  readonly reasoning: ReasoningSettings | undefined;
 }
 
 /**
@@ -38,12 +49,16 @@ export interface ModelGroup {
   readonly strategy: RoutingStrategy;
   readonly members: readonly GroupMember[];
   readonly rules: readonly CompiledRule[];
+  /** Semantic routes, tried after the rules when no rule routed the request. */
+  readonly semantic?: SemanticRouteSet | undefined;
   readonly canary: CanaryConfig | undefined;
   readonly fallbacks: readonly string[];
   readonly fallbackOn: ReadonlySet<ErrorClass>;
   readonly retries: RetryPolicy;
   /** Set for `<provider>/<model>` names, which have one deployment and no configuration of their own. */
   readonly direct: boolean;
+  /** For `strategy: learned`: the router and which artifact model each member stands for. */
+  readonly learned?: LearnedGroupRouting | undefined;
   /** How many requests this group has planned (round robin reads it). */
   sequence: number;
 }

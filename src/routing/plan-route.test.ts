@@ -56,6 +56,7 @@ function rule(name: string, fields: Partial<RuleConfig> & { when?: string } = {}
     requireTags: [],
     regions: undefined,
     exclude: [],
+    reasoning: undefined,
     ...fields,
   };
 }
@@ -71,6 +72,7 @@ interface FactsOptions {
   readonly fits?: Readonly<Record<string, WindowFit>>;
   readonly requestedTags?: readonly string[];
   readonly requestedRegion?: string;
+  readonly routingText?: string;
   readonly images?: boolean;
   readonly keyId?: string;
   readonly keyTags?: readonly string[];
@@ -100,6 +102,7 @@ function fakeFacts(options: FactsOptions = {}): FakeFacts {
     estimatedInputTokens,
     estimatedOutputTokens: 50,
     fits: (deployment) => options.fits?.[deployment.id] ?? 'fits',
+    routingText: () => options.routingText ?? '',
     ruleContext: () => {
       calls += 1;
       return toCelContext(

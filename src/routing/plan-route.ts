@@ -5,12 +5,16 @@ import type { DeploymentAvailability } from './health/deployment-health.ts';
 import type {
   DecisionTrace,
   EligibilityFilter,
+  LearnedTrace,
+  ReasoningDecision,
+  SemanticTrace,
   TraceCandidate,
   TraceGroup,
   TraceRule,
 } from './decision-trace.ts';
 import type { Deployment } from './deployment.ts';
 import { idleLoad, type DeploymentLoad } from './deployment-load.ts';
+import type { TextVectoriser } from './learned/router.ts';
 import type { ModelCatalog } from './model-catalog.ts';
 import type { GroupMember, ModelGroup } from './model-group.ts';
 import type { RouteRequestFacts, WindowFit } from './route-request-facts.ts';
@@ -71,7 +75,9 @@ class Planner {
   readonly #facts: RouteRequestFacts;
   readonly #environment: PlanningEnvironment;
   readonly #nowMs: number;
+  readonly #vectors = new Map<TextVectoriser, Float32Array>();
   reason: string | undefined;
+  reasoning: ReasoningDecision | undefined;
   soonestMs: number | undefined;
   windowFiltered = false;
 
@@ -107,11 +113,30 @@ class Planner {
         if (!outcome.matched) {
           continue;
         }
+        if (rule.reasoning !== undefined && this.reasoning === undefined) {
+          this.reasoning = { settings: rule.reasoning, source: `rule:${rule.name}` };
+        }
         if (rule.routeTo !== undefined && routeTo === undefined) {
           routeTo = rule.routeTo;
           routeRule = rule.name;
         }
         narrowing = narrow(narrowing, rule.requireTags, rule.regions, rule.exclude);
+      }
+    }
+    let semantic: SemanticTrace | undefined;
+    if (routeTo === undefined && group.semantic !== undefined) {
+      const text = this.#facts.routingText();
+      if (text !== '') {
+        const started = performance.now();
+        const match = group.semantic.match(this.#vectorOf(group.semantic.encoder, text));
+        semantic = {
+          route: match.route,
+          nearest: match.nearest,
+          similarity: match.similarity,
+          threshold: match.threshold,
+          micros: Math.round((performance.now() - started) * 1000),
+        };
+        routeTo = match.routeTo;
       }
     }
     const variant =
@@ -122,9 +147,11 @@ class Planner {
       ? 'direct'
       : routeRule !== undefined
         ? `rule:${routeRule}`
-        : variant === 'canary'
-          ? 'canary'
-          : group.strategy.name;
+        : semantic?.route !== undefined
+          ? `semantic:${semantic.route}`
+          : variant === 'canary'
+            ? 'canary'
+            : group.strategy.name;
 
     const routeToGroup =
       routeTo === undefined || group.members.some((member) => member.deployment.id === routeTo)
@@ -150,12 +177,28 @@ class Planner {
         });
       }
     }
+    let learnedTrace: LearnedTrace | undefined;
+    const facts = this.#facts;
     const ranked = group.strategy.rank(candidates, {
       random: this.#environment.random,
       nowMs: this.#nowMs,
       sequence,
-      estimatedInputTokens: this.#facts.estimatedInputTokens,
-      estimatedOutputTokens: this.#facts.estimatedOutputTokens,
+      estimatedInputTokens: facts.estimatedInputTokens,
+      estimatedOutputTokens: facts.estimatedOutputTokens,
+      learned:
+        group.learned === undefined
+          ? undefined
+          : {
+              router: group.learned.router,
+              modelOfCandidate: group.learned.modelOfCandidate,
+              promptText: () => facts.routingText(),
+              report: (trace, reasoning) => {
+                learnedTrace = trace;
+                if (reasoning !== undefined && this.reasoning === undefined) {
+                  this.reasoning = { settings: reasoning, source: `learned:${trace.router}` };
+                }
+              },
+            },
     });
     const scores = new Map(ranked.map((entry) => [entry.candidate.deployment.id, entry.score]));
     let order = ranked.map((entry) => entry.candidate.deployment.id);
@@ -191,6 +234,8 @@ class Planner {
       variant,
       candidates: candidatesTrace,
       order,
+      ...(learnedTrace === undefined ? {} : { learned: learnedTrace }),
+      ...(semantic === undefined ? {} : { semantic }),
     });
 
     if (routeToGroup !== undefined) {
@@ -220,6 +265,16 @@ class Planner {
         this.planGroup(fallback, 'fallback', narrowing, depth + 1);
       }
     }
+  }
+
+  /** The request's routing text encoded once per encoder for this plan. */
+  #vectorOf(encoder: TextVectoriser, text: string): Float32Array {
+    let vector = this.#vectors.get(encoder);
+    if (vector === undefined) {
+      vector = encoder.encodeOne(text);
+      this.#vectors.set(encoder, vector);
+    }
+    return vector;
   }
 
   #filter(
@@ -366,6 +421,7 @@ export function planRoute(
       groups: planner.groups,
       planMicros: Math.round((environment.clock.monotonic() - started) * 1000),
       estimatedInputTokens: facts.estimatedInputTokens,
+      ...(planner.reasoning === undefined ? {} : { reasoning: planner.reasoning }),
     },
     unavailableUntilMs: empty ? planner.soonestMs : undefined,
     tooLargeForEveryWindow: empty && planner.windowFiltered,

@@ -125,6 +125,9 @@ function reachableDeployments(table: RoutingTable, groups: readonly ModelGroup[]
         visit(table.catalog.group(rule.routeTo));
       }
     }
+    for (const routeTo of group.semantic?.targets ?? []) {
+      visit(table.catalog.group(routeTo));
+    }
     for (const alias of group.fallbacks) {
       visit(table.catalog.group(alias));
     }
@@ -306,6 +309,7 @@ export async function routeModelRequest(
     caller,
     environment,
   );
+  translation.defaultReasoning(plan.trace.reasoning?.settings);
   const cached = await lookUpCache(hooks.cache, translation, plan, environment);
   if (cached !== undefined) return cached;
   if (admit !== undefined) {

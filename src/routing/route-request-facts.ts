@@ -30,6 +30,11 @@ export interface RouteRequestFacts {
   readonly estimatedOutputTokens: number;
   /** Whether the request fits the deployment's context window. */
   fits(deployment: Deployment): WindowFit;
+  /**
+   * The text a learned router scores: the last user turn of a chat (its text parts), or the
+   * input of other operations; empty when there is none. Built on first call.
+   */
+  routingText(): string;
   /** The facts rule expressions read; built on first call. */
   ruleContext(): RuleFacts;
 }

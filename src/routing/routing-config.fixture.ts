@@ -74,8 +74,10 @@ export function testGroup(
     alias,
     description: undefined,
     strategy: 'priority',
+    router: undefined,
     targets,
     rules: [],
+    semanticRoutes: undefined,
     canary: undefined,
     fallbacks: [],
     fallbackOn: defaultFallbackClasses,
@@ -120,5 +122,6 @@ export function testGatewayConfig(
       ...routing,
     },
     models,
+    routers: [],
   };
 }

@@ -1,6 +1,9 @@
+import type { ReasoningSettings } from '../canonical/chat-request.ts';
 import type { Random } from '../lib/random.ts';
 import type { Deployment } from './deployment.ts';
 import type { DeploymentLoad } from './deployment-load.ts';
+import type { LearnedTrace } from './decision-trace.ts';
+import type { LearnedRouterRuntime } from './learned/learned-router-runtime.ts';
 
 /** The names of the strategies a model group can use. */
 export const strategyNames = [
@@ -11,6 +14,7 @@ export const strategyNames = [
   'least-busy',
   'lowest-cost',
   'usage-aware',
+  'learned',
 ] as const;
 
 export type StrategyName = (typeof strategyNames)[number];
@@ -32,6 +36,22 @@ export interface StrategyInput {
   readonly estimatedInputTokens: number;
   /** The output tokens to expect: the request's max tokens, else a default. */
   readonly estimatedOutputTokens: number;
+  /** For `strategy: learned`: the group's router and the request's text. */
+  readonly learned?: LearnedStrategyInput | undefined;
+}
+
+/** What the learned strategy reads besides the candidates. */
+export interface LearnedStrategyInput {
+  readonly router: LearnedRouterRuntime;
+  /** Candidate (deployment or `group:<alias>`) id to the artifact model it stands for. */
+  readonly modelOfCandidate: ReadonlyMap<string, string>;
+  /** The text the router scores (the last user turn); empty when the request has none. */
+  promptText(): string;
+  /**
+   * Receives the decision, for the decision trace and the audit record, and the reasoning
+   * settings the router's difficulty band gives the request, if any.
+   */
+  report(trace: LearnedTrace, reasoning?: ReasoningSettings): void;
 }
 
 /** A candidate in the order a strategy prefers, with the number it was ranked by, if any. */

@@ -1,7 +1,7 @@
 import type { AuthorizerContext } from '../auth/create-upstream-authorizer.ts';
 import type { GatewayConfig } from '../config/gateway-config.ts';
 import { createProviderEndpoint, type ProviderEndpoint } from '../upstream/provider-endpoint.ts';
-import { ModelCatalog } from './model-catalog.ts';
+import { ModelCatalog, type RoutingExtensions } from './model-catalog.ts';
 
 /**
  * Everything routing needs from one configuration version: the model catalogue and a ready
@@ -16,12 +16,14 @@ export interface RoutingTable {
 
 /**
  * Builds the routing table of a configuration. `runtimeBaseUrls` supplies base URLs known only at
- * run time (the built-in mock provider's listening address), by provider id.
+ * run time (the built-in mock provider's listening address), by provider id; `extensions` the
+ * learned routers and the semantic routes' encoder (see `RoutingExtensions`).
  */
 export function buildRoutingTable(
   config: GatewayConfig,
   authorizerContext: AuthorizerContext,
   runtimeBaseUrls: ReadonlyMap<string, string> = new Map(),
+  extensions: RoutingExtensions = {},
 ): RoutingTable {
   const endpoints = new Map<string, ProviderEndpoint>();
   for (const provider of config.providers) {
@@ -31,5 +33,5 @@ export function buildRoutingTable(
     }
     endpoints.set(provider.id, createProviderEndpoint(provider, baseUrl, authorizerContext));
   }
-  return { config, catalog: new ModelCatalog(config), endpoints };
+  return { config, catalog: new ModelCatalog(config, extensions), endpoints };
 }

@@ -127,7 +127,10 @@ function prepareCall(
     endpoint.modelFacts(upstreamModel).maxOutputTokens,
   );
   const options = { ...endpoint.egressOptions(upstreamModel), outputTokenCap };
-  const passThrough = passThroughFor(endpoint, translation);
+  const addedReasoning = translation.addedReasoning(endpoint.modelFacts(upstreamModel).reasoning);
+  // Routing's reasoning settings are written by the hub, so the client's bytes are not forwarded.
+  const passThrough =
+    addedReasoning === undefined ? passThroughFor(endpoint, translation) : undefined;
   if (passThrough !== undefined) {
     return {
       body: passThrough.rewriteRequestBody(envelope, options),
@@ -141,7 +144,10 @@ function prepareCall(
       detail: `Provider ${endpoint.id} does not serve ${envelope.operation}.`,
     });
   }
-  const canonical = translation.chatRequest;
+  const canonical =
+    addedReasoning === undefined
+      ? translation.chatRequest
+      : { ...translation.chatRequest, reasoning: addedReasoning };
   const prepared = prepareChatRequest(
     outputTokenCap === undefined || (canonical.maxOutputTokens ?? Infinity) <= outputTokenCap
       ? canonical

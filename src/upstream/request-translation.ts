@@ -1,6 +1,6 @@
 import type { AnswerSchemaCheck } from '../canonical/answer-schema-check.ts';
 import type { StreamEventFilter } from '../canonical/stream-event-filter.ts';
-import type { ChatRequest, ResponseFormat } from '../canonical/chat-request.ts';
+import type { ChatRequest, ReasoningSettings, ResponseFormat } from '../canonical/chat-request.ts';
 import type { ModelRequestEnvelope } from '../canonical/model-request-envelope.ts';
 import { tagRequestSignatures } from '../canonical/signature-origin.ts';
 import type { IngressCodec, PassThroughCodec } from '../dialects/dialect-codec.ts';
@@ -20,6 +20,7 @@ export class RequestTranslation {
   #outputGuard: (() => StreamEventFilter) | undefined;
   #answerSchemaCheck: AnswerSchemaCheck | undefined;
   #recordsAnswers = false;
+  #reasoningDefault: ReasoningSettings | undefined;
 
   constructor(envelope: ModelRequestEnvelope) {
     this.envelope = envelope;
@@ -87,6 +88,28 @@ export class RequestTranslation {
   /** Keeps every attempt's answer in the hub's terms (set before the first attempt). */
   recordAnswers(): void {
     this.#recordsAnswers = true;
+  }
+
+  /**
+   * Reasoning settings routing chose (a rule or a learned router's difficulty band), for requests
+   * that set none; applied only to models known to reason (set before the first attempt).
+   */
+  defaultReasoning(settings: ReasoningSettings | undefined): void {
+    this.#reasoningDefault = settings;
+  }
+
+  /**
+   * The reasoning settings to add for a target, or undefined: only when routing chose some, the
+   * target's model is known to reason, and the client's request is a chat that set none.
+   */
+  addedReasoning(modelReasons: boolean | undefined): ReasoningSettings | undefined {
+    if (this.#reasoningDefault === undefined || modelReasons !== true) return undefined;
+    if (this.envelope.operation !== 'chat') return undefined;
+    try {
+      return this.chatRequest.reasoning === undefined ? this.#reasoningDefault : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   /** Caps every attempt's output limit (set before the first attempt). */

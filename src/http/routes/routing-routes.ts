@@ -30,6 +30,15 @@ export function wireDecisionTrace(trace: DecisionTrace) {
     reason: trace.reason,
     plan_micros: trace.planMicros,
     estimated_input_tokens: trace.estimatedInputTokens,
+    ...(trace.reasoning === undefined
+      ? {}
+      : {
+          reasoning: {
+            effort: trace.reasoning.settings.effort ?? null,
+            budget_tokens: trace.reasoning.settings.budgetTokens ?? null,
+            source: trace.reasoning.source,
+          },
+        }),
     groups: trace.groups.map((group) => ({
       alias: group.alias,
       strategy: group.strategy,
@@ -48,6 +57,30 @@ export function wireDecisionTrace(trace: DecisionTrace) {
         score: candidate.score ?? null,
       })),
       order: group.order,
+      ...(group.learned === undefined
+        ? {}
+        : {
+            learned: {
+              router: group.learned.router,
+              version: group.learned.version,
+              choice: group.learned.choice ?? null,
+              score: group.learned.score ?? null,
+              threshold: group.learned.threshold ?? null,
+              difficulty: group.learned.difficulty ?? null,
+              micros: group.learned.micros,
+            },
+          }),
+      ...(group.semantic === undefined
+        ? {}
+        : {
+            semantic: {
+              route: group.semantic.route ?? null,
+              nearest: group.semantic.nearest ?? null,
+              similarity: group.semantic.similarity,
+              threshold: group.semantic.threshold ?? null,
+              micros: group.semantic.micros,
+            },
+          }),
     })),
   };
 }

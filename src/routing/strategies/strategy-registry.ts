@@ -1,4 +1,5 @@
 import { strategyNames, type RoutingStrategy, type StrategyName } from '../routing-strategy.ts';
+import { learnedStrategy } from './learned-strategy.ts';
 import { leastBusyStrategy } from './least-busy-strategy.ts';
 import { leastLatencyStrategy } from './least-latency-strategy.ts';
 import { lowestCostStrategy } from './lowest-cost-strategy.ts';
@@ -17,6 +18,7 @@ const strategiesByName: Readonly<Record<StrategyName, RoutingStrategy>> = {
   'least-busy': leastBusyStrategy,
   'lowest-cost': lowestCostStrategy,
   'usage-aware': usageAwareStrategy,
+  learned: learnedStrategy,
 };
 
 /** Every routing strategy by its name; complete for `strategyNames`, checked at compile time. */

@@ -1,0 +1,52 @@
+import type { GatewayConfig } from '../config/gateway-config.ts';
+import { LexicalEncoder } from '../pipeline/cache/semantic/lexical-encoder.ts';
+import {
+  pairRouterRuntime,
+  type LearnedRouterRuntime,
+} from '../routing/learned/learned-router-runtime.ts';
+import type { RoutingExtensions } from '../routing/model-catalog.ts';
+import { routerFromArtifact } from '../routing/learned/router-artifact.ts';
+
+/** Dimensions of the encoder semantic routes compare with. */
+const semanticRouteDimensions = 256;
+
+/**
+ * What routing needs that src/routing may not build (it may not import src/pipeline): the
+ * learned routers, and the built-in lexical encoder for semantic routes when a group has some.
+ */
+export function buildRoutingExtensions(config: GatewayConfig): RoutingExtensions {
+  const semantic = config.models.some((group) => group.semanticRoutes !== undefined);
+  return {
+    learnedRouters: buildLearnedRouters(config),
+    textEncoder: semantic ? new LexicalEncoder({ dimensions: semanticRouteDimensions }) : undefined,
+  };
+}
+
+/**
+ * The configuration's learned routers, ready to score: each artifact with the encoder it was
+ * trained with (the built-in lexical encoder at the artifact's dimensions; one encoder per
+ * dimension count, shared). Throws with the router's name when an artifact wants an encoder this
+ * build does not have, so that a reload keeps the running table instead.
+ */
+export function buildLearnedRouters(config: GatewayConfig): Map<string, LearnedRouterRuntime> {
+  const encoders = new Map<number, LexicalEncoder>();
+  const runtimes = new Map<string, LearnedRouterRuntime>();
+  for (const router of config.routers) {
+    const dimensions = router.artifact.features.encoderDimensions;
+    let encoder = encoders.get(dimensions);
+    if (encoder === undefined) {
+      encoder = new LexicalEncoder({ dimensions });
+      encoders.set(dimensions, encoder);
+    }
+    if (encoder.id !== router.artifact.encoderId) {
+      throw new Error(
+        `router ${router.name}: its artifact was trained with encoder ${router.artifact.encoderId}, this build has ${encoder.id}; train it again`,
+      );
+    }
+    runtimes.set(
+      router.name,
+      pairRouterRuntime(router, routerFromArtifact(router.artifact, encoder)),
+    );
+  }
+  return runtimes;
+}

@@ -1,0 +1,111 @@
+import type { ReasoningSettings } from '../../canonical/chat-request.ts';
+import type { DifficultyBand, LearnedRouterConfig } from '../../config/gateway-config.ts';
+import { thresholdForShare } from './calibration.ts';
+import type { LearnedModelNames } from './learned-target-names.ts';
+import type { StrongWeakRouter } from './router.ts';
+
+/** One decision of a learned router, as kept in the decision trace. */
+export interface LearnedRoute {
+  /** The artifact model chosen. */
+  readonly choice: string;
+  /** Strong/weak routers: the predicted benefit of the strong model. */
+  readonly score: number | undefined;
+  /** Strong/weak routers: the threshold the score was compared with (score ≥ threshold → strong). */
+  readonly threshold: number | undefined;
+  /** The score's place among the calibration scores, 0 (easiest) to 1 (hardest). */
+  readonly difficulty: number | undefined;
+  /** The reasoning settings of the difficulty band the request falls in, if bands are set. */
+  readonly reasoning: ReasoningSettings | undefined;
+}
+
+/** The share of calibration quantiles at or below `score` (0..1), by binary search. */
+export function difficultyOf(quantiles: readonly number[], score: number): number {
+  let low = 0;
+  let high = quantiles.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((quantiles[middle] ?? Infinity) <= score) low = middle + 1;
+    else high = middle;
+  }
+  return quantiles.length === 0 ? 0 : low / quantiles.length;
+}
+
+/** The settings of the highest band at or below `difficulty` (bands sorted ascending). */
+function bandFor(
+  bands: readonly DifficultyBand[],
+  difficulty: number,
+): ReasoningSettings | undefined {
+  let settings: ReasoningSettings | undefined;
+  for (const band of bands) {
+    if (band.minDifficulty > difficulty) break;
+    settings = band.settings;
+  }
+  return settings;
+}
+
+/** How often a router chose each of its models since this configuration was loaded. */
+export interface RealisedShares {
+  readonly decisions: number;
+  readonly choices: Readonly<Record<string, number>>;
+}
+
+/**
+ * A learned router ready for requests: its artifact scored with the encoder it was trained with,
+ * its threshold fixed from the configuration, and a count of what it chose (the realised share,
+ * to compare with the share it was calibrated for).
+ */
+export interface LearnedRouterRuntime extends LearnedModelNames {
+  readonly name: string;
+  readonly version: string;
+  /** The strong-call share the threshold was calibrated for; undefined with a fixed threshold. */
+  readonly targetShare: number | undefined;
+  route(prompt: string): LearnedRoute;
+  realised(): RealisedShares;
+}
+
+/** Default share of strong calls when the configuration names neither share nor threshold. */
+const defaultStrongShare = 0.5;
+
+/** The runtime of a strong/weak router (its models are `[strong, weak]`). */
+export function pairRouterRuntime(
+  config: LearnedRouterConfig,
+  router: StrongWeakRouter,
+): LearnedRouterRuntime {
+  const [strong, weak] = config.models;
+  if (strong === undefined || weak === undefined) {
+    throw new Error(`router ${config.name} has no model pair`);
+  }
+  const targetShare =
+    config.threshold === undefined ? (config.strongShare ?? defaultStrongShare) : undefined;
+  const threshold =
+    config.threshold ?? thresholdForShare(config.artifact.calibration, targetShare ?? 0.5);
+  const counts = new Map<string, number>([
+    [strong, 0],
+    [weak, 0],
+  ]);
+  let decisions = 0;
+  return {
+    name: config.name,
+    version: config.version,
+    models: config.models,
+    modelNames: config.modelNames,
+    targetShare,
+    route(prompt) {
+      const score = router.score({ prompt });
+      const choice = score >= threshold ? strong : weak;
+      decisions += 1;
+      counts.set(choice, (counts.get(choice) ?? 0) + 1);
+      const difficulty = difficultyOf(config.artifact.calibration.quantiles, score);
+      return {
+        choice,
+        score,
+        threshold,
+        difficulty,
+        reasoning: bandFor(config.reasoningBands, difficulty),
+      };
+    },
+    realised() {
+      return { decisions, choices: Object.fromEntries(counts) };
+    },
+  };
+}

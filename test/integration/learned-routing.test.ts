@@ -1,0 +1,149 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { routeCommand } from '../../src/cli/route-command.ts';
+import { captureIo } from '../helpers/capture-io.ts';
+import { startTestGateway, testAdminKey, type TestGateway } from '../helpers/test-gateway.ts';
+
+// A router trained here on prompts where the strong model wins exactly on "integral" questions;
+// served by two mock providers so the served deployment shows the router's choice.
+const topics = ['apples', 'rivers', 'music', 'trains', 'gardens', 'stars', 'bread', 'chess'];
+
+function trainingLines(): string[] {
+  return Array.from({ length: 200 }, (_, i) => {
+    const hard = i % 2 === 0;
+    const topic = topics[Math.floor(i / 2) % topics.length] ?? 'apples';
+    const prompt = hard
+      ? `compute the integral of the ${topic} function number ${i}`
+      : `tell me something about ${topic} number ${i}`;
+    return JSON.stringify({ prompt, scores: { 'big-model': 1, 'small-model': hard ? 0 : 1 } });
+  });
+}
+
+const directory = mkdtempSync(join(tmpdir(), 'signalbox-learned-'));
+const artifact = join(directory, 'router.json');
+
+const config = `
+providers:
+  - { id: big, type: mock }
+  - { id: small, type: mock }
+routers:
+  - name: tiny
+    artifact: ${artifact}
+    strong_share: 0.5
+    reasoning:
+      - { reasoning_effort: low }
+      - { min_difficulty: 0.5, reasoning_effort: high }
+    models: { big-model: strong-one, small-model: weak-one }
+models:
+  - alias: smart
+    strategy: learned
+    router: tiny
+    targets:
+      - { provider: small, model: echo, id: small-model }
+      - { provider: big, model: echo, id: big-model }
+  - alias: strong-one
+    targets: [{ provider: big, model: echo }]
+  - alias: weak-one
+    targets: [{ provider: small, model: echo }]
+`;
+
+let harness: TestGateway;
+
+beforeAll(async () => {
+  const data = join(directory, 'train.jsonl');
+  writeFileSync(data, `${trainingLines().join('\n')}\n`);
+  const { io, error } = captureIo();
+  const trained = await routeCommand(
+    ['train', '--data', data, '--out', artifact, '--strong', 'big-model', '--weak', 'small-model'],
+    io,
+  );
+  expect(error).toEqual([]);
+  expect(trained).toBe(0);
+  harness = await startTestGateway({ config });
+}, 60_000);
+
+afterAll(async () => {
+  await harness.close();
+});
+
+function chat(model: string, content: string): Promise<Response> {
+  return fetch(`${harness.baseUrl}/chat/completions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${testAdminKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ model, messages: [{ role: 'user', content }] }),
+  });
+}
+
+async function recordOf(response: Response) {
+  const id = response.headers.get('x-signalbox-request-id');
+  return harness.waitForRecord((record) => record.requestId === id);
+}
+
+describe('learned routing in the gateway', () => {
+  it('sends a question the router deems hard to the strong model, and traces why', async () => {
+    const response = await chat('smart', 'compute the integral of the garden function number 999');
+    expect(response.status).toBe(200);
+    expect(response.headers.get('x-signalbox-deployment')).toBe('big-model');
+    expect(response.headers.get('x-signalbox-route')).toContain('learned');
+    const learned = (await recordOf(response)).decision?.groups[0]?.learned;
+    expect(learned?.router).toBe('tiny');
+    expect(learned?.version).toMatch(/^[0-9a-f]{16}$/);
+    expect(learned?.choice).toBe('big-model');
+    expect(learned?.score).toBeGreaterThanOrEqual(learned?.threshold ?? Infinity);
+    expect(learned?.difficulty).toBeGreaterThanOrEqual(0.5);
+    expect((await recordOf(response)).decision?.reasoning).toEqual({
+      settings: { effort: 'high' },
+      source: 'learned:tiny',
+    });
+  });
+
+  it('keeps an easy question on the weak model, with the strong one as its fallback', async () => {
+    const response = await chat('smart', 'tell me something about chess number 4242');
+    expect(response.headers.get('x-signalbox-deployment')).toBe('small-model');
+    const record = await recordOf(response);
+    const group = record.decision?.groups[0];
+    expect(group?.learned?.choice).toBe('small-model');
+    expect(group?.learned?.score).toBeLessThan(group?.learned?.threshold ?? -Infinity);
+    expect(group?.order).toEqual(['small-model', 'big-model']);
+    expect(record.decision?.reasoning?.settings).toEqual({ effort: 'low' });
+  });
+
+  it('serves router:<name> through the aliases the router maps its models to', async () => {
+    const hard = await chat('router:tiny', 'compute the integral of the music function number 77');
+    expect(hard.status).toBe(200);
+    expect(hard.headers.get('x-signalbox-provider')).toBe('big');
+    const easy = await chat('router:tiny', 'tell me something about bread number 5151');
+    expect(easy.headers.get('x-signalbox-provider')).toBe('small');
+    const models = (await (await harness.admin('GET', '/v1/models')).json()) as {
+      data: { id: string }[];
+    };
+    expect(models.data.map((model) => model.id)).toContain('router:tiny');
+  });
+
+  it('shows the learned decision in POST /v1/route without calling a model', async () => {
+    const response = await harness.admin('POST', '/v1/route', {
+      model: 'smart',
+      messages: [{ role: 'user', content: 'compute the integral of the bread function number 3' }],
+    });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as {
+      deployment: string;
+      decision: { groups: { learned?: { router: string; choice: string } }[] };
+    };
+    expect(body.deployment).toBe('big-model');
+    expect(body.decision.groups[0]?.learned).toMatchObject({ router: 'tiny', choice: 'big-model' });
+  });
+
+  it('orders by priority when the request has no user text to score', async () => {
+    const response = await fetch(`${harness.baseUrl}/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${testAdminKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'smart', messages: [{ role: 'system', content: 'be brief' }] }),
+    });
+    const group = (await recordOf(response)).decision?.groups[0];
+    expect(group?.learned?.choice).toBeUndefined();
+    expect(group?.order).toEqual(['small-model', 'big-model']);
+  });
+});
