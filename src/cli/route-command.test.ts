@@ -97,10 +97,14 @@ describe('signalbox route', () => {
     expect(Array.isArray(metrics.points)).toBe(true);
   });
 
-  it('refuses N-model training and missing flags as usage errors', () => {
+  it('refuses half a pair, unpriced N-model data and missing flags', () => {
     const { io } = captureIo();
+    expect(() =>
+      routeCommand(['train', '--data', data, '--out', router, '--strong', strong], io),
+    ).toThrow(/both --strong M and --weak M, or neither/u);
+    // Without a pair the command trains an N-model router, which needs every model's cost.
     expect(() => routeCommand(['train', '--data', data, '--out', router], io)).toThrow(
-      /only strong\/weak training exists yet/u,
+      `${data} line 1: no cost for model "${strong}"`,
     );
     expect(() => routeCommand(['train', '--out', router], io)).toThrow(UsageError);
     expect(() => routeCommand(['score', '--router', router], io)).toThrow(/--input/u);
@@ -134,5 +138,110 @@ describe('signalbox route', () => {
     const help = captureIo();
     expect(await runCli(['route', '--help'], help.io)).toBe(0);
     expect(help.out.join('\n')).toContain('signalbox route train');
+  });
+});
+
+/**
+ * Three priced models: `cheap` answers prose, `mathy` answers maths, `big` (10× cheap) answers
+ * both. The oracle sends prose to cheap and maths to mathy: quality 1 at 15% of big's cost.
+ */
+const nModels = { cheap: 0.001, mathy: 0.002, big: 0.01 };
+
+function nModelLines(count: number, seed: number): string[] {
+  const random = createSeededRandom(seed);
+  return Array.from({ length: count }, (_, i) => {
+    const maths = random.next() < 0.5;
+    const topic = topics[i % topics.length] ?? 'apples';
+    const prompt = maths
+      ? `compute the integral of the ${topic} function number ${i}`
+      : `tell me something about ${topic} number ${i}`;
+    const scores = { cheap: maths ? 0 : 1, mathy: maths ? 1 : 0, big: 1 };
+    return JSON.stringify({ prompt, scores, costs: nModels });
+  });
+}
+
+describe('signalbox route, N-model', () => {
+  const directory = mkdtempSync(join(tmpdir(), 'signalbox-route-n-'));
+  const data = file(directory, 'train.jsonl', nModelLines(120, 5));
+  const router = join(directory, 'router.json');
+  let trained: Record<string, unknown> = {};
+
+  beforeAll(async () => {
+    const { io, out, error } = captureIo();
+    const args = ['train', '--data', data, '--out', router, '--folds', '3'];
+    expect(await routeCommand(args, io)).toBe(0);
+    expect(error).toEqual([]);
+    trained = parse(out[0] ?? '');
+  }, 60_000);
+
+  it('trains over every model in the data and reports the selection', () => {
+    expect(trained).toMatchObject({ router, examples: 120, models: ['big', 'cheap', 'mathy'] });
+    expect(typeof trained.chosen).toBe('string');
+    // Cross-validated, the router's frontier sits near the oracle's: quality 1 from 15% of big's cost.
+    expect(trained.crossValidatedCostSavingAt95).toBeGreaterThan(0.8);
+    expect(trained.defaultTradeoff).toBeGreaterThan(0);
+  });
+
+  it('scores every model and chooses the cheapest capable one; λ moves the choice', async () => {
+    const input = file(directory, 'input.jsonl', [
+      JSON.stringify({ prompt: 'compute the integral of the rivers function number 999' }),
+      JSON.stringify({ prompt: 'tell me something about rivers number 999' }),
+    ]);
+    const byDefault = captureIo();
+    expect(await routeCommand(['score', '--router', router, '--input', input], byDefault.io)).toBe(
+      0,
+    );
+    const lines = byDefault.out.map(parse);
+    expect(lines.map((line) => line.choice)).toEqual(['mathy', 'cheap']);
+    const scores = lines[0]?.scores as Record<string, number>;
+    expect(Object.keys(scores).sort()).toEqual(['big', 'cheap', 'mathy']);
+    expect(scores.mathy).toBeGreaterThan((scores.cheap ?? 0) + 0.5);
+
+    const thrifty = captureIo();
+    const args = ['score', '--router', router, '--input', input, '--tradeoff', '100'];
+    expect(await routeCommand(args, thrifty.io)).toBe(0);
+    expect(thrifty.out.map(parse).map((line) => line.choice)).toEqual(['cheap', 'cheap']);
+  });
+
+  it('evaluates held-out data against the best single model and the oracle', async () => {
+    const test = file(directory, 'test.jsonl', nModelLines(60, 9));
+    const { io, out } = captureIo();
+    expect(await routeCommand(['eval', '--router', router, '--data', test], io)).toBe(0);
+    const metrics = parse(out[0] ?? '');
+    expect(metrics).toMatchObject({
+      examples: 60,
+      bestSingle: { model: 'big', quality: 1, meanCost: expect.closeTo(0.01, 12) as number },
+      oracle: { quality: 1 },
+      qualityAtBestSingleCost: 1,
+    });
+    const oracle = metrics.oracle as { meanCost: number };
+    // The oracle pays 0.001 or 0.002 per prompt: between 90% and 80% below big's 0.01.
+    expect(oracle.meanCost).toBeGreaterThan(0.001);
+    expect(oracle.meanCost).toBeLessThan(0.002);
+    expect(metrics.costSavingAt95).toBeGreaterThan(0.8);
+    expect(metrics.atTradeoff).toMatchObject({ quality: 1 });
+    const curve = metrics.curve as { tradeoff: number; quality: number; meanCost: number }[];
+    expect(curve[0]).toMatchObject({ tradeoff: 0, quality: 1 });
+    // At the largest λ every prompt goes to the cheapest model.
+    expect(curve.at(-1)?.meanCost).toBeCloseTo(0.001, 12);
+  });
+
+  it('refuses pair flags on an N-model router and a bad --tradeoff', async () => {
+    const { io } = captureIo();
+    expect(() =>
+      routeCommand(['score', '--router', router, '--input', data, '--strong-share', '0.3'], io),
+    ).toThrow(/--tradeoff/u);
+    expect(() =>
+      routeCommand(['score', '--router', router, '--input', data, '--tradeoff=-1'], io),
+    ).toThrow(/non-negative/u);
+    const unpriced = file(directory, 'unpriced.jsonl', [
+      ...nModelLines(2, 1),
+      JSON.stringify({ prompt: 'x', scores: { cheap: 1, mathy: 1, big: 1 } }),
+    ]);
+    const result = captureIo();
+    expect(await runCli(['route', 'eval', '--router', router, '--data', unpriced], result.io)).toBe(
+      1,
+    );
+    expect(result.error.join('\n')).toContain('line 3: no cost for model "big"');
   });
 });

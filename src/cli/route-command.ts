@@ -3,15 +3,23 @@ import { parseArgs } from 'node:util';
 import { LexicalEncoder } from '../pipeline/cache/semantic/lexical-encoder.ts';
 import { evaluatePairRouter } from '../routing/evaluation/evaluate-pair-router.ts';
 import { thresholdForShare } from '../routing/learned/calibration.ts';
-import type { StrongWeakRouter } from '../routing/learned/router.ts';
+import { serialiseMultiModelRouterArtifact } from '../routing/learned/multi-model-router-artifact.ts';
 import {
-  parseRouterArtifact,
+  isMultiModelRouterArtifact,
+  parseAnyRouterArtifact,
   routerFromArtifact,
   serialiseRouterArtifact,
+  type AnyRouterArtifact,
   type RouterArtifact,
 } from '../routing/learned/router-artifact.ts';
 import { describePairCandidate, trainPairRouter } from '../routing/learned/train-pair-router.ts';
 import { UsageError, type CliIo } from './cli-io.ts';
+import {
+  evaluateMultiModel,
+  scoreMultiModel,
+  tradeoffFlag,
+  trainMultiModel,
+} from './route-multi-model.ts';
 import {
   modelsIn,
   pairOutcomes,
@@ -22,29 +30,39 @@ import {
 
 export const routeUsage = `Usage: signalbox route train|score|eval [options]
 
-Learned strong/weak routers on the routing JSONL format, one example per line:
+Learned routers (strong/weak or N-model) on the routing JSONL format, one example per line:
   {"prompt": "...", "scores": {"<model>": 0..1, ...}, "costs"?: {...}, "group"?: "..."}
 (scripts/convert-routing-data.ts writes it from the shared data sets). A bad line stops the
 command with "FILE line N: ..."; only blank lines are passed over.
 
   signalbox route train --data FILE.jsonl --out ROUTER.json --strong M --weak M [--seed N]
       Picks logistic regression, kNN or matrix factorisation by k-fold cross-validated APGR,
-      refits it on all examples, calibrates it and writes the router artifact. Only strong/weak
-      training exists yet: --strong and --weak are required.
-  signalbox route score --router ROUTER.json --input FILE.jsonl [--strong-share S]
-      Prints {"score": p, "choice": "<model>"} per input line ("prompt" and "group" are read).
-      The choice is the strong model when p >= the calibrated threshold that sends a share S
-      (0..1, default 0.5) of training-like traffic to it, else the weak model.
-  signalbox route eval --router ROUTER.json --data FILE.jsonl [--strong M --weak M]
-      Prints RouteLLM's metrics as JSON: APGR, CPT(20/50/80%) in percent strong calls, both
-      models' quality (percent) and the operating points.
+      refits it on all examples, calibrates it and writes the router artifact.
+  signalbox route train --data FILE.jsonl --out ROUTER.json [--seed N]
+      Without --strong/--weak: an N-model router over every model in the data (each line
+      needs every model's score and cost). Picks ridge regression, kNN or matrix factorisation
+      by the cross-validated average quality of its cost-quality frontier (lambda sweep, from the
+      cheapest model's cost to the best single model's) and stores the models' mean costs and a
+      default lambda (the cheapest that kept the best single model's quality in CV).
+  signalbox route score --router ROUTER.json --input FILE.jsonl [--strong-share S | --tradeoff L]
+      Strong/weak: prints {"score": p, "choice": "<model>"} per input line ("prompt" and "group"
+      are read); the choice is the strong model when p >= the calibrated threshold that sends a
+      share S (0..1, default 0.5) of training-like traffic to it, else the weak model.
+      N-model: prints {"scores": {"<model>": q, ...}, "choice": "<model>"}, the choice being
+      argmax q - L * cost / (dearest model's cost), L defaulting to the artifact's.
+  signalbox route eval --router ROUTER.json --data FILE.jsonl [--strong M --weak M | --tradeoff L]
+      Strong/weak: RouteLLM's metrics as JSON: APGR, CPT(20/50/80%) in percent strong calls,
+      both models' quality (percent) and the operating points. N-model: quality vs mean cost
+      per query over the lambda sweep, the best single model, the oracle, the cost saving at
+      95% of the best single model's quality and the quality at its cost.
 
 Options:
   --strong M, --weak M   the model pair (score and eval default to the artifact's pair)
   --seed N               seed of the folds and initial weights (default 1)
   --folds N              cross-validation folds (default 5)
   --use-groups           use the examples' "group" as a feature (off: gateway traffic has none)
-  --strong-share S       strong-call share for score's threshold (default 0.5)`;
+  --strong-share S       strong-call share for score's threshold (default 0.5)
+  --tradeoff L           N-model cost weight, >= 0 (0: best predicted quality)`;
 
 const options = {
   data: { type: 'string' },
@@ -57,6 +75,7 @@ const options = {
   folds: { type: 'string' },
   'use-groups': { type: 'boolean' },
   'strong-share': { type: 'string' },
+  tradeoff: { type: 'string' },
 } as const;
 type RouteValues = ReturnType<typeof parseArgs<{ options: typeof options }>>['values'];
 
@@ -76,14 +95,21 @@ function integerFlag(value: string | undefined, flag: string, fallback: number, 
 function train(values: RouteValues, io: CliIo): number {
   const data = required(values.data, '--data FILE.jsonl', 'train');
   const out = required(values.out, '--out ROUTER.json', 'train');
-  if (values.strong === undefined || values.weak === undefined) {
-    throw new UsageError(
-      'route train needs --strong M --weak M: only strong/weak training exists yet (N-model routers are not implemented)',
-    );
-  }
-  if (values.strong === values.weak) throw new UsageError('--strong and --weak must differ');
   const seed = integerFlag(values.seed, '--seed', 1, 0);
   const folds = integerFlag(values.folds, '--folds', 5, 2);
+  if (values.strong === undefined && values.weak === undefined) {
+    const { artifact, summary } = trainMultiModel(data, new LexicalEncoder({ dimensions: 256 }), {
+      seed,
+      folds,
+      useGroups: values['use-groups'] === true,
+    });
+    writeFileSync(out, serialiseMultiModelRouterArtifact(artifact));
+    io.out(JSON.stringify({ router: out, ...summary }));
+    return 0;
+  }
+  if (values.strong === undefined || values.weak === undefined)
+    throw new UsageError('route train needs both --strong M and --weak M, or neither (N-model)');
+  if (values.strong === values.weak) throw new UsageError('--strong and --weak must differ');
   const examples = readRoutingExamples(data);
   const outcomes = pairOutcomes(examples, data, values.strong, values.weak);
   const trained = trainPairRouter(
@@ -110,7 +136,7 @@ function train(values: RouteValues, io: CliIo): number {
   return 0;
 }
 
-function loadRouter(path: string): { artifact: RouterArtifact; router: StrongWeakRouter } {
+function loadArtifact(path: string): AnyRouterArtifact {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -118,10 +144,13 @@ function loadRouter(path: string): { artifact: RouterArtifact; router: StrongWea
     const reason = error instanceof Error && 'code' in error ? String(error.code) : 'unreadable';
     throw new RoutingDataError(`cannot read ${path} (${reason})`);
   }
-  const loaded = parseRouterArtifact(text);
+  const loaded = parseAnyRouterArtifact(text);
   if (!loaded.ok) throw new RoutingDataError(`${path}: ${loaded.message}`);
-  const encoder = new LexicalEncoder({ dimensions: loaded.artifact.features.encoderDimensions });
-  return { artifact: loaded.artifact, router: routerFromArtifact(loaded.artifact, encoder) };
+  return loaded.artifact;
+}
+
+function encoderFor(artifact: AnyRouterArtifact): LexicalEncoder {
+  return new LexicalEncoder({ dimensions: artifact.features.encoderDimensions });
 }
 
 /** The pair from the flags, else the one `route train` recorded in the artifact. */
@@ -143,7 +172,20 @@ function score(values: RouteValues, io: CliIo): number {
   const share = Number(values['strong-share'] ?? '0.5');
   if (!Number.isFinite(share) || share < 0 || share > 1)
     throw new UsageError('--strong-share must be a number from 0 to 1');
-  const { artifact, router } = loadRouter(routerPath);
+  const artifact = loadArtifact(routerPath);
+  if (isMultiModelRouterArtifact(artifact)) {
+    if (values['strong-share'] !== undefined)
+      throw new UsageError('--strong-share is for strong/weak routers; use --tradeoff');
+    const router = routerFromArtifact(artifact, encoderFor(artifact));
+    scoreMultiModel(
+      router,
+      input,
+      tradeoffFlag(values.tradeoff, artifact.defaultTradeoff),
+      (line) => io.out(line),
+    );
+    return 0;
+  }
+  const router = routerFromArtifact(artifact, encoderFor(artifact));
   const pair = modelPair(values, artifact);
   const threshold = thresholdForShare(artifact.calibration, share);
   for (const prompt of readRoutingPrompts(input)) {
@@ -156,7 +198,14 @@ function score(values: RouteValues, io: CliIo): number {
 function evaluate(values: RouteValues, io: CliIo): number {
   const routerPath = required(values.router, '--router ROUTER.json', 'eval');
   const data = required(values.data, '--data FILE.jsonl', 'eval');
-  const { artifact, router } = loadRouter(routerPath);
+  const artifact = loadArtifact(routerPath);
+  if (isMultiModelRouterArtifact(artifact)) {
+    const router = routerFromArtifact(artifact, encoderFor(artifact));
+    const tradeoff = tradeoffFlag(values.tradeoff, artifact.defaultTradeoff);
+    io.out(JSON.stringify(evaluateMultiModel(artifact, router, data, tradeoff)));
+    return 0;
+  }
+  const router = routerFromArtifact(artifact, encoderFor(artifact));
   const pair = modelPair(values, artifact);
   const examples = readRoutingExamples(data);
   const outcomes = pairOutcomes(examples, data, pair.strong, pair.weak);
@@ -182,7 +231,7 @@ function evaluate(values: RouteValues, io: CliIo): number {
   return 0;
 }
 
-/** `signalbox route train|score|eval`: learned strong/weak routers on routing JSONL data. */
+/** `signalbox route train|score|eval`: learned strong/weak and N-model routers on routing JSONL data. */
 export function routeCommand(args: readonly string[], io: CliIo): Promise<number> {
   const [action, ...rest] = args;
   const { values } = parseArgs({ args: rest, options, strict: true, allowPositionals: false });

@@ -124,3 +124,30 @@ export function pairOutcomes(
     return { strong, weak };
   });
 }
+
+/**
+ * The examples as they are, after checking every line scores and prices every one of `models`
+ * (N-model training and evaluation compare all of them on every prompt).
+ */
+export function requireScoresAndCosts(
+  examples: readonly NumberedExample[],
+  path: string,
+  models: readonly string[],
+): RoutingExample[] {
+  const known = modelsIn(examples);
+  const unknown = models.find((model) => !known.includes(model));
+  if (unknown !== undefined) {
+    throw new RoutingDataError(
+      `${path}: no scores for model "${unknown}"; the data has: ${known.join(', ')}`,
+    );
+  }
+  return examples.map(({ line, example }) => {
+    for (const model of models) {
+      if (example.scores[model] === undefined)
+        throw new RoutingDataError(`${path} line ${line}: no score for model "${model}"`);
+      if (example.costs?.[model] === undefined)
+        throw new RoutingDataError(`${path} line ${line}: no cost for model "${model}"`);
+    }
+    return example;
+  });
+}

@@ -22,3 +22,28 @@ export function kFolds(count: number, folds: number, random: Random): number[][]
     order.filter((_, position) => position % folds === f),
   );
 }
+
+/**
+ * A held-out split stratified by group: within each group (in first-seen order), a seeded
+ * shuffle puts round(share · size) members in `test` and the rest in `train`. Indices ascend.
+ */
+export function stratifiedHoldOut(
+  groups: readonly string[],
+  share: number,
+  random: Random,
+): { train: number[]; test: number[] } {
+  const members = new Map<string, number[]>();
+  groups.forEach((group, index) => {
+    const list = members.get(group) ?? [];
+    list.push(index);
+    members.set(group, list);
+  });
+  const test: number[] = [];
+  for (const indices of members.values())
+    test.push(...shuffled(indices, random).slice(0, Math.round(share * indices.length)));
+  const held = new Set(test);
+  return {
+    train: groups.flatMap((_, index) => (held.has(index) ? [] : [index])),
+    test: test.sort((a, b) => a - b),
+  };
+}

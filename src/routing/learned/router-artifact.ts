@@ -1,10 +1,17 @@
 import { z } from 'zod';
-import { safeParseJson } from '../../lib/json.ts';
+import { isJsonObject, safeParseJson } from '../../lib/json.ts';
 import { describePrompt, featureRow, type FeatureConfig } from './feature-space.ts';
+import { featureConfigSchema, numbers } from './feature-config-schema.ts';
 import { knnScore } from './knn.ts';
 import { logisticLogit } from './logistic-regression.ts';
 import { mfLogits } from './matrix-factorisation.ts';
-import type { RouterInput, StrongWeakRouter, TextVectoriser } from './router.ts';
+import {
+  multiModelRouterArtifactKind,
+  multiModelRouterFromArtifact,
+  validateMultiModelRouterArtifact,
+  type MultiModelRouterArtifact,
+} from './multi-model-router-artifact.ts';
+import type { RouterInput, StrongWeakRouter, TextVectoriser, TradeoffRouter } from './router.ts';
 
 /**
  * The on-disk form of a trained strong/weak router. Versioned: a loader refuses versions it does
@@ -19,17 +26,6 @@ export const routerArtifactVersion = 1;
 export const labelKinds = ['strong-better', 'weak-wrong', 'gain'] as const;
 export type LabelKind = (typeof labelKinds)[number];
 
-// z.number() refuses NaN and ±Infinity in zod 4. Readonly arrays, so trained models (readonly number[]) fit without copying.
-const numbers = z.array(z.number()).readonly();
-const featureConfigSchema = z.object({
-  encoderId: z.string(),
-  encoderDimensions: z.number().int().positive(),
-  encoderWeight: z.number().nonnegative(),
-  useHand: z.boolean(),
-  handMeans: numbers,
-  handScales: numbers,
-  groups: z.array(z.string()).readonly(),
-});
 const modelSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('logistic'), weights: numbers, bias: z.number() }),
   z.object({
@@ -87,7 +83,12 @@ export type ArtifactLoad =
 export function parseRouterArtifact(text: string): ArtifactLoad {
   const json = safeParseJson(text);
   if (!json.ok) return { ok: false, message: `router artifact: ${json.message}` };
-  const parsed = routerArtifactSchema.safeParse(json.value);
+  return validateRouterArtifact(json.value);
+}
+
+/** Schema and shape checks of an already parsed strong/weak artifact. */
+function validateRouterArtifact(value: unknown): ArtifactLoad {
+  const parsed = routerArtifactSchema.safeParse(value);
   if (!parsed.success) return { ok: false, message: `router artifact: ${parsed.error.message}` };
   const { artifact, problem } = { artifact: parsed.data, problem: shapeProblem(parsed.data) };
   return problem === undefined
@@ -161,11 +162,50 @@ export function scorerFor(
   }
 }
 
-/** A ready router from a loaded artifact; refuses an encoder other than the one it was trained with. */
+/** Either kind of router artifact: strong/weak (this file) or N-model (multi-model-router-artifact.ts). */
+export type AnyRouterArtifact = RouterArtifact | MultiModelRouterArtifact;
+
+export type AnyArtifactLoad =
+  | { readonly ok: true; readonly artifact: AnyRouterArtifact }
+  | { readonly ok: false; readonly message: string };
+
+/** Loads either kind, told apart by `kind`; the strong/weak format is read exactly as before. */
+export function parseAnyRouterArtifact(text: string): AnyArtifactLoad {
+  const json = safeParseJson(text);
+  if (!json.ok) return { ok: false, message: `router artifact: ${json.message}` };
+  const value = json.value;
+  return isJsonObject(value) && value.kind === multiModelRouterArtifactKind
+    ? validateMultiModelRouterArtifact(value)
+    : validateRouterArtifact(value);
+}
+
+export function isMultiModelRouterArtifact(
+  artifact: AnyRouterArtifact,
+): artifact is MultiModelRouterArtifact {
+  return artifact.kind === multiModelRouterArtifactKind;
+}
+
+/**
+ * A ready router from a loaded artifact: a strong/weak router for a pair artifact, an N-model
+ * router for an N-model one. Refuses an encoder other than the one it was trained with.
+ */
 export function routerFromArtifact(
   artifact: RouterArtifact,
   encoder: TextVectoriser,
-): StrongWeakRouter {
+): StrongWeakRouter;
+export function routerFromArtifact(
+  artifact: MultiModelRouterArtifact,
+  encoder: TextVectoriser,
+): TradeoffRouter;
+export function routerFromArtifact(
+  artifact: AnyRouterArtifact,
+  encoder: TextVectoriser,
+): StrongWeakRouter | TradeoffRouter;
+export function routerFromArtifact(
+  artifact: AnyRouterArtifact,
+  encoder: TextVectoriser,
+): StrongWeakRouter | TradeoffRouter {
+  if (isMultiModelRouterArtifact(artifact)) return multiModelRouterFromArtifact(artifact, encoder);
   if (encoder.id !== artifact.encoderId) {
     throw new Error(`router artifact wants encoder ${artifact.encoderId}, got ${encoder.id}`);
   }

@@ -30,3 +30,17 @@ export interface TextVectoriser {
   readonly dimensions: number;
   encodeOne(text: string): Float32Array;
 }
+
+/**
+ * An N-model router that also chooses: `argmax predicted quality − λ·cost / max cost` over its
+ * models (λ = 0: best predicted quality; larger λ: cheaper models).
+ */
+export interface TradeoffRouter extends MultiModelRouter {
+  /** Mean USD per query per model, the trade-off's costs. */
+  readonly costs: Readonly<Record<string, number>>;
+  readonly defaultTradeoff: number;
+  route(
+    input: RouterInput,
+    tradeoff?: number,
+  ): { readonly scores: Readonly<Record<string, number>>; readonly choice: string };
+}
