@@ -6,8 +6,18 @@ import {
   type LexicalFamily,
 } from './lexical-features.ts';
 import { idfOf, loadLexicalIdf, type LexicalIdfTable } from './lexical-idf-table.ts';
+import { FeatureCounter } from './feature-counter.ts';
 import { normaliseSemanticText } from './normalise-semantic-text.ts';
 import type { TextEncoder } from './text-encoder.ts';
+
+/** ln(count) for the small counts nearly every feature has; Math.log beyond. */
+const logTable = Float64Array.from({ length: 64 }, (_, count) =>
+  count === 0 ? 0 : Math.log(count),
+);
+
+function sublinearCount(count: number): number {
+  return count < logTable.length ? (logTable[count] ?? 0) : Math.log(count);
+}
 
 /** Bumped whenever features, weighting or normalisation change, so old vectors never compare. */
 const lexicalEncoderVersion = 1;
@@ -49,6 +59,7 @@ export class LexicalEncoder implements TextEncoder {
   readonly #idf: LexicalIdfTable;
   readonly #weights: Readonly<Record<LexicalFamily, number>>;
   readonly #lists = createFeatureLists();
+  readonly #counter = new FeatureCounter();
   readonly #familyScratch: Float64Array;
   readonly #sumScratch: Float64Array;
 
@@ -88,20 +99,17 @@ export class LexicalEncoder implements TextEncoder {
 
   #addFamily(list: FeatureHashList, weight: number): void {
     if (list.length === 0 || weight === 0) return;
-    const hashes = list.hashes.subarray(0, list.length).sort();
+    const counter = this.#counter;
+    counter.count(list.hashes, list.length);
     const part = this.#familyScratch;
     part.fill(0);
     const mask = this.dimensions - 1;
-    // Sorted, so equal features are adjacent: one run is one feature and its length the count.
-    for (let start = 0; start < hashes.length;) {
-      const hash = hashes[start] ?? 0;
-      let end = start + 1;
-      while (end < hashes.length && hashes[end] === hash) end += 1;
-      const value = (1 + Math.log(end - start)) * idfOf(this.#idf, hash);
+    const idf = this.#idf;
+    counter.forEach((hash, count) => {
+      const value = (1 + sublinearCount(count)) * idfOf(idf, hash);
       // Low bits pick the bucket, bit 12 the sign, the top bits the IDF slot: all independent.
       part[hash & mask] = (part[hash & mask] ?? 0) + ((hash >>> 12) & 1 ? -value : value);
-      start = end;
-    }
+    });
     let norm = 0;
     for (const value of part) norm += value * value;
     if (norm === 0) return;

@@ -51,22 +51,31 @@ export function createFeatureLists(): LexicalFeatureLists {
   };
 }
 
+/** The current word padded with spaces, as code units; grown for longer words. */
+let padded = new Uint16Array(64);
+
 function addCharacterGrams(text: string, start: number, end: number, out: FeatureHashList): void {
   // The word is padded with a space on each side, so prefixes and suffixes are features of their
   // own ("ing " differs from "ing" in the middle of a word). Grams never cross a word boundary.
   const paddedLength = end - start + 2;
-  const codeAt = (position: number): number =>
-    position === 0 || position === paddedLength - 1 ? space : text.charCodeAt(start + position - 1);
+  if (paddedLength > padded.length) padded = new Uint16Array(paddedLength * 2);
+  const codes = padded;
+  codes[0] = space;
+  for (let index = start; index < end; index += 1)
+    codes[index - start + 1] = text.charCodeAt(index);
+  codes[paddedLength - 1] = space;
+  const seed = familySeeds.characters;
   for (let from = 0; from + characterGramMin <= paddedLength; from += 1) {
-    let hash = familySeeds.characters;
-    for (let length = 1; length <= characterGramMax && from + length <= paddedLength; length += 1) {
-      hash = hashStep(hash, codeAt(from + length - 1));
-      if (length >= characterGramMin) out.push(mixHash(hash));
+    let hash = seed;
+    const last = Math.min(from + characterGramMax, paddedLength);
+    for (let position = from; position < last; position += 1) {
+      hash = hashStep(hash, codes[position] ?? 0);
+      if (position - from + 1 >= characterGramMin) out.push(mixHash(hash));
     }
   }
   // A word shorter than the smallest gram still needs a character feature.
   if (paddedLength < characterGramMin) {
-    out.push(mixHash(hashText(text, familySeeds.characters, start, end)));
+    out.push(mixHash(hashText(text, seed, start, end)));
   }
 }
 

@@ -17,6 +17,9 @@ const contractionRules: readonly (readonly [RegExp, string])[] = [
   [/'s\b/g, ''],
 ];
 
+/** The rules that can apply to a text without an apostrophe. */
+const withoutApostrophe = contractionRules.filter(([pattern]) => !pattern.source.includes("'"));
+
 /**
  * The text the lexical encoder and the salient-token guard see: NFKC (full-width digits, ligatures
  * and compatibility forms fold to one spelling), lower case, typographic apostrophes and quotes made
@@ -28,7 +31,9 @@ export function normaliseSemanticText(text: string): string {
     .toLowerCase()
     .replace(/[\u2018\u2019\u02bc]/g, "'")
     .replace(/[\u201c\u201d]/g, '"');
-  for (const [pattern, replacement] of contractionRules) {
+  // Every rule but "cannot" needs an apostrophe; most texts have none and skip eleven passes.
+  const rules = normalised.includes("'") ? contractionRules : withoutApostrophe;
+  for (const [pattern, replacement] of rules) {
     normalised = normalised.replace(pattern, replacement);
   }
   return normalised.replace(/\s+/g, ' ').trim();
