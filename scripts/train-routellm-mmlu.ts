@@ -6,6 +6,10 @@
 //
 //   ./node_modules/.bin/node scripts/train-routellm-mmlu.ts [--seeds 5] [--no-groups] [--artifact out.json]
 //
+// With groups, the grid adds the subject-prior candidates (train-pair-router.ts): the empirical-Bayes
+// shrunk mean gain of the subject plus λ·(group-free logistic), λ picked by the same CV; it is a
+// plain logistic artifact (the subject one-hot weights carry the prior). --artifact writes it.
+//
 // --no-groups drops the subject (from the file name) from features and priors: the realistic
 // setting for gateway traffic, where nobody labels the subject.
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -21,6 +25,7 @@ import {
   crossValidatePairCandidates,
   defaultPairCandidates,
   describePairCandidate,
+  subjectPriorCandidates,
   fitPairCandidate,
   pairRouterArtifact,
   type PairTrainingRow,
@@ -157,7 +162,7 @@ function main(): void {
     const trainRows = train.map((i) => pairRowAt(pairRows, i));
     const fitOptions = { strongModel: strongColumn, weakModel: weakColumn, useGroups, seed };
     const cvScore = crossValidatePairCandidates(
-      defaultPairCandidates,
+      useGroups ? [...defaultPairCandidates, ...subjectPriorCandidates] : defaultPairCandidates,
       trainRows,
       folds,
       encoder,
@@ -165,7 +170,7 @@ function main(): void {
     );
     const testScores = new Map<string, Float64Array>();
     let overall: { name: string; cv: number } | undefined;
-    for (const type of ['logistic', 'knn', 'mf'] as const) {
+    for (const type of ['logistic', 'knn', 'mf', 'subject-prior'] as const) {
       const candidate = bestPairCandidate(cvScore, type);
       if (!candidate) continue;
       const trained = fitPairCandidate(candidate, trainRows, encoder, fitOptions);
@@ -180,7 +185,11 @@ function main(): void {
       );
       const cv = cvScore.get(candidate) ?? 0;
       if (!overall || cv > overall.cv) overall = { name: type, cv };
-      if (seed === 1 && artifactPath !== undefined && type === 'logistic') {
+      if (
+        seed === 1 &&
+        artifactPath !== undefined &&
+        type === (useGroups ? 'subject-prior' : 'logistic')
+      ) {
         const artifact = pairRouterArtifact(
           trained,
           encoder.id,
@@ -202,11 +211,13 @@ function main(): void {
         evaluate((i) => selected[i] ?? 0, rows, test),
         overall.name,
       );
-    // Rank-average ensemble of the three: different errors (global linear vs local neighbours).
-    const ranks = [...testScores.values()].map((scores) => {
-      const sorted = test.map((i) => scores[i] ?? 0).sort((a, b) => a - b);
-      return (i: number) => lowerBound(sorted, scores[i] ?? 0) / sorted.length;
-    });
+    // Rank-average ensemble of logistic, kNN and MF (not the subject prior): different errors (global linear vs local neighbours).
+    const ranks = [...testScores]
+      .filter(([type]) => type !== 'subject-prior')
+      .map(([, scores]) => {
+        const sorted = test.map((i) => scores[i] ?? 0).sort((a, b) => a - b);
+        return (i: number) => lowerBound(sorted, scores[i] ?? 0) / sorted.length;
+      });
     record(
       'ensemble (rank mean)',
       evaluate((i) => ranks.reduce((a, rank) => a + rank(i), 0), rows, test),

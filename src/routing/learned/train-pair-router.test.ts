@@ -4,6 +4,8 @@ import { parseRouterArtifact, routerFromArtifact } from './router-artifact.ts';
 import {
   bestPairCandidate,
   describePairCandidate,
+  empiricalBayesGroupMeans,
+  fitPairCandidate,
   pairLabel,
   trainPairRouter,
   type PairCandidate,
@@ -65,5 +67,60 @@ describe('trainPairRouter', () => {
     const scores = new Map(candidates.map((candidate, i) => [candidate, i]));
     expect(bestPairCandidate(scores)).toBe(candidates[2]);
     expect(bestPairCandidate(scores, 'logistic')).toBe(candidates[0]);
+  });
+
+  it('shrinks group means towards the global mean by the between-group spread', () => {
+    const labels = [1, 1, 1, 0, 0, 0, 1, 0];
+    const groups = ['a', 'a', 'a', 'b', 'b', 'b', 'c', 'c'];
+    const { global, means } = empiricalBayesGroupMeans(labels, groups);
+    expect(global).toBe(0.5);
+    const a = means.get('a') ?? 0;
+    const b = means.get('b') ?? 0;
+    expect(a).toBeGreaterThan(0.5);
+    expect(a).toBeLessThanOrEqual(1);
+    expect(b).toBeCloseTo(1 - a, 10);
+    expect(means.get('c')).toBeCloseTo(0.5, 10);
+  });
+
+  it('folds the subject prior and the text model into one loadable logistic artifact', () => {
+    const grouped = examples.map((example, i) => ({
+      ...example,
+      group: i % 3 === 0 ? 'hard-subject' : 'easy-subject',
+      weak: i % 3 === 0 ? 0 : example.weak,
+    }));
+    const trained = trainPairRouter(grouped, encoder, {
+      ...options,
+      useGroups: true,
+      folds: 3,
+      candidates: [{ type: 'subject-prior', l2: 3e-2, lambda: 0.5 }],
+      dataset: 'synthetic',
+    });
+    expect(describePairCandidate(trained.chosen)).toBe('subject-prior l2=0.03 lambda=0.5');
+    expect(trained.artifact.model.type).toBe('logistic');
+    const loaded = parseRouterArtifact(JSON.stringify(trained.artifact));
+    if (!loaded.ok) throw new Error(loaded.message);
+    const router = routerFromArtifact(loaded.artifact, encoder);
+    const prompt = 'say hello to my friend 7';
+    expect(router.score({ prompt, group: 'hard-subject' })).toBeGreaterThan(
+      router.score({ prompt, group: 'easy-subject' }),
+    );
+    // An unseen or missing group scores between the two: the global prior.
+    const unseen = router.score({ prompt });
+    expect(unseen).toBeLessThan(router.score({ prompt, group: 'hard-subject' }));
+    expect(unseen).toBeGreaterThan(router.score({ prompt, group: 'easy-subject' }));
+    // λ = 0 is the prior alone: the text does not move the score within a group.
+    const priorOnly = fitPairCandidate(
+      { type: 'subject-prior', l2: 3e-2, lambda: 0 },
+      grouped.map((example) => ({
+        description: { encoded: encoder.encodeOne(example.prompt), hand: [], group: example.group },
+        strong: example.strong,
+        weak: example.weak,
+      })),
+      encoder,
+      { ...options, useGroups: true },
+    );
+    expect(priorOnly.model.type === 'logistic' && priorOnly.model.weights.slice(0, 64)).toEqual(
+      new Array<number>(64).fill(0),
+    );
   });
 });

@@ -3,13 +3,14 @@ import { calibrate } from './calibration.ts';
 import {
   describePrompt,
   fitFeatureConfig,
+  featureCount,
   featureRow,
   type FeatureConfig,
   type PromptDescription,
 } from './feature-space.ts';
 import { kFolds } from './k-fold.ts';
 import { trainKnn } from './knn.ts';
-import { trainLogistic } from './logistic-regression.ts';
+import { logisticLogit, trainLogistic } from './logistic-regression.ts';
 import { trainMf } from './matrix-factorisation.ts';
 import type { TextVectoriser } from './router.ts';
 import {
@@ -43,7 +44,18 @@ export type PairCandidate =
       readonly k: number;
       readonly priorStrength: number;
     }
-  | { readonly type: 'mf'; readonly rank: number; readonly l2: number };
+  | { readonly type: 'mf'; readonly rank: number; readonly l2: number }
+  | {
+      /**
+       * Subject prior + within-subject text model: the empirical-Bayes shrunk mean gain of the
+       * prompt's group plus `lambda` times a group-free logistic (gain label), both z-scored on the
+       * training rows. Folded into a plain logistic artifact (group one-hot weights carry the prior).
+       * Needs groups; without them it is the group-free logistic.
+       */
+      readonly type: 'subject-prior';
+      readonly l2: number;
+      readonly lambda: number;
+    };
 
 /** The grid of scripts/train-routellm-mmlu.ts. */
 export const defaultPairCandidates: readonly PairCandidate[] = [
@@ -57,6 +69,11 @@ export const defaultPairCandidates: readonly PairCandidate[] = [
   ),
   ...[3e-3, 3e-2].map((l2): PairCandidate => ({ type: 'mf', rank: 8, l2 })),
 ];
+
+/** The subject-prior grid (fixed a priori; λ picked by CV). Only useful with groups. */
+export const subjectPriorCandidates: readonly PairCandidate[] = [0, 0.2, 0.35, 0.5, 1].map(
+  (lambda): PairCandidate => ({ type: 'subject-prior', l2: 3e-2, lambda }),
+);
 
 export interface PairFitOptions {
   readonly strongModel: string;
@@ -79,6 +96,8 @@ export function pairLabel(kind: LabelKind, row: Pick<PairTrainingRow, 'strong' |
 }
 
 export function describePairCandidate(candidate: PairCandidate): string {
+  if (candidate.type === 'subject-prior')
+    return `subject-prior l2=${candidate.l2} lambda=${candidate.lambda}`;
   return candidate.type === 'mf'
     ? `mf rank=${candidate.rank} l2=${candidate.l2}`
     : candidate.type === 'knn'
@@ -100,6 +119,13 @@ export function fitPairCandidate(
     useGroups: options.useGroups,
   });
   const matrix = () => descriptions.map((d) => featureRow(features, d));
+  if (candidate.type === 'subject-prior') {
+    return {
+      features,
+      label: 'gain',
+      model: fitSubjectPrior(candidate, rows, features),
+    };
+  }
   if (candidate.type === 'logistic') {
     const model = trainLogistic(
       matrix(),
@@ -149,6 +175,87 @@ export function fitPairCandidate(
       weakModel: options.weakModel,
     },
   };
+}
+
+/**
+ * Empirical-Bayes group means of `labels`: each group's mean shrunk towards the global mean by
+ * `pooled within-group variance / between-group variance` pseudo-rows (method of moments), so a
+ * subject with ~26 noisy rows moves only as far from the global rate as the data support.
+ */
+export function empiricalBayesGroupMeans(
+  labels: readonly number[],
+  groups: readonly (string | undefined)[],
+): { readonly global: number; readonly means: ReadonlyMap<string, number> } {
+  const global = labels.reduce((a, b) => a + b, 0) / Math.max(1, labels.length);
+  const sums = new Map<string, { total: number; squares: number; count: number }>();
+  groups.forEach((group, index) => {
+    if (group === undefined) return;
+    const y = labels[index] ?? 0;
+    const entry = sums.get(group) ?? { total: 0, squares: 0, count: 0 };
+    entry.total += y;
+    entry.squares += y * y;
+    entry.count += 1;
+    sums.set(group, entry);
+  });
+  let within = 0;
+  let degrees = 0;
+  for (const { total, squares, count } of sums.values()) {
+    within += squares - (total * total) / count;
+    degrees += count - 1;
+  }
+  within /= Math.max(1, degrees);
+  let between = 0;
+  for (const { total, count } of sums.values())
+    between += ((total / count - global) ** 2 - within / count) / sums.size;
+  const shrinkage = within / Math.max(1e-6, between);
+  const means = new Map<string, number>();
+  for (const [group, { total, count }] of sums)
+    means.set(group, (total + shrinkage * global) / (count + shrinkage));
+  return { global, means };
+}
+
+function meanAndScale(values: readonly number[]): { mean: number; scale: number } {
+  const mean = values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
+  const variance = values.reduce((a, v) => a + (v - mean) ** 2, 0) / Math.max(1, values.length);
+  return { mean, scale: variance > 1e-12 ? Math.sqrt(variance) : 1 };
+}
+
+/**
+ * The subject-prior candidate as one linear model over `features` (encoder, hand, group one-hot):
+ * score = z(prior of the group) + λ·z(group-free logistic logit). A group unseen in training gets
+ * the global mean, as an all-zero one-hot gives.
+ */
+function fitSubjectPrior(
+  candidate: Extract<PairCandidate, { type: 'subject-prior' }>,
+  rows: readonly PairTrainingRow[],
+  features: FeatureConfig,
+): RouterModelPart {
+  const descriptions = rows.map((row) => row.description);
+  const labels = rows.map((row) => pairLabel('gain', row));
+  const textFeatures: FeatureConfig = { ...features, groups: [] };
+  const textWidth = featureCount(textFeatures);
+  const weights = new Array<number>(featureCount(features)).fill(0);
+  let bias = 0;
+  if (candidate.lambda > 0) {
+    const textRows = descriptions.map((d) => featureRow(textFeatures, d));
+    const text = trainLogistic(textRows, labels, { l2: candidate.l2, iterations: 250 });
+    const { mean, scale } = meanAndScale(textRows.map((row) => logisticLogit(text, row)));
+    const factor = candidate.lambda / scale;
+    for (let i = 0; i < textWidth; i += 1) weights[i] = (text.weights[i] ?? 0) * factor;
+    bias += (text.bias - mean) * factor;
+  }
+  const prior = empiricalBayesGroupMeans(
+    labels,
+    descriptions.map((d) => d.group),
+  );
+  const priorOf = (group: string | undefined) =>
+    group === undefined ? prior.global : (prior.means.get(group) ?? prior.global);
+  const { mean, scale } = meanAndScale(descriptions.map((d) => priorOf(d.group)));
+  bias += (prior.global - mean) / scale;
+  features.groups.forEach((group, index) => {
+    weights[textWidth + index] = (priorOf(group) - prior.global) / scale;
+  });
+  return { type: 'logistic', weights, bias };
 }
 
 /** RouteLLM's metrics of a scorer on some rows. */
@@ -262,13 +369,12 @@ export function trainPairRouter(
     weak: example.weak,
   }));
   const foldPositions = kFolds(rows.length, folds, createSeededRandom(1000 + options.seed));
-  const cvScore = crossValidatePairCandidates(
-    options.candidates ?? defaultPairCandidates,
-    rows,
-    foldPositions,
-    encoder,
-    options,
-  );
+  const candidates =
+    options.candidates ??
+    (options.useGroups
+      ? [...defaultPairCandidates, ...subjectPriorCandidates]
+      : defaultPairCandidates);
+  const cvScore = crossValidatePairCandidates(candidates, rows, foldPositions, encoder, options);
   const chosen = bestPairCandidate(cvScore);
   if (!chosen) throw new RangeError('no candidate models to train');
   const trained = fitPairCandidate(chosen, rows, encoder, options);
