@@ -5,6 +5,7 @@
 // Run: node bench/routing-decision.ts [--plans N] [--json]
 import { parseArgs } from 'node:util';
 import { loadConfigText } from './load-config-text.ts';
+import { buildRoutingExtensions } from '../src/app/build-routing-extensions.ts';
 import type { ModelRequestEnvelope } from '../src/canonical/model-request-envelope.ts';
 import { openAiChatIngress } from '../src/dialects/openai-chat/openai-chat-codec.ts';
 import { systemClock } from '../src/lib/clock.ts';
@@ -25,12 +26,24 @@ const { values } = parseArgs({
 });
 const plans = Number(values.plans);
 
+/**
+ * The shipped MMLU router (data/routers); the learned group's first two deployments stand for its
+ * strong and weak models, the other eight are fallbacks it knows nothing about.
+ */
+const routerArtifact = process.env.SIGNALBOX_BENCH_ROUTER ?? 'data/routers/mmlu-gpt4-mixtral.json';
+const routers = `routers:
+  - name: bench
+    artifact: ${routerArtifact}
+    models: { gpt-4-1106-preview: d0, mistralai/Mixtral-8x7B-Instruct-v0.1: d1 }
+`;
+
 function groupYaml(alias: string, strategy: string, extra = ''): string {
   const targets = Array.from({ length: 10 }, (_, index) => {
     const provider = index % 2 === 0 ? 'east' : 'west';
     return `      - { provider: ${provider}, model: model-${index}, id: d${index}, weight: ${index + 1}, priority: ${index % 3}, rpm: 1000, tpm: 1000000, tags: [${index < 5 ? 'eu' : 'us'}], region: ${index < 5 ? 'eu-west-1' : 'us-east-1'} }`;
   }).join('\n');
-  return `  - alias: ${alias}\n    strategy: ${strategy}\n    targets:\n${targets}\n${extra}`;
+  const router = strategy === 'learned' ? '    router: bench\n' : '';
+  return `  - alias: ${alias}\n    strategy: ${strategy}\n${router}    targets:\n${targets}\n${extra}`;
 }
 
 const rules = `    rules:
@@ -50,6 +63,7 @@ const configText = [
   'providers:',
   '  - { id: east, type: mock }',
   '  - { id: west, type: mock }',
+  routers,
   'models:',
   ...strategyNames.map((strategy) => groupYaml(strategy, strategy)),
   groupYaml('rules-and-canary', 'weighted', rules),
@@ -65,6 +79,7 @@ const table = buildRoutingTable(
     ['east', 'http://127.0.0.1:9'],
     ['west', 'http://127.0.0.1:9'],
   ]),
+  buildRoutingExtensions(config),
 );
 const health = new DeploymentHealthRegistry(clock);
 // Give every deployment a latency history and some load, as a live gateway would have.

@@ -97,6 +97,22 @@ describe('signalbox route', () => {
     expect(Array.isArray(metrics.points)).toBe(true);
   });
 
+  it('trains only the learner families --learners names, and refuses unknown ones', async () => {
+    for (const [learners, family] of [
+      ['linear', /^logistic/],
+      ['mf', /^mf /],
+    ] as const) {
+      const { io, out } = captureIo();
+      const args = ['train', '--data', data, '--out', join(directory, `${learners}.json`)];
+      const pair = ['--strong', strong, '--weak', weak, '--folds', '3', '--learners', learners];
+      expect(await routeCommand([...args, ...pair], io)).toBe(0);
+      expect(String(parse(out[0] ?? '').chosen)).toMatch(family);
+    }
+    expect(() =>
+      routeCommand(['train', '--data', data, '--out', router, '--learners', 'svm'], captureIo().io),
+    ).toThrow(/--learners takes a comma-separated list of linear, knn, mf/);
+  }, 60_000);
+
   it('refuses half a pair, unpriced N-model data and missing flags', () => {
     const { io } = captureIo();
     expect(() =>

@@ -20,6 +20,7 @@ import {
   tradeoffFlag,
   trainMultiModel,
 } from './route-multi-model.ts';
+import { learnersFlag, multiModelCandidatesFor, pairCandidatesFor } from './route-learners.ts';
 import {
   modelsIn,
   pairOutcomes,
@@ -61,6 +62,10 @@ Options:
   --seed N               seed of the folds and initial weights (default 1)
   --folds N              cross-validation folds (default 5)
   --use-groups           use the examples' "group" as a feature (off: gateway traffic has none)
+  --learners L           learner families cross-validation may pick: linear (logistic or
+                         ridge), knn, mf; comma-separated, default all. kNN artifacts keep
+                         every training vector and score in time proportional to them: for
+                         the gateway's request path, linear or mf
   --strong-share S       strong-call share for score's threshold (default 0.5)
   --tradeoff L           N-model cost weight, >= 0 (0: best predicted quality)`;
 
@@ -73,6 +78,7 @@ const options = {
   weak: { type: 'string' },
   seed: { type: 'string' },
   folds: { type: 'string' },
+  learners: { type: 'string' },
   'use-groups': { type: 'boolean' },
   'strong-share': { type: 'string' },
   tradeoff: { type: 'string' },
@@ -97,11 +103,13 @@ function train(values: RouteValues, io: CliIo): number {
   const out = required(values.out, '--out ROUTER.json', 'train');
   const seed = integerFlag(values.seed, '--seed', 1, 0);
   const folds = integerFlag(values.folds, '--folds', 5, 2);
+  const learners = learnersFlag(values.learners);
   if (values.strong === undefined && values.weak === undefined) {
     const { artifact, summary } = trainMultiModel(data, new LexicalEncoder({ dimensions: 256 }), {
       seed,
       folds,
       useGroups: values['use-groups'] === true,
+      candidates: multiModelCandidatesFor(learners),
     });
     writeFileSync(out, serialiseMultiModelRouterArtifact(artifact));
     io.out(JSON.stringify({ router: out, ...summary }));
@@ -122,6 +130,7 @@ function train(values: RouteValues, io: CliIo): number {
       seed,
       folds,
       dataset: data,
+      candidates: pairCandidatesFor(learners, values['use-groups'] === true),
     },
   );
   writeFileSync(out, serialiseRouterArtifact(trained.artifact));

@@ -3,6 +3,7 @@ import { evaluateMultiModelRouter } from '../routing/evaluation/multi-model-rout
 import { chooseByTradeoff, relativeCosts } from '../routing/evaluation/tradeoff-sweep.ts';
 import type { MultiModelRouterArtifact } from '../routing/learned/multi-model-router-artifact.ts';
 import type { TextVectoriser, TradeoffRouter } from '../routing/learned/router.ts';
+import type { MultiModelCandidate } from '../routing/learned/multi-model-candidates.ts';
 import { trainMultiModelRouter } from '../routing/learned/train-multi-model-router.ts';
 import { UsageError } from './cli-io.ts';
 import {
@@ -26,7 +27,12 @@ export function tradeoffFlag(value: string | undefined, fallback: number): numbe
 export function trainMultiModel(
   data: string,
   encoder: TextVectoriser,
-  options: { readonly seed: number; readonly folds: number; readonly useGroups: boolean },
+  options: {
+    readonly seed: number;
+    readonly folds: number;
+    readonly useGroups: boolean;
+    readonly candidates?: readonly MultiModelCandidate[];
+  },
 ): { artifact: MultiModelRouterArtifact; summary: Record<string, unknown> } {
   const numbered = readRoutingExamples(data);
   const models = modelsIn(numbered);
