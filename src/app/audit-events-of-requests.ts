@@ -29,7 +29,11 @@ function learnedRouting(record: RequestRecord): Record<string, unknown> {
         ],
   );
   const reasoning = record.decision?.reasoning;
+  const session = record.decision?.groups.find((group) => group.session !== undefined)?.session;
   return {
+    ...(session === undefined
+      ? {}
+      : { session: { warm: session.warm, kept: session.kept, reason: session.reason } }),
     ...(decisions.length === 0 ? {} : { learned_routing: decisions }),
     ...(reasoning === undefined
       ? {}
@@ -40,6 +44,25 @@ function learnedRouting(record: RequestRecord): Record<string, unknown> {
             source: reasoning.source,
           },
         }),
+  };
+}
+
+/** A cascade's tiers and their verdicts (ids, reasons and numbers only), when one ran. */
+function cascadeVerdicts(record: RequestRecord): Record<string, unknown> {
+  const cascade = record.decision?.cascade;
+  if (cascade === undefined) return {};
+  return {
+    cascade: {
+      group: cascade.group,
+      escalated: cascade.escalated,
+      tiers: cascade.tiers.map((tier) => ({
+        deployment: tier.deployment,
+        accepted: tier.accepted,
+        final: tier.final,
+        reasons: tier.reasons,
+        confidence: roundedScore(tier.confidence),
+      })),
+    },
   };
 }
 
@@ -80,6 +103,8 @@ export function auditEventOfRequest(
           deployment: record.deployment ?? null,
         },
         route_reason: record.routeReason ?? null,
+        // Only on a cascade group, so other events keep their shape.
+        ...cascadeVerdicts(record),
         // Only when a learned router decided, so other events keep their shape.
         ...learnedRouting(record),
         attempts: record.attempts.map((attempt) => ({

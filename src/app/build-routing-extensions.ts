@@ -1,11 +1,15 @@
 import type { GatewayConfig } from '../config/gateway-config.ts';
 import { LexicalEncoder } from '../pipeline/cache/semantic/lexical-encoder.ts';
 import {
+  multiModelRouterRuntime,
   pairRouterRuntime,
   type LearnedRouterRuntime,
 } from '../routing/learned/learned-router-runtime.ts';
 import type { RoutingExtensions } from '../routing/model-catalog.ts';
-import { routerFromArtifact } from '../routing/learned/router-artifact.ts';
+import {
+  isMultiModelRouterArtifact,
+  routerFromArtifact,
+} from '../routing/learned/router-artifact.ts';
 
 /** Dimensions of the encoder semantic routes compare with. */
 const semanticRouteDimensions = 256;
@@ -43,9 +47,12 @@ export function buildLearnedRouters(config: GatewayConfig): Map<string, LearnedR
         `router ${router.name}: its artifact was trained with encoder ${router.artifact.encoderId}, this build has ${encoder.id}; train it again`,
       );
     }
+    const artifact = router.artifact;
     runtimes.set(
       router.name,
-      pairRouterRuntime(router, routerFromArtifact(router.artifact, encoder)),
+      isMultiModelRouterArtifact(artifact)
+        ? multiModelRouterRuntime(router, routerFromArtifact(artifact, encoder))
+        : pairRouterRuntime(router, routerFromArtifact(artifact, encoder)),
     );
   }
   return runtimes;

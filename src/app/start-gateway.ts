@@ -1,3 +1,4 @@
+import { SessionAffinityStore } from '../routing/sessions/session-affinity-store.ts';
 import { buildRoutingExtensions } from './build-routing-extensions.ts';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -210,6 +211,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       wait,
       maxResponseBytes: 64 * 1024 * 1024,
       streamDrainMs: loaded.config.server.streamDrainMs,
+      sessions: new SessionAffinityStore(),
     },
     rateLimits: rateLimits.store,
     spend: spend.environment,

@@ -184,6 +184,23 @@ describe('findModelGroupIssues', () => {
     ]);
   });
 
+  it('checks that a cascade judge names something servable', () => {
+    const judged = (model: string) =>
+      group('tiered', { cascade: { judge: { model, threshold: 0.7 } } });
+    expect(issues([judged('strong'), group('strong')])).toEqual([]);
+    expect(issues([judged('openai/gpt-4o-mini')])).toEqual([]);
+    expect(issues([judged('nobody')])).toEqual([
+      {
+        path: ['models', 0, 'cascade', 'judge', 'model'],
+        message:
+          'must be a model group or "<provider>/<model>" of a configured provider ("nobody" is neither)',
+      },
+    ]);
+    expect(issues([judged('tiered')])[0]?.message).toBe(
+      'a cascade cannot judge its answers with its own group',
+    );
+  });
+
   it("says 'none' when no provider is configured", () => {
     expect(issues([group('fast')], new Set())).toEqual([
       {

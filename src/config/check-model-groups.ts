@@ -140,6 +140,22 @@ export function findModelGroupIssues(
         });
       }
     });
+    const judge = group.cascade?.judge?.model;
+    if (judge !== undefined) {
+      const slash = judge.indexOf('/');
+      const direct = slash > 0 && providerIds.has(judge.slice(0, slash));
+      if (judge === group.alias) {
+        issues.push({
+          path: at('cascade', 'judge', 'model'),
+          message: 'a cascade cannot judge its answers with its own group',
+        });
+      } else if (!byAlias.has(judge) && !direct) {
+        issues.push({
+          path: at('cascade', 'judge', 'model'),
+          message: `must be a model group or "<provider>/<model>" of a configured provider ("${judge}" is neither)`,
+        });
+      }
+    }
     (group.semantic_routes?.routes ?? []).forEach((route, routeIndex) => {
       if (!deploymentIds.has(route.route_to) && !byAlias.has(route.route_to)) {
         issues.push({

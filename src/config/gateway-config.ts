@@ -3,11 +3,12 @@ import type { AuthSchemeId } from '../auth/auth-scheme-id.ts';
 import type { ProviderCredentials } from '../auth/create-upstream-authorizer.ts';
 import type { SecretValue } from '../lib/secret-value.ts';
 import type { ModelFactsLayer } from '../providers/model-facts.ts';
+import type { CascadeConfig } from '../routing/cascade/cascade-config.ts';
 import type { DeploymentTimeouts } from '../routing/deployment.ts';
 import type { ErrorClass } from '../routing/error-class.ts';
 import type { BreakerPolicy } from '../routing/health/circuit-breaker.ts';
 import type { RetryPolicy } from '../routing/health/backoff-delay.ts';
-import type { RouterArtifact } from '../routing/learned/router-artifact.ts';
+import type { AnyRouterArtifact } from '../routing/learned/router-artifact.ts';
 import type { StrategyName } from '../routing/routing-strategy.ts';
 
 export interface ServerConfig {
@@ -143,7 +144,11 @@ export interface ModelGroupConfig {
   readonly targets: readonly GroupTargetConfig[];
   readonly rules: readonly RuleConfig[];
   readonly semanticRoutes: SemanticRoutesConfig | undefined;
+  /** Conversations stay where their prompt cache is warm for this long; undefined: off. */
+  readonly sessionAffinity: { readonly ttlMs: number } | undefined;
   readonly canary: CanaryConfig | undefined;
+  /** Set when the group is a cascade (tiers in plan order, acceptance checks between them). */
+  readonly cascade: CascadeConfig | undefined;
   readonly fallbacks: readonly string[];
   readonly fallbackOn: readonly ErrorClass[];
   readonly retries: RetryPolicy;
@@ -153,7 +158,7 @@ export interface ModelGroupConfig {
 export interface LearnedRouterConfig {
   readonly name: string;
   readonly artifactPath: string;
-  readonly artifact: RouterArtifact;
+  readonly artifact: AnyRouterArtifact;
   /** The first 16 hex digits of the artifact file's SHA-256. */
   readonly version: string;
   /** The artifact's models; a strong/weak router lists the strong model first. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { strategyNames } from '../routing/routing-strategy.ts';
+import { cascadeSchema } from './cascade-schema.ts';
 import { modelNameSchema } from './model-name-schema.ts';
 import { fallbackClassSchema, retriesSchema } from './routing-schema.ts';
 
@@ -232,7 +233,23 @@ export const modelGroupSchema = z
       ),
     rules: z.array(ruleSchema).max(64).optional(),
     semantic_routes: semanticRoutesSchema.optional(),
+    session_affinity: z
+      .strictObject({
+        ttl_seconds: z
+          .int()
+          .min(1)
+          .max(86_400)
+          .optional()
+          .describe(
+            "How long a provider's prompt cache is assumed warm after a turn. Default 300 (5 minutes, Anthropic's and OpenAI's default cache lifetime).",
+          ),
+      })
+      .optional()
+      .describe(
+        'Keep each conversation (x-signalbox-session, or the hash of its opening) on the deployment whose prompt cache is warm, unless moving saves more than re-reading the prefix uncached costs.',
+      ),
     canary: canarySchema.optional(),
+    cascade: cascadeSchema.optional(),
     fallbacks: z
       .array(modelNameSchema)
       .max(16)

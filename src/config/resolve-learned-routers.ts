@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseRouterArtifact } from '../routing/learned/router-artifact.ts';
+import {
+  isMultiModelRouterArtifact,
+  parseAnyRouterArtifact,
+} from '../routing/learned/router-artifact.ts';
 import type { ConfigProblem } from './config-problem.ts';
 import { reasoningOf } from './resolve-model-groups.ts';
 import { learnedModelOfTarget } from '../routing/learned/learned-target-names.ts';
@@ -10,7 +13,25 @@ import type { LearnedRouterEntry } from './learned-router-schema.ts';
 
 /** The models an artifact chooses among, strong first for a strong/weak router. */
 function artifactModels(artifact: LearnedRouterConfig['artifact']): readonly string[] | undefined {
+  if (isMultiModelRouterArtifact(artifact)) return artifact.models;
   return artifact.models === undefined ? undefined : [artifact.models.strong, artifact.models.weak];
+}
+
+/** Settings that mean nothing for the artifact's kind. */
+function misappliedSettings(
+  entry: LearnedRouterEntry,
+  artifact: LearnedRouterConfig['artifact'],
+): string | undefined {
+  if (isMultiModelRouterArtifact(artifact)) {
+    return entry.strong_share !== undefined || entry.threshold !== undefined
+      ? 'strong_share and threshold are for strong/weak routers; an N-model router takes tradeoff'
+      : entry.reasoning !== undefined
+        ? 'reasoning bands need a strong/weak router (its score is the difficulty)'
+        : undefined;
+  }
+  return entry.tradeoff !== undefined
+    ? 'tradeoff is for N-model routers; a strong/weak router takes strong_share or threshold'
+    : undefined;
 }
 
 /**
@@ -41,9 +62,14 @@ export function resolveLearnedRouters(
       problems.push({ path: `${path}.artifact`, message: `cannot be read (${reason})` });
       return;
     }
-    const parsed = parseRouterArtifact(text);
+    const parsed = parseAnyRouterArtifact(text);
     if (!parsed.ok) {
       problems.push({ path: `${path}.artifact`, message: parsed.message });
+      return;
+    }
+    const misapplied = misappliedSettings(entry, parsed.artifact);
+    if (misapplied !== undefined) {
+      problems.push({ path, message: misapplied });
       return;
     }
     const models = artifactModels(parsed.artifact);

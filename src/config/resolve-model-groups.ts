@@ -1,6 +1,7 @@
 import { defaultFallbackClasses } from '../routing/error-class.ts';
 import { defaultBreakerPolicy } from '../routing/health/circuit-breaker.ts';
 import { defaultRetryPolicy, type RetryPolicy } from '../routing/health/backoff-delay.ts';
+import { resolveCascade } from './cascade-schema.ts';
 import { deploymentIdOf } from './check-model-groups.ts';
 import type { ConfigFile } from './config-schema.ts';
 import type {
@@ -119,6 +120,10 @@ export function resolveModelGroups(
               utterances: route.utterances,
             })),
           },
+    sessionAffinity:
+      group.session_affinity === undefined
+        ? undefined
+        : { ttlMs: (group.session_affinity.ttl_seconds ?? 300) * 1000 },
     canary:
       group.canary === undefined
         ? undefined
@@ -127,6 +132,7 @@ export function resolveModelGroups(
             percent: group.canary.percent,
             sticky: group.canary.sticky ?? 'key',
           },
+    cascade: resolveCascade(group.cascade),
     fallbacks: group.fallbacks ?? [],
     fallbackOn: group.fallback_on ?? defaults.fallbackOn,
     retries: resolveRetries(group.retries, defaults.retries),

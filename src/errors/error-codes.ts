@@ -307,6 +307,14 @@ export const errorCatalogue = {
     exposure: 'public',
     message: "The model's answer does not match the requested JSON schema.",
   },
+  SB_ERR_CASCADE_REJECTED: {
+    status: 502,
+    type: 'api_error',
+    retryable: true,
+    exposure: 'public',
+    message:
+      "The cascade's acceptance checks rejected a model's answer and no later model could answer.",
+  },
   SB_ERR_UPSTREAM_REDIRECT: {
     status: 502,
     type: 'api_error',

@@ -13,7 +13,8 @@ import { handleModelRequest } from './handle-model-request.ts';
 import { auditConsistencyProof, auditInclusionProof } from '../pipeline/audit/audit-proofs.ts';
 import type { PolicyService } from '../pipeline/policy/policy-service.ts';
 import { createCallerAuthenticator } from './authenticate-caller.ts';
-import { reportSpendFor } from '../pipeline/budgets/spend-reports.ts';
+import { reportRoutingSavingsFor, reportSpendFor } from '../pipeline/budgets/spend-reports.ts';
+import { learnedRouterStatus } from './learned-router-status.ts';
 import type { SpendEnvironment } from '../pipeline/budgets/admit-spend.ts';
 import type { ConcurrencyLeases } from '../pipeline/limits/concurrency-leases.ts';
 import { listModels } from './list-models.ts';
@@ -117,6 +118,9 @@ export function createGateway(dependencies: GatewayDependencies): Gateway {
       return cache === undefined ? undefined : cache.invalidate(filter);
     },
     reportSpend: (caller, request) => reportSpendFor(dependencies.spend.store, caller, request),
+    reportRoutingSavings: (caller, request) =>
+      reportRoutingSavingsFor(dependencies.spend.store, caller, request),
+    learnedRouters: () => learnedRouterStatus(dependencies.routingTable()),
     credentials: dependencies.credentials,
     async isReady() {
       try {

@@ -1,7 +1,12 @@
 import type { AuditPayloadAccess } from './audit-payload-access.ts';
 import type { AuditConsistencyProof, AuditInclusionProof } from '../pipeline/audit/audit-proofs.ts';
 import type { PolicyService } from '../pipeline/policy/policy-service.ts';
-import type { SpendReportRequest, SpendReportView } from '../pipeline/budgets/spend-reports.ts';
+import type {
+  RoutingSavingsView,
+  SpendReportRequest,
+  SpendReportView,
+} from '../pipeline/budgets/spend-reports.ts';
+import type { LearnedRouterStatus } from './learned-router-status.ts';
 import type { ModelRequestEnvelope } from '../canonical/model-request-envelope.ts';
 import type { Principal } from '../pipeline/identity/principal.ts';
 import type { KeyView } from '../pipeline/identity/virtual-key-service.ts';
@@ -23,7 +28,12 @@ export type { DeploymentStatus } from './deployment-status.ts';
 
 export type { Principal } from '../pipeline/identity/principal.ts';
 export { maxPolicyBytes } from '../pipeline/policy/policy-service.ts';
-export type { SpendReportRequest, SpendReportView } from '../pipeline/budgets/spend-reports.ts';
+export type {
+  RoutingSavingsView,
+  SpendReportRequest,
+  SpendReportView,
+} from '../pipeline/budgets/spend-reports.ts';
+export type { LearnedRouterStatus } from './learned-router-status.ts';
 export type { KeyView } from '../pipeline/identity/virtual-key-service.ts';
 export type { ListedModel } from '../routing/model-catalog.ts';
 /** A served model request: the routed answer plus the `x-ratelimit-*` headers to send with it. */
@@ -126,6 +136,10 @@ export interface Gateway {
   readonly policies: PolicyService;
   /** Spend from the ledger (`GET /admin/spend`), scoped to what the caller may see. */
   reportSpend(caller: Principal, request: SpendReportRequest): Promise<SpendReportView>;
+  /** What routing saved against each alias's strongest deployment, scoped like spend. */
+  reportRoutingSavings(caller: Principal, request: SpendReportRequest): Promise<RoutingSavingsView>;
+  /** The learned routers of the running configuration and what they chose since it loaded. */
+  learnedRouters(): readonly LearnedRouterStatus[];
   /** Whether the gateway can serve: configuration loaded and storage answering. */
   isReady(): Promise<boolean>;
 }

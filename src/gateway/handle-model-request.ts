@@ -22,6 +22,10 @@ import {
   type RoutedResponse as RoutedProviderResponse,
   type RoutingEnvironment,
 } from '../routing/route-model-request.ts';
+import type { DiscardedAnswer } from '../routing/cascade/cascade-run.ts';
+import { PlanFailedError } from '../routing/execute-plan.ts';
+import { compileAnswerSchemaCheck } from '../pipeline/policy/answer-schema-check.ts';
+import type { Usage } from '../canonical/usage.ts';
 import { recordCacheHitSpend } from '../pipeline/budgets/record-cache-hit-spend.ts';
 import type { ResponseCache } from '../pipeline/cache/response-cache.ts';
 import { rememberFreshAnswer, requestCache } from './response-cache-hook.ts';
@@ -115,6 +119,25 @@ function spendSubject(context: RequestContext, model: string): SpendSubject {
   };
 }
 
+/** Input plus output tokens, when both are known. */
+function totalTokensOf(usage: Usage | undefined): number | undefined {
+  const input = usage?.inputTokens.total;
+  const output = usage?.outputTokens.total;
+  return input === undefined || output === undefined ? undefined : input + output;
+}
+
+/**
+ * The tokens a request used in all: the served exchange's and every discarded answer's (a
+ * cascade's rejected tiers, its judge), for the token limits.
+ */
+function tokensWithDiscarded(
+  served: number | undefined,
+  discarded: readonly DiscardedAnswer[],
+): number | undefined {
+  if (discarded.length === 0 || served === undefined) return served;
+  return discarded.reduce((sum, answer) => sum + (totalTokensOf(answer.usage) ?? 0), served);
+}
+
 /** The lower of two optional limits. */
 function lowerLimit(first: number | undefined, second: number | undefined): number | undefined {
   if (first === undefined) return second;
@@ -195,6 +218,8 @@ export async function handleModelRequest(
         beforeDispatch: admit,
         outputGuard,
         answerSchemaCheck,
+        // A cascade checks answers against the requested schema whatever the policy says.
+        cascadeSchemaCheck: (format) => compileAnswerSchemaCheck(format, 'fallback'),
         cache: usedCache?.hook,
         ...(deploymentRules.length === 0
           ? {}
@@ -211,8 +236,10 @@ export async function handleModelRequest(
       },
     );
   } catch (error) {
-    limits?.release(0);
-    spend?.settle({ outcome: 'failed', usage: undefined, deployment: undefined });
+    // A cascade's rejected answers were paid for even when no later tier could answer.
+    const discarded = error instanceof PlanFailedError ? error.discarded : [];
+    limits?.release(tokensWithDiscarded(0, discarded));
+    spend?.settle({ outcome: 'failed', usage: undefined, deployment: undefined, discarded });
     throw error;
   }
   if (routed.cache?.status === 'hit' || routed.cache?.status === 'semantic-hit') {
@@ -230,7 +257,8 @@ export async function handleModelRequest(
     rateLimitHeaders: { ...limits?.headers, ...spend?.headers },
     settle(settlement) {
       served.settle(settlement);
-      limits?.release(settlement.totalTokens);
+      const discarded = served.discarded ?? [];
+      limits?.release(tokensWithDiscarded(settlement.totalTokens, discarded));
       spend?.settle({
         outcome:
           settlement.clientClosed === true
@@ -240,6 +268,8 @@ export async function handleModelRequest(
               : 'failed',
         usage: settlement.usageFinal === false ? undefined : settlement.usage,
         deployment: served.deployment,
+        discarded,
+        baseline: groups[0]?.strongest,
       });
     },
   };

@@ -5,6 +5,7 @@ import type { HttpDependencies } from './http-dependencies.ts';
 import { adminCredentialRoutes } from './routes/admin-credential-routes.ts';
 import { adminDirectoryRoutes } from './routes/admin-directory-routes.ts';
 import { adminKeyRoutes } from './routes/admin-key-routes.ts';
+import { adminRoutingRoutes } from './routes/admin-routing-routes.ts';
 import { adminSpendRoutes } from './routes/admin-spend-routes.ts';
 import { adminPolicyRoutes } from './routes/admin-policy-routes.ts';
 import { adminAuditRoutes } from './routes/admin-audit-routes.ts';
@@ -23,6 +24,7 @@ export const gatewayRoutes = [
   ...adminDirectoryRoutes,
   ...adminCredentialRoutes,
   ...adminSpendRoutes,
+  ...adminRoutingRoutes,
   ...adminPolicyRoutes,
   ...adminAuditRoutes,
   ...adminCacheRoutes,

@@ -44,17 +44,21 @@ function servedHeaders(exchange: HttpExchange, routed: RoutedResponse): Outgoing
 
 /**
  * The route reason: the first group's choice (strategy, `rule:<name>`, `canary`, `direct`), and
- * `; fallback` or `; retry` when the serving attempt was not the first one planned.
+ * `; fallback` or `; retry` when the serving attempt was not the first one planned. On a cascade
+ * group: `cascade`, then `; escalated` when a tier's answer was rejected.
  */
 function routeHeader(routed: RoutedResponse): string {
+  const cascade = routed.trace.cascade;
+  if (cascade?.escalated === true) return 'cascade; escalated';
+  const reason = cascade === undefined ? routed.trace.reason : 'cascade';
   const served = routed.attempts[routed.attempts.length - 1];
   const first = routed.attempts[0];
   if (served === undefined || first === undefined || served === first) {
-    return routed.trace.reason;
+    return reason;
   }
   return served.deployment === first.deployment && served.retry > 0
-    ? `${routed.trace.reason}; retry`
-    : `${routed.trace.reason}; fallback`;
+    ? `${reason}; retry`
+    : `${reason}; fallback`;
 }
 
 /**
@@ -81,7 +85,9 @@ export async function writeModelResponse(
   // An answer served from the cache cost nothing upstream.
   const fromCache = routed.cache?.status === 'hit' || routed.cache?.status === 'semantic-hit';
   if (routed.kind === 'complete') {
-    const costUsd = fromCache ? 0 : costOfUsage(routed.usage, routed.price);
+    const costUsd = fromCache
+      ? 0
+      : withDiscardedCost(costOfUsage(routed.usage, routed.price), routed);
     headers['content-type'] = routed.contentType;
     headers['content-length'] = Buffer.byteLength(routed.body);
     if (costUsd !== undefined) {
@@ -143,10 +149,25 @@ export async function writeModelResponse(
     outcome: outcome.status,
     errorCode: outcome.error?.code,
     usage: outcome.usage,
-    costUsd: fromCache ? 0 : costOfUsage(outcome.usage, routed.price),
+    costUsd: fromCache ? 0 : withDiscardedCost(costOfUsage(outcome.usage, routed.price), routed),
     finishReasons: outcome.finishReasons,
     outputSchema: outcome.answerSchema,
   };
+}
+
+/**
+ * The served answer's cost plus what the answers paid for and not served cost (a cascade's
+ * rejected tiers and its judge); undefined when the served cost is unknown.
+ */
+function withDiscardedCost(
+  costUsd: number | undefined,
+  routed: RoutedResponse,
+): number | undefined {
+  if (costUsd === undefined) return undefined;
+  return (routed.discarded ?? []).reduce(
+    (sum, answer) => sum + (costOfUsage(answer.usage, answer.deployment.price) ?? 0),
+    costUsd,
+  );
 }
 
 /** Input plus output tokens, when both are known. */

@@ -7,6 +7,7 @@ import { fitsContextWindow } from './input-tokens/fits-context-window.ts';
 import { ensureTokenizerFor, InputTokenMeasure } from './input-tokens/input-token-measure.ts';
 import { tokenizerModelsWorthLoading } from './input-tokens/tokenizer-models-worth-loading.ts';
 import type { RouteRequestFacts, WindowFit } from './route-request-facts.ts';
+import { sessionHeader, sessionKeyOf } from './sessions/session-key.ts';
 import {
   buildRuleFacts,
   type RuleHeadersSource,
@@ -137,6 +138,7 @@ export async function buildRouteRequestFacts(
   const estimatedInputTokens = measure?.estimate() ?? Math.ceil(bodyBytes / 4);
   let ruleFacts: RuleFacts | undefined;
   let routingText: string | undefined;
+  let sessionKey: { value: string | undefined } | undefined;
   return {
     keyId: caller.key.id,
     endUser: typeof envelope.body.value.user === 'string' ? envelope.body.value.user : undefined,
@@ -164,6 +166,19 @@ export async function buildRouteRequestFacts(
         routingText = request === undefined ? '' : lastUserText(request);
       }
       return routingText;
+    },
+    sessionKey(): string | undefined {
+      if (sessionKey === undefined) {
+        const header = caller.headers[sessionHeader];
+        sessionKey = {
+          value: sessionKeyOf(
+            caller.key.id,
+            typeof header === 'string' ? header : header?.[0],
+            chatRequest(),
+          ),
+        };
+      }
+      return sessionKey.value;
     },
     ruleContext(): RuleFacts {
       ruleFacts ??= toCelContext(

@@ -48,6 +48,9 @@ export interface LearnedTrace {
   readonly threshold: number | undefined;
   /** The score's place among the calibration scores, 0 (easiest) to 1 (hardest). */
   readonly difficulty?: number | undefined;
+  /** N-model routers: each model's predicted quality and the trade-off λ applied. */
+  readonly scores?: Readonly<Record<string, number>> | undefined;
+  readonly tradeoff?: number | undefined;
   /** Microseconds spent encoding and scoring. */
   readonly micros: number;
 }
@@ -62,6 +65,18 @@ export interface SemanticTrace {
   readonly threshold: number | undefined;
   /** Microseconds spent encoding and comparing. */
   readonly micros: number;
+}
+
+/** Whether a conversation stayed on the deployment whose prompt cache is warm, and why. */
+export interface SessionTrace {
+  /** The deployment that served the conversation last. */
+  readonly warm: string;
+  readonly kept: boolean;
+  readonly reason:
+    'cache-warm' | 'switch-saves' | 'price-unknown' | 'router-choice' | 'not-eligible';
+  /** The turn's estimated cost staying (prefix cached) and moving (prefix uncached), USD. */
+  readonly stayUsd: number | undefined;
+  readonly switchUsd: number | undefined;
 }
 
 /** How one model group ordered its candidates. */
@@ -80,6 +95,8 @@ export interface TraceGroup {
   readonly learned?: LearnedTrace | undefined;
   /** Set when the group has semantic routes and the request had text to compare. */
   readonly semantic?: SemanticTrace | undefined;
+  /** Set when the group keeps conversations warm and this one was served before. */
+  readonly session?: SessionTrace | undefined;
 }
 
 /** One attempt as executed. */
@@ -113,6 +130,29 @@ export interface DecisionTrace {
   readonly estimatedInputTokens: number;
   /** Reasoning settings routing gives the request (when it set none), and who decided. */
   readonly reasoning?: ReasoningDecision | undefined;
+  /** Set when the request was served (or failed) on a cascade group: each tier's verdict. */
+  readonly cascade?: CascadeTrace | undefined;
+}
+
+/** One tier of a cascade that answered, and what its acceptance checks made of the answer. */
+export interface CascadeTierVerdict {
+  readonly deployment: string;
+  /** True when the answer was served (the last tier is served without checks). */
+  readonly accepted: boolean;
+  /** One line per check that ran: `<check>: <reason>`; never quotes the answer. */
+  readonly reasons: readonly string[];
+  /** The weakest confidence a check reported, in [0, 1], when one did. */
+  readonly confidence: number | undefined;
+  /** True for the last tier, whose answer is served as it comes (it may stream). */
+  readonly final: boolean;
+}
+
+/** How a cascade went: each tier that answered, in order. */
+export interface CascadeTrace {
+  readonly group: string;
+  readonly tiers: readonly CascadeTierVerdict[];
+  /** True when a tier's answer was rejected and a later tier was asked. */
+  readonly escalated: boolean;
 }
 
 /** Reasoning settings decided by a rule (`rule:<name>`) or a learned router (`learned:<name>`). */

@@ -50,6 +50,8 @@ describe('retry and fallback defaults', () => {
     expect(errorClasses.filter((name) => !defaultFallbackClasses.includes(name))).toEqual([
       'content-policy',
       'rejected',
+      // Not configurable: a cascade's rejected answer always escalates (see executePlan).
+      'cascade-rejected',
       'client-closed',
       'internal',
     ]);

@@ -19,6 +19,7 @@ export const errorClasses = [
   'content-policy',
   'rejected',
   'output-schema',
+  'cascade-rejected',
   'client-closed',
   'internal',
 ] as const;
@@ -39,6 +40,7 @@ const classByCode: Readonly<Partial<Record<ErrorCode, ErrorClass>>> = {
   SB_ERR_UPSTREAM_CONTENT_POLICY: 'content-policy',
   SB_ERR_UPSTREAM_REJECTED_REQUEST: 'rejected',
   SB_ERR_OUTPUT_SCHEMA_INVALID: 'output-schema',
+  SB_ERR_CASCADE_REJECTED: 'cascade-rejected',
   SB_ERR_CLIENT_CLOSED: 'client-closed',
 };
 

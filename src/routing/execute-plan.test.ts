@@ -504,6 +504,12 @@ describe('executePlan: fallback policy', () => {
     expect(brief(await test.run(plan))).toEqual(['a#0 failure rejected', 'b#0 success']);
   });
 
+  it("always moves on after a cascade's rejected answer, without retrying it", async () => {
+    const test = harness({ a: ['SB_ERR_CASCADE_REJECTED'] });
+    const plan = planOf(['a', 'b'], group({ fallbackOn: [] }));
+    expect(brief(await test.run(plan))).toEqual(['a#0 failure cascade-rejected', 'b#0 success']);
+  });
+
   it('retries but does not fall back on a class the group leaves out', async () => {
     const test = harness({ a: ['SB_ERR_UPSTREAM_ERROR'] });
     const outcome = await test.run(planOf(['a', 'b'], group({ fallbackOn: ['timeout'] })));

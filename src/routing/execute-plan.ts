@@ -3,6 +3,7 @@ import { GatewayError, toGatewayError } from '../errors/gateway-error.ts';
 import { CancellationSource, type Cancellation } from '../lib/cancellation.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Random } from '../lib/random.ts';
+import type { DiscardedAnswer } from './cascade/cascade-run.ts';
 import type { DecisionTrace, TraceAttempt } from './decision-trace.ts';
 import type { Deployment } from './deployment.ts';
 import { classifyError, isRetryable, type ErrorClass } from './error-class.ts';
@@ -70,13 +71,21 @@ export class PlanFailedError extends Error {
   readonly attempts: readonly TraceAttempt[];
   /** The plan's decision trace, once the router has attached it. */
   readonly trace: DecisionTrace | undefined;
+  /** Answers paid for but not served (a cascade's rejected tiers): still charged. */
+  readonly discarded: readonly DiscardedAnswer[];
 
-  constructor(lastError: GatewayError, attempts: readonly TraceAttempt[], trace?: DecisionTrace) {
+  constructor(
+    lastError: GatewayError,
+    attempts: readonly TraceAttempt[],
+    trace?: DecisionTrace,
+    discarded: readonly DiscardedAnswer[] = [],
+  ) {
     super(lastError.message, { cause: lastError });
     this.name = 'PlanFailedError';
     this.lastError = lastError;
     this.attempts = attempts;
     this.trace = trace;
+    this.discarded = discarded;
   }
 }
 
@@ -275,7 +284,8 @@ export async function executePlan<T>(
     if (errorClass === undefined) {
       continue;
     }
-    if (!group.fallbackOn.has(errorClass)) {
+    // A cascade's rejected answer always moves on to the next tier: escalating is the point.
+    if (!group.fallbackOn.has(errorClass) && errorClass !== 'cascade-rejected') {
       break;
     }
     if (errorClass === 'context-length') {

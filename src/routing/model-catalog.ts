@@ -116,10 +116,20 @@ export class ModelCatalog {
     for (const group of config.models) {
       this.#groups.set(group.alias, this.#buildGroup(group, providers, byAlias));
     }
+    for (const group of config.models) {
+      const built = this.#groups.get(group.alias);
+      const strongest = built === undefined ? undefined : this.#strongestOf(built, new Set());
+      if (built !== undefined && strongest !== undefined) {
+        this.#groups.set(group.alias, { ...built, strongest });
+      }
+    }
     for (const router of routers.values()) {
       const routerGroup = this.#routerGroup(router, providers, byAlias);
       if (routerGroup !== undefined) {
-        this.#groups.set(routerGroup.alias, routerGroup);
+        this.#groups.set(routerGroup.alias, {
+          ...routerGroup,
+          strongest: this.#strongestOf(routerGroup, new Set()),
+        });
         this.#listed.push({ id: routerGroup.alias, ownedBy: 'signalbox' });
       }
     }
@@ -159,6 +169,33 @@ export class ModelCatalog {
       learned: { router, modelOfCandidate },
       sequence: 0,
     };
+  }
+
+  /** Every deployment a group reaches through its members (nested groups expanded). */
+  #leafDeployments(group: ModelGroup, seen: Set<string>): Deployment[] {
+    if (seen.has(group.alias)) return [];
+    seen.add(group.alias);
+    return group.members.flatMap((member) => {
+      if (member.nestedAlias === undefined) return [member.deployment];
+      const nested = this.#groups.get(member.nestedAlias);
+      return nested === undefined ? [] : this.#leafDeployments(nested, seen);
+    });
+  }
+
+  /** See `ModelGroup.strongest`. */
+  #strongestOf(group: ModelGroup, seen: Set<string>): Deployment | undefined {
+    const priced = this.#leafDeployments(group, seen).filter(
+      (deployment) => deployment.price?.input !== undefined,
+    );
+    const listPrice = (deployment: Deployment): number =>
+      (deployment.price?.input ?? 0) + (deployment.price?.output ?? 0);
+    const models = new Set(
+      priced.map((deployment) => `${deployment.providerId}/${deployment.upstreamModel}`),
+    );
+    if (models.size < 2) return undefined;
+    return priced.reduce((best, deployment) =>
+      listPrice(deployment) > listPrice(best) ? deployment : best,
+    );
   }
 
   /** Which artifact model each member of a learned group stands for. */
@@ -254,8 +291,10 @@ export class ModelCatalog {
         group.semanticRoutes === undefined || this.#textEncoder === undefined
           ? undefined
           : new SemanticRouteSet(group.semanticRoutes, this.#textEncoder),
+      sessionTtlMs: group.sessionAffinity?.ttlMs,
       rules: compileRules(group),
       canary: group.canary,
+      cascade: group.cascade,
       fallbacks: group.fallbacks,
       fallbackOn: new Set(group.fallbackOn),
       retries: group.retries,
@@ -344,6 +383,11 @@ export class ModelCatalog {
    */
   healthKey(deployment: Deployment): string {
     return this.#deployments.has(deployment.id) ? deployment.id : `${deployment.providerId}/*`;
+  }
+
+  /** The configuration's learned routers, by name. */
+  learnedRouters(): ReadonlyMap<string, LearnedRouterRuntime> {
+    return this.#routers;
   }
 
   /** Every configured deployment (of groups and of listed provider models), by id. */

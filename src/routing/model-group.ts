@@ -1,5 +1,6 @@
 import type { ReasoningSettings } from '../canonical/chat-request.ts';
 import type { CanaryConfig } from '../config/gateway-config.ts';
+import type { CascadeConfig } from './cascade/cascade-config.ts';
 import type { Deployment } from './deployment.ts';
 import type { ErrorClass } from './error-class.ts';
 import type { RetryPolicy } from './health/backoff-delay.ts';
@@ -51,14 +52,24 @@ export interface ModelGroup {
   readonly rules: readonly CompiledRule[];
   /** Semantic routes, tried after the rules when no rule routed the request. */
   readonly semantic?: SemanticRouteSet | undefined;
+  /** Conversations stay on their warm deployment this long (ms); undefined: no affinity. */
+  readonly sessionTtlMs?: number | undefined;
   readonly canary: CanaryConfig | undefined;
   readonly fallbacks: readonly string[];
   readonly fallbackOn: ReadonlySet<ErrorClass>;
   readonly retries: RetryPolicy;
   /** Set for `<provider>/<model>` names, which have one deployment and no configuration of their own. */
   readonly direct: boolean;
+  /** Set when the group is a cascade: acceptance checks decide whether to escalate. */
+  readonly cascade?: CascadeConfig | undefined;
   /** For `strategy: learned`: the router and which artifact model each member stands for. */
   readonly learned?: LearnedGroupRouting | undefined;
+  /**
+   * The group's most expensive deployment at list price (input + output), nested groups
+   * included, when its deployments serve at least two priced models: what always using the
+   * strongest model would cost, the baseline of routing savings. Undefined otherwise.
+   */
+  readonly strongest?: Deployment | undefined;
   /** How many requests this group has planned (round robin reads it). */
   sequence: number;
 }

@@ -73,6 +73,7 @@ interface FactsOptions {
   readonly requestedTags?: readonly string[];
   readonly requestedRegion?: string;
   readonly routingText?: string;
+  readonly sessionKey?: string;
   readonly images?: boolean;
   readonly keyId?: string;
   readonly keyTags?: readonly string[];
@@ -103,6 +104,7 @@ function fakeFacts(options: FactsOptions = {}): FakeFacts {
     estimatedOutputTokens: 50,
     fits: (deployment) => options.fits?.[deployment.id] ?? 'fits',
     routingText: () => options.routingText ?? '',
+    sessionKey: () => options.sessionKey,
     ruleContext: () => {
       calls += 1;
       return toCelContext(

@@ -15,6 +15,9 @@ import type {
 import type { Deployment } from './deployment.ts';
 import { idleLoad, type DeploymentLoad } from './deployment-load.ts';
 import type { TextVectoriser } from './learned/router.ts';
+import { hasEvery, narrow, noNarrowing, type Narrowing } from './plan-narrowing.ts';
+import { applySessionAffinity } from './sessions/apply-session-affinity.ts';
+import type { SessionAffinityStore, WarmSession } from './sessions/session-affinity-store.ts';
 import type { ModelCatalog } from './model-catalog.ts';
 import type { GroupMember, ModelGroup } from './model-group.ts';
 import type { RouteRequestFacts, WindowFit } from './route-request-facts.ts';
@@ -28,6 +31,8 @@ export interface PlanningHealth {
 
 export interface PlanningEnvironment {
   readonly health: PlanningHealth;
+  /** Where conversations were last served, for groups with session affinity. */
+  readonly sessions?: SessionAffinityStore | undefined;
   readonly random: Random;
   readonly clock: Clock;
 }
@@ -49,19 +54,12 @@ export interface RoutePlan {
   readonly unavailableUntilMs: number | undefined;
   /** The plan is empty and a context window was the reason for at least one candidate. */
   readonly tooLargeForEveryWindow: boolean;
+  /** The conversation to remember the served deployment for (a group with session affinity). */
+  readonly sessionKey: string | undefined;
 }
 
 /** Why an eligible deployment was moved to the end of its group's order. */
 type Demotion = 'may-not-fit' | 'cooling-down';
-
-/** Narrowing that rules of an outer group pass down to its nested groups. */
-interface Narrowing {
-  readonly tags: readonly string[];
-  readonly regions: ReadonlySet<string> | undefined;
-  readonly exclude: ReadonlySet<string>;
-}
-
-const noNarrowing: Narrowing = { tags: [], regions: undefined, exclude: new Set() };
 
 /** Groups nest at most 8 deep (configuration validation); fallbacks add a few more levels. */
 const maximumDepth = 24;
@@ -78,6 +76,7 @@ class Planner {
   readonly #vectors = new Map<TextVectoriser, Float32Array>();
   reason: string | undefined;
   reasoning: ReasoningDecision | undefined;
+  sessionKey: string | undefined;
   soonestMs: number | undefined;
   windowFiltered = false;
 
@@ -220,6 +219,18 @@ class Planner {
     if (first !== undefined) {
       order = [first, ...order.filter((id) => id !== first)];
     }
+    const warm = first === undefined ? this.#warmSession(group) : undefined;
+    const session =
+      warm === undefined
+        ? undefined
+        : applySessionAffinity(
+            { group, order, members, demoted, learned: learnedTrace },
+            warm,
+            this.#facts,
+          );
+    if (session?.kept === true) {
+      order = [session.warm, ...order.filter((id) => id !== session.warm)];
+    }
     const candidatesTrace: TraceCandidate[] = traced.map((entry) => ({
       id: entry.id,
       filteredBy: entry.filteredBy,
@@ -236,6 +247,7 @@ class Planner {
       order,
       ...(learnedTrace === undefined ? {} : { learned: learnedTrace }),
       ...(semantic === undefined ? {} : { semantic }),
+      ...(session === undefined ? {} : { session }),
     });
 
     if (routeToGroup !== undefined) {
@@ -265,6 +277,16 @@ class Planner {
         this.planGroup(fallback, 'fallback', narrowing, depth + 1);
       }
     }
+  }
+
+  /** Where this request's conversation was served last, for a group with session affinity. */
+  #warmSession(group: ModelGroup): WarmSession | undefined {
+    const sessions = this.#environment.sessions;
+    if (group.sessionTtlMs === undefined || sessions === undefined) return undefined;
+    const key = this.#facts.sessionKey();
+    if (key === undefined) return undefined;
+    this.sessionKey ??= key;
+    return sessions.warm(key, this.#nowMs, group.sessionTtlMs);
   }
 
   /** The request's routing text encoded once per encoder for this plan. */
@@ -359,39 +381,6 @@ class Planner {
   }
 }
 
-function hasEvery(tags: readonly string[], required: readonly string[]): boolean {
-  for (const tag of required) {
-    if (!tags.includes(tag)) {
-      return false;
-    }
-  }
-  return true;
-}
-
-function narrow(
-  narrowing: Narrowing,
-  tags: readonly string[],
-  regions: readonly string[] | undefined,
-  exclude: ReadonlySet<string>,
-): Narrowing {
-  if (tags.length === 0 && regions === undefined && exclude.size === 0) {
-    return narrowing;
-  }
-  const combinedRegions =
-    regions === undefined
-      ? narrowing.regions
-      : new Set(
-          narrowing.regions === undefined
-            ? regions
-            : regions.filter((region) => narrowing.regions?.has(region)),
-        );
-  return {
-    tags: [...narrowing.tags, ...tags],
-    regions: combinedRegions,
-    exclude: exclude.size === 0 ? narrowing.exclude : new Set([...narrowing.exclude, ...exclude]),
-  };
-}
-
 /**
  * Plans a request: for the requested model (then each model of the request's own fallback list),
  * evaluates the group's rules, filters the eligible deployments (rules, requested tags and
@@ -425,5 +414,6 @@ export function planRoute(
     },
     unavailableUntilMs: empty ? planner.soonestMs : undefined,
     tooLargeForEveryWindow: empty && planner.windowFiltered,
+    sessionKey: planner.sessionKey,
   };
 }

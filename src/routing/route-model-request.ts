@@ -27,6 +27,9 @@ import type { DeploymentHealthRegistry } from './health/deployment-health-regist
 import type { ModelGroup } from './model-group.ts';
 import { planRoute, type PlanningEnvironment, type RoutePlan } from './plan-route.ts';
 import type { RoutingTable } from './routing-table.ts';
+import { askJudge } from './cascade/ask-judge.ts';
+import { CascadeRun, type DiscardedAnswer } from './cascade/cascade-run.ts';
+import type { SessionAffinityStore } from './sessions/session-affinity-store.ts';
 
 /** What routing needs besides the table: the shared pool, health, time, chance and limits. */
 export interface RoutingEnvironment {
@@ -39,6 +42,8 @@ export interface RoutingEnvironment {
   readonly maxResponseBytes: number;
   /** How long a stream is read on after its client left, to reach its usage (0: abort at once). */
   readonly streamDrainMs?: number;
+  /** Where conversations were last served (session affinity); absent: no affinity. */
+  readonly sessions?: SessionAffinityStore | undefined;
 }
 
 /**
@@ -64,6 +69,13 @@ export interface RouteHooks {
   readonly answerSchemaCheck?: AnswerSchemaCheckFactory | undefined;
   /** The response cache, when the request uses it. */
   readonly cache?: RouteCacheHook | undefined;
+  /**
+   * The check of the client's requested output format that a cascade's `schema_check` uses (the
+   * policy's validator, whatever the policy says about validating); undefined: only a policy's.
+   */
+  readonly cascadeSchemaCheck?: AnswerSchemaCheckFactory | undefined;
+  /** Serve a cascade group's targets as an ordinary plan (a cascade judge's own request). */
+  readonly withoutCascade?: boolean | undefined;
 }
 
 /** A stored answer the cache found, and under which producing model. */
@@ -102,6 +114,8 @@ export type RoutedResponse = ProviderCallResult & {
   readonly settle: (settlement: AttemptSettlement) => void;
   /** How the response cache took part (absent when the request did not use it). */
   readonly cache?: CacheOutcome | undefined;
+  /** Answers paid for but not served (a cascade's rejected tiers, its judge): charge them too. */
+  readonly discarded?: readonly DiscardedAnswer[] | undefined;
 };
 
 /** Every deployment a request for these groups could reach: members, nested, rule targets, fallbacks. */
@@ -149,6 +163,7 @@ function planningEnvironment(
     },
     random: environment.random,
     clock: environment.clock,
+    sessions: environment.sessions,
   };
 }
 
@@ -317,6 +332,23 @@ export async function routeModelRequest(
       await admit([...new Set(plan.attempts.map((attempt) => attempt.deployment))]),
     );
   }
+  const cascade =
+    hooks.withoutCascade === true
+      ? undefined
+      : CascadeRun.prepare(groups[0], plan.attempts, translation, {
+          schemaCheck: hooks.cascadeSchemaCheck,
+          groupOf: (alias) => table.catalog.group(alias),
+          now: () => environment.clock.now(),
+          judge: (model, question, answer) =>
+            askJudge(model, question, answer, async (judged) => {
+              const group = table.catalog.group(model);
+              if (group === undefined) throw new GatewayError('SB_ERR_MODEL_NOT_FOUND');
+              return routeModelRequest(table, [group], judged, caller, environment, cancellation, {
+                admitDeployment: hooks.admitDeployment,
+                withoutCascade: true,
+              });
+            }),
+        });
   try {
     const result = await executePlan(
       plan.attempts,
@@ -330,14 +362,16 @@ export async function routeModelRequest(
             }),
           );
         }
-        return callProvider(endpoint, translation, deployment.upstreamModel, {
-          pool: environment.pool,
-          cancellation: attemptCancellation,
-          clock: environment.clock,
-          maxResponseBytes: environment.maxResponseBytes,
-          streamDrainMs: environment.streamDrainMs ?? 0,
-          timeouts: deployment.timeouts,
-        });
+        const call = (sent: RequestTranslation) =>
+          callProvider(endpoint, sent, deployment.upstreamModel, {
+            pool: environment.pool,
+            cancellation: attemptCancellation,
+            clock: environment.clock,
+            maxResponseBytes: environment.maxResponseBytes,
+            streamDrainMs: environment.streamDrainMs ?? 0,
+            timeouts: deployment.timeouts,
+          });
+        return cascade === undefined ? call(translation) : cascade.attempt(deployment, call);
       },
       {
         health: attemptHealth(table, environment, estimatedTokens),
@@ -349,16 +383,29 @@ export async function routeModelRequest(
       cancellation,
       estimatedTokens,
     );
+    if (plan.sessionKey !== undefined) {
+      environment.sessions?.remember(
+        plan.sessionKey,
+        result.served.deployment.id,
+        environment.clock.monotonic(),
+      );
+    }
     return {
       ...result.value,
       deployment: result.served.deployment,
       attempts: result.attempts,
-      trace: plan.trace,
+      trace: cascade?.trace(plan.trace) ?? plan.trace,
       settle: result.settle,
+      ...(cascade === undefined ? {} : { discarded: cascade.discarded }),
     };
   } catch (error) {
     if (error instanceof PlanFailedError) {
-      throw new PlanFailedError(error.lastError, error.attempts, plan.trace);
+      throw new PlanFailedError(
+        error.lastError,
+        error.attempts,
+        cascade?.trace(plan.trace) ?? plan.trace,
+        cascade?.discarded,
+      );
     }
     throw error;
   }

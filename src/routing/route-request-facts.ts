@@ -35,6 +35,11 @@ export interface RouteRequestFacts {
    * input of other operations; empty when there is none. Built on first call.
    */
   routingText(): string;
+  /**
+   * The conversation this request belongs to, scoped to the caller's key (`sessionKeyOf`);
+   * undefined for a first turn without `x-signalbox-session`. Built on first call.
+   */
+  sessionKey(): string | undefined;
   /** The facts rule expressions read; built on first call. */
   ruleContext(): RuleFacts;
 }

@@ -244,6 +244,9 @@ export function runBudgetStoreConformance(name: string, open: () => Promise<Budg
           estimatedRequests: 0,
           cacheHits: 0,
           cacheSavedNanos: 0,
+          routedRequests: 0,
+          routedCostNanos: 0,
+          baselineNanos: 0,
         },
         {
           group: { team: 'alpha', day: '2026-11-22' },
@@ -254,6 +257,9 @@ export function runBudgetStoreConformance(name: string, open: () => Promise<Budg
           estimatedRequests: 0,
           cacheHits: 0,
           cacheSavedNanos: 0,
+          routedRequests: 0,
+          routedCostNanos: 0,
+          baselineNanos: 0,
         },
         {
           group: { team: 'alpha', day: '2026-11-23' },
@@ -264,6 +270,9 @@ export function runBudgetStoreConformance(name: string, open: () => Promise<Budg
           estimatedRequests: 1,
           cacheHits: 0,
           cacheSavedNanos: 0,
+          routedRequests: 0,
+          routedCostNanos: 0,
+          baselineNanos: 0,
         },
       ]);
       const filtered = await store.spendReport({
@@ -308,6 +317,9 @@ export function runBudgetStoreConformance(name: string, open: () => Promise<Budg
           estimatedRequests: 1,
           cacheHits: 0,
           cacheSavedNanos: 0,
+          routedRequests: 0,
+          routedCostNanos: 0,
+          baselineNanos: 0,
         },
       ]);
     });
@@ -331,6 +343,29 @@ export function runBudgetStoreConformance(name: string, open: () => Promise<Budg
         costNanos: 100,
         cacheHits: 2,
         cacheSavedNanos: 100,
+      });
+    });
+
+    it("reports routed requests' cost against their baseline, the strongest model's", async () => {
+      const { store } = await open();
+      await store.settle([
+        entry(requestId(), 100, { atMs: day + 10, baselineNanos: 900 }),
+        entry(requestId(), 40, { atMs: day + 20, baselineNanos: 40 }),
+        entry(requestId(), 70, { atMs: day + 30 }),
+      ]);
+      const [row] = await store.spendReport({
+        fromMs: day,
+        toMs: day + 86_400_000,
+        groupBy: [],
+        filters: {},
+        limit: 10,
+      });
+      expect(row).toMatchObject({
+        requests: 3,
+        costNanos: 210,
+        routedRequests: 2,
+        routedCostNanos: 140,
+        baselineNanos: 940,
       });
     });
   });

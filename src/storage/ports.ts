@@ -190,6 +190,11 @@ export interface LedgerEntry {
    * (0 when unknown). Undefined for a request a provider answered.
    */
   readonly cacheSavedNanos?: number | undefined;
+  /**
+   * What the same usage would have cost on the requested alias's strongest deployment (routing
+   * savings' baseline); undefined when the alias offers no choice of models or usage is unknown.
+   */
+  readonly baselineNanos?: number | undefined;
 }
 
 /** What `GET /admin/spend` groups by. */
@@ -217,6 +222,10 @@ export interface SpendRow {
   /** Requests answered from the response cache, and what they saved. */
   readonly cacheHits: number;
   readonly cacheSavedNanos: number;
+  /** Requests with a routing baseline: their count, their cost and their baseline cost. */
+  readonly routedRequests: number;
+  readonly routedCostNanos: number;
+  readonly baselineNanos: number;
 }
 
 /**

@@ -112,6 +112,30 @@ export class RequestTranslation {
     }
   }
 
+  /**
+   * A copy asking for a complete answer (never a stream) kept in the hub's terms, with every
+   * setting of this one, except that an invalid structured answer always falls back: what a
+   * cascade asks of its cheaper tiers, whose answers it reads before anything is sent.
+   */
+  completeAnswerCopy(): RequestTranslation {
+    const copy = new RequestTranslation({
+      ...this.envelope,
+      stream: false,
+      clientWantsStreamUsage: false,
+    });
+    copy.#chatRequest =
+      this.#chatRequest === undefined ? undefined : { ...this.#chatRequest, stream: false };
+    copy.#outputTokenCap = this.#outputTokenCap;
+    copy.#outputGuard = this.#outputGuard;
+    copy.#answerSchemaCheck =
+      this.#answerSchemaCheck === undefined
+        ? undefined
+        : { ...this.#answerSchemaCheck, onInvalid: 'fallback' };
+    copy.#recordsAnswers = true;
+    copy.#reasoningDefault = this.#reasoningDefault;
+    return copy;
+  }
+
   /** Caps every attempt's output limit (set before the first attempt). */
   limitOutputTokens(cap: number | undefined): void {
     this.#outputTokenCap = cap;

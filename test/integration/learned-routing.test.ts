@@ -21,13 +21,34 @@ function trainingLines(): string[] {
   });
 }
 
+/** Three models: only `large` solves integrals, `mid` and `large` write sonnets, all say hello. */
+function threeModelLines(): string[] {
+  return Array.from({ length: 240 }, (_, i) => {
+    const kind = i % 3;
+    const topic = topics[Math.floor(i / 3) % topics.length] ?? 'apples';
+    const prompt = [
+      `compute the integral of the ${topic} function number ${i}`,
+      `write a sonnet about ${topic} number ${i}`,
+      `say hello about ${topic} number ${i}`,
+    ][kind];
+    const scores = [
+      { small: 0, mid: 0, large: 1 },
+      { small: 0, mid: 1, large: 1 },
+      { small: 1, mid: 1, large: 1 },
+    ][kind];
+    return JSON.stringify({ prompt, scores, costs: { small: 0.001, mid: 0.01, large: 0.1 } });
+  });
+}
+
 const directory = mkdtempSync(join(tmpdir(), 'signalbox-learned-'));
 const artifact = join(directory, 'router.json');
+const threeModelArtifact = join(directory, 'three.json');
 
 const config = `
 providers:
   - { id: big, type: mock }
   - { id: small, type: mock }
+  - { id: middle, type: mock }
 routers:
   - name: tiny
     artifact: ${artifact}
@@ -36,7 +57,16 @@ routers:
       - { reasoning_effort: low }
       - { min_difficulty: 0.5, reasoning_effort: high }
     models: { big-model: strong-one, small-model: weak-one }
+  - name: trio
+    artifact: ${threeModelArtifact}
 models:
+  - alias: trio
+    strategy: learned
+    router: trio
+    targets:
+      - { provider: big, model: echo, id: large }
+      - { provider: small, model: echo, id: small }
+      - { provider: middle, model: echo, id: mid }
   - alias: smart
     strategy: learned
     router: tiny
@@ -61,6 +91,14 @@ beforeAll(async () => {
   );
   expect(error).toEqual([]);
   expect(trained).toBe(0);
+  const three = join(directory, 'three.jsonl');
+  writeFileSync(three, `${threeModelLines().join('\n')}\n`);
+  expect(
+    await routeCommand(
+      ['train', '--data', three, '--out', threeModelArtifact, '--folds', '3'],
+      captureIo().io,
+    ),
+  ).toBe(0);
   harness = await startTestGateway({ config });
 }, 60_000);
 
@@ -134,6 +172,43 @@ describe('learned routing in the gateway', () => {
     };
     expect(body.deployment).toBe('big-model');
     expect(body.decision.groups[0]?.learned).toMatchObject({ router: 'tiny', choice: 'big-model' });
+  });
+
+  it('lets an N-model router pick the cheapest model predicted to do well', async () => {
+    const expectations = [
+      ['compute the integral of the gardens function number 999', 'large'],
+      ['write a sonnet about chess number 5', 'mid'],
+      ['say hello about music number 77', 'small'],
+    ];
+    for (const [prompt, deployment] of expectations) {
+      const response = await chat('trio', prompt ?? '');
+      const learned = (await recordOf(response)).decision?.groups[0]?.learned;
+      expect(response.headers.get('x-signalbox-deployment')).toBe(deployment);
+      expect(learned?.choice).toBe(deployment);
+      expect(Object.keys(learned?.scores ?? {}).sort()).toEqual(['large', 'mid', 'small']);
+      expect(learned?.tradeoff).toBeGreaterThan(0);
+    }
+  });
+
+  it('lists the routers with the share of decisions each model got', async () => {
+    const response = await harness.admin('GET', '/admin/routing/routers');
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as {
+      data: {
+        name: string;
+        version: string;
+        target_strong_share: number | null;
+        decisions: number;
+        realised_shares: Record<string, number>;
+      }[];
+    };
+    const tiny = body.data.find((router) => router.name === 'tiny');
+    expect(tiny?.target_strong_share).toBe(0.5);
+    expect(tiny?.decisions).toBeGreaterThanOrEqual(4);
+    const shares = Object.values(tiny?.realised_shares ?? {});
+    expect(shares.reduce((sum, share) => sum + share, 0)).toBeCloseTo(1, 3);
+    expect(tiny?.realised_shares['big-model']).toBeGreaterThan(0);
+    expect(body.data.map((router) => router.name).sort()).toEqual(['tiny', 'trio']);
   });
 
   it('orders by priority when the request has no user text to score', async () => {

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { hasControlCharacter } from '../../lib/control-characters.ts';
+import type { SpendReportRequest } from '../../gateway/gateway.ts';
+import type { HttpExchange } from '../http-exchange.ts';
 import type { Route } from '../router.ts';
 import { callerOf, firstIssue, readAdminQuery } from './admin-json-body.ts';
 import type { RouteHandler } from './route-handler.ts';
@@ -54,7 +56,8 @@ function monthStart(nowMs: number): number {
   return Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1);
 }
 
-const reportSpend: RouteHandler = async (exchange, dependencies) => {
+/** The report a `GET /admin/spend`-style query asks for (also `GET /admin/routing/savings`). */
+export function readSpendQuery(exchange: HttpExchange): SpendReportRequest {
   const raw = readAdminQuery(exchange, ['from', 'to', 'group_by', 'limit', ...filterNames]);
   const parsed = querySchema.safeParse(raw);
   if (!parsed.success) {
@@ -67,13 +70,14 @@ const reportSpend: RouteHandler = async (exchange, dependencies) => {
   const filters = Object.fromEntries(
     filterNames.flatMap((name) => (query[name] === undefined ? [] : [[name, query[name]]])),
   );
-  const report = await dependencies.gateway.reportSpend(callerOf(exchange), {
-    fromMs,
-    toMs,
-    groupBy: query.group_by,
-    filters,
-    limit: query.limit ?? 1000,
-  });
+  return { fromMs, toMs, groupBy: query.group_by, filters, limit: query.limit ?? 1000 };
+}
+
+const reportSpend: RouteHandler = async (exchange, dependencies) => {
+  const report = await dependencies.gateway.reportSpend(
+    callerOf(exchange),
+    readSpendQuery(exchange),
+  );
   exchange.sendJson(200, report);
   return { status: 200, outcome: 'completed' };
 };

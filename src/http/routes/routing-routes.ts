@@ -39,6 +39,21 @@ export function wireDecisionTrace(trace: DecisionTrace) {
             source: trace.reasoning.source,
           },
         }),
+    ...(trace.cascade === undefined
+      ? {}
+      : {
+          cascade: {
+            group: trace.cascade.group,
+            escalated: trace.cascade.escalated,
+            tiers: trace.cascade.tiers.map((tier) => ({
+              deployment: tier.deployment,
+              accepted: tier.accepted,
+              final: tier.final,
+              reasons: tier.reasons,
+              confidence: tier.confidence ?? null,
+            })),
+          },
+        }),
     groups: trace.groups.map((group) => ({
       alias: group.alias,
       strategy: group.strategy,
@@ -68,6 +83,17 @@ export function wireDecisionTrace(trace: DecisionTrace) {
               threshold: group.learned.threshold ?? null,
               difficulty: group.learned.difficulty ?? null,
               micros: group.learned.micros,
+            },
+          }),
+      ...(group.session === undefined
+        ? {}
+        : {
+            session: {
+              warm: group.session.warm,
+              kept: group.session.kept,
+              reason: group.session.reason,
+              stay_usd: group.session.stayUsd ?? null,
+              switch_usd: group.session.switchUsd ?? null,
             },
           }),
       ...(group.semantic === undefined

@@ -49,6 +49,22 @@ export interface SpendResult {
   readonly usage: Usage | undefined;
   /** The deployment that answered; undefined when none did. */
   readonly deployment: PricedDeployment | undefined;
+  /**
+   * Answers the request paid for but did not serve (a cascade's rejected tiers, its judge): their
+   * cost and tokens are added to the row, so budgets and reports count them.
+   */
+  readonly discarded?: readonly DiscardedSpend[] | undefined;
+  /**
+   * The requested alias's strongest deployment: the served usage priced there is the row's
+   * routing baseline (what always using the strongest model would have cost).
+   */
+  readonly baseline?: PricedDeployment | undefined;
+}
+
+/** One answer paid for and not served. */
+export interface DiscardedSpend {
+  readonly usage: Usage | undefined;
+  readonly deployment: PricedDeployment;
 }
 
 /** An admitted request: the output it may produce, headers, and its settlement. */
@@ -219,7 +235,8 @@ function reportSoftOverruns(
 /**
  * The ledger row: the provider-reported usage at list price; without usage, for a request that
  * was served (the client left before the usage event), the held amount (or the bound) marked
- * estimated; a request nothing answered costs nothing.
+ * estimated; a request nothing answered costs nothing. Discarded answers (a cascade's) add their
+ * cost and tokens to the row.
  */
 function ledgerEntry(
   requestId: string,
@@ -247,15 +264,36 @@ function ledgerEntry(
           ? 0
           : boundNanos(bound.prices, bound.inputTokens, bound.outputTokens);
   }
+  let inputTokens = usage?.inputTokens.total;
+  let outputTokens = usage?.outputTokens.total;
+  for (const discarded of result.discarded ?? []) {
+    const discardedCost = costOfUsage(discarded.usage, discarded.deployment.price);
+    if (discardedCost === undefined) {
+      // Unreported (or unpriced) usage of an answer that was produced: bound it, as above.
+      estimated = true;
+      costNanos +=
+        bound.prices === undefined
+          ? 0
+          : boundNanos(bound.prices, bound.inputTokens, bound.outputTokens);
+    } else {
+      costNanos += nanosOf(discardedCost);
+    }
+    const input = discarded.usage?.inputTokens.total;
+    const output = discarded.usage?.outputTokens.total;
+    if (input !== undefined) inputTokens = (inputTokens ?? 0) + input;
+    if (output !== undefined) outputTokens = (outputTokens ?? 0) + output;
+  }
+  const baseline = reported ? costOfUsage(usage, result.baseline?.price) : undefined;
   return {
     requestId,
     atMs,
     subject,
+    ...(baseline === undefined ? {} : { baselineNanos: nanosOf(baseline) }),
     provider: result.deployment?.providerId ?? null,
     deployment: result.deployment?.id ?? null,
     upstreamModel: result.deployment?.upstreamModel ?? null,
-    inputTokens: usage?.inputTokens.total ?? null,
-    outputTokens: usage?.outputTokens.total ?? null,
+    inputTokens: inputTokens ?? null,
+    outputTokens: outputTokens ?? null,
     cacheReadTokens: usage?.inputTokens.cacheRead ?? null,
     cacheWriteTokens: usage?.inputTokens.cacheWrite ?? null,
     reasoningTokens: usage?.outputTokens.reasoning ?? null,

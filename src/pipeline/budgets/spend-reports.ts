@@ -47,12 +47,12 @@ function toRow(row: SpendRow): SpendReportRow {
   };
 }
 
-/** Spend reports from the ledger, scoped to what the caller may see. */
-export async function reportSpendFor(
+/** The ledger rows of a report request, scoped to what the caller may see. */
+async function scopedRows(
   store: BudgetStore,
   caller: Principal,
   request: SpendReportRequest,
-): Promise<SpendReportView> {
+): Promise<{ filters: SpendFilters; rows: readonly SpendRow[] }> {
   const filters = scopeSpendFilters(caller, request.filters);
   const rows = await store.spendReport({
     fromMs: request.fromMs,
@@ -61,6 +61,16 @@ export async function reportSpendFor(
     filters,
     limit: request.limit,
   });
+  return { filters, rows };
+}
+
+/** Spend reports from the ledger, scoped to what the caller may see. */
+export async function reportSpendFor(
+  store: BudgetStore,
+  caller: Principal,
+  request: SpendReportRequest,
+): Promise<SpendReportView> {
+  const { filters, rows } = await scopedRows(store, caller, request);
   return {
     object: 'spend_report',
     from: new Date(request.fromMs).toISOString(),
@@ -68,5 +78,59 @@ export async function reportSpendFor(
     group_by: request.groupBy,
     filters,
     data: rows.map(toRow),
+  };
+}
+
+/** One row of `GET /admin/routing/savings`. */
+export type RoutingSavingsRow = Readonly<Partial<Record<SpendGrouping, string | null>>> & {
+  /** Requests to aliases that offer a choice of models (they have a baseline). */
+  readonly requests: number;
+  readonly cost_usd: number;
+  /** What the same usage would have cost on each alias's strongest deployment. */
+  readonly baseline_usd: number;
+  readonly saved_usd: number;
+  /** saved / baseline; null when the baseline is 0. */
+  readonly saved_share: number | null;
+};
+
+export interface RoutingSavingsView {
+  readonly object: 'routing_savings';
+  readonly from: string;
+  readonly to: string;
+  readonly group_by: readonly SpendGrouping[];
+  readonly filters: SpendFilters;
+  readonly data: readonly RoutingSavingsRow[];
+}
+
+/**
+ * What routing saved against always using each requested alias's strongest deployment, from the
+ * ledger's baseline column; scoped like spend reports. Groups without routed requests are left out.
+ */
+export async function reportRoutingSavingsFor(
+  store: BudgetStore,
+  caller: Principal,
+  request: SpendReportRequest,
+): Promise<RoutingSavingsView> {
+  const { filters, rows } = await scopedRows(store, caller, request);
+  return {
+    object: 'routing_savings',
+    from: new Date(request.fromMs).toISOString(),
+    to: new Date(request.toMs).toISOString(),
+    group_by: request.groupBy,
+    filters,
+    data: rows
+      .filter((row) => row.routedRequests > 0)
+      .map((row) => ({
+        ...row.group,
+        requests: row.routedRequests,
+        cost_usd: row.routedCostNanos / 1e9,
+        baseline_usd: row.baselineNanos / 1e9,
+        saved_usd: (row.baselineNanos - row.routedCostNanos) / 1e9,
+        saved_share:
+          row.baselineNanos === 0
+            ? null
+            : Math.round(((row.baselineNanos - row.routedCostNanos) / row.baselineNanos) * 1e4) /
+              1e4,
+      })),
   };
 }

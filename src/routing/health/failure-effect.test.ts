@@ -15,6 +15,7 @@ const expected: Record<ErrorClass, FailureEffect> = {
   'context-length': 'neutral',
   'content-policy': 'neutral',
   'output-schema': 'neutral',
+  'cascade-rejected': 'neutral',
   unsupported: 'neutral',
   'client-closed': 'neutral',
   internal: 'neutral',

@@ -26,6 +26,8 @@ const effects: Readonly<Record<ErrorClass, FailureEffect>> = {
   'content-policy': 'neutral',
   // The deployment answered; its model did not follow the client's schema this time.
   'output-schema': 'neutral',
+  // A cascade's checks found a cheaper model's answer not good enough: the deployment answered.
+  'cascade-rejected': 'neutral',
   unsupported: 'neutral',
   'client-closed': 'neutral',
   // The gateway's own fault; blaming the deployment would hide the bug behind an open breaker.

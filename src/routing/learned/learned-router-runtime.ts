@@ -1,8 +1,9 @@
 import type { ReasoningSettings } from '../../canonical/chat-request.ts';
 import type { DifficultyBand, LearnedRouterConfig } from '../../config/gateway-config.ts';
 import { thresholdForShare } from './calibration.ts';
+import { isMultiModelRouterArtifact } from './router-artifact.ts';
 import type { LearnedModelNames } from './learned-target-names.ts';
-import type { StrongWeakRouter } from './router.ts';
+import type { StrongWeakRouter, TradeoffRouter } from './router.ts';
 
 /** One decision of a learned router, as kept in the decision trace. */
 export interface LearnedRoute {
@@ -16,6 +17,9 @@ export interface LearnedRoute {
   readonly difficulty: number | undefined;
   /** The reasoning settings of the difficulty band the request falls in, if bands are set. */
   readonly reasoning: ReasoningSettings | undefined;
+  /** N-model routers: each model's predicted quality, and the trade-off λ applied. */
+  readonly scores?: Readonly<Record<string, number>> | undefined;
+  readonly tradeoff?: number | undefined;
 }
 
 /** The share of calibration quantiles at or below `score` (0..1), by binary search. */
@@ -63,6 +67,40 @@ export interface LearnedRouterRuntime extends LearnedModelNames {
   realised(): RealisedShares;
 }
 
+/** The runtime of an N-model router: `argmax quality − λ·cost / max cost` over its models. */
+export function multiModelRouterRuntime(
+  config: LearnedRouterConfig,
+  router: TradeoffRouter,
+): LearnedRouterRuntime {
+  const tradeoff = config.tradeoff ?? router.defaultTradeoff;
+  const counts = new Map<string, number>(config.models.map((model) => [model, 0]));
+  let decisions = 0;
+  return {
+    name: config.name,
+    version: config.version,
+    models: config.models,
+    modelNames: config.modelNames,
+    targetShare: undefined,
+    route(prompt) {
+      const { scores, choice } = router.route({ prompt }, tradeoff);
+      decisions += 1;
+      counts.set(choice, (counts.get(choice) ?? 0) + 1);
+      return {
+        choice,
+        score: scores[choice],
+        threshold: undefined,
+        difficulty: undefined,
+        reasoning: undefined,
+        scores,
+        tradeoff,
+      };
+    },
+    realised() {
+      return { decisions, choices: Object.fromEntries(counts) };
+    },
+  };
+}
+
 /** Default share of strong calls when the configuration names neither share nor threshold. */
 const defaultStrongShare = 0.5;
 
@@ -77,8 +115,11 @@ export function pairRouterRuntime(
   }
   const targetShare =
     config.threshold === undefined ? (config.strongShare ?? defaultStrongShare) : undefined;
-  const threshold =
-    config.threshold ?? thresholdForShare(config.artifact.calibration, targetShare ?? 0.5);
+  const artifact = config.artifact;
+  if (isMultiModelRouterArtifact(artifact)) {
+    throw new Error(`router ${config.name} is an N-model router`);
+  }
+  const threshold = config.threshold ?? thresholdForShare(artifact.calibration, targetShare ?? 0.5);
   const counts = new Map<string, number>([
     [strong, 0],
     [weak, 0],
@@ -95,7 +136,7 @@ export function pairRouterRuntime(
       const choice = score >= threshold ? strong : weak;
       decisions += 1;
       counts.set(choice, (counts.get(choice) ?? 0) + 1);
-      const difficulty = difficultyOf(config.artifact.calibration.quantiles, score);
+      const difficulty = difficultyOf(artifact.calibration.quantiles, score);
       return {
         choice,
         score,

@@ -35,6 +35,8 @@ export const learnedStrategy: RoutingStrategy = {
           score: route?.score,
           threshold: route?.threshold,
           difficulty: route?.difficulty,
+          scores: route?.scores,
+          tradeoff: route?.tradeoff,
           micros: Math.round((performance.now() - started) * 1000),
         },
         route?.reasoning,

@@ -213,6 +213,10 @@ export const postgresMigrations: readonly PostgresMigration[] = [
     description: 'what requests answered from the response cache saved',
     sql: `ALTER TABLE spend_ledger ADD COLUMN cache_saved_nanos bigint CHECK (cache_saved_nanos >= 0);`,
   },
+  {
+    description: "routing savings' baseline: the cost on the alias's strongest deployment",
+    sql: `ALTER TABLE spend_ledger ADD COLUMN baseline_nanos bigint CHECK (baseline_nanos >= 0);`,
+  },
 ];
 
 /**

@@ -40,12 +40,13 @@ interface LedgerRow {
   estimated: number | string;
   outcome: string;
   cache_saved_nanos: number | string | null;
+  baseline_nanos: number | string | null;
 }
 
 const ledgerColumns =
   'request_id, at, key_id, user_id, org, team, tags, model, provider, deployment, upstream_model, ' +
   'input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens, ' +
-  'cost_nanos, estimated, outcome, cache_saved_nanos';
+  'cost_nanos, estimated, outcome, cache_saved_nanos, baseline_nanos';
 
 function toNumber(value: number | string): number {
   const parsed = Number(value);
@@ -98,6 +99,7 @@ export async function insertLedgerEntry(
     entry.estimated ? 1 : 0,
     entry.outcome,
     entry.cacheSavedNanos ?? null,
+    entry.baselineNanos ?? null,
   ];
   const placeholders = params.map((_, index) =>
     index === 6 ? dialect.json(`$${String(index + 1)}`) : `$${String(index + 1)}`,
@@ -163,6 +165,7 @@ function toEntry(row: LedgerRow): LedgerEntry {
     estimated: toNumber(row.estimated) === 1,
     outcome: row.outcome as LedgerOutcome,
     ...(row.cache_saved_nanos === null ? {} : { cacheSavedNanos: toNumber(row.cache_saved_nanos) }),
+    ...(row.baseline_nanos === null ? {} : { baselineNanos: toNumber(row.baseline_nanos) }),
   };
 }
 
@@ -190,6 +193,9 @@ interface ReportRow {
   estimated: number | string;
   cache_hits: number | string;
   cache_saved: number | string;
+  routed_requests: number | string;
+  routed_cost: number | string;
+  baseline: number | string;
   [group: `g${number}`]: string | null;
 }
 
@@ -223,7 +229,11 @@ export async function reportSpend(
             coalesce(sum(output_tokens), 0) AS output_tokens,
             coalesce(sum(estimated), 0) AS estimated,
             count(cache_saved_nanos) AS cache_hits,
-            coalesce(sum(cache_saved_nanos), 0) AS cache_saved
+            coalesce(sum(cache_saved_nanos), 0) AS cache_saved,
+            count(baseline_nanos) AS routed_requests,
+            coalesce(sum(CASE WHEN baseline_nanos IS NULL THEN 0 ELSE cost_nanos END), 0)
+              AS routed_cost,
+            coalesce(sum(baseline_nanos), 0) AS baseline
      FROM spend_ledger WHERE ${conditions.join(' AND ')}
      ${groupBy}
      ORDER BY cost DESC${query.groupBy.map((_, index) => `, ${String(index + 1)}`).join('')}
@@ -243,6 +253,9 @@ export async function reportSpend(
       estimatedRequests: toNumber(row.estimated),
       cacheHits: toNumber(row.cache_hits),
       cacheSavedNanos: toNumber(row.cache_saved),
+      routedRequests: toNumber(row.routed_requests),
+      routedCostNanos: toNumber(row.routed_cost),
+      baselineNanos: toNumber(row.baseline),
     }));
 }
 

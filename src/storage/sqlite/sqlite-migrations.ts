@@ -189,4 +189,6 @@ export const sqliteMigrations: readonly string[] = [
    BEGIN SELECT RAISE(ABORT, 'audit_payloads are written once: UPDATE refused'); END;`,
   // Requests answered from the response cache: what the answer had cost (NULL: not a hit).
   `ALTER TABLE spend_ledger ADD COLUMN cache_saved_nanos INTEGER CHECK (cache_saved_nanos >= 0);`,
+  // Routing savings' baseline: the same usage on the alias's strongest deployment (NULL: none).
+  `ALTER TABLE spend_ledger ADD COLUMN baseline_nanos INTEGER CHECK (baseline_nanos >= 0);`,
 ];
