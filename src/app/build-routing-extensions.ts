@@ -1,4 +1,5 @@
 import type { GatewayConfig } from '../config/gateway-config.ts';
+import { lexicalEncoderForId } from '../pipeline/cache/semantic/lexical-encoder-for-id.ts';
 import { LexicalEncoder } from '../pipeline/cache/semantic/lexical-encoder.ts';
 import {
   multiModelRouterRuntime,
@@ -28,26 +29,22 @@ export function buildRoutingExtensions(config: GatewayConfig): RoutingExtensions
 
 /**
  * The configuration's learned routers, ready to score: each artifact with the encoder it was
- * trained with (the built-in lexical encoder at the artifact's dimensions; one encoder per
- * dimension count, shared). Throws with the router's name when an artifact wants an encoder this
- * build does not have, so that a reload keeps the running table instead.
+ * trained with (the built-in lexical encoder its id names; one per id, shared). Throws with the
+ * router's name when an artifact wants an encoder this build does not have, so that a reload
+ * keeps the running table instead.
  */
 export function buildLearnedRouters(config: GatewayConfig): Map<string, LearnedRouterRuntime> {
-  const encoders = new Map<number, LexicalEncoder>();
+  const encoders = new Map<string, LexicalEncoder>();
   const runtimes = new Map<string, LearnedRouterRuntime>();
   for (const router of config.routers) {
-    const dimensions = router.artifact.features.encoderDimensions;
-    let encoder = encoders.get(dimensions);
+    const artifact = router.artifact;
+    const encoder = encoders.get(artifact.encoderId) ?? lexicalEncoderForId(artifact.encoderId);
     if (encoder === undefined) {
-      encoder = new LexicalEncoder({ dimensions });
-      encoders.set(dimensions, encoder);
-    }
-    if (encoder.id !== router.artifact.encoderId) {
       throw new Error(
-        `router ${router.name}: its artifact was trained with encoder ${router.artifact.encoderId}, this build has ${encoder.id}; train it again`,
+        `router ${router.name}: its artifact was trained with encoder ${artifact.encoderId}, which this build does not have; train it again`,
       );
     }
-    const artifact = router.artifact;
+    encoders.set(artifact.encoderId, encoder);
     runtimes.set(
       router.name,
       isMultiModelRouterArtifact(artifact)

@@ -1,6 +1,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { LexicalEncoder } from '../pipeline/cache/semantic/lexical-encoder.ts';
+import {
+  lexicalEncoderForId,
+  routingLexicalEncoder,
+} from '../pipeline/cache/semantic/lexical-encoder-for-id.ts';
+import type { LexicalEncoder } from '../pipeline/cache/semantic/lexical-encoder.ts';
 import { evaluatePairRouter } from '../routing/evaluation/evaluate-pair-router.ts';
 import { thresholdForShare } from '../routing/learned/calibration.ts';
 import { serialiseMultiModelRouterArtifact } from '../routing/learned/multi-model-router-artifact.ts';
@@ -105,7 +109,7 @@ function train(values: RouteValues, io: CliIo): number {
   const folds = integerFlag(values.folds, '--folds', 5, 2);
   const learners = learnersFlag(values.learners);
   if (values.strong === undefined && values.weak === undefined) {
-    const { artifact, summary } = trainMultiModel(data, new LexicalEncoder({ dimensions: 256 }), {
+    const { artifact, summary } = trainMultiModel(data, routingLexicalEncoder(), {
       seed,
       folds,
       useGroups: values['use-groups'] === true,
@@ -122,7 +126,7 @@ function train(values: RouteValues, io: CliIo): number {
   const outcomes = pairOutcomes(examples, data, values.strong, values.weak);
   const trained = trainPairRouter(
     examples.map((example, i) => ({ ...example, ...(outcomes[i] ?? { strong: 0, weak: 0 }) })),
-    new LexicalEncoder({ dimensions: 256 }),
+    routingLexicalEncoder(),
     {
       strongModel: values.strong,
       weakModel: values.weak,
@@ -159,7 +163,13 @@ function loadArtifact(path: string): AnyRouterArtifact {
 }
 
 function encoderFor(artifact: AnyRouterArtifact): LexicalEncoder {
-  return new LexicalEncoder({ dimensions: artifact.features.encoderDimensions });
+  const encoder = lexicalEncoderForId(artifact.encoderId);
+  if (encoder === undefined) {
+    throw new RoutingDataError(
+      `the router was trained with encoder ${artifact.encoderId}, which this build does not have; train it again`,
+    );
+  }
+  return encoder;
 }
 
 /** The pair from the flags, else the one `route train` recorded in the artifact. */

@@ -7,7 +7,7 @@ import {
 } from './lexical-features.ts';
 import { idfOf, loadLexicalIdf, type LexicalIdfTable } from './lexical-idf-table.ts';
 import { FeatureCounter } from './feature-counter.ts';
-import { normaliseSemanticText } from './normalise-semantic-text.ts';
+import { normaliseWords } from './normalise-semantic-text.ts';
 import type { TextEncoder } from './text-encoder.ts';
 
 /** ln(count) for the small counts nearly every feature has; Math.log beyond. */
@@ -60,6 +60,8 @@ export class LexicalEncoder implements TextEncoder {
   readonly #weights: Readonly<Record<LexicalFamily, number>>;
   readonly #lists = createFeatureLists();
   readonly #counter = new FeatureCounter();
+  /** Character grams are the costliest family: not extracted at all when weighted 0. */
+  readonly #characterGrams: boolean;
   readonly #familyScratch: Float64Array;
   readonly #sumScratch: Float64Array;
 
@@ -73,7 +75,16 @@ export class LexicalEncoder implements TextEncoder {
     this.#weights = options.familyWeights ?? defaultFamilyWeights;
     this.#familyScratch = new Float64Array(dimensions);
     this.#sumScratch = new Float64Array(dimensions);
-    this.id = `lexical-v${String(lexicalEncoderVersion)}-${String(dimensions)}-${this.#idf.checksum}`;
+    const weights = this.#weights;
+    const custom = lexicalFamilies.some(
+      (family) => weights[family] !== defaultFamilyWeights[family],
+    );
+    // Other family weights give other vectors: the id says so (the default keeps its old id).
+    const suffix = custom
+      ? `-w${lexicalFamilies.map((family) => String(weights[family])).join(',')}`
+      : '';
+    this.id = `lexical-v${String(lexicalEncoderVersion)}-${String(dimensions)}-${this.#idf.checksum}${suffix}`;
+    this.#characterGrams = weights.characters !== 0;
   }
 
   encode(texts: readonly string[]): Promise<Float32Array[]> {
@@ -82,7 +93,7 @@ export class LexicalEncoder implements TextEncoder {
 
   /** The synchronous form of {@link encode} for one text. Pure apart from reused scratch space. */
   encodeOne(text: string): Float32Array {
-    extractLexicalFeatures(normaliseSemanticText(text), this.#lists);
+    extractLexicalFeatures(normaliseWords(text), this.#lists, this.#characterGrams);
     const sum = this.#sumScratch;
     sum.fill(0);
     for (const family of lexicalFamilies) {

@@ -16,8 +16,45 @@ const familySeeds: Readonly<Record<LexicalFamily, number>> = {
 export const characterGramMin = 3;
 export const characterGramMax = 5;
 
-/** Words: runs of letters, digits and marks in any script. */
-const wordPattern = /[\p{L}\p{N}\p{M}]+/gu;
+/** A letter, digit or mark in any script: what words are made of. */
+const wordCharacter = /^[\p{L}\p{N}\p{M}]$/u;
+
+/** ASCII letters and digits, by code unit. */
+const asciiWord = Uint8Array.from({ length: 128 }, (_, code) =>
+  (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) ? 1 : 0,
+);
+
+/** Code units of the code point at `position` (2 for a surrogate pair). */
+function codePointWidth(text: string, position: number): number {
+  const code = text.charCodeAt(position);
+  if (code < 0xd800 || code > 0xdbff) return 1;
+  const next = text.charCodeAt(position + 1);
+  return next >= 0xdc00 && next <= 0xdfff ? 2 : 1;
+}
+
+/**
+ * The width of the code point at `position` when it is a letter, digit or mark, else 0. ASCII
+ * by table; anything else by the Unicode property classes.
+ */
+function wordCodePointWidth(text: string, position: number): number {
+  const code = text.charCodeAt(position);
+  if (code < 128) return asciiWord[code] ?? 0;
+  const width = codePointWidth(text, position);
+  return wordCharacter.test(text.slice(position, position + width)) ? width : 0;
+}
+
+/** Stopwords by their word hash, to test a word without cutting it out of the text. */
+const stopwordsByHash = new Map<number, string[]>();
+for (const word of lexicalStopwords) {
+  const hash = hashText(word, hashText('word\u0000'));
+  stopwordsByHash.set(hash, [...(stopwordsByHash.get(hash) ?? []), word]);
+}
+
+function isStopword(text: string, start: number, end: number, wordHash: number): boolean {
+  const candidates = stopwordsByHash.get(wordHash);
+  if (candidates === undefined) return false;
+  return candidates.some((word) => word.length === end - start && text.startsWith(word, start));
+}
 const space = 0x20;
 
 /** A growable list of mixed 32-bit feature hashes, one entry per occurrence. */
@@ -81,26 +118,38 @@ function addCharacterGrams(text: string, start: number, end: number, out: Featur
 
 /**
  * Fills `lists` with the hashed features of an already normalised text: word unigrams, adjacent
- * word pairs (stopwords skipped), and character 3- to 5-grams within each space-padded word. Each entry is a mixed
+ * word pairs (stopwords skipped), and (unless `characterGrams` is false) character 3- to 5-grams within each space-padded word. Each entry is a mixed
  * 32-bit hash; a feature that occurs twice appears twice. Clears the lists first.
  */
-export function extractLexicalFeatures(normalised: string, lists: LexicalFeatureLists): void {
+export function extractLexicalFeatures(
+  normalised: string,
+  lists: LexicalFeatureLists,
+  characterGrams = true,
+): void {
   lists.word.clear();
   lists.wordPair.clear();
   lists.characters.clear();
   let previousWordHash: number | undefined;
-  wordPattern.lastIndex = 0;
-  for (
-    let match = wordPattern.exec(normalised);
-    match !== null;
-    match = wordPattern.exec(normalised)
-  ) {
+  const length = normalised.length;
+  for (let position = 0; position < length;) {
+    const width = wordCodePointWidth(normalised, position);
+    if (width === 0) {
+      position += codePointWidth(normalised, position);
+      continue;
+    }
+    // A word is a maximal run of letters, digits and marks (/[\p{L}\p{N}\p{M}]+/u).
+    const start = position;
+    position += width;
+    for (;;) {
+      const next = position < length ? wordCodePointWidth(normalised, position) : 0;
+      if (next === 0) break;
+      position += next;
+    }
+    const end = position;
+    const wordHash = hashText(normalised, familySeeds.word, start, end);
     // Stopwords are skipped in every family, and a word pair spans them: "capital of france"
     // gives the pair "capital france", the same as "capital, france".
-    if (lexicalStopwords.has(match[0])) continue;
-    const start = match.index;
-    const end = start + match[0].length;
-    const wordHash = hashText(normalised, familySeeds.word, start, end);
+    if (isStopword(normalised, start, end, wordHash)) continue;
     lists.word.push(mixHash(wordHash));
     if (previousWordHash !== undefined) {
       // A pair hash combines both word hashes in order, so "dog bites" differs from "bites dog".
@@ -109,6 +158,6 @@ export function extractLexicalFeatures(normalised: string, lists: LexicalFeature
       );
     }
     previousWordHash = wordHash;
-    addCharacterGrams(normalised, start, end, lists.characters);
+    if (characterGrams) addCharacterGrams(normalised, start, end, lists.characters);
   }
 }

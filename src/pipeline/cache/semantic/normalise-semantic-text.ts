@@ -17,8 +17,11 @@ const contractionRules: readonly (readonly [RegExp, string])[] = [
   [/'s\b/g, ''],
 ];
 
+const nonAscii = /[\u0080-\uffff]/;
+
 /** The rules that can apply to a text without an apostrophe. */
 const withoutApostrophe = contractionRules.filter(([pattern]) => !pattern.source.includes("'"));
+const none: typeof contractionRules = [];
 
 /**
  * The text the lexical encoder and the salient-token guard see: NFKC (full-width digits, ligatures
@@ -26,15 +29,30 @@ const withoutApostrophe = contractionRules.filter(([pattern]) => !pattern.source
  * plain, contractions spelled out, runs of whitespace collapsed to one space. Pure.
  */
 export function normaliseSemanticText(text: string): string {
-  let normalised = text
-    .normalize('NFKC')
-    .toLowerCase()
-    .replace(/[\u2018\u2019\u02bc]/g, "'")
-    .replace(/[\u201c\u201d]/g, '"');
+  return normaliseWords(text).replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * {@link normaliseSemanticText} without collapsing whitespace: the same words, for the lexical
+ * encoder, whose features never span whitespace (one pass fewer on every request it encodes).
+ */
+export function normaliseWords(text: string): string {
+  // NFKC and the typographic replacements change nothing in plain ASCII, the common case.
+  let normalised = nonAscii.test(text)
+    ? text
+        .normalize('NFKC')
+        .toLowerCase()
+        .replace(/[\u2018\u2019\u02bc]/g, "'")
+        .replace(/[\u201c\u201d]/g, '"')
+    : text.toLowerCase();
   // Every rule but "cannot" needs an apostrophe; most texts have none and skip eleven passes.
-  const rules = normalised.includes("'") ? contractionRules : withoutApostrophe;
+  const rules = normalised.includes("'")
+    ? contractionRules
+    : normalised.includes('cannot')
+      ? withoutApostrophe
+      : none;
   for (const [pattern, replacement] of rules) {
     normalised = normalised.replace(pattern, replacement);
   }
-  return normalised.replace(/\s+/g, ' ').trim();
+  return normalised;
 }
