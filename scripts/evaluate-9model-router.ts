@@ -8,7 +8,7 @@
 // the quality at the best single model's cost and the default-λ operating point.
 //
 //   ./node_modules/.bin/node scripts/evaluate-9model-router.ts [--seeds 5] [--folds 3] \
-//     [--test-share 0.2] [--use-groups] [--json out.json]
+//     [--test-share 0.2] [--use-groups] [--words-encoder] [--json out.json]
 //
 // Costs are estimates (price × (prompt characters / 4 + 256 output tokens), see
 // read-llmrouter-examples.ts). --use-groups adds the task as a one-hot feature (off: gateway
@@ -17,6 +17,7 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createSeededRandom } from '../src/lib/random.ts';
+import { routingLexicalEncoder } from '../src/pipeline/cache/semantic/lexical-encoder-for-id.ts';
 import { LexicalEncoder } from '../src/pipeline/cache/semantic/lexical-encoder.ts';
 import { readLlmRouterExamples } from '../src/routing/evaluation/datasets/read-llmrouter-examples.ts';
 import { evaluateChoices } from '../src/routing/evaluation/model-cost-quality.ts';
@@ -47,6 +48,7 @@ const { values } = parseArgs({
     folds: { type: 'string', default: '3' },
     'test-share': { type: 'string', default: '0.2' },
     'use-groups': { type: 'boolean', default: false },
+    'words-encoder': { type: 'boolean', default: false },
     json: { type: 'string' },
     data: {
       type: 'string',
@@ -90,7 +92,9 @@ function main(): void {
   const started = performance.now();
   const examples = readLlmRouterExamples(values.data);
   const models = Object.keys(at(examples, 0).scores).sort();
-  const encoder = new LexicalEncoder({ dimensions: 256 });
+  const encoder = values['words-encoder']
+    ? routingLexicalEncoder()
+    : new LexicalEncoder({ dimensions: 256 });
   const rows = trainingRowsOf(examples, models, encoder, useGroups);
   const groups = examples.map((example) => example.group ?? 'unknown');
   log(

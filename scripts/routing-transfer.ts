@@ -14,9 +14,10 @@
 // candidates of its default grid): the subject prior, the best in-distribution router, needs a
 // subject and so is not available here. Prompt length and random are scored on the same rows.
 //
-//   ./node_modules/.bin/node scripts/routing-transfer.ts [--seeds 5] [--no-all-mmlu]
+//   ./node_modules/.bin/node scripts/routing-transfer.ts [--seeds 5] [--no-all-mmlu] [--words-encoder]
 import { fileURLToPath } from 'node:url';
 import { createSeededRandom } from '../src/lib/random.ts';
+import { routingLexicalEncoder } from '../src/pipeline/cache/semantic/lexical-encoder-for-id.ts';
 import { LexicalEncoder } from '../src/pipeline/cache/semantic/lexical-encoder.ts';
 import {
   readRouteLlmGsm8k,
@@ -52,7 +53,9 @@ const fitOptions = {
 const args = process.argv.slice(2);
 const seeds = Number(args[args.indexOf('--seeds') + 1] ?? 5) || 5;
 const allMmlu = !args.includes('--no-all-mmlu');
-const encoder = new LexicalEncoder({ dimensions: 256 });
+const encoder = process.argv.includes('--words-encoder')
+  ? routingLexicalEncoder()
+  : new LexicalEncoder({ dimensions: 256 });
 
 const mmlu = readRouteLlmMmlu(evalsDirectory);
 const gsm8k = readRouteLlmGsm8k(evalsDirectory);

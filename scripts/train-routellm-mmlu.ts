@@ -4,7 +4,10 @@
 // the rest test; 5 seeds; mean ± sd of APGR, CPT(50%), CPT(80%); prompt length and random on the
 // same test rows.
 //
-//   ./node_modules/.bin/node scripts/train-routellm-mmlu.ts [--seeds 5] [--no-groups] [--artifact out.json]
+//   ./node_modules/.bin/node scripts/train-routellm-mmlu.ts [--seeds 5] [--no-groups] [--words-encoder] [--artifact out.json]
+//
+// --words-encoder: the routing encoder `signalbox route train` uses (words and word pairs, no
+// character grams); default the full lexical encoder.
 //
 // With groups, the grid adds the subject-prior candidates (train-pair-router.ts): the empirical-Bayes
 // shrunk mean gain of the subject plus λ·(group-free logistic), λ picked by the same CV; it is a
@@ -15,6 +18,7 @@
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { safeParseJson, isJsonObject } from '../src/lib/json.ts';
 import { createSeededRandom } from '../src/lib/random.ts';
+import { routingLexicalEncoder } from '../src/pipeline/cache/semantic/lexical-encoder-for-id.ts';
 import { LexicalEncoder } from '../src/pipeline/cache/semantic/lexical-encoder.ts';
 import { describePrompt, type PromptDescription } from '../src/routing/learned/feature-space.ts';
 import { kFolds, shuffled } from '../src/routing/learned/k-fold.ts';
@@ -133,7 +137,9 @@ function main(): void {
     ? args[args.indexOf('--artifact') + 1]
     : undefined;
   const rows = loadMmlu();
-  const encoder = new LexicalEncoder({ dimensions: 256 });
+  const encoder = process.argv.includes('--words-encoder')
+    ? routingLexicalEncoder()
+    : new LexicalEncoder({ dimensions: 256 });
   const descriptions = rows.map((r) =>
     describePrompt(encoder, { prompt: r.prompt, group: useGroups ? r.group : undefined }),
   );
