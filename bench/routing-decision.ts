@@ -79,7 +79,7 @@ const table = buildRoutingTable(
     ['east', 'http://127.0.0.1:9'],
     ['west', 'http://127.0.0.1:9'],
   ]),
-  buildRoutingExtensions(config),
+  await buildRoutingExtensions(config),
 );
 const health = new DeploymentHealthRegistry(clock);
 // Give every deployment a latency history and some load, as a live gateway would have.

@@ -1,16 +1,22 @@
-import type { GatewayConfig } from '../config/gateway-config.ts';
+import type { GatewayConfig, LearnedRouterConfig } from '../config/gateway-config.ts';
 import { lexicalEncoderForId } from '../pipeline/cache/semantic/lexical-encoder-for-id.ts';
 import { LexicalEncoder } from '../pipeline/cache/semantic/lexical-encoder.ts';
+import { OnnxEncoder } from '../pipeline/cache/semantic/onnx-encoder.ts';
 import {
   multiModelRouterRuntime,
   pairRouterRuntime,
   type LearnedRouterRuntime,
 } from '../routing/learned/learned-router-runtime.ts';
-import type { RoutingExtensions } from '../routing/model-catalog.ts';
 import {
   isMultiModelRouterArtifact,
   routerFromArtifact,
 } from '../routing/learned/router-artifact.ts';
+import {
+  precomputedOnly,
+  type AsyncTextVectoriser,
+  type TextVectoriser,
+} from '../routing/learned/router.ts';
+import type { RoutingExtensions } from '../routing/model-catalog.ts';
 
 /** Dimensions of the encoder semantic routes compare with. */
 const semanticRouteDimensions = 256;
@@ -19,37 +25,78 @@ const semanticRouteDimensions = 256;
  * What routing needs that src/routing may not build (it may not import src/pipeline): the
  * learned routers, and the built-in lexical encoder for semantic routes when a group has some.
  */
-export function buildRoutingExtensions(config: GatewayConfig): RoutingExtensions {
+export async function buildRoutingExtensions(config: GatewayConfig): Promise<RoutingExtensions> {
   const semantic = config.models.some((group) => group.semanticRoutes !== undefined);
   return {
-    learnedRouters: buildLearnedRouters(config),
+    learnedRouters: await buildLearnedRouters(config),
     textEncoder: semantic ? new LexicalEncoder({ dimensions: semanticRouteDimensions }) : undefined,
   };
 }
 
+/** A router's encoder: synchronous (lexical) or asynchronous (ONNX, with its synchronous face). */
+interface RouterEncoder {
+  readonly vectoriser: TextVectoriser;
+  readonly asynchronous: AsyncTextVectoriser | undefined;
+}
+
+/** Opens the encoder a router was trained with; throws naming the router when it cannot. */
+async function openRouterEncoder(
+  router: LearnedRouterConfig,
+  opened: Map<string, Promise<RouterEncoder>>,
+): Promise<RouterEncoder> {
+  const wanted = router.artifact.encoderId;
+  const key = router.encoder === undefined ? wanted : `onnx:${router.encoder.directory}`;
+  let encoder = opened.get(key);
+  if (encoder === undefined) {
+    encoder = openEncoder(router);
+    opened.set(key, encoder);
+  }
+  const { vectoriser, asynchronous } = await encoder;
+  if (vectoriser.id !== wanted) {
+    throw new Error(
+      `router ${router.name}: its artifact was trained with encoder ${wanted}, but the configured encoder is ${vectoriser.id}; train it again or configure the encoder it was trained with`,
+    );
+  }
+  return { vectoriser, asynchronous };
+}
+
+async function openEncoder(router: LearnedRouterConfig): Promise<RouterEncoder> {
+  const settings = router.encoder;
+  if (settings !== undefined) {
+    const onnx = await OnnxEncoder.open(
+      settings.directory,
+      settings.maxTokens === undefined ? {} : { maxSequenceLength: settings.maxTokens },
+    );
+    return { vectoriser: precomputedOnly(onnx), asynchronous: onnx };
+  }
+  const lexical = lexicalEncoderForId(router.artifact.encoderId);
+  if (lexical === undefined) {
+    throw new Error(
+      `router ${router.name}: its artifact was trained with encoder ${router.artifact.encoderId}, which this build does not have; configure its ONNX encoder or train it again`,
+    );
+  }
+  return { vectoriser: lexical, asynchronous: undefined };
+}
+
 /**
  * The configuration's learned routers, ready to score: each artifact with the encoder it was
- * trained with (the built-in lexical encoder its id names; one per id, shared). Throws with the
- * router's name when an artifact wants an encoder this build does not have, so that a reload
- * keeps the running table instead.
+ * trained with (the built-in lexical encoder its id names, or the ONNX model configured for it;
+ * each opened once and shared). Throws with the router's name when the encoder is missing or is
+ * not the one the artifact names, so that a reload keeps the running table instead.
  */
-export function buildLearnedRouters(config: GatewayConfig): Map<string, LearnedRouterRuntime> {
-  const encoders = new Map<string, LexicalEncoder>();
+export async function buildLearnedRouters(
+  config: GatewayConfig,
+): Promise<Map<string, LearnedRouterRuntime>> {
+  const opened = new Map<string, Promise<RouterEncoder>>();
   const runtimes = new Map<string, LearnedRouterRuntime>();
   for (const router of config.routers) {
+    const { vectoriser, asynchronous } = await openRouterEncoder(router, opened);
     const artifact = router.artifact;
-    const encoder = encoders.get(artifact.encoderId) ?? lexicalEncoderForId(artifact.encoderId);
-    if (encoder === undefined) {
-      throw new Error(
-        `router ${router.name}: its artifact was trained with encoder ${artifact.encoderId}, which this build does not have; train it again`,
-      );
-    }
-    encoders.set(artifact.encoderId, encoder);
     runtimes.set(
       router.name,
       isMultiModelRouterArtifact(artifact)
-        ? multiModelRouterRuntime(router, routerFromArtifact(artifact, encoder))
-        : pairRouterRuntime(router, routerFromArtifact(artifact, encoder)),
+        ? multiModelRouterRuntime(router, routerFromArtifact(artifact, vectoriser), asynchronous)
+        : pairRouterRuntime(router, routerFromArtifact(artifact, vectoriser), asynchronous),
     );
   }
   return runtimes;

@@ -175,7 +175,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       config,
       authorizerContext,
       await mocks.reconcile(config),
-      buildRoutingExtensions(config),
+      await buildRoutingExtensions(config),
     );
   let table = await tableFor(loaded.config);
   tables.current = table;

@@ -4,7 +4,6 @@ import {
   lexicalEncoderForId,
   routingLexicalEncoder,
 } from '../pipeline/cache/semantic/lexical-encoder-for-id.ts';
-import type { LexicalEncoder } from '../pipeline/cache/semantic/lexical-encoder.ts';
 import { evaluatePairRouter } from '../routing/evaluation/evaluate-pair-router.ts';
 import { thresholdForShare } from '../routing/learned/calibration.ts';
 import { serialiseMultiModelRouterArtifact } from '../routing/learned/multi-model-router-artifact.ts';
@@ -16,6 +15,7 @@ import {
   type AnyRouterArtifact,
   type RouterArtifact,
 } from '../routing/learned/router-artifact.ts';
+import type { TextVectoriser } from '../routing/learned/router.ts';
 import { describePairCandidate, trainPairRouter } from '../routing/learned/train-pair-router.ts';
 import { UsageError, type CliIo } from './cli-io.ts';
 import {
@@ -24,6 +24,7 @@ import {
   tradeoffFlag,
   trainMultiModel,
 } from './route-multi-model.ts';
+import { precomputedOnnxVectoriser, routeEncoderFlag } from './route-encoder.ts';
 import { learnersFlag, multiModelCandidatesFor, pairCandidatesFor } from './route-learners.ts';
 import {
   modelsIn,
@@ -70,6 +71,9 @@ Options:
                          ridge), knn, mf; comma-separated, default all. kNN artifacts keep
                          every training vector and score in time proportional to them: for
                          the gateway's request path, linear or mf
+  --encoder E            lexical (default: words and word pairs, built in) or onnx:DIR, a
+                         local sentence-encoder model (model.onnx and tokenizer.json); score
+                         and eval need the encoder the router was trained with
   --strong-share S       strong-call share for score's threshold (default 0.5)
   --tradeoff L           N-model cost weight, >= 0 (0: best predicted quality)`;
 
@@ -83,6 +87,7 @@ const options = {
   seed: { type: 'string' },
   folds: { type: 'string' },
   learners: { type: 'string' },
+  encoder: { type: 'string' },
   'use-groups': { type: 'boolean' },
   'strong-share': { type: 'string' },
   tradeoff: { type: 'string' },
@@ -102,14 +107,14 @@ function integerFlag(value: string | undefined, flag: string, fallback: number, 
   return number;
 }
 
-function train(values: RouteValues, io: CliIo): number {
+function train(values: RouteValues, io: CliIo, encoder: TextVectoriser): number {
   const data = required(values.data, '--data FILE.jsonl', 'train');
   const out = required(values.out, '--out ROUTER.json', 'train');
   const seed = integerFlag(values.seed, '--seed', 1, 0);
   const folds = integerFlag(values.folds, '--folds', 5, 2);
   const learners = learnersFlag(values.learners);
   if (values.strong === undefined && values.weak === undefined) {
-    const { artifact, summary } = trainMultiModel(data, routingLexicalEncoder(), {
+    const { artifact, summary } = trainMultiModel(data, encoder, {
       seed,
       folds,
       useGroups: values['use-groups'] === true,
@@ -126,7 +131,7 @@ function train(values: RouteValues, io: CliIo): number {
   const outcomes = pairOutcomes(examples, data, values.strong, values.weak);
   const trained = trainPairRouter(
     examples.map((example, i) => ({ ...example, ...(outcomes[i] ?? { strong: 0, weak: 0 }) })),
-    routingLexicalEncoder(),
+    encoder,
     {
       strongModel: values.strong,
       weakModel: values.weak,
@@ -162,14 +167,17 @@ function loadArtifact(path: string): AnyRouterArtifact {
   return loaded.artifact;
 }
 
-function encoderFor(artifact: AnyRouterArtifact): LexicalEncoder {
-  const encoder = lexicalEncoderForId(artifact.encoderId);
-  if (encoder === undefined) {
-    throw new RoutingDataError(
-      `the router was trained with encoder ${artifact.encoderId}, which this build does not have; train it again`,
-    );
-  }
-  return encoder;
+/** The encoder an artifact was trained with: `prepared` (ONNX) when given, else its lexical one. */
+function encoderFor(
+  artifact: AnyRouterArtifact,
+  prepared: TextVectoriser | undefined,
+): TextVectoriser {
+  const encoder = prepared ?? lexicalEncoderForId(artifact.encoderId);
+  if (encoder?.id === artifact.encoderId) return encoder;
+  const found = encoder === undefined ? 'which this build does not have' : `not ${encoder.id}`;
+  throw new RoutingDataError(
+    `the router was trained with encoder ${artifact.encoderId}, ${found}: pass the --encoder it was trained with, or train it again`,
+  );
 }
 
 /** The pair from the flags, else the one `route train` recorded in the artifact. */
@@ -185,7 +193,7 @@ function modelPair(
   return { strong, weak };
 }
 
-function score(values: RouteValues, io: CliIo): number {
+function score(values: RouteValues, io: CliIo, prepared: TextVectoriser | undefined): number {
   const routerPath = required(values.router, '--router ROUTER.json', 'score');
   const input = required(values.input, '--input FILE.jsonl', 'score');
   const share = Number(values['strong-share'] ?? '0.5');
@@ -195,7 +203,7 @@ function score(values: RouteValues, io: CliIo): number {
   if (isMultiModelRouterArtifact(artifact)) {
     if (values['strong-share'] !== undefined)
       throw new UsageError('--strong-share is for strong/weak routers; use --tradeoff');
-    const router = routerFromArtifact(artifact, encoderFor(artifact));
+    const router = routerFromArtifact(artifact, encoderFor(artifact, prepared));
     scoreMultiModel(
       router,
       input,
@@ -204,7 +212,7 @@ function score(values: RouteValues, io: CliIo): number {
     );
     return 0;
   }
-  const router = routerFromArtifact(artifact, encoderFor(artifact));
+  const router = routerFromArtifact(artifact, encoderFor(artifact, prepared));
   const pair = modelPair(values, artifact);
   const threshold = thresholdForShare(artifact.calibration, share);
   for (const prompt of readRoutingPrompts(input)) {
@@ -214,17 +222,17 @@ function score(values: RouteValues, io: CliIo): number {
   return 0;
 }
 
-function evaluate(values: RouteValues, io: CliIo): number {
+function evaluate(values: RouteValues, io: CliIo, prepared: TextVectoriser | undefined): number {
   const routerPath = required(values.router, '--router ROUTER.json', 'eval');
   const data = required(values.data, '--data FILE.jsonl', 'eval');
   const artifact = loadArtifact(routerPath);
   if (isMultiModelRouterArtifact(artifact)) {
-    const router = routerFromArtifact(artifact, encoderFor(artifact));
+    const router = routerFromArtifact(artifact, encoderFor(artifact, prepared));
     const tradeoff = tradeoffFlag(values.tradeoff, artifact.defaultTradeoff);
     io.out(JSON.stringify(evaluateMultiModel(artifact, router, data, tradeoff)));
     return 0;
   }
-  const router = routerFromArtifact(artifact, encoderFor(artifact));
+  const router = routerFromArtifact(artifact, encoderFor(artifact, prepared));
   const pair = modelPair(values, artifact);
   const examples = readRoutingExamples(data);
   const outcomes = pairOutcomes(examples, data, pair.strong, pair.weak);
@@ -250,18 +258,43 @@ function evaluate(values: RouteValues, io: CliIo): number {
   return 0;
 }
 
+/** The prompts an action reads, for encoding them in advance with an asynchronous encoder. */
+function promptsFor(action: string | undefined, values: RouteValues): string[] {
+  if (action === 'score') {
+    const input = required(values.input, '--input FILE.jsonl', 'score');
+    return readRoutingPrompts(input).map((prompt) => prompt.prompt);
+  }
+  const data = required(values.data, '--data FILE.jsonl', action ?? 'train');
+  return readRoutingExamples(data).map((example) => example.prompt);
+}
+
+function run(
+  action: 'train' | 'score' | 'eval',
+  values: RouteValues,
+  io: CliIo,
+  prepared: TextVectoriser | undefined,
+): number {
+  switch (action) {
+    case 'train':
+      return train(values, io, prepared ?? routingLexicalEncoder());
+    case 'score':
+      return score(values, io, prepared);
+    case 'eval':
+      return evaluate(values, io, prepared);
+  }
+}
+
 /** `signalbox route train|score|eval`: learned strong/weak and N-model routers on routing JSONL data. */
 export function routeCommand(args: readonly string[], io: CliIo): Promise<number> {
   const [action, ...rest] = args;
   const { values } = parseArgs({ args: rest, options, strict: true, allowPositionals: false });
-  switch (action) {
-    case 'train':
-      return Promise.resolve(train(values, io));
-    case 'score':
-      return Promise.resolve(score(values, io));
-    case 'eval':
-      return Promise.resolve(evaluate(values, io));
-    default:
-      throw new UsageError('route needs an action: train, score or eval');
+  if (action !== 'train' && action !== 'score' && action !== 'eval') {
+    throw new UsageError('route needs an action: train, score or eval');
   }
+  const encoder = routeEncoderFlag(values.encoder);
+  if (encoder.kind === 'lexical') return Promise.resolve(run(action, values, io, undefined));
+  // An ONNX model encodes asynchronously: every prompt the action reads is encoded first.
+  return precomputedOnnxVectoriser(encoder.directory, promptsFor(action, values)).then((prepared) =>
+    run(action, values, io, prepared),
+  );
 }

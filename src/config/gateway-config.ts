@@ -170,6 +170,9 @@ export interface LearnedRouterConfig {
   readonly modelNames: ReadonlyMap<string, string>;
   /** Reasoning settings by difficulty, lowest band first. */
   readonly reasoningBands: readonly DifficultyBand[];
+  /** A local ONNX encoder (absolute directory); undefined: the lexical encoder the artifact names. */
+  readonly encoder:
+    { readonly directory: string; readonly maxTokens: number | undefined } | undefined;
 }
 
 /** Reasoning settings for requests at least this difficult (0..1, a calibration percentile). */

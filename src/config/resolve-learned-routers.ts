@@ -99,6 +99,13 @@ export function resolveLearnedRouters(
       threshold: entry.threshold,
       tradeoff: entry.tradeoff,
       modelNames: mapped,
+      encoder:
+        entry.encoder === undefined
+          ? undefined
+          : {
+              directory: resolve(baseDirectory, entry.encoder.directory),
+              maxTokens: entry.encoder.max_tokens,
+            },
       reasoningBands: (entry.reasoning ?? [])
         .map((band) => ({
           minDifficulty: band.min_difficulty ?? 0,

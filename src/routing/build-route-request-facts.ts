@@ -6,6 +6,7 @@ import type { Deployment } from './deployment.ts';
 import { fitsContextWindow } from './input-tokens/fits-context-window.ts';
 import { ensureTokenizerFor, InputTokenMeasure } from './input-tokens/input-token-measure.ts';
 import { tokenizerModelsWorthLoading } from './input-tokens/tokenizer-models-worth-loading.ts';
+import type { AsyncTextVectoriser } from './learned/router.ts';
 import type { RouteRequestFacts, WindowFit } from './route-request-facts.ts';
 import { sessionHeader, sessionKeyOf } from './sessions/session-key.ts';
 import {
@@ -72,6 +73,41 @@ function hasImage(request: ChatRequest | undefined): boolean {
   return false;
 }
 
+/** How long routing waits for an asynchronous encoder before planning without its vector. */
+const routingEncodeTimeoutMs = 250;
+
+/**
+ * The routing text encoded by each asynchronous encoder a learned router of the plan needs. An
+ * encoder that fails or takes longer than `routingEncodeTimeoutMs` gives no vector: its router
+ * then makes no decision (the group's priority order stands) rather than delaying the request.
+ */
+async function encodeRoutingText(
+  encoders: readonly AsyncTextVectoriser[],
+  text: () => string,
+): Promise<ReadonlyMap<string, Float32Array>> {
+  const vectors = new Map<string, Float32Array>();
+  if (encoders.length === 0 || text() === '') return vectors;
+  await Promise.all(
+    encoders.map(async (encoder) => {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<undefined>((resolve) => {
+        timer = setTimeout(() => {
+          resolve(undefined);
+        }, routingEncodeTimeoutMs);
+      });
+      try {
+        const [vector] = (await Promise.race([encoder.encode([text()]), timeout])) ?? [];
+        if (vector !== undefined) vectors.set(encoder.id, vector);
+      } catch {
+        // No vector: the router stands aside for this request.
+      } finally {
+        clearTimeout(timer);
+      }
+    }),
+  );
+  return vectors;
+}
+
 /**
  * The planner's view of one request. Cheap by default: the body's byte length bounds its text
  * tokens (a JSON body is never shorter than the UTF-8 text it carries, and every tokenizer
@@ -85,6 +121,7 @@ export async function buildRouteRequestFacts(
   translation: RequestTranslation,
   caller: RouteCaller,
   candidates: readonly Deployment[],
+  vectorEncoders: readonly AsyncTextVectoriser[] = [],
 ): Promise<RouteRequestFacts> {
   const envelope = translation.envelope;
   const chatLike = envelope.operation === 'chat' || envelope.operation === 'count-tokens';
@@ -138,6 +175,14 @@ export async function buildRouteRequestFacts(
   const estimatedInputTokens = measure?.estimate() ?? Math.ceil(bodyBytes / 4);
   let ruleFacts: RuleFacts | undefined;
   let routingText: string | undefined;
+  const lastUser = (): string => {
+    if (routingText === undefined) {
+      const request = chatRequest();
+      routingText = request === undefined ? '' : lastUserText(request);
+    }
+    return routingText;
+  };
+  const routingVectors = await encodeRoutingText(vectorEncoders, lastUser);
   let sessionKey: { value: string | undefined } | undefined;
   return {
     keyId: caller.key.id,
@@ -160,13 +205,8 @@ export async function buildRouteRequestFacts(
       }
       return fitsContextWindow(current, deployment.upstreamModel, window, reserved);
     },
-    routingText(): string {
-      if (routingText === undefined) {
-        const request = chatRequest();
-        routingText = request === undefined ? '' : lastUserText(request);
-      }
-      return routingText;
-    },
+    routingText: lastUser,
+    routingVector: (encoderId) => routingVectors.get(encoderId),
     sessionKey(): string | undefined {
       if (sessionKey === undefined) {
         const header = caller.headers[sessionHeader];

@@ -104,6 +104,7 @@ function fakeFacts(options: FactsOptions = {}): FakeFacts {
     estimatedOutputTokens: 50,
     fits: (deployment) => options.fits?.[deployment.id] ?? 'fits',
     routingText: () => options.routingText ?? '',
+    routingVector: () => undefined,
     sessionKey: () => options.sessionKey,
     ruleContext: () => {
       calls += 1;

@@ -191,6 +191,7 @@ class Planner {
               router: group.learned.router,
               modelOfCandidate: group.learned.modelOfCandidate,
               promptText: () => facts.routingText(),
+              promptVector: (encoderId) => facts.routingVector(encoderId),
               report: (trace, reasoning) => {
                 learnedTrace = trace;
                 if (reasoning !== undefined && this.reasoning === undefined) {

@@ -15,6 +15,7 @@ import type { UpstreamPool } from '../upstream/upstream-pool.ts';
 import { buildRouteRequestFacts, type RouteCaller } from './build-route-request-facts.ts';
 import type { DecisionTrace, TraceAttempt } from './decision-trace.ts';
 import type { Deployment } from './deployment.ts';
+import type { AsyncTextVectoriser } from './learned/router.ts';
 import {
   executePlan,
   PlanFailedError,
@@ -118,15 +119,24 @@ export type RoutedResponse = ProviderCallResult & {
   readonly discarded?: readonly DiscardedAnswer[] | undefined;
 };
 
+/** What a request for some groups could reach: its deployments and its routers' async encoders. */
+interface Reachable {
+  readonly deployments: Deployment[];
+  readonly vectorEncoders: AsyncTextVectoriser[];
+}
+
 /** Every deployment a request for these groups could reach: members, nested, rule targets, fallbacks. */
-function reachableDeployments(table: RoutingTable, groups: readonly ModelGroup[]): Deployment[] {
+function reachable(table: RoutingTable, groups: readonly ModelGroup[]): Reachable {
   const found: Deployment[] = [];
+  const encoders = new Map<string, AsyncTextVectoriser>();
   const seen = new Set<string>();
   const visit = (group: ModelGroup | undefined): void => {
     if (group === undefined || seen.has(group.alias)) {
       return;
     }
     seen.add(group.alias);
+    const encoder = group.learned?.router.vectorEncoder;
+    if (encoder !== undefined) encoders.set(encoder.id, encoder);
     for (const member of group.members) {
       if (member.nestedAlias === undefined) {
         found.push(member.deployment);
@@ -147,7 +157,7 @@ function reachableDeployments(table: RoutingTable, groups: readonly ModelGroup[]
     }
   };
   groups.forEach(visit);
-  return found;
+  return { deployments: found, vectorEncoders: [...encoders.values()] };
 }
 
 function planningEnvironment(
@@ -194,11 +204,8 @@ async function planTranslatedRequest(
   caller: RouteCaller,
   environment: RoutingEnvironment,
 ): Promise<{ plan: RoutePlan; estimatedTokens: number }> {
-  const facts = await buildRouteRequestFacts(
-    translation,
-    caller,
-    reachableDeployments(table, groups),
-  );
+  const { deployments, vectorEncoders } = reachable(table, groups);
+  const facts = await buildRouteRequestFacts(translation, caller, deployments, vectorEncoders);
   const plan = planRoute(
     table.catalog,
     groups,

@@ -35,6 +35,8 @@ export interface RouteRequestFacts {
    * input of other operations; empty when there is none. Built on first call.
    */
   routingText(): string;
+  /** The routing text's vector from an asynchronous encoder (computed before planning). */
+  routingVector(encoderId: string): Float32Array | undefined;
   /**
    * The conversation this request belongs to, scoped to the caller's key (`sessionKeyOf`);
    * undefined for a first turn without `x-signalbox-session`. Built on first call.

@@ -47,6 +47,8 @@ export interface LearnedStrategyInput {
   readonly modelOfCandidate: ReadonlyMap<string, string>;
   /** The text the router scores (the last user turn); empty when the request has none. */
   promptText(): string;
+  /** The text's vector from an asynchronous encoder, computed before planning; else undefined. */
+  promptVector(encoderId: string): Float32Array | undefined;
   /**
    * Receives the decision, for the decision trace and the audit record, and the reasoning
    * settings the router's difficulty band gives the request, if any.

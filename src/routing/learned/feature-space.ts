@@ -31,7 +31,7 @@ export interface FeatureConfig {
 
 export function describePrompt(encoder: TextVectoriser, input: RouterInput): PromptDescription {
   return {
-    encoded: encoder.encodeOne(input.prompt),
+    encoded: input.encoded ?? encoder.encodeOne(input.prompt),
     hand: handFeatures(input.prompt),
     group: input.group,
   };

@@ -3,7 +3,7 @@ import type { DifficultyBand, LearnedRouterConfig } from '../../config/gateway-c
 import { thresholdForShare } from './calibration.ts';
 import { isMultiModelRouterArtifact } from './router-artifact.ts';
 import type { LearnedModelNames } from './learned-target-names.ts';
-import type { StrongWeakRouter, TradeoffRouter } from './router.ts';
+import type { AsyncTextVectoriser, StrongWeakRouter, TradeoffRouter } from './router.ts';
 
 /** One decision of a learned router, as kept in the decision trace. */
 export interface LearnedRoute {
@@ -63,7 +63,13 @@ export interface LearnedRouterRuntime extends LearnedModelNames {
   readonly version: string;
   /** The strong-call share the threshold was calibrated for; undefined with a fixed threshold. */
   readonly targetShare: number | undefined;
-  route(prompt: string): LearnedRoute;
+  /** `encoded`: the prompt's vector, needed when `vectorEncoder` is set (else ignored). */
+  route(prompt: string, encoded?: Float32Array): LearnedRoute;
+  /**
+   * Set when the router's encoder is asynchronous (a local ONNX model): the gateway encodes the
+   * text with it before planning and passes the vector to `route`.
+   */
+  readonly vectorEncoder?: AsyncTextVectoriser | undefined;
   realised(): RealisedShares;
 }
 
@@ -71,6 +77,7 @@ export interface LearnedRouterRuntime extends LearnedModelNames {
 export function multiModelRouterRuntime(
   config: LearnedRouterConfig,
   router: TradeoffRouter,
+  vectorEncoder?: AsyncTextVectoriser,
 ): LearnedRouterRuntime {
   const tradeoff = config.tradeoff ?? router.defaultTradeoff;
   const counts = new Map<string, number>(config.models.map((model) => [model, 0]));
@@ -81,8 +88,9 @@ export function multiModelRouterRuntime(
     models: config.models,
     modelNames: config.modelNames,
     targetShare: undefined,
-    route(prompt) {
-      const { scores, choice } = router.route({ prompt }, tradeoff);
+    vectorEncoder,
+    route(prompt, encoded) {
+      const { scores, choice } = router.route({ prompt, encoded }, tradeoff);
       decisions += 1;
       counts.set(choice, (counts.get(choice) ?? 0) + 1);
       return {
@@ -108,6 +116,7 @@ const defaultStrongShare = 0.5;
 export function pairRouterRuntime(
   config: LearnedRouterConfig,
   router: StrongWeakRouter,
+  vectorEncoder?: AsyncTextVectoriser,
 ): LearnedRouterRuntime {
   const [strong, weak] = config.models;
   if (strong === undefined || weak === undefined) {
@@ -131,8 +140,9 @@ export function pairRouterRuntime(
     models: config.models,
     modelNames: config.modelNames,
     targetShare,
-    route(prompt) {
-      const score = router.score({ prompt });
+    vectorEncoder,
+    route(prompt, encoded) {
+      const score = router.score({ prompt, encoded });
       const choice = score >= threshold ? strong : weak;
       decisions += 1;
       counts.set(choice, (counts.get(choice) ?? 0) + 1);

@@ -7,6 +7,8 @@
 export interface RouterInput {
   readonly prompt: string;
   readonly group?: string | undefined;
+  /** The prompt already encoded (by an asynchronous encoder); else the router encodes it. */
+  readonly encoded?: Float32Array | undefined;
 }
 
 /** Binary routing (RouteLLM's setting): a higher score means "send to the strong model". */
@@ -29,6 +31,30 @@ export interface TextVectoriser {
   readonly id: string;
   readonly dimensions: number;
   encodeOne(text: string): Float32Array;
+}
+
+/**
+ * An encoder that runs asynchronously (a local ONNX model): the gateway encodes the request's
+ * text with it before planning and hands the vector to the router in `RouterInput.encoded`.
+ */
+export interface AsyncTextVectoriser {
+  readonly id: string;
+  readonly dimensions: number;
+  encode(texts: readonly string[]): Promise<Float32Array[]>;
+}
+
+/**
+ * The synchronous face of an asynchronous encoder, for `routerFromArtifact`: it carries the id
+ * and dimensions and refuses to encode, since its vectors always arrive pre-computed.
+ */
+export function precomputedOnly(encoder: AsyncTextVectoriser): TextVectoriser {
+  return {
+    id: encoder.id,
+    dimensions: encoder.dimensions,
+    encodeOne() {
+      throw new Error(`encoder ${encoder.id} runs asynchronously: pass the encoded prompt`);
+    },
+  };
 }
 
 /**

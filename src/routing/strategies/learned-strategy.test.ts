@@ -55,6 +55,7 @@ function rank(prompt: string) {
         router,
         modelOfCandidate,
         promptText: () => prompt,
+        promptVector: () => undefined,
         report: (trace, settings) => {
           traces.push(trace);
           reasoning.push(settings);

@@ -15,7 +15,8 @@ function byRankThenPriority(left: RankedCandidate, right: RankedCandidate): numb
  * candidates the router knows nothing about last: they stay fallbacks. The score is that rank
  * (0 chosen, 1 other model, undefined unknown). The router's own figures (score, threshold) go to
  * the decision trace through `report`. Without a router, or for a request with no text to score,
- * it orders by priority, like the priority strategy. Never mutates its arguments.
+ * it orders by priority, like the priority strategy; so it does when the router's asynchronous
+ * encoder gave no vector (it failed or timed out). Never mutates its arguments.
  */
 export const learnedStrategy: RoutingStrategy = {
   name: 'learned',
@@ -25,7 +26,14 @@ export const learnedStrategy: RoutingStrategy = {
     if (learned !== undefined) {
       const text = learned.promptText();
       const started = performance.now();
-      const route = text === '' ? undefined : learned.router.route(text);
+      const vectorEncoder = learned.router.vectorEncoder;
+      const vector =
+        vectorEncoder === undefined ? undefined : learned.promptVector(vectorEncoder.id);
+      // A router on an asynchronous encoder decides only with the vector computed before planning.
+      const route =
+        text === '' || (vectorEncoder !== undefined && vector === undefined)
+          ? undefined
+          : learned.router.route(text, vector);
       choice = route?.choice;
       learned.report(
         {
