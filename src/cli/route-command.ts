@@ -42,12 +42,12 @@ Learned routers (strong/weak or N-model) on the routing JSONL format, one exampl
 command with "FILE line N: ..."; only blank lines are passed over.
 
   signalbox route train --data FILE.jsonl --out ROUTER.json --strong M --weak M [--seed N]
-      Picks logistic regression, kNN or matrix factorisation by k-fold cross-validated APGR,
-      refits it on all examples, calibrates it and writes the router artifact.
+      Picks logistic regression or matrix factorisation (kNN too with --learners) by k-fold
+      cross-validated APGR, refits it on all examples, calibrates it and writes the artifact.
   signalbox route train --data FILE.jsonl --out ROUTER.json [--seed N]
       Without --strong/--weak: an N-model router over every model in the data (each line
-      needs every model's score and cost). Picks ridge regression, kNN or matrix factorisation
-      by the cross-validated average quality of its cost-quality frontier (lambda sweep, from the
+      needs every model's score and cost). Picks ridge regression or matrix factorisation (kNN
+      too with --learners) by the cross-validated average quality of its cost-quality frontier (lambda sweep, from the
       cheapest model's cost to the best single model's) and stores the models' mean costs and a
       default lambda (the cheapest that kept the best single model's quality in CV).
   signalbox route score --router ROUTER.json --input FILE.jsonl [--strong-share S | --tradeoff L]
@@ -68,9 +68,9 @@ Options:
   --folds N              cross-validation folds (default 5)
   --use-groups           use the examples' "group" as a feature (off: gateway traffic has none)
   --learners L           learner families cross-validation may pick: linear (logistic or
-                         ridge), knn, mf; comma-separated, default all. kNN artifacts keep
-                         every training vector and score in time proportional to them: for
-                         the gateway's request path, linear or mf
+                         ridge), knn, mf; comma-separated, default linear,mf. kNN artifacts
+                         keep every training vector and score in time proportional to them,
+                         too slow for the gateway's request path: ask for knn explicitly
   --encoder E            lexical (default: words and word pairs, built in) or onnx:DIR, a
                          local sentence-encoder model (model.onnx and tokenizer.json); score
                          and eval need the encoder the router was trained with

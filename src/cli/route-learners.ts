@@ -11,9 +11,16 @@ import { UsageError } from './cli-io.ts';
 const learnerNames = ['linear', 'knn', 'mf'] as const;
 type LearnerName = (typeof learnerNames)[number];
 
-/** `--learners linear,knn,mf`: the families cross-validation may choose from (default all). */
+/**
+ * The default families: those fast enough for the gateway's request path. A kNN router compares
+ * each request with every training prompt (a millisecond and more at a few thousand), so it is
+ * trained only when asked for.
+ */
+const requestPathLearners: readonly LearnerName[] = ['linear', 'mf'];
+
+/** `--learners linear,knn,mf`: the families cross-validation may choose from (default linear, mf). */
 export function learnersFlag(value: string | undefined): ReadonlySet<LearnerName> {
-  if (value === undefined) return new Set(learnerNames);
+  if (value === undefined) return new Set(requestPathLearners);
   const names = value.split(',').map((name) => name.trim());
   const unknown = names.find((name) => !(learnerNames as readonly string[]).includes(name));
   if (unknown !== undefined || names.length === 0) {
