@@ -26,7 +26,16 @@ const cachePrincipal: Principal = Object.freeze({
   expiresAt: null,
 });
 
-function unit(values: readonly number[]): Float32Array {
+/** Who a learned router's embeddings calls run as (ledger key `learned-routing`). */
+const routingPrincipal: Principal = Object.freeze({
+  ...cachePrincipal,
+  agent: 'learned-routing',
+  keyId: 'learned-routing',
+  keyName: 'learned routing',
+});
+
+/** Unit length, as every encoder's vectors are (exported for clients computing the same vectors). */
+export function unit(values: readonly number[]): Float32Array {
   let norm = 0;
   for (const value of values) norm += value * value;
   const scale = norm === 0 ? 0 : 1 / Math.sqrt(norm);
@@ -45,11 +54,19 @@ export class GatewayEmbeddingsEncoder implements TextEncoder {
   readonly #gateway: () => Gateway;
   readonly #model: string;
   readonly #clock: Clock;
+  readonly #principal: Principal;
 
-  private constructor(gateway: () => Gateway, model: string, dimensions: number, clock: Clock) {
+  private constructor(
+    gateway: () => Gateway,
+    model: string,
+    dimensions: number,
+    clock: Clock,
+    principal: Principal = cachePrincipal,
+  ) {
     this.#gateway = gateway;
     this.#model = model;
     this.#clock = clock;
+    this.#principal = principal;
     this.dimensions = dimensions;
     this.id = `embeddings:${model}:${String(dimensions)}`;
   }
@@ -68,6 +85,20 @@ export class GatewayEmbeddingsEncoder implements TextEncoder {
     return new GatewayEmbeddingsEncoder(gateway, model, vector.length, clock);
   }
 
+  /**
+   * For a learned router trained on this model's vectors: the dimensions come from the router's
+   * artifact, so nothing is asked before the first request (the gateway may not be serving yet).
+   * Its calls run as the service identity `learned-routing`.
+   */
+  static forRouting(
+    gateway: () => Gateway,
+    model: string,
+    dimensions: number,
+    clock: Clock,
+  ): GatewayEmbeddingsEncoder {
+    return new GatewayEmbeddingsEncoder(gateway, model, dimensions, clock, routingPrincipal);
+  }
+
   async encode(texts: readonly string[]): Promise<Float32Array[]> {
     if (texts.length === 0) return [];
     const envelope = openAiChatIngress.decodeRequest(
@@ -77,7 +108,7 @@ export class GatewayEmbeddingsEncoder implements TextEncoder {
     const routed = await this.#gateway().handleModelRequest(
       {
         requestId: createTimeOrderedId(this.#clock),
-        principal: cachePrincipal,
+        principal: this.#principal,
         cancellation: new CancellationSource(),
         headerNames: [],
         headers: {},

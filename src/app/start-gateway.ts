@@ -175,7 +175,8 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       config,
       authorizerContext,
       await mocks.reconcile(config),
-      await buildRoutingExtensions(config),
+      // A learned router's embeddings encoder calls the gateway, once requests flow.
+      await buildRoutingExtensions(config, { gateway: () => gateway, clock }),
     );
   let table = await tableFor(loaded.config);
   tables.current = table;

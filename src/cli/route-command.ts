@@ -24,7 +24,13 @@ import {
   tradeoffFlag,
   trainMultiModel,
 } from './route-multi-model.ts';
-import { precomputedOnnxVectoriser, routeEncoderFlag } from './route-encoder.ts';
+import { readProcessEnvironment } from '../config/environment.ts';
+import {
+  precomputedEmbeddingsVectoriser,
+  precomputedOnnxVectoriser,
+  routeEncoderFlag,
+  type EmbeddingsService,
+} from './route-encoder.ts';
 import { learnersFlag, multiModelCandidatesFor, pairCandidatesFor } from './route-learners.ts';
 import {
   modelsIn,
@@ -71,9 +77,11 @@ Options:
                          ridge), knn, mf; comma-separated, default linear,mf. kNN artifacts
                          keep every training vector and score in time proportional to them,
                          too slow for the gateway's request path: ask for knn explicitly
-  --encoder E            lexical (default: words and word pairs, built in) or onnx:DIR, a
-                         local sentence-encoder model (model.onnx and tokenizer.json); score
-                         and eval need the encoder the router was trained with
+  --encoder E            lexical (default: words and word pairs, built in), onnx:DIR (a local
+                         sentence-encoder model: model.onnx and tokenizer.json) or
+                         embeddings:MODEL (a model a running Signalbox serves, asked through
+                         --gateway URL, default http://127.0.0.1:7878, with SIGNALBOX_API_KEY);
+                         score and eval need the encoder the router was trained with
   --strong-share S       strong-call share for score's threshold (default 0.5)
   --tradeoff L           N-model cost weight, >= 0 (0: best predicted quality)`;
 
@@ -88,6 +96,7 @@ const options = {
   folds: { type: 'string' },
   learners: { type: 'string' },
   encoder: { type: 'string' },
+  gateway: { type: 'string' },
   'use-groups': { type: 'boolean' },
   'strong-share': { type: 'string' },
   tradeoff: { type: 'string' },
@@ -258,6 +267,17 @@ function evaluate(values: RouteValues, io: CliIo, prepared: TextVectoriser | und
   return 0;
 }
 
+/** `--gateway URL` (default the local gateway) and `SIGNALBOX_API_KEY`, for embeddings. */
+function embeddingsService(values: RouteValues): EmbeddingsService {
+  const apiKey = readProcessEnvironment().SIGNALBOX_API_KEY;
+  if (apiKey === undefined || apiKey === '') {
+    throw new UsageError(
+      '--encoder embeddings:MODEL needs SIGNALBOX_API_KEY (a key of the gateway)',
+    );
+  }
+  return { url: values.gateway ?? 'http://127.0.0.1:7878', apiKey };
+}
+
 /** The prompts an action reads, for encoding them in advance with an asynchronous encoder. */
 function promptsFor(action: string | undefined, values: RouteValues): string[] {
   if (action === 'score') {
@@ -293,8 +313,11 @@ export function routeCommand(args: readonly string[], io: CliIo): Promise<number
   }
   const encoder = routeEncoderFlag(values.encoder);
   if (encoder.kind === 'lexical') return Promise.resolve(run(action, values, io, undefined));
-  // An ONNX model encodes asynchronously: every prompt the action reads is encoded first.
-  return precomputedOnnxVectoriser(encoder.directory, promptsFor(action, values)).then((prepared) =>
-    run(action, values, io, prepared),
-  );
+  // ONNX and embeddings models encode asynchronously: every prompt the action reads goes first.
+  const prompts = promptsFor(action, values);
+  const prepared =
+    encoder.kind === 'onnx'
+      ? precomputedOnnxVectoriser(encoder.directory, prompts)
+      : precomputedEmbeddingsVectoriser(embeddingsService(values), encoder.model, prompts);
+  return prepared.then((vectoriser) => run(action, values, io, vectoriser));
 }

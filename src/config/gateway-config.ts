@@ -170,9 +170,18 @@ export interface LearnedRouterConfig {
   readonly modelNames: ReadonlyMap<string, string>;
   /** Reasoning settings by difficulty, lowest band first. */
   readonly reasoningBands: readonly DifficultyBand[];
-  /** A local ONNX encoder (absolute directory); undefined: the lexical encoder the artifact names. */
+  /**
+   * A local ONNX encoder (absolute directory) or an embeddings model this gateway serves;
+   * undefined: the lexical encoder the artifact names.
+   */
   readonly encoder:
-    { readonly directory: string; readonly maxTokens: number | undefined } | undefined;
+    | {
+        readonly type: 'onnx';
+        readonly directory: string;
+        readonly maxTokens: number | undefined;
+      }
+    | { readonly type: 'embeddings'; readonly model: string }
+    | undefined;
 }
 
 /** Reasoning settings for requests at least this difficult (0..1, a calibration percentile). */

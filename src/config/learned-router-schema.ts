@@ -62,17 +62,25 @@ export const learnedRouterSchema = z
         "Reasoning settings by difficulty: the band with the highest min_difficulty at or below the request's difficulty applies, for requests that set none.",
       ),
     encoder: z
-      .strictObject({
-        type: z.literal('onnx'),
-        directory: z
-          .string()
-          .min(1)
-          .describe('Holds model.onnx and tokenizer.json; relative to this file.'),
-        max_tokens: z.int().min(8).max(8192).optional(),
-      })
+      .discriminatedUnion('type', [
+        z.strictObject({
+          type: z.literal('onnx'),
+          directory: z
+            .string()
+            .min(1)
+            .describe('Holds model.onnx and tokenizer.json; relative to this file.'),
+          max_tokens: z.int().min(8).max(8192).optional(),
+        }),
+        z.strictObject({
+          type: z.literal('embeddings'),
+          model: modelNameSchema.describe(
+            'A model name this gateway serves for /v1/embeddings (alias or <provider>/<model>).',
+          ),
+        }),
+      ])
       .optional()
       .describe(
-        'The local ONNX sentence encoder the router was trained with (`route train --encoder onnx:DIR`). Default: the built-in lexical encoder the artifact names.',
+        'The encoder the router was trained with (`route train --encoder onnx:DIR | embeddings:MODEL`): a local ONNX model, or an embeddings model served by this gateway. Default: the built-in lexical encoder the artifact names.',
       ),
     models: z
       .record(z.string().min(1).max(256), modelNameSchema)

@@ -102,10 +102,13 @@ export function resolveLearnedRouters(
       encoder:
         entry.encoder === undefined
           ? undefined
-          : {
-              directory: resolve(baseDirectory, entry.encoder.directory),
-              maxTokens: entry.encoder.max_tokens,
-            },
+          : entry.encoder.type === 'embeddings'
+            ? { type: 'embeddings', model: entry.encoder.model }
+            : {
+                type: 'onnx',
+                directory: resolve(baseDirectory, entry.encoder.directory),
+                maxTokens: entry.encoder.max_tokens,
+              },
       reasoningBands: (entry.reasoning ?? [])
         .map((band) => ({
           minDifficulty: band.min_difficulty ?? 0,
