@@ -28,6 +28,7 @@ export type { DeploymentStatus } from './deployment-status.ts';
 
 export type { Principal } from '../pipeline/identity/principal.ts';
 export { maxPolicyBytes } from '../pipeline/policy/policy-service.ts';
+export { decisionReason } from '../routing/decision-trace.ts';
 export type {
   RoutingSavingsView,
   SpendReportRequest,

@@ -1,6 +1,7 @@
 import type { Usage } from '../canonical/usage.ts';
 import type { CacheOutcome } from '../observability/request-record.ts';
 import type { DecisionTrace, TraceAttempt } from '../gateway/gateway.ts';
+import { decisionReason } from '../gateway/gateway.ts';
 import type { AttemptSummary, RequestRecord } from '../observability/request-record.ts';
 import type { HttpExchange } from './http-exchange.ts';
 
@@ -59,7 +60,7 @@ export function buildRequestRecord(exchange: HttpExchange, facts: RequestFacts):
     provider: facts.provider,
     upstreamModel: facts.upstreamModel,
     deployment: facts.deployment,
-    routeReason: facts.decision?.reason,
+    routeReason: facts.decision === undefined ? undefined : decisionReason(facts.decision),
     decision: facts.decision,
     stream: facts.stream ?? false,
     outcome: facts.outcome,

@@ -1,6 +1,7 @@
 import type { OutgoingHttpHeaders } from 'node:http';
 import type { Usage } from '../canonical/usage.ts';
 import type { RoutedResponse } from '../gateway/gateway.ts';
+import { decisionReason } from '../gateway/gateway.ts';
 import { waitForDrain } from '../lib/wait-for-drain.ts';
 import { costOfUsage } from '../canonical/model-price.ts';
 import { formatCostUsd } from '../lib/format-cost-usd.ts';
@@ -48,9 +49,8 @@ function servedHeaders(exchange: HttpExchange, routed: RoutedResponse): Outgoing
  * group: `cascade`, then `; escalated` when a tier's answer was rejected.
  */
 function routeHeader(routed: RoutedResponse): string {
-  const cascade = routed.trace.cascade;
-  if (cascade?.escalated === true) return 'cascade; escalated';
-  const reason = cascade === undefined ? routed.trace.reason : 'cascade';
+  const reason = decisionReason(routed.trace);
+  if (routed.trace.cascade?.escalated === true) return reason;
   const served = routed.attempts[routed.attempts.length - 1];
   const first = routed.attempts[0];
   if (served === undefined || first === undefined || served === first) {

@@ -160,3 +160,14 @@ export interface ReasoningDecision {
   readonly settings: ReasoningSettings;
   readonly source: string;
 }
+
+/**
+ * The decision's reason in short: the first group's (strategy, `rule:<name>`, `semantic:<name>`,
+ * `canary`, `direct`), or `cascade` / `cascade; escalated` when a cascade ran. What the request
+ * record keeps and `x-signalbox-route` starts with.
+ */
+export function decisionReason(trace: DecisionTrace): string {
+  const cascade = trace.cascade;
+  if (cascade === undefined) return trace.reason;
+  return cascade.escalated ? 'cascade; escalated' : 'cascade';
+}

@@ -129,6 +129,7 @@ describe('model cascades', () => {
     expect(response.headers.get('x-signalbox-route')).toBe('cascade; escalated');
     expect(await answerOf(response)).toBe('Hello from Signalbox.');
     const record = await recordOf(response);
+    expect(record.routeReason).toBe('cascade; escalated');
     expect(record.attempts.map((attempt) => [attempt.deployment, attempt.errorClass])).toEqual([
       ['cheap/echo', 'cascade-rejected'],
       ['strong/fast', undefined],
