@@ -24,6 +24,30 @@ async function* textChunks(chunks: readonly string[]): AsyncIterable<string> {
 }
 
 /**
+ * A complete answer as the client's dialect streams it (start, one delta per part, usage, end):
+ * its chunks, and the finish reasons the stream's outcome reports. Shared by the cache's replay
+ * and a cascade's buffered tiers.
+ */
+export function streamOfAnswer(
+  translation: RequestTranslation,
+  answer: ChatResponse,
+  requestedModel: string,
+  now: number,
+): { readonly chunks: AsyncIterable<string>; readonly finishReasons: string[] } {
+  const encoder = translation.ingress.createStreamEncoder({
+    requestedModel,
+    includeUsage: translation.envelope.clientWantsStreamUsage,
+    now,
+  });
+  return {
+    chunks: textChunks(chatResponseToEvents(answer).map((event) => encoder.push(event))),
+    finishReasons: answer.choices.map(
+      (choice) => choice.finishReason.raw ?? choice.finishReason.unified,
+    ),
+  };
+}
+
+/**
  * A stored answer served as the request asked for it: the client's dialect, complete or as a
  * proper stream (start, one delta per part, usage, end), from `deployment`, which produced it.
  * No attempt is made; settling does nothing (no provider was involved).
@@ -61,18 +85,15 @@ export function replayCachedAnswer(
       usage: answer.usage,
     };
   }
-  const encoder = translation.ingress.createStreamEncoder(context);
-  const chunks = chatResponseToEvents(answer).map((event) => encoder.push(event));
+  const stream = streamOfAnswer(translation, answer, deployment.upstreamModel, now);
   return {
     ...shared,
     kind: 'stream',
-    chunks: textChunks(chunks),
+    chunks: stream.chunks,
     outcome: Promise.resolve({
       status: 'completed',
       usage: answer.usage,
-      finishReasons: answer.choices.map(
-        (choice) => choice.finishReason.raw ?? choice.finishReason.unified,
-      ),
+      finishReasons: stream.finishReasons,
       error: undefined,
       usageFinal: true,
       answerSchema: undefined,

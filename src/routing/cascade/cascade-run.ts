@@ -1,5 +1,4 @@
 import type { AnswerSchemaCheck } from '../../canonical/answer-schema-check.ts';
-import { chatResponseToEvents } from '../../canonical/chat-response-events.ts';
 import type { ChatResponse } from '../../canonical/chat-response.ts';
 import type { ResponseFormat } from '../../canonical/chat-request.ts';
 import { lastUserText } from '../../canonical/last-user-text.ts';
@@ -10,6 +9,7 @@ import type { RequestTranslation } from '../../upstream/request-translation.ts';
 import type { CascadeTierVerdict, DecisionTrace } from '../decision-trace.ts';
 import type { Deployment } from '../deployment.ts';
 import type { ModelGroup } from '../model-group.ts';
+import { streamOfAnswer } from '../replay-cached-answer.ts';
 import type { PlannedAttempt } from '../plan-route.ts';
 import { buildAcceptanceChecks } from './cascade-acceptance-config.ts';
 import { cascadeAnswerFromResponse } from './cascade-answer.ts';
@@ -275,25 +275,23 @@ export class CascadeRun {
   ): ProviderCallResult {
     const recorded = this.#translation.recordsAnswers ? answer : undefined;
     if (!this.#translation.envelope.stream) return { ...result, answer: recorded };
-    const encoder = this.#translation.ingress.createStreamEncoder({
-      requestedModel: deployment.upstreamModel,
-      includeUsage: this.#translation.envelope.clientWantsStreamUsage,
-      now: this.#options.now(),
-    });
-    const chunks = chatResponseToEvents(answer).map((event) => encoder.push(event));
+    const stream = streamOfAnswer(
+      this.#translation,
+      answer,
+      deployment.upstreamModel,
+      this.#options.now(),
+    );
     return {
       kind: 'stream',
       upstreamRequestId: result.upstreamRequestId,
       droppedParameters: result.droppedParameters,
       estimated: result.estimated,
       price: result.price,
-      chunks: textChunks(chunks),
+      chunks: stream.chunks,
       outcome: Promise.resolve({
         status: 'completed',
         usage: answer.usage,
-        finishReasons: answer.choices.map(
-          (choice) => choice.finishReason.raw ?? choice.finishReason.unified,
-        ),
+        finishReasons: stream.finishReasons,
         error: undefined,
         usageFinal: true,
         answerSchema: result.answerSchema,
@@ -301,11 +299,4 @@ export class CascadeRun {
       }),
     };
   }
-}
-
-async function* textChunks(chunks: readonly string[]): AsyncIterable<string> {
-  for (const chunk of chunks) {
-    if (chunk !== '') yield chunk;
-  }
-  await Promise.resolve();
 }

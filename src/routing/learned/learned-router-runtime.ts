@@ -73,6 +73,25 @@ export interface LearnedRouterRuntime extends LearnedModelNames {
   realised(): RealisedShares;
 }
 
+/** How often a router chose each model: the realised share of its decisions. */
+class ChoiceCounts {
+  readonly #counts: Map<string, number>;
+  #decisions = 0;
+
+  constructor(models: readonly string[]) {
+    this.#counts = new Map(models.map((model) => [model, 0]));
+  }
+
+  add(choice: string): void {
+    this.#decisions += 1;
+    this.#counts.set(choice, (this.#counts.get(choice) ?? 0) + 1);
+  }
+
+  realised(): RealisedShares {
+    return { decisions: this.#decisions, choices: Object.fromEntries(this.#counts) };
+  }
+}
+
 /** The runtime of an N-model router: `argmax quality − λ·cost / max cost` over its models. */
 export function multiModelRouterRuntime(
   config: LearnedRouterConfig,
@@ -80,8 +99,7 @@ export function multiModelRouterRuntime(
   vectorEncoder?: AsyncTextVectoriser,
 ): LearnedRouterRuntime {
   const tradeoff = config.tradeoff ?? router.defaultTradeoff;
-  const counts = new Map<string, number>(config.models.map((model) => [model, 0]));
-  let decisions = 0;
+  const counts = new ChoiceCounts(config.models);
   return {
     name: config.name,
     version: config.version,
@@ -91,8 +109,7 @@ export function multiModelRouterRuntime(
     vectorEncoder,
     route(prompt, encoded) {
       const { scores, choice } = router.route({ prompt, encoded }, tradeoff);
-      decisions += 1;
-      counts.set(choice, (counts.get(choice) ?? 0) + 1);
+      counts.add(choice);
       return {
         choice,
         score: scores[choice],
@@ -103,9 +120,7 @@ export function multiModelRouterRuntime(
         tradeoff,
       };
     },
-    realised() {
-      return { decisions, choices: Object.fromEntries(counts) };
-    },
+    realised: () => counts.realised(),
   };
 }
 
@@ -129,11 +144,7 @@ export function pairRouterRuntime(
     throw new Error(`router ${config.name} is an N-model router`);
   }
   const threshold = config.threshold ?? thresholdForShare(artifact.calibration, targetShare ?? 0.5);
-  const counts = new Map<string, number>([
-    [strong, 0],
-    [weak, 0],
-  ]);
-  let decisions = 0;
+  const counts = new ChoiceCounts(config.models);
   return {
     name: config.name,
     version: config.version,
@@ -144,8 +155,7 @@ export function pairRouterRuntime(
     route(prompt, encoded) {
       const score = router.score({ prompt, encoded });
       const choice = score >= threshold ? strong : weak;
-      decisions += 1;
-      counts.set(choice, (counts.get(choice) ?? 0) + 1);
+      counts.add(choice);
       const difficulty = difficultyOf(artifact.calibration.quantiles, score);
       return {
         choice,
@@ -155,8 +165,6 @@ export function pairRouterRuntime(
         reasoning: bandFor(config.reasoningBands, difficulty),
       };
     },
-    realised() {
-      return { decisions, choices: Object.fromEntries(counts) };
-    },
+    realised: () => counts.realised(),
   };
 }
