@@ -43,6 +43,7 @@ import {
   type PairOutcome,
 } from '../src/routing/evaluation/routellm-threshold-points.ts';
 import { qcutEdges } from '../src/routing/evaluation/numpy-quantile.ts';
+import { mean, meanAndSd } from './seed-statistics.ts';
 
 const started = performance.now();
 const defaultDataDirectory = fileURLToPath(new URL('../../shared/data/routing/', import.meta.url));
@@ -409,14 +410,6 @@ function summarise(
   };
 }
 
-function meanOf(values: readonly number[]): number {
-  return values.reduce((s, v) => s + v, 0) / values.length;
-}
-function stdOf(values: readonly number[]): number {
-  const m = meanOf(values);
-  return Math.sqrt(values.reduce((s, v) => s + (v - m) ** 2, 0) / Math.max(1, values.length - 1));
-}
-
 // ---------------------------------------------------------------------------------------------
 
 const rows = readRows(join(values.data, 'routellm-evals'));
@@ -522,7 +515,7 @@ for (const p of handGrid) {
 }
 out();
 const cvRow = (name: string, runs: readonly Summary[]) =>
-  `${name.padEnd(48)} ${f3(meanOf(runs.map((r) => r.apgr)))}±${stdOf(runs.map((r) => r.apgr)).toFixed(3)} ${f1(meanOf(runs.map((r) => r.cpt50)))} ${f1(meanOf(runs.map((r) => r.cpt80)))}   ${f2(meanOf(runs.map((r) => r.cost50)))}  ${f2(meanOf(runs.map((r) => r.cost80)))}`;
+  `${name.padEnd(48)} ${f3(mean(runs.map((r) => r.apgr)))}±${meanAndSd(runs.map((r) => r.apgr)).sd.toFixed(3)} ${f1(mean(runs.map((r) => r.cpt50)))} ${f1(mean(runs.map((r) => r.cpt80)))}   ${f2(mean(runs.map((r) => r.cost50)))}  ${f2(mean(runs.map((r) => r.cost80)))}`;
 out(
   'scorer                                            APGR       CPT50  CPT80   units@50 units@80 (token-estimated weak-call units)',
 );
@@ -587,8 +580,8 @@ const report = {
     apgr: random.apgr,
     cpt50: random.cpt50,
     cpt80: random.cpt80,
-    cost50: meanOf(randomCosts.map((r) => r.cost50)),
-    cost80: meanOf(randomCosts.map((r) => r.cost80)),
+    cost50: mean(randomCosts.map((r) => r.cost50)),
+    cost80: mean(randomCosts.map((r) => r.cost80)),
   },
   oracle: {
     apgr: oracle.apgr,

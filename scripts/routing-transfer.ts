@@ -37,6 +37,7 @@ import {
   fitPairCandidate,
   type PairTrainingRow,
 } from '../src/routing/learned/train-pair-router.ts';
+import { formatMeanAndSd, mean, meanAndSd } from './seed-statistics.ts';
 
 const evalsDirectory = fileURLToPath(
   new URL('../../shared/data/routing/routellm-evals/', import.meta.url),
@@ -175,9 +176,9 @@ for (const [setting, byRouter] of Object.entries(results)) {
     Object.entries(byRouter).map(([name, list]) => [
       name,
       {
-        apgr: stats(list.map((m) => m.apgr)),
-        cpt50: stats(list.map((m) => m.cpt50)),
-        cpt80: stats(list.map((m) => m.cpt80)),
+        apgr: meanAndSd(list.map((m) => m.apgr)),
+        cpt50: meanAndSd(list.map((m) => m.cpt50)),
+        cpt80: meanAndSd(list.map((m) => m.cpt80)),
       },
     ]),
   );
@@ -226,7 +227,7 @@ out('\n| setting | router | APGR | CPT(50%) | CPT(80%) |\n|---|---|---|---|---|'
 for (const [setting, byRouter] of Object.entries(results)) {
   for (const [name, list] of Object.entries(byRouter)) {
     out(
-      `| ${setting} | ${name} | ${fmt(stats(list.map((m) => m.apgr)), 3)} | ${fmt(stats(list.map((m) => m.cpt50)), 1)}% | ${fmt(stats(list.map((m) => m.cpt80)), 1)}% |`,
+      `| ${setting} | ${name} | ${formatMeanAndSd(meanAndSd(list.map((m) => m.apgr)), 3)} | ${formatMeanAndSd(meanAndSd(list.map((m) => m.cpt50)), 1)}% | ${formatMeanAndSd(meanAndSd(list.map((m) => m.cpt80)), 1)}% |`,
     );
   }
 }
@@ -270,20 +271,4 @@ function log(line: string): void {
 }
 function out(line: string): void {
   process.stdout.write(`${line}\n`);
-}
-function mean(values: readonly number[]): number {
-  return values.reduce((a, b) => a + b, 0) / values.length;
-}
-function stats(values: readonly number[]): { mean: number; sd: number } {
-  const m = mean(values);
-  return {
-    mean: m,
-    sd:
-      values.length > 1
-        ? Math.sqrt(values.reduce((a, v) => a + (v - m) ** 2, 0) / (values.length - 1))
-        : 0,
-  };
-}
-function fmt(s: { mean: number; sd: number }, digits: number): string {
-  return `${s.mean.toFixed(digits)} ± ${s.sd.toFixed(digits)}`;
 }

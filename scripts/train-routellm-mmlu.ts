@@ -15,9 +15,15 @@
 //
 // --no-groups drops the subject (from the file name) from features and priors: the realistic
 // setting for gateway traffic, where nobody labels the subject.
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { safeParseJson, isJsonObject } from '../src/lib/json.ts';
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { createSeededRandom } from '../src/lib/random.ts';
+import { readRouteLlmMmlu } from '../src/routing/evaluation/datasets/read-routellm-mmlu-gsm8k.ts';
+import {
+  routeLlmStrongModel,
+  routeLlmWeakModel,
+  type RouteLlmPairRow,
+} from '../src/routing/evaluation/datasets/routellm-pair-rows.ts';
 import { routingLexicalEncoder } from '../src/pipeline/cache/semantic/lexical-encoder-for-id.ts';
 import { LexicalEncoder } from '../src/pipeline/cache/semantic/lexical-encoder.ts';
 import { describePrompt, type PromptDescription } from '../src/routing/learned/feature-space.ts';
@@ -34,86 +40,15 @@ import {
   pairRouterArtifact,
   type PairTrainingRow,
 } from '../src/routing/learned/train-pair-router.ts';
+import { formatMeanAndSd, mean, meanAndSd } from './seed-statistics.ts';
 
-const dataRoot = new URL('../../shared/data/routing/routellm-evals/mmlu/', import.meta.url);
-const strongColumn = 'gpt-4-1106-preview';
-const weakColumn = 'mistralai/Mixtral-8x7B-Instruct-v0.1';
+const evalsDirectory = fileURLToPath(
+  new URL('../../shared/data/routing/routellm-evals/', import.meta.url),
+);
 const trainSize = 1500;
 const cvFolds = 5;
 
-interface Row {
-  readonly prompt: string;
-  readonly group: string;
-  readonly strong: number;
-  readonly weak: number;
-}
-
-/** RFC 4180 CSV: quoted fields may hold commas, newlines and doubled quotes. */
-function parseCsv(text: string): string[][] {
-  const records: string[][] = [];
-  let field = '';
-  let record: string[] = [];
-  let quoted = false;
-  for (let i = 0; i < text.length; i += 1) {
-    const char = text.charAt(i);
-    if (quoted) {
-      if (char === '"' && text[i + 1] === '"') {
-        field += '"';
-        i += 1;
-      } else if (char === '"') quoted = false;
-      else field += char;
-    } else if (char === '"') quoted = true;
-    else if (char === ',') {
-      record.push(field);
-      field = '';
-    } else if (char === '\n' || char === '\r') {
-      if (char === '\r' && text[i + 1] === '\n') i += 1;
-      record.push(field);
-      records.push(record);
-      record = [];
-      field = '';
-    } else field += char;
-  }
-  if (field !== '' || record.length > 0) {
-    record.push(field);
-    records.push(record);
-  }
-  return records;
-}
-
-function loadMmlu(): Row[] {
-  const contaminated = new Set<string>();
-  for (const line of readFileSync(new URL('contaminated_prompts.jsonl', dataRoot), 'utf8').split(
-    '\n',
-  )) {
-    if (line.trim() === '') continue;
-    const parsed = safeParseJson(line);
-    if (parsed.ok && isJsonObject(parsed.value) && typeof parsed.value.eval_prompt === 'string')
-      contaminated.add(parsed.value.eval_prompt);
-  }
-  const rows: Row[] = [];
-  const directory = new URL('responses/', dataRoot);
-  for (const file of readdirSync(directory)
-    .filter((name) => name.endsWith('.csv'))
-    .sort()) {
-    const [header, ...records] = parseCsv(readFileSync(new URL(file, directory), 'utf8'));
-    if (!header) continue;
-    const p = header.indexOf('prompt');
-    const s = header.indexOf(strongColumn);
-    const w = header.indexOf(weakColumn);
-    for (const record of records) {
-      const prompt = record[p] ?? '';
-      if (prompt === '' || contaminated.has(prompt)) continue;
-      rows.push({
-        prompt,
-        group: file.replace(/^mmlu_|\.csv$/gu, ''),
-        strong: record[s] === 'True' ? 1 : 0,
-        weak: record[w] === 'True' ? 1 : 0,
-      });
-    }
-  }
-  return rows;
-}
+type Row = RouteLlmPairRow;
 
 function evaluate(
   score: (i: number) => number,
@@ -136,7 +71,7 @@ function main(): void {
   const artifactPath = args.includes('--artifact')
     ? args[args.indexOf('--artifact') + 1]
     : undefined;
-  const rows = loadMmlu();
+  const rows = readRouteLlmMmlu(evalsDirectory);
   const encoder = process.argv.includes('--words-encoder')
     ? routingLexicalEncoder()
     : new LexicalEncoder({ dimensions: 256 });
@@ -166,7 +101,12 @@ function main(): void {
     const test = order.slice(trainSize);
     const folds = kFolds(train.length, cvFolds, createSeededRandom(1000 + seed));
     const trainRows = train.map((i) => pairRowAt(pairRows, i));
-    const fitOptions = { strongModel: strongColumn, weakModel: weakColumn, useGroups, seed };
+    const fitOptions = {
+      strongModel: routeLlmStrongModel,
+      weakModel: routeLlmWeakModel,
+      useGroups,
+      seed,
+    };
     const cvScore = crossValidatePairCandidates(
       useGroups ? [...defaultPairCandidates, ...subjectPriorCandidates] : defaultPairCandidates,
       trainRows,
@@ -252,9 +192,9 @@ function main(): void {
     Object.entries(results).map(([name, list]) => [
       name,
       {
-        apgr: stats(list.map((m) => m.apgr)),
-        cpt50: stats(list.map((m) => m.cpt50)),
-        cpt80: stats(list.map((m) => m.cpt80)),
+        apgr: meanAndSd(list.map((m) => m.apgr)),
+        cpt50: meanAndSd(list.map((m) => m.cpt50)),
+        cpt80: meanAndSd(list.map((m) => m.cpt80)),
         chosen: chosen[name] ?? [],
       },
     ]),
@@ -278,7 +218,9 @@ function main(): void {
   );
   out('\n| router | APGR | CPT(50%) | CPT(80%) |\n|---|---|---|---|');
   for (const [name, s] of Object.entries(summary)) {
-    out(`| ${name} | ${fmt(s.apgr, 3)} | ${fmt(s.cpt50, 1)}% | ${fmt(s.cpt80, 1)}% |`);
+    out(
+      `| ${name} | ${formatMeanAndSd(s.apgr, 3)} | ${formatMeanAndSd(s.cpt50, 1)}% | ${formatMeanAndSd(s.cpt80, 1)}% |`,
+    );
   }
 }
 
@@ -310,21 +252,4 @@ function lowerBound(sorted: readonly number[], value: number): number {
   }
   return low;
 }
-function mean(values: readonly number[]): number {
-  return values.reduce((a, b) => a + b, 0) / values.length;
-}
-function stats(values: readonly number[]): { mean: number; sd: number } {
-  const m = mean(values);
-  return {
-    mean: m,
-    sd:
-      values.length > 1
-        ? Math.sqrt(values.reduce((a, v) => a + (v - m) ** 2, 0) / (values.length - 1))
-        : 0,
-  };
-}
-function fmt(s: { mean: number; sd: number }, digits: number): string {
-  return `${s.mean.toFixed(digits)} ± ${s.sd.toFixed(digits)}`;
-}
-
 main();
