@@ -73,6 +73,8 @@ function hasImage(request: ChatRequest | undefined): boolean {
   return false;
 }
 
+const noVectors: ReadonlyMap<string, Float32Array> = new Map();
+
 /** How long routing waits for an asynchronous encoder before planning without its vector. */
 const routingEncodeTimeoutMs = 250;
 
@@ -86,7 +88,7 @@ async function encodeRoutingText(
   text: () => string,
 ): Promise<ReadonlyMap<string, Float32Array>> {
   const vectors = new Map<string, Float32Array>();
-  if (encoders.length === 0 || text() === '') return vectors;
+  if (text() === '') return vectors;
   await Promise.all(
     encoders.map(async (encoder) => {
       let timer: NodeJS.Timeout | undefined;
@@ -182,7 +184,9 @@ export async function buildRouteRequestFacts(
     }
     return routingText;
   };
-  const routingVectors = await encodeRoutingText(vectorEncoders, lastUser);
+  // Most plans have no router on an asynchronous encoder: nothing to await then.
+  const routingVectors =
+    vectorEncoders.length === 0 ? noVectors : await encodeRoutingText(vectorEncoders, lastUser);
   let sessionKey: { value: string | undefined } | undefined;
   return {
     keyId: caller.key.id,

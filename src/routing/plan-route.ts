@@ -73,7 +73,7 @@ class Planner {
   readonly #facts: RouteRequestFacts;
   readonly #environment: PlanningEnvironment;
   readonly #nowMs: number;
-  readonly #vectors = new Map<TextVectoriser, Float32Array>();
+  #vectors: Map<TextVectoriser, Float32Array> | undefined;
   reason: string | undefined;
   reasoning: ReasoningDecision | undefined;
   sessionKey: string | undefined;
@@ -292,6 +292,7 @@ class Planner {
 
   /** The request's routing text encoded once per encoder for this plan. */
   #vectorOf(encoder: TextVectoriser, text: string): Float32Array {
+    this.#vectors ??= new Map();
     let vector = this.#vectors.get(encoder);
     if (vector === undefined) {
       vector = encoder.encodeOne(text);

@@ -1,5 +1,6 @@
 import { chatResponseToEvents } from '../canonical/chat-response-events.ts';
 import type { ChatResponse } from '../canonical/chat-response.ts';
+import type { StreamOutcome } from '../upstream/relay-upstream-stream.ts';
 import type { RequestTranslation } from '../upstream/request-translation.ts';
 import type { DecisionTrace } from './decision-trace.ts';
 import type { Deployment } from './deployment.ts';
@@ -24,16 +25,17 @@ async function* textChunks(chunks: readonly string[]): AsyncIterable<string> {
 }
 
 /**
- * A complete answer as the client's dialect streams it (start, one delta per part, usage, end):
- * its chunks, and the finish reasons the stream's outcome reports. Shared by the cache's replay
- * and a cascade's buffered tiers.
+ * A complete answer as the client's dialect streams it (start, one delta per part, usage, end),
+ * with the outcome of a stream that completed. `extra`: the outcome's answer-check result and
+ * recorded answer. Shared by the cache's replay and a cascade's buffered tiers.
  */
 export function streamOfAnswer(
   translation: RequestTranslation,
   answer: ChatResponse,
   requestedModel: string,
   now: number,
-): { readonly chunks: AsyncIterable<string>; readonly finishReasons: string[] } {
+  extra: Pick<StreamOutcome, 'answerSchema' | 'answer'> = { answerSchema: undefined },
+): { readonly chunks: AsyncIterable<string>; readonly outcome: Promise<StreamOutcome> } {
   const encoder = translation.ingress.createStreamEncoder({
     requestedModel,
     includeUsage: translation.envelope.clientWantsStreamUsage,
@@ -41,9 +43,16 @@ export function streamOfAnswer(
   });
   return {
     chunks: textChunks(chatResponseToEvents(answer).map((event) => encoder.push(event))),
-    finishReasons: answer.choices.map(
-      (choice) => choice.finishReason.raw ?? choice.finishReason.unified,
-    ),
+    outcome: Promise.resolve({
+      status: 'completed',
+      usage: answer.usage,
+      finishReasons: answer.choices.map(
+        (choice) => choice.finishReason.raw ?? choice.finishReason.unified,
+      ),
+      error: undefined,
+      usageFinal: true,
+      ...extra,
+    }),
   };
 }
 
@@ -85,18 +94,9 @@ export function replayCachedAnswer(
       usage: answer.usage,
     };
   }
-  const stream = streamOfAnswer(translation, answer, deployment.upstreamModel, now);
   return {
     ...shared,
     kind: 'stream',
-    chunks: stream.chunks,
-    outcome: Promise.resolve({
-      status: 'completed',
-      usage: answer.usage,
-      finishReasons: stream.finishReasons,
-      error: undefined,
-      usageFinal: true,
-      answerSchema: undefined,
-    }),
+    ...streamOfAnswer(translation, answer, deployment.upstreamModel, now),
   };
 }

@@ -275,25 +275,13 @@ export class CascadeRun {
   ): ProviderCallResult {
     const recorded = this.#translation.recordsAnswers ? answer : undefined;
     if (!this.#translation.envelope.stream) return { ...result, answer: recorded };
-    const stream = streamOfAnswer(
-      this.#translation,
-      answer,
-      deployment.upstreamModel,
-      this.#options.now(),
-    );
     return {
       kind: 'stream',
       upstreamRequestId: result.upstreamRequestId,
       droppedParameters: result.droppedParameters,
       estimated: result.estimated,
       price: result.price,
-      chunks: stream.chunks,
-      outcome: Promise.resolve({
-        status: 'completed',
-        usage: answer.usage,
-        finishReasons: stream.finishReasons,
-        error: undefined,
-        usageFinal: true,
+      ...streamOfAnswer(this.#translation, answer, deployment.upstreamModel, this.#options.now(), {
         answerSchema: result.answerSchema,
         answer: recorded,
       }),

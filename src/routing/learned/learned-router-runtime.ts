@@ -73,6 +73,18 @@ export interface LearnedRouterRuntime extends LearnedModelNames {
   realised(): RealisedShares;
 }
 
+/** What both kinds of runtime take from the configuration as they are. */
+function identityOf(
+  config: LearnedRouterConfig,
+): Pick<LearnedRouterRuntime, 'name' | 'version' | 'models' | 'modelNames'> {
+  return {
+    name: config.name,
+    version: config.version,
+    models: config.models,
+    modelNames: config.modelNames,
+  };
+}
+
 /** How often a router chose each model: the realised share of its decisions. */
 class ChoiceCounts {
   readonly #counts: Map<string, number>;
@@ -101,10 +113,7 @@ export function multiModelRouterRuntime(
   const tradeoff = config.tradeoff ?? router.defaultTradeoff;
   const counts = new ChoiceCounts(config.models);
   return {
-    name: config.name,
-    version: config.version,
-    models: config.models,
-    modelNames: config.modelNames,
+    ...identityOf(config),
     targetShare: undefined,
     vectorEncoder,
     route(prompt, encoded) {
@@ -146,10 +155,7 @@ export function pairRouterRuntime(
   const threshold = config.threshold ?? thresholdForShare(artifact.calibration, targetShare ?? 0.5);
   const counts = new ChoiceCounts(config.models);
   return {
-    name: config.name,
-    version: config.version,
-    models: config.models,
-    modelNames: config.modelNames,
+    ...identityOf(config),
     targetShare,
     vectorEncoder,
     route(prompt, encoded) {
