@@ -122,7 +122,7 @@ async function openEncoder(
  * encoder is missing or is not the one the artifact names, so that a reload keeps the running
  * table instead.
  */
-export async function buildLearnedRouters(
+async function buildLearnedRouters(
   config: GatewayConfig,
   services?: RouterEncoderServices,
 ): Promise<Map<string, LearnedRouterRuntime>> {

@@ -23,7 +23,7 @@ export interface LearnedRoute {
 }
 
 /** The share of calibration quantiles at or below `score` (0..1), by binary search. */
-export function difficultyOf(quantiles: readonly number[], score: number): number {
+function difficultyOf(quantiles: readonly number[], score: number): number {
   let low = 0;
   let high = quantiles.length;
   while (low < high) {
