@@ -23,6 +23,8 @@ import { ConfigError } from './config-error.ts';
 import { openAuditLogStore } from './open-audit-log-store.ts';
 import type { AuditLogStore } from '../storage/ports.ts';
 import type { AuditPayloadAccess } from '../gateway/audit-payload-access.ts';
+import type { AuditInspection } from '../gateway/audit-inspection.ts';
+import { createAuditInspection } from './audit-inspection-service.ts';
 
 /** Events that may wait in memory while the database is down. */
 const auditBacklogCapacity = 100_000;
@@ -44,6 +46,8 @@ export interface OpenedAuditTrail {
   readonly store: AuditLogStore;
   /** Kept payloads, when `audit.payloads` is on. */
   readonly payloads: AuditPayloadAccess | undefined;
+  /** Status and full verification for the admin API (`/admin/audit/status`, `/verify`). */
+  readonly inspection: AuditInspection;
   /** Records what a finished request did (a request record listener). */
   recordRequest(record: RequestRecord): void;
   /** Records an event that is not a request (a configuration change). */
@@ -84,10 +88,18 @@ export async function openAuditTrail(
     );
   }
   const opened = await openAuditLogStore(config.storage, config.stateDir);
+  const inspection = createAuditInspection({
+    log: opened.store,
+    payloads: opened.payloads,
+    stateDir: config.stateDir,
+    environment,
+    clock,
+  });
   if (!settings.enabled) {
     logger.warn('the audit trail is off (audit.enabled: false): nothing is recorded');
     return {
       store: opened.store,
+      inspection,
       payloads: undefined,
       recordRequest: () => undefined,
       record: () => undefined,
@@ -195,6 +207,7 @@ export async function openAuditTrail(
   timer.unref();
   return {
     store: opened.store,
+    inspection,
     payloads:
       vault === undefined
         ? undefined

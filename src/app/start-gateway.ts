@@ -10,6 +10,9 @@ import type { GatewayConfig } from '../config/gateway-config.ts';
 import type { ConfigOverrides } from '../config/load-config.ts';
 import { createGateway } from '../gateway/create-gateway.ts';
 import { createHttpServer } from '../http/create-http-server.ts';
+import { loadConsoleRoutes } from '../http/console/console-routes.ts';
+import { clusterAwareExposition } from '../observability/metrics/cluster-metrics.ts';
+import { createGatewayMetrics } from './create-gateway-metrics.ts';
 import { systemClock, type Clock } from '../lib/clock.ts';
 import { systemRandom } from '../lib/random.ts';
 import { wait } from '../lib/wait.ts';
@@ -29,9 +32,12 @@ import { createUpstreamPool } from '../upstream/upstream-pool.ts';
 import { ConfigError } from './config-error.ts';
 import { openRateLimitStore } from './open-rate-limit-store.ts';
 import { openSpendAccounting } from './open-spend-accounting.ts';
+import { openRequestLog } from './open-request-log.ts';
 import { openAuditTrail } from './open-audit-trail.ts';
 import { openResponseCache } from './open-response-cache.ts';
 import { PolicyService } from '../pipeline/policy/policy-service.ts';
+import { openBudgetRules } from './open-budget-rules.ts';
+import { startSharedStateRefresh } from './start-shared-state-refresh.ts';
 import { SqlPolicyStore } from '../storage/sql/sql-policy-store.ts';
 import { ConcurrencyLeases } from '../pipeline/limits/concurrency-leases.ts';
 import { openKeyStore } from './open-key-store.ts';
@@ -42,6 +48,9 @@ import { reloadingCredentialAdministration } from './reloading-credential-admini
 import { loadGatewayConfig } from './load-gateway-config.ts';
 import { MockProviderSupervisor } from './mock-provider-supervisor.ts';
 import { watchConfigFile } from './watch-config-file.ts';
+import { startConfiguredTracing } from './start-configured-tracing.ts';
+import { warnAboutRestartOnlyChanges } from './warn-about-restart-only-changes.ts';
+import { openConsoleSessions } from './open-console-sessions.ts';
 
 export interface StartGatewayOptions {
   /** A YAML configuration file; without one the zero-configuration default is used. */
@@ -59,6 +68,8 @@ export interface StartGatewayOptions {
   readonly watchConfig?: boolean;
   /** Reload on SIGHUP. Default false (the CLI turns it on). */
   readonly reloadOnSighup?: boolean;
+  /** The built admin console served at /ui; defaults to dist/ui (see docs/console.md). */
+  readonly consoleDirectory?: URL | string;
 }
 
 export type ReloadResult =
@@ -183,10 +194,12 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const health = new DeploymentHealthRegistry(clock, healthPolicies(loaded.config));
   const rateLimits = await openRateLimitStore(loaded.config.rateLimitStorage, logger, clock);
   const spend = await openSpendAccounting(loaded.config, logger, clock);
+  const requestLog = await openRequestLog(loaded.config.requestLog, spend.database, logger, clock);
   const audit = await openAuditTrail(loaded.config, options.environment, logger, clock);
   const responseCache = await openResponseCache(loaded.config, logger, clock);
   const policies = new PolicyService(new SqlPolicyStore(spend.database), clock);
   await policies.refresh();
+  const budgetRules = await openBudgetRules(spend.database, clock, () => table.config.budgets);
   const concurrency = new ConcurrencyLeases({
     store: rateLimits.concurrency,
     ttlMs: concurrencyLeaseTtlMs,
@@ -216,6 +229,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     },
     rateLimits: rateLimits.store,
     spend: spend.environment,
+    budgets: budgetRules,
     concurrency,
     policies,
     auditLog: audit.store,
@@ -225,38 +239,43 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       logger.info({ reason }, 'a JWT was refused');
     },
     credentials: reloadingCredentialAdministration(credentialService, async () => reloads.run?.()),
+    auditInspection: audit.inspection,
+    sessions: openConsoleSessions(spend.database, authenticator, clock),
   });
   await responseCache.attachSemantic(() => gateway);
-  const server: Server = createHttpServer(loaded.config.server, {
-    gateway,
+  const metrics = createGatewayMetrics({
     clock,
-    logger,
-    maxBodyBytes: () => table.config.server.maxBodyBytes,
-    payloadCaptureBytes: loaded.config.audit.enabled
-      ? loaded.config.audit.payloads?.maxBytes
-      : undefined,
-    onRequestRecord(record) {
-      if (table.config.log.requests && logger.isLevelEnabled('info')) {
-        writeAccessLog(record);
-      }
-      audit.recordRequest(record);
-      options.onRequestRecord?.(record);
-    },
+    table: () => table,
+    gateway: () => gateway,
+    budgetStore: spend.environment.store,
   });
-  const refreshTimer = setInterval(() => {
-    authenticator
-      .refresh()
-      .catch((error: unknown) => logger.warn({ err: error }, 'key cache refresh failed'));
-    policies
-      .refresh()
-      .catch((error: unknown) =>
-        logger.error(
-          { err: error instanceof Error ? error.message : 'Error' },
-          'the policy in force could not be refreshed; the previous one stays',
-        ),
-      );
-  }, 1000);
-  refreshTimer.unref();
+  const tracer = await startConfiguredTracing(loaded.config.tracing, logger);
+  const server: Server = createHttpServer(
+    loaded.config.server,
+    {
+      tracer,
+      metrics: clusterAwareExposition(metrics.registry),
+      gateway,
+      clock,
+      logger,
+      maxBodyBytes: () => table.config.server.maxBodyBytes,
+      payloadCaptureBytes: loaded.config.audit.enabled
+        ? loaded.config.audit.payloads?.maxBytes
+        : undefined,
+      requestLog: requestLog.access,
+      onRequestRecord(record) {
+        if (table.config.log.requests && logger.isLevelEnabled('info')) {
+          writeAccessLog(record);
+        }
+        audit.recordRequest(record);
+        requestLog.record(record);
+        metrics.record(record);
+        options.onRequestRecord?.(record);
+      },
+    },
+    await loadConsoleRoutes(options.consoleDirectory),
+  );
+  const refreshTimer = startSharedStateRefresh({ authenticator, policies, budgetRules }, logger);
 
   try {
     await new Promise<void>((resolve, reject) => {
@@ -274,9 +293,11 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     await keys.close();
     concurrency.stop();
     await rateLimits.close();
+    await requestLog.close(0);
     await spend.close(0);
     await audit.close(0);
     await responseCache.close();
+    await tracer?.shutdown();
     flushLogDestination();
     throw error;
   }
@@ -362,9 +383,12 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       await keys.close();
       concurrency.stop();
       await rateLimits.close();
+      await requestLog.close(table.config.server.shutdownGraceMs);
       await spend.close(table.config.server.shutdownGraceMs);
       await audit.close(table.config.server.shutdownGraceMs);
       await responseCache.close();
+      // After the last request has ended: its spans are exported before the process exits.
+      await tracer?.shutdown();
       logger.flush();
       flushLogDestination();
     })();
@@ -387,39 +411,6 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     reload: serializedReload,
     close,
   };
-}
-
-function warnAboutRestartOnlyChanges(
-  logger: Logger,
-  before: GatewayConfig,
-  after: GatewayConfig,
-): void {
-  const restartOnly: string[] = [];
-  if (before.server.host !== after.server.host) restartOnly.push('server.host');
-  if (before.server.port !== after.server.port) restartOnly.push('server.port');
-  if (before.stateDir !== after.stateDir) restartOnly.push('state_dir');
-  if (
-    JSON.stringify(before.storage) !== JSON.stringify(after.storage) ||
-    JSON.stringify(before.rateLimitStorage) !== JSON.stringify(after.rateLimitStorage)
-  ) {
-    restartOnly.push('storage');
-  }
-  if (before.server.requestTimeoutMs !== after.server.requestTimeoutMs)
-    restartOnly.push('server.request_timeout_ms');
-  if (before.server.headersTimeoutMs !== after.server.headersTimeoutMs)
-    restartOnly.push('server.headers_timeout_ms');
-  if (before.server.keepAliveTimeoutMs !== after.server.keepAliveTimeoutMs) {
-    restartOnly.push('server.keep_alive_timeout_ms');
-  }
-  if (before.server.ledgerBacklog !== after.server.ledgerBacklog) {
-    restartOnly.push('server.ledger_backlog');
-  }
-  if (JSON.stringify(before.audit) !== JSON.stringify(after.audit)) {
-    restartOnly.push('audit');
-  }
-  if (restartOnly.length > 0) {
-    logger.warn({ settings: restartOnly }, 'these settings change only on restart');
-  }
 }
 
 /** The health policies of a configuration's routing defaults. */

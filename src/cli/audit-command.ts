@@ -10,14 +10,10 @@ import {
 import { readCheckpointFile } from '../app/audit-checkpoint-file.ts';
 import { loadGatewayConfig } from '../app/load-gateway-config.ts';
 import { openAuditLogStore } from '../app/open-audit-log-store.ts';
-import { verifyAuditPayloads } from '../pipeline/audit/verify-audit-payloads.ts';
+import { describeAuditProblem } from '../pipeline/audit/describe-audit-problem.ts';
+import { verifyAuditTrail } from '../pipeline/audit/verify-audit-trail.ts';
 import { readProcessEnvironment } from '../config/environment.ts';
-import {
-  auditExitCode,
-  verifyAuditLog,
-  type AuditProblem,
-  type AuditVerificationReport,
-} from '../pipeline/audit/audit-verifier.ts';
+import { auditExitCode, type AuditVerificationReport } from '../pipeline/audit/audit-verifier.ts';
 import type { CheckpointVerifierKey } from '../pipeline/audit/checkpoint.ts';
 import { UsageError, type CliIo } from './cli-io.ts';
 
@@ -38,39 +34,6 @@ Options:
                            (default: the public half of the configured signing key)
   --json                   print the report as JSON`;
 
-function describeProblem(problem: AuditProblem): string {
-  switch (problem.kind) {
-    case 'record-hash-mismatch':
-      return `record ${String(problem.seq)}: its hash does not match its content`;
-    case 'prev-hash-mismatch':
-      return `record ${String(problem.seq)}: prevHash does not match the record before it`;
-    case 'seq-gap':
-      return `records ${String(problem.missingFrom)}..${String(problem.seq - 1)} are missing`;
-    case 'seq-out-of-order':
-      return `record ${String(problem.seq)} comes after record ${String(problem.after)}`;
-    case 'reordered':
-      return `record ${String(problem.seq)} links to record ${String(problem.linksTo)}: records were reordered`;
-    case 'checkpoint-unparseable':
-      return `checkpoint #${String(problem.checkpoint)} is malformed: ${problem.message}`;
-    case 'checkpoint-origin-mismatch':
-      return `checkpoint #${String(problem.checkpoint)} is from another log (${JSON.stringify(problem.origin)})`;
-    case 'checkpoint-unknown-key':
-      return `checkpoint #${String(problem.checkpoint)} is signed by no trusted key (${problem.keys.join(', ')})`;
-    case 'checkpoint-bad-signature':
-      return `checkpoint #${String(problem.checkpoint)} has a bad signature by ${problem.keys.join(', ')}`;
-    case 'checkpoint-truncated':
-      return `checkpoint #${String(problem.checkpoint)} covers ${String(problem.treeSize)} records but only ${String(problem.recordCount)} exist: the log was truncated`;
-    case 'checkpoint-root-mismatch':
-      return `checkpoint #${String(problem.checkpoint)}: the root of the first ${String(problem.treeSize)} records differs from the signed root`;
-    case 'payload-digest-mismatch':
-      return `record ${String(problem.seq)}: its kept payload is not the one the record names`;
-    case 'payload-without-record':
-      return `a payload is kept for record ${String(problem.seq)}, which does not exist`;
-    case 'checkpoint-size-decreased':
-      return `checkpoint #${String(problem.checkpoint)} has size ${String(problem.treeSize)}, smaller than an earlier ${String(problem.previousSize)}`;
-  }
-}
-
 /** The human form of a report. */
 export function formatAuditReport(report: AuditVerificationReport): string {
   const lines = [
@@ -81,24 +44,9 @@ export function formatAuditReport(report: AuditVerificationReport): string {
         : `; latest covers ${String(report.latestCheckpointSize)} records`),
   ];
   if (report.firstBadSeq !== null) lines.push(`First bad record: ${String(report.firstBadSeq)}`);
-  for (const problem of report.problems) lines.push(`  problem: ${describeProblem(problem)}`);
+  for (const problem of report.problems) lines.push(`  problem: ${describeAuditProblem(problem)}`);
   for (const warning of report.warnings) lines.push(`  warning: ${warning}`);
   return lines.join('\n');
-}
-
-/** The report with the payload check's problems added (kept payloads must match their records). */
-function withPayloadProblems(
-  report: AuditVerificationReport,
-  problems: readonly AuditProblem[],
-): AuditVerificationReport {
-  if (problems.length === 0) return report;
-  const seqs = problems.flatMap((problem) => ('seq' in problem ? [problem.seq] : []));
-  return {
-    ...report,
-    intact: false,
-    firstBadSeq: Math.min(report.firstBadSeq ?? Number.MAX_SAFE_INTEGER, ...seqs),
-    problems: [...report.problems, ...problems],
-  };
 }
 
 /** `signalbox audit verify`. */
@@ -156,15 +104,14 @@ export async function auditCommand(args: readonly string[], io: CliIo): Promise<
   );
   const opened = await openAuditLogStore(config.storage, config.stateDir);
   try {
-    const chain = await verifyAuditLog(opened.store, { origin, checkpointText, trustedKeys });
-    const kept = await verifyAuditPayloads(opened.store, opened.payloads);
-    const report = withPayloadProblems(chain, kept.problems);
-    const warnings =
-      trustedKeys.length === 0 && checkpointText !== ''
-        ? [...report.warnings, 'no trusted public key: give --public-key to check signatures']
-        : report.warnings;
-    const shown = { ...report, warnings };
-    io.out(values.json === true ? JSON.stringify(shown, null, 2) : formatAuditReport(shown));
+    const report = await verifyAuditTrail({
+      log: opened.store,
+      payloads: opened.payloads,
+      origin,
+      checkpointText,
+      trustedKeys,
+    });
+    io.out(values.json === true ? JSON.stringify(report, null, 2) : formatAuditReport(report));
     return auditExitCode(report);
   } finally {
     await opened.close();

@@ -1,5 +1,6 @@
 import cluster, { type Worker } from 'node:cluster';
 import { systemClock } from '../lib/clock.ts';
+import { serveClusterMetrics } from '../observability/metrics/cluster-metrics.ts';
 import type { CliIo } from './cli-io.ts';
 import { waitForStopSignal } from './wait-for-stop-signal.ts';
 
@@ -18,6 +19,8 @@ export async function runWorkerPrimary(
   io: CliIo,
 ): Promise<number> {
   cluster.setupPrimary({ args: [...args], silent: false });
+  // GET /metrics on any worker reports the whole cluster: the primary gathers every worker's.
+  serveClusterMetrics();
   const state = { stopping: false, failed: false };
   let announced = false;
   const restarts: number[] = [];

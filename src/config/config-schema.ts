@@ -1,4 +1,5 @@
 import { budgetSchema, checkBudgets } from './budget-schema.ts';
+import { headerNameSchema, httpUrlSchema } from './http-url-schema.ts';
 import { z } from 'zod';
 import { auditSchema } from './audit-schema.ts';
 import { cacheSchema } from './cache-schema.ts';
@@ -14,6 +15,7 @@ import { routingDefaultsSchema } from './routing-schema.ts';
 import { checkRateLimits, rateLimitSchema } from './rate-limit-schema.ts';
 import { checkModelGroups } from './check-model-groups.ts';
 import { authSchema } from './auth-schema.ts';
+import { tracingSchema } from './tracing-schema.ts';
 
 const identifier = z
   .string()
@@ -26,32 +28,13 @@ const modelName = modelNameSchema;
 
 const milliseconds = (maximum: number) => z.int().positive().max(maximum);
 
-/** Header names a provider may be given, and those whose values must be secret references. */
-const headerName = z.string().regex(/^[A-Za-z0-9-]{1,128}$/, 'is not a valid HTTP header name');
 /** Header names whose configured values must be secret references. */
 export const credentialHeaderPattern =
   /^(authorization|proxy-authorization|cookie|api-key|x-api-key|.*-token|.*-secret)$/i;
 
-const baseUrlText = z.string().superRefine((value, context) => {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    context.addIssue({ code: 'custom', message: 'must be an absolute http(s) URL' });
-    return;
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    context.addIssue({ code: 'custom', message: 'must use http or https' });
-  }
-  if (url.username !== '' || url.password !== '') {
-    context.addIssue({
-      code: 'custom',
-      message: 'must not contain credentials; use api_key with a secret reference',
-    });
-  }
-  if (url.search !== '' || url.hash !== '') {
-    context.addIssue({ code: 'custom', message: 'must not contain a query string or fragment' });
-  }
+const baseUrlText = httpUrlSchema({
+  credentialsHint: 'use api_key with a secret reference',
+  allowQuery: false,
 });
 
 const baseUrl = baseUrlText;
@@ -119,7 +102,7 @@ export const providerSchema = z
       .describe("API root, set by the operator. Defaults to the provider's public API."),
     api_key: secretReference.optional().describe('API key, as a secret reference.'),
     headers: z
-      .record(headerName, z.string().max(8192))
+      .record(headerNameSchema, z.string().max(8192))
       .optional()
       .describe('Extra headers sent with every request to this provider.'),
     timeouts: timeoutsSchema.optional(),
@@ -330,6 +313,21 @@ export const logSchema = z.strictObject({
   requests: z.boolean().optional().describe('Write one line per completed request. Default true.'),
 });
 
+export const requestLogSchema = z.strictObject({
+  enabled: z
+    .boolean()
+    .optional()
+    .describe(
+      'Keep the metadata of every request in the state database (GET /admin/requests). Default true.',
+    ),
+  retention_days: z
+    .int()
+    .min(1)
+    .max(3650)
+    .optional()
+    .describe('Requests older than this many days are deleted. Default 30.'),
+});
+
 export const configFileSchema = z
   .strictObject({
     server: serverSchema.optional(),
@@ -340,6 +338,12 @@ export const configFileSchema = z
       .optional()
       .describe('Where embedded state lives. Default ./.signalbox'),
     log: logSchema.optional(),
+    request_log: requestLogSchema
+      .optional()
+      .describe('The searchable request log; see docs/request-log.md.'),
+    tracing: tracingSchema
+      .optional()
+      .describe('OpenTelemetry traces sent to a collector; absent: no spans at all.'),
     audit: auditSchema.optional().describe('The tamper-evident audit trail; see docs/audit.md.'),
     cache: cacheSchema
       .optional()

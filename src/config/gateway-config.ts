@@ -251,9 +251,28 @@ export interface AuditConfig {
     | undefined;
 }
 
+/** OpenTelemetry traces (`tracing:`), exported over OTLP/HTTP. */
+export interface TracingConfig {
+  /** The collector's traces URL (admin configuration only). */
+  readonly otlpEndpoint: string;
+  /** Sent with every export; lower-case names. */
+  readonly headers: ReadonlyMap<string, SecretValue>;
+  readonly serviceName: string;
+  /** Share of new root traces recorded (0..1); a client's sampled traceparent is honoured. */
+  readonly sampleRatio: number;
+  readonly timeoutMs: number;
+}
+
 export interface LogConfig {
   readonly level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly requests: boolean;
+}
+
+/** The request log (`request_log:`), in the state database beside the spend ledger. */
+export interface RequestLogConfig {
+  readonly enabled: boolean;
+  /** Rows older than this are pruned. */
+  readonly retentionMs: number;
 }
 
 /** Where shared state lives. */
@@ -350,6 +369,9 @@ export interface GatewayConfig {
   readonly stateDir: string;
   readonly storage: StorageConfig;
   readonly log: LogConfig;
+  readonly requestLog: RequestLogConfig;
+  /** Undefined when the file has no `tracing:` section: no spans are made. */
+  readonly tracing?: TracingConfig | undefined;
   readonly audit: AuditConfig;
   /** Undefined when the file has no `cache:` section: nothing is cached. */
   readonly cache: CacheConfig | undefined;

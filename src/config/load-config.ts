@@ -23,6 +23,7 @@ import { formatConfigPath } from './format-config-path.ts';
 import type { ConfigSource, GatewayConfig, ProviderConfig } from './gateway-config.ts';
 import { resolveProviderSecret, type CredentialLookup } from './resolve-secret-reference.ts';
 import { resolveAuthConfig } from './resolve-auth-config.ts';
+import { resolveTracingConfig } from './resolve-tracing-config.ts';
 import {
   resolveRateLimitStorage,
   resolveServer,
@@ -193,6 +194,7 @@ export function resolveConfigFile(file: ConfigFile, options: ResolveOptions): Lo
   const storage = resolveStorage(file, options, problems);
   const rateLimitStorage = resolveRateLimitStorage(file, options, problems);
   const auth = resolveAuthConfig(file.auth, options.baseDirectory, problems);
+  const tracing = resolveTracingConfig(file.tracing, options, problems);
   const routers = resolveLearnedRouters(file.routers ?? [], options.baseDirectory, problems);
   if (problems.length > 0 || server === undefined || storage === undefined) {
     return { ok: false, problems };
@@ -209,6 +211,11 @@ export function resolveConfigFile(file: ConfigFile, options: ResolveOptions): Lo
     stateDir,
     storage,
     log: { level: file.log?.level ?? 'info', requests: file.log?.requests ?? true },
+    requestLog: {
+      enabled: file.request_log?.enabled ?? true,
+      retentionMs: (file.request_log?.retention_days ?? 30) * 86_400_000,
+    },
+    tracing,
     audit: resolveAuditConfig(file.audit),
     cache: resolveCacheConfig(file.cache),
     providers,

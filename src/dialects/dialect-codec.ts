@@ -165,6 +165,8 @@ export interface PassThroughCodec {
   rewriteRequestBody(envelope: ModelRequestEnvelope, options: EgressOptions): string;
   /** Usage from a complete (non-streamed) response body. */
   readResponseUsage(body: unknown): Usage | undefined;
+  /** The provider's own finish reasons of a complete response body (one per choice), for the record. */
+  readFinishReasons(body: unknown): readonly string[];
   createStreamTap(options: { readonly stripUsageChunk: boolean }): StreamTap;
 }
 

@@ -58,6 +58,14 @@ export const errorCatalogue = {
     exposure: 'public',
     message: 'This key is not allowed to use this route.',
   },
+  SB_ERR_AUTH_CSRF: {
+    status: 403,
+    type: 'permission_error',
+    retryable: false,
+    exposure: 'public',
+    message:
+      'A console session may change things only from the console itself: send its x-csrf-token header from a page of this origin.',
+  },
   SB_ERR_AUTH_MODEL_NOT_ALLOWED: {
     status: 403,
     type: 'permission_error',

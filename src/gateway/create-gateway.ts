@@ -20,6 +20,10 @@ import type { ConcurrencyLeases } from '../pipeline/limits/concurrency-leases.ts
 import { listModels } from './list-models.ts';
 import { listDeploymentStatus } from './deployment-status.ts';
 import { recommendRoute } from './recommend-route.ts';
+import type { AuditInspection } from './audit-inspection.ts';
+import type { ConsoleSessionAccess } from './console-session-access.ts';
+import { reportBudgetsFor } from '../pipeline/budgets/budget-report.ts';
+import type { BudgetRuleService } from '../pipeline/budgets/budget-rule-service.ts';
 
 export interface GatewayDependencies {
   readonly authenticator: KeyAuthenticator;
@@ -46,8 +50,14 @@ export interface GatewayDependencies {
   readonly concurrency: ConcurrencyLeases;
   /** Where budgets are held and spend is written (the ledger). */
   readonly spend: SpendEnvironment;
+  /** The budgets in force (configured plus API-made) and their administration. */
+  readonly budgets: BudgetRuleService;
   /** Stored provider credentials, for the admin API. */
   readonly credentials: CredentialAdministration;
+  /** Audit status and verification for the admin API. */
+  readonly auditInspection: AuditInspection;
+  /** Console sign-in sessions. */
+  readonly sessions: ConsoleSessionAccess;
 }
 
 /** Assembles the gateway use cases from their parts. */
@@ -73,6 +83,8 @@ export function createGateway(dependencies: GatewayDependencies): Gateway {
       }
     }
   };
+  // Made once: requests read the budgets in force through it without allocating.
+  const budgetsInForce = () => dependencies.budgets.inForce();
   return {
     authenticate: createCallerAuthenticator(
       authenticator,
@@ -86,6 +98,7 @@ export function createGateway(dependencies: GatewayDependencies): Gateway {
         concurrency: dependencies.concurrency,
         policy: () => dependencies.policies.current(),
         spend: dependencies.spend,
+        budgets: budgetsInForce,
         cache: () => dependencies.responseCache?.(),
       }),
     recommendRoute: (context, envelope) =>
@@ -111,7 +124,23 @@ export function createGateway(dependencies: GatewayDependencies): Gateway {
       consistencyProof: (oldSize, newSize) =>
         auditConsistencyProof(dependencies.auditLog, oldSize, newSize),
       payloads: dependencies.auditPayloads,
+      inspection: dependencies.auditInspection,
     },
+    sessions: dependencies.sessions,
+    reportBudgets: (caller) =>
+      reportBudgetsFor(
+        {
+          store: dependencies.spend.store,
+          async knownTags() {
+            const keys = await keyStore.list();
+            return [...new Set(keys.flatMap((key) => key.tags))].sort();
+          },
+        },
+        caller,
+        dependencies.budgets.inForce(),
+        routing.clock.now(),
+      ),
+    budgets: dependencies.budgets,
     policies: dependencies.policies,
     async invalidateCache(filter) {
       const cache = dependencies.responseCache?.();

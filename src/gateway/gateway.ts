@@ -1,4 +1,8 @@
 import type { AuditPayloadAccess } from './audit-payload-access.ts';
+import type { AuditInspection } from './audit-inspection.ts';
+import type { ConsoleSessionAccess } from './console-session-access.ts';
+import type { BudgetView } from '../pipeline/budgets/budget-report.ts';
+import type { BudgetRuleService } from '../pipeline/budgets/budget-rule-service.ts';
 import type { AuditConsistencyProof, AuditInclusionProof } from '../pipeline/audit/audit-proofs.ts';
 import type { PolicyService } from '../pipeline/policy/policy-service.ts';
 import type {
@@ -25,6 +29,10 @@ import type { DeploymentStatus } from './deployment-status.ts';
 
 export type { RouteRecommendation } from './recommend-route.ts';
 export type { DeploymentStatus } from './deployment-status.ts';
+export type { AuditInspection, AuditStatusView, AuditVerifyView } from './audit-inspection.ts';
+export type { ConsoleSessionAccess } from './console-session-access.ts';
+export type { BudgetView } from '../pipeline/budgets/budget-report.ts';
+export type { BudgetInput, StoredBudgetView } from '../pipeline/budgets/budget-rule-service.ts';
 
 export type { Principal } from '../pipeline/identity/principal.ts';
 export { maxPolicyBytes } from '../pipeline/policy/policy-service.ts';
@@ -124,7 +132,15 @@ export interface Gateway {
     consistencyProof(oldSize: number, newSize?: number): Promise<AuditConsistencyProof>;
     /** Kept payloads (`/admin/audit/payloads`); undefined when `audit.payloads` is off. */
     readonly payloads: AuditPayloadAccess | undefined;
+    /** The log's state and a full verification (`/admin/audit/status`, `/admin/audit/verify`). */
+    readonly inspection: AuditInspection;
   };
+  /** Console sign-in sessions (`/admin/session`, and the session cookie on every route). */
+  readonly sessions: ConsoleSessionAccess;
+  /** Budgets in force and their counters now (`GET /admin/budgets`), scoped like spend. */
+  reportBudgets(caller: Principal): Promise<readonly BudgetView[]>;
+  /** Budgets made through the admin API (`POST/PATCH/DELETE /admin/budgets`). */
+  readonly budgets: BudgetRuleService;
   /**
    * Deletes cached answers of an organisation, an alias, or both; resolves how many, or
    * undefined when no response cache is configured.

@@ -27,6 +27,7 @@ import { PlanFailedError } from '../routing/execute-plan.ts';
 import { compileAnswerSchemaCheck } from '../pipeline/policy/answer-schema-check.ts';
 import type { Usage } from '../canonical/usage.ts';
 import { recordCacheHitSpend } from '../pipeline/budgets/record-cache-hit-spend.ts';
+import type { BudgetRule } from '../pipeline/budgets/plan-budget-lines.ts';
 import type { ResponseCache } from '../pipeline/cache/response-cache.ts';
 import { rememberFreshAnswer, requestCache } from './response-cache-hook.ts';
 import type { SpendSubject } from '../storage/ports.ts';
@@ -104,6 +105,8 @@ export interface ModelRequestAccounting extends LimitStores {
   /** The response cache in force now (undefined: none configured). */
   readonly cache?: () => ResponseCache | undefined;
   readonly spend: SpendEnvironment;
+  /** The budgets in force now (configured plus API-made); the same array until one changes. */
+  readonly budgets: () => readonly BudgetRule[];
 }
 
 /** Who a request is charged as, for budgets and the ledger. */
@@ -196,7 +199,7 @@ export async function handleModelRequest(
   const keyCap = context.principal.maxOutputTokens ?? undefined;
   let spend: SpendAdmission | undefined;
   const admit = async (deployments: readonly Deployment[]): Promise<number | undefined> => {
-    spend = await admitSpend(accounting.spend, table.config.budgets, {
+    spend = await admitSpend(accounting.spend, accounting.budgets(), {
       requestId: context.requestId,
       subject: spendSubject(context, envelope.model),
       envelope,
@@ -221,6 +224,7 @@ export async function handleModelRequest(
         // A cascade checks answers against the requested schema whatever the policy says.
         cascadeSchemaCheck: (format) => compileAnswerSchemaCheck(format, 'fallback'),
         cache: usedCache?.hook,
+        trace: context.trace,
         ...(deploymentRules.length === 0
           ? {}
           : {

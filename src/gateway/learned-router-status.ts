@@ -1,3 +1,4 @@
+import type { LearnedCalibration } from '../routing/learned/learned-router-runtime.ts';
 import type { RoutingTable } from '../routing/routing-table.ts';
 
 /** A learned router of the running configuration, and the share of traffic it sent each model. */
@@ -10,6 +11,8 @@ export interface LearnedRouterStatus {
   /** Decisions since this configuration loaded, and the share of them that chose each model. */
   readonly decisions: number;
   readonly realisedShares: Readonly<Record<string, number>>;
+  /** Strong/weak routers: calibration quantiles and the threshold in force; else undefined. */
+  readonly calibration: LearnedCalibration | undefined;
 }
 
 /**
@@ -24,6 +27,7 @@ export function learnedRouterStatus(table: RoutingTable): LearnedRouterStatus[] 
       version: router.version,
       models: router.models,
       targetShare: router.targetShare,
+      calibration: router.calibration,
       decisions: realised.decisions,
       realisedShares: Object.fromEntries(
         router.models.map((model) => [

@@ -1,6 +1,7 @@
 import type { PolicyDecisionRecord } from '../canonical/policy-decision-record.ts';
 import type { ModelRequestEnvelope } from '../canonical/model-request-envelope.ts';
 import type { Cancellation } from '../lib/cancellation.ts';
+import type { RequestTrace } from '../lib/request-trace.ts';
 import type { EndUser, Principal } from '../pipeline/identity/principal.ts';
 
 /** What the gateway knows about one client request besides its body. Immutable. */
@@ -20,4 +21,6 @@ export interface RequestContext {
   readonly onForwarded?: (envelope: ModelRequestEnvelope) => void;
   /** Told the policy decision, for the request record (absent where nothing records it). */
   readonly onPolicyDecision?: (record: PolicyDecisionRecord) => void;
+  /** Where the request's upstream attempts are traced; absent when tracing is off. */
+  readonly trace?: RequestTrace | undefined;
 }

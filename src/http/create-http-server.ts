@@ -2,15 +2,21 @@ import { createServer, type Server } from 'node:http';
 import type { ServerConfig } from '../config/gateway-config.ts';
 import { createRequestHandler } from './handle-http-request.ts';
 import type { HttpDependencies } from './http-dependencies.ts';
+import type { Route } from './router.ts';
+import type { RouteHandler } from './routes/route-handler.ts';
 import { adminCredentialRoutes } from './routes/admin-credential-routes.ts';
 import { adminDirectoryRoutes } from './routes/admin-directory-routes.ts';
 import { adminKeyRoutes } from './routes/admin-key-routes.ts';
 import { adminRoutingRoutes } from './routes/admin-routing-routes.ts';
 import { adminSpendRoutes } from './routes/admin-spend-routes.ts';
+import { adminBudgetRoutes } from './routes/admin-budget-routes.ts';
+import { adminRequestLogRoutes } from './routes/admin-request-log-routes.ts';
 import { adminPolicyRoutes } from './routes/admin-policy-routes.ts';
 import { adminAuditRoutes } from './routes/admin-audit-routes.ts';
 import { adminCacheRoutes } from './routes/admin-cache-routes.ts';
+import { adminSessionRoutes } from './routes/admin-session-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
+import { metricsRoutes } from './routes/metrics-routes.ts';
 import { anthropicModelRoutes } from './routes/anthropic-model-routes.ts';
 import { openAiModelRoutes } from './routes/openai-model-routes.ts';
 import { routingRoutes } from './routes/routing-routes.ts';
@@ -18,16 +24,20 @@ import { routingRoutes } from './routes/routing-routes.ts';
 /** Every route the gateway serves; all pass through the same dispatcher (auth, errors, records). */
 export const gatewayRoutes = [
   ...healthRoutes,
+  ...metricsRoutes,
   ...openAiModelRoutes,
   ...anthropicModelRoutes,
   ...adminKeyRoutes,
   ...adminDirectoryRoutes,
   ...adminCredentialRoutes,
   ...adminSpendRoutes,
+  ...adminBudgetRoutes,
+  ...adminRequestLogRoutes,
   ...adminRoutingRoutes,
   ...adminPolicyRoutes,
   ...adminAuditRoutes,
   ...adminCacheRoutes,
+  ...adminSessionRoutes,
   ...routingRoutes,
 ];
 
@@ -35,7 +45,12 @@ export const gatewayRoutes = [
  * Creates the gateway's HTTP server (not yet listening), with limits against slow or oversized
  * clients: header and whole-request timeouts, a header size cap, and idle keep-alive expiry.
  */
-export function createHttpServer(server: ServerConfig, dependencies: HttpDependencies): Server {
+export function createHttpServer(
+  server: ServerConfig,
+  dependencies: HttpDependencies,
+  /** Routes known only at startup, such as the console's built files (console-routes.ts). */
+  startupRoutes: readonly Route<RouteHandler>[] = [],
+): Server {
   const httpServer = createServer(
     {
       headersTimeout: server.headersTimeoutMs,
@@ -45,7 +60,7 @@ export function createHttpServer(server: ServerConfig, dependencies: HttpDepende
       // The strict parser refuses malformed requests and request-smuggling ambiguities.
       insecureHTTPParser: false,
     },
-    createRequestHandler(gatewayRoutes, dependencies),
+    createRequestHandler([...gatewayRoutes, ...startupRoutes], dependencies),
   );
   httpServer.on('clientError', (error, socket) => {
     if (socket.writable) {

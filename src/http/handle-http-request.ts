@@ -7,6 +7,7 @@ import {
   isPlatformAdmin,
   PlanFailedError,
 } from '../gateway/gateway.ts';
+import { authenticateBySession, hasApiKeyHeader } from './console-session-cookie.ts';
 import type { HttpDependencies } from './http-dependencies.ts';
 import { HttpExchange, readApiKey } from './http-exchange.ts';
 import { UnreadBodyError } from './read-request-body.ts';
@@ -26,6 +27,13 @@ export function createRequestHandler(
   const router = new Router(routes);
   return (request, response) => {
     const exchange = new HttpExchange(request, response, dependencies.clock);
+    if (dependencies.tracer !== undefined) {
+      exchange.trace = dependencies.tracer.startRequest(
+        exchange.method,
+        exchange.path,
+        request.headers,
+      );
+    }
     dispatch(exchange, router, dependencies)
       .then((facts) => finish(exchange, dependencies, facts))
       .catch((error: unknown) => {
@@ -40,6 +48,9 @@ async function dispatch(
   dependencies: HttpDependencies,
 ): Promise<RequestFacts> {
   const match = router.match(exchange.method, exchange.path);
+  if (match.kind === 'found' && exchange.trace !== undefined) {
+    exchange.trace.route = match.route.path;
+  }
   if (match.kind === 'found' && match.route.errorCodec !== undefined) {
     exchange.errorCodec = match.route.errorCodec;
   }
@@ -48,14 +59,16 @@ async function dispatch(
   }
   const token = readApiKey(exchange.request);
   if (token === undefined) {
-    throw new GatewayError('SB_ERR_AUTH_MISSING_KEY');
+    // No usable key header: the console session cookie, unless a key header was sent at all.
+    exchange.principal = await sessionPrincipal(exchange, dependencies);
+  } else {
+    const authenticated = dependencies.gateway.authenticate(token);
+    exchange.principal = authenticated instanceof Promise ? await authenticated : authenticated;
   }
-  const authenticated = dependencies.gateway.authenticate(token);
-  const principal = authenticated instanceof Promise ? await authenticated : authenticated;
+  const principal = exchange.principal;
   if (principal === undefined) {
     throw new GatewayError('SB_ERR_AUTH_INVALID_KEY');
   }
-  exchange.principal = principal;
   if (match.kind === 'not-found') {
     throw new GatewayError('SB_ERR_ROUTE_NOT_FOUND');
   }
@@ -70,6 +83,23 @@ async function dispatch(
   }
   exchange.params = match.params;
   return match.route.handler(exchange, dependencies);
+}
+
+/**
+ * The caller of a request without a usable key header: its console session (with the CSRF
+ * checks, docs/authentication.md). A key header, even a malformed one, always wins.
+ */
+async function sessionPrincipal(
+  exchange: HttpExchange,
+  dependencies: HttpDependencies,
+): Promise<NonNullable<HttpExchange['principal']>> {
+  const session = hasApiKeyHeader(exchange.request)
+    ? undefined
+    : await authenticateBySession(exchange, dependencies);
+  if (session === undefined) {
+    throw new GatewayError('SB_ERR_AUTH_MISSING_KEY');
+  }
+  return session.principal;
 }
 
 /**
@@ -175,7 +205,9 @@ function attemptHeaders(
 
 function finish(exchange: HttpExchange, dependencies: HttpDependencies, facts: RequestFacts): void {
   try {
-    dependencies.onRequestRecord(buildRequestRecord(exchange, facts));
+    const record = buildRequestRecord(exchange, facts);
+    dependencies.onRequestRecord(record);
+    exchange.trace?.end(record);
   } catch (error) {
     dependencies.logger.error({ err: error }, 'request record listener failed');
   }

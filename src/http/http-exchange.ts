@@ -6,6 +6,7 @@ import type { GatewayError } from '../errors/gateway-error.ts';
 import type { EndUser, Principal } from '../gateway/gateway.ts';
 import { CancellationSource, type Cancellation } from '../lib/cancellation.ts';
 import type { Clock } from '../lib/clock.ts';
+import type { RequestSpan } from '../observability/tracing/http-tracer.ts';
 import { createTimeOrderedId } from '../lib/ids.ts';
 import type { PayloadCapture } from './payload-capture.ts';
 
@@ -36,6 +37,12 @@ export class HttpExchange {
   stream = false;
   /** Keeps the request and answer when payload retention is on (model requests only). */
   payloadCapture: PayloadCapture | undefined;
+  /** The request's trace span; undefined when tracing is off or the request is not traced. */
+  trace: RequestSpan | undefined;
+  /** Milliseconds from arrival to the response head being written (the first byte sent). */
+  firstByteMs: number | undefined;
+  /** A stream's milliseconds from arrival to its first body chunk written (time to first token). */
+  firstChunkMs: number | undefined;
   #cancellation: CancellationSource | undefined;
 
   constructor(request: IncomingMessage, response: ServerResponse, clock: Clock) {
@@ -87,6 +94,7 @@ export class HttpExchange {
     }
     headers['x-signalbox-request-id'] = this.requestId;
     headers['content-length'] = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
+    this.firstByteMs ??= this.elapsedMs();
     this.response.writeHead(status, headers);
     this.response.end(body);
   }

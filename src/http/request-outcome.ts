@@ -47,11 +47,13 @@ export function upstreamMilliseconds(
 export function buildRequestRecord(exchange: HttpExchange, facts: RequestFacts): RequestRecord {
   return {
     requestId: exchange.requestId,
+    traceId: exchange.trace?.traceId,
     method: exchange.method,
     route: exchange.path,
     status: facts.status,
     keyId: exchange.principal?.keyId,
     org: exchange.principal?.org,
+    team: exchange.principal?.team,
     userId: exchange.principal?.userId,
     agent: exchange.principal?.agent,
     endUser: exchange.endUser,
@@ -72,9 +74,15 @@ export function buildRequestRecord(exchange: HttpExchange, facts: RequestFacts):
     outputSchema: facts.outputSchema,
     durationMs: Math.round(exchange.elapsedMs() * 1000) / 1000,
     upstreamMs: upstreamMilliseconds(facts.attempts),
+    firstByteMs: roundedMs(exchange.firstByteMs),
+    firstChunkMs: roundedMs(exchange.firstChunkMs),
     payload: exchange.payloadCapture?.result(),
     cache: facts.cache,
   };
+}
+
+function roundedMs(ms: number | undefined): number | undefined {
+  return ms === undefined ? undefined : Math.round(ms * 1000) / 1000;
 }
 
 /** The `Server-Timing` header: the gateway's own time and the time spent waiting on providers. */

@@ -94,6 +94,7 @@ export async function writeModelResponse(
       // Known before the body goes out only for complete answers; a stream's is in its record.
       headers['x-signalbox-cost-usd'] = formatCostUsd(costUsd);
     }
+    exchange.firstByteMs ??= exchange.elapsedMs();
     exchange.response.writeHead(200, headers);
     exchange.payloadCapture?.answered(routed.body);
     // A string body goes out in one write together with the headers.
@@ -110,6 +111,7 @@ export async function writeModelResponse(
       outcome: 'completed',
       usage: routed.usage,
       costUsd,
+      finishReasons: routed.finishReasons ?? [],
       outputSchema: routed.answerSchema,
     };
   }
@@ -127,12 +129,14 @@ export async function writeModelResponse(
       usageFinal: ended.usageFinal,
     });
   });
+  exchange.firstByteMs ??= exchange.elapsedMs();
   response.writeHead(200, headers);
   const capture = exchange.payloadCapture;
   for await (const chunk of routed.chunks) {
     if (response.destroyed) {
       break;
     }
+    exchange.firstChunkMs ??= exchange.elapsedMs();
     capture?.answered(chunk);
     if (!response.write(chunk)) {
       await waitForDrain(response);

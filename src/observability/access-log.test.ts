@@ -123,6 +123,13 @@ describe('access log', () => {
     }
   });
 
+  it('carries the trace id after the request id when the request was traced', () => {
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const line = write({ ...record, traceId }, 0)[0] ?? '';
+    expect(line).toContain(`"requestId":"${record.requestId}","traceId":"${traceId}"`);
+    expect(write(record, 0)[0]).not.toContain('traceId');
+  });
+
   it('leaves the decision out when one attempt served', () => {
     const line = write({ ...record, attempts: record.attempts.slice(1) }, 0)[0] ?? '';
     expect(line).not.toContain('"decision"');

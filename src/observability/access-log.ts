@@ -53,6 +53,7 @@ export function createAccessLogWriter(
     const line =
       `{"level":"info","time":"${isoTime(clock.now())}","service":"signalbox","msg":"request"` +
       field('requestId', record.requestId) +
+      field('traceId', record.traceId) +
       field('method', record.method) +
       field('route', record.route) +
       field('status', record.status) +

@@ -28,12 +28,16 @@ export type AttemptSummary = TraceAttempt;
  */
 export interface RequestRecord {
   readonly requestId: string;
+  /** The OpenTelemetry trace id, when tracing is on and the request's trace is recorded. */
+  readonly traceId?: string | undefined;
   readonly method: string;
   readonly route: string;
   readonly status: number;
   readonly keyId: string | undefined;
   /** The caller's organisation. */
   readonly org?: string | undefined;
+  /** The calling key's team, when it has one (request log scoping). */
+  readonly team?: string | undefined;
   /** The natural person: the user who owns the calling key, when it has one. */
   readonly userId?: string | undefined;
   /** The calling agent: the key id (`environment` for SIGNALBOX_ADMIN_KEY). */
@@ -68,6 +72,14 @@ export interface RequestRecord {
   readonly durationMs: number;
   /** Milliseconds spent waiting on providers for response headers (across attempts). */
   readonly upstreamMs: number | undefined;
+  /**
+   * Milliseconds from the request's arrival to its response head being written (the first byte
+   * sent); undefined when nothing was sent (the client left first). `firstByteMs - upstreamMs` is
+   * the gateway's own time before it answered (the `gateway` entry of Server-Timing).
+   */
+  readonly firstByteMs?: number | undefined;
+  /** A stream's milliseconds from arrival to its first body chunk written (time to first token). */
+  readonly firstChunkMs?: number | undefined;
   /** The request and answer, when payload retention is on and the request was forwarded. */
   readonly payload?: CapturedPayload | undefined;
   /** How the response cache took part; absent when the request did not reach it. */

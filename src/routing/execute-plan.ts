@@ -3,6 +3,7 @@ import { GatewayError, toGatewayError } from '../errors/gateway-error.ts';
 import { CancellationSource, type Cancellation } from '../lib/cancellation.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Random } from '../lib/random.ts';
+import type { AttemptTrace } from '../lib/request-trace.ts';
 import type { DiscardedAnswer } from './cascade/cascade-run.ts';
 import type { DecisionTrace, TraceAttempt } from './decision-trace.ts';
 import type { Deployment } from './deployment.ts';
@@ -34,6 +35,12 @@ export interface ExecutionEnvironment {
    * health is recorded against it and the plan goes on to the next.
    */
   readonly admitDeployment?: (deployment: Deployment) => Promise<DeploymentAdmission>;
+  /**
+   * Starts the trace span of an attempt about to be sent (absent when tracing is off). Its
+   * `traceparent` is handed to the attempt; the span ends with the attempt's failure or, for the
+   * attempt that serves, when its exchange is settled.
+   */
+  readonly traceAttempt?: (deployment: Deployment, position: number, retry: number) => AttemptTrace;
 }
 
 /** The answer of {@link ExecutionEnvironment.admitDeployment}. */
@@ -89,8 +96,15 @@ export class PlanFailedError extends Error {
   }
 }
 
-/** An attempt: sends the request to a deployment; must throw before anything reached the client. */
-export type Attempt<T> = (deployment: Deployment, cancellation: Cancellation) => Promise<T>;
+/**
+ * An attempt: sends the request to a deployment; must throw before anything reached the client.
+ * `traceparent`, when tracing is on, is the W3C trace context to send upstream.
+ */
+export type Attempt<T> = (
+  deployment: Deployment,
+  cancellation: Cancellation,
+  traceparent?: string,
+) => Promise<T>;
 
 /**
  * Runs one attempt with the deployment's first-token timeout: if no answer (for streams, no first
@@ -100,10 +114,11 @@ async function attemptWithDeadline<T>(
   attempt: Attempt<T>,
   deployment: Deployment,
   clientCancellation: Cancellation,
+  traceparent: string | undefined,
 ): Promise<T> {
   const deadlineMs = deployment.timeouts.firstTokenMs;
   if (deadlineMs === undefined) {
-    return attempt(deployment, clientCancellation);
+    return attempt(deployment, clientCancellation, traceparent);
   }
   const source = new CancellationSource();
   const unsubscribe = clientCancellation.subscribe(() => source.cancel());
@@ -113,7 +128,7 @@ async function attemptWithDeadline<T>(
     source.cancel();
   }, deadlineMs);
   try {
-    return await attempt(deployment, source);
+    return await attempt(deployment, source, traceparent);
   } catch (error) {
     if (deadline.passed && !clientCancellation.cancelled) {
       unsubscribe();
@@ -216,9 +231,15 @@ export async function executePlan<T>(
           record('skipped', undefined, 0);
           break;
         }
+        const trace = environment.traceAttempt?.(deployment, attempts.length + 1, retry);
         const startedAt = clock.monotonic();
         try {
-          const value = await attemptWithDeadline(attempt, deployment, cancellation);
+          const value = await attemptWithDeadline(
+            attempt,
+            deployment,
+            cancellation,
+            trace?.traceparent,
+          );
           const durationMs = clock.monotonic() - startedAt;
           record('success', undefined, durationMs);
           served = true;
@@ -244,6 +265,12 @@ export async function executePlan<T>(
               }
               health.finished(ticket, clock.monotonic(), settlement.totalTokens);
               release(settlement.totalTokens);
+              trace?.end({
+                errorCode: settlement.failed?.code,
+                upstreamStatus: settlement.failed?.upstreamStatus,
+                inputTokens: settlement.usage?.inputTokens.total,
+                outputTokens: settlement.usage?.outputTokens.total,
+              });
             },
           };
         } catch (error) {
@@ -257,6 +284,7 @@ export async function executePlan<T>(
           health.failed(ticket, clock.monotonic(), errorClass, retryAfterMs);
           health.finished(ticket, clock.monotonic(), undefined);
           record('failure', lastError, durationMs);
+          trace?.end({ errorCode: lastError.code, upstreamStatus: lastError.upstreamStatus });
           if (errorClass === 'client-closed' || cancellation.cancelled) {
             throw new PlanFailedError(lastError, attempts);
           }

@@ -1,4 +1,5 @@
 import { chatResponseToEvents } from '../canonical/chat-response-events.ts';
+import { finishReasonsOf } from '../canonical/finish-reasons-of.ts';
 import type { ChatResponse } from '../canonical/chat-response.ts';
 import type { StreamOutcome } from '../upstream/relay-upstream-stream.ts';
 import type { RequestTranslation } from '../upstream/request-translation.ts';
@@ -46,9 +47,7 @@ export function streamOfAnswer(
     outcome: Promise.resolve({
       status: 'completed',
       usage: answer.usage,
-      finishReasons: answer.choices.map(
-        (choice) => choice.finishReason.raw ?? choice.finishReason.unified,
-      ),
+      finishReasons: finishReasonsOf(answer),
       error: undefined,
       usageFinal: true,
       ...extra,
@@ -92,6 +91,7 @@ export function replayCachedAnswer(
       contentType: 'application/json',
       body: translation.ingress.encodeResponse(answer, context),
       usage: answer.usage,
+      finishReasons: finishReasonsOf(answer),
     };
   }
   return {

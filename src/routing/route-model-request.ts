@@ -9,6 +9,7 @@ import { GatewayError } from '../errors/gateway-error.ts';
 import type { Cancellation } from '../lib/cancellation.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Random } from '../lib/random.ts';
+import type { RequestTrace } from '../lib/request-trace.ts';
 import { callProvider, type ProviderCallResult } from '../upstream/call-provider.ts';
 import { RequestTranslation } from '../upstream/request-translation.ts';
 import type { UpstreamPool } from '../upstream/upstream-pool.ts';
@@ -77,6 +78,8 @@ export interface RouteHooks {
   readonly cascadeSchemaCheck?: AnswerSchemaCheckFactory | undefined;
   /** Serve a cascade group's targets as an ordinary plan (a cascade judge's own request). */
   readonly withoutCascade?: boolean | undefined;
+  /** Where upstream attempts are traced; absent when tracing is off. */
+  readonly trace?: RequestTrace | undefined;
 }
 
 /** A stored answer the cache found, and under which producing model. */
@@ -239,6 +242,24 @@ function refuseEmptyPlan(plan: RoutePlan, clock: Clock): never {
   });
 }
 
+/** Starts attempt spans with what the table knows of each deployment's provider. */
+function attemptTracer(
+  table: RoutingTable,
+  trace: RequestTrace,
+): NonNullable<ExecutionEnvironment['traceAttempt']> {
+  return (deployment, position, retry) => {
+    const endpoint = table.endpoints.get(deployment.providerId);
+    return trace.startAttempt({
+      deployment: deployment.id,
+      providerType: endpoint?.type.type ?? deployment.providerId,
+      model: deployment.upstreamModel,
+      origin: endpoint?.origin ?? '',
+      position,
+      retry,
+    });
+  };
+}
+
 function attemptHealth(
   table: RoutingTable,
   environment: RoutingEnvironment,
@@ -353,13 +374,14 @@ export async function routeModelRequest(
               return routeModelRequest(table, [group], judged, caller, environment, cancellation, {
                 admitDeployment: hooks.admitDeployment,
                 withoutCascade: true,
+                trace: hooks.trace,
               });
             }),
         });
   try {
     const result = await executePlan(
       plan.attempts,
-      (deployment, attemptCancellation) => {
+      (deployment, attemptCancellation, traceparent) => {
         const endpoint = table.endpoints.get(deployment.providerId);
         if (endpoint === undefined) {
           // Configuration validation makes this unreachable; fail the attempt, not the process.
@@ -377,6 +399,7 @@ export async function routeModelRequest(
             maxResponseBytes: environment.maxResponseBytes,
             streamDrainMs: environment.streamDrainMs ?? 0,
             timeouts: deployment.timeouts,
+            traceparent,
           });
         return cascade === undefined ? call(translation) : cascade.attempt(deployment, call);
       },
@@ -386,6 +409,7 @@ export async function routeModelRequest(
         random: environment.random,
         wait: environment.wait,
         ...(hooks.admitDeployment === undefined ? {} : { admitDeployment: hooks.admitDeployment }),
+        ...(hooks.trace === undefined ? {} : { traceAttempt: attemptTracer(table, hooks.trace) }),
       },
       cancellation,
       estimatedTokens,

@@ -113,6 +113,7 @@ export function testGatewayConfig(
     budgets: [],
     rateLimitStorage: { redisUrl: undefined, redisKeyPrefix: undefined, replicas: 1 },
     log: { level: 'silent', requests: false },
+    requestLog: { enabled: false, retentionMs: 30 * 86_400_000 },
     audit: resolveAuditConfig(undefined),
     cache: undefined,
     providers,

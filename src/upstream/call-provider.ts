@@ -1,4 +1,5 @@
 import type { AnswerSchemaOutcome } from '../canonical/answer-schema-check.ts';
+import { finishReasonsOf } from '../canonical/finish-reasons-of.ts';
 import type { ChatResponse } from '../canonical/chat-response.ts';
 import { ChatResponseAccumulator } from '../canonical/chat-response-events.ts';
 import type { StreamEventFilter } from '../canonical/stream-event-filter.ts';
@@ -42,6 +43,11 @@ export interface ProviderCallContext {
     readonly idleMs?: number | undefined;
     readonly totalMs?: number | undefined;
   };
+  /**
+   * The attempt's W3C trace context, sent as `traceparent` when tracing is on: the one header
+   * the gateway adds for itself. A client's own `traceparent` is never forwarded.
+   */
+  readonly traceparent?: string | undefined;
 }
 
 interface CallFacts {
@@ -63,6 +69,8 @@ export type ProviderCallResult =
       /** The answer as the client's dialect writes it. */
       readonly body: string;
       readonly usage: Usage | undefined;
+      /** The provider's finish reasons (one per choice), for the request record. */
+      readonly finishReasons?: readonly string[] | undefined;
       /** How the answer's structured-output check went, when it was checked. */
       readonly answerSchema?: AnswerSchemaOutcome | undefined;
       /** The answer in the hub's terms, when it was recorded (for the cache). */
@@ -225,7 +233,10 @@ export async function callProvider(
   const response = await openUpstreamExchange(context.pool, {
     url,
     method: 'POST',
-    headers: { ...headers, ...credentials },
+    headers:
+      context.traceparent === undefined
+        ? { ...headers, ...credentials }
+        : { ...headers, ...credentials, traceparent: context.traceparent },
     body: call.body,
     timeouts: withDeploymentTimeouts(endpoint.timeouts, context.timeouts),
     cancellation: context.cancellation,
@@ -304,6 +315,7 @@ export async function callProvider(
         envelope.operation === 'count-tokens'
           ? undefined
           : call.passThrough.readResponseUsage(parsed.value),
+      finishReasons: call.passThrough.readFinishReasons(parsed.value),
     };
   }
   let answer = tagResponseSignatures(
@@ -326,6 +338,7 @@ export async function callProvider(
     contentType: 'application/json',
     body: translation.ingress.encodeResponse(answer, encodeContext),
     usage: answer.usage,
+    finishReasons: finishReasonsOf(answer),
     answerSchema,
     answer: translation.recordsAnswers ? answer : undefined,
   };

@@ -37,6 +37,8 @@ export interface TestGatewayOptions {
   readonly reloadOnSighup?: boolean;
   /** Reuse a state directory (a restart); default: a new one. */
   readonly stateDir?: string;
+  /** The console build served at /ui; default dist/ui. */
+  readonly consoleDirectory?: string;
 }
 
 /** Starts a real gateway on a free loopback port with its own state directory and captured logs. */
@@ -58,6 +60,9 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
     onRequestRecord: (record) => records.push(record),
     watchConfig: options.watchConfig ?? false,
     reloadOnSighup: options.reloadOnSighup ?? false,
+    ...(options.consoleDirectory === undefined
+      ? {}
+      : { consoleDirectory: options.consoleDirectory }),
   });
   const admin = (method: string, path: string, body?: unknown): Promise<Response> =>
     fetch(gateway.url + path, {

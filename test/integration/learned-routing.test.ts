@@ -211,6 +211,30 @@ describe('learned routing in the gateway', () => {
     expect(body.data.map((router) => router.name).sort()).toEqual(['tiny', 'trio']);
   });
 
+  it("gives a strong/weak router's calibration curve, consistent with its threshold", async () => {
+    const response = await harness.admin('GET', '/admin/routing/routers/tiny/curve');
+    expect(response.status).toBe(200);
+    const curve = (await response.json()) as {
+      threshold: number;
+      target_strong_share: number;
+      points: { threshold: number; strong_share: number }[];
+    };
+    expect(curve.points).toHaveLength(101);
+    expect(curve.points[0]?.strong_share).toBe(1);
+    expect(curve.points.at(-1)?.strong_share).toBe(0);
+    // Thresholds rise as the strong share falls, and the 50% point is the threshold in force.
+    for (let index = 1; index < curve.points.length; index += 1) {
+      expect(curve.points[index]!.threshold).toBeGreaterThanOrEqual(
+        curve.points[index - 1]!.threshold,
+      );
+      expect(curve.points[index]!.strong_share).toBeLessThan(curve.points[index - 1]!.strong_share);
+    }
+    expect(curve.target_strong_share).toBe(0.5);
+    expect(curve.points[50]?.threshold).toBeCloseTo(curve.threshold, 9);
+    expect((await harness.admin('GET', '/admin/routing/routers/trio/curve')).status).toBe(404);
+    expect((await harness.admin('GET', '/admin/routing/routers/nope/curve')).status).toBe(404);
+  });
+
   it('orders by priority when the request has no user text to score', async () => {
     const response = await fetch(`${harness.baseUrl}/chat/completions`, {
       method: 'POST',

@@ -50,6 +50,8 @@ export const anthropicMessagesCodec: DialectCodec = {
     rewriteRequestBody: rewriteAnthropicRequestBody,
     readResponseUsage: (body) =>
       isJsonObject(body) ? decodeAnthropicUsage(body.usage) : undefined,
+    readFinishReasons: (body) =>
+      isJsonObject(body) && typeof body.stop_reason === 'string' ? [body.stop_reason] : [],
     createStreamTap: () => new AnthropicStreamTap(),
   },
   readErrorFacts: readAnthropicErrorFacts,

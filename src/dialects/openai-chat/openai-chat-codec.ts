@@ -48,6 +48,14 @@ export const openAiChatCodec: DialectCodec = {
     rewriteRequestBody: rewriteOpenAiRequestBody,
     readResponseUsage: (body) =>
       isJsonObject(body) ? decodeOpenAiChatUsage(body.usage) : undefined,
+    readFinishReasons: (body) =>
+      isJsonObject(body) && Array.isArray(body.choices)
+        ? body.choices.flatMap((choice) =>
+            isJsonObject(choice) && typeof choice.finish_reason === 'string'
+              ? [choice.finish_reason]
+              : [],
+          )
+        : [],
     createStreamTap: (options) => new OpenAiChatStreamTap(options),
   },
   readErrorFacts: readOpenAiErrorFacts,

@@ -14,6 +14,7 @@ import { OpenAiResponsesStreamEncoder } from './openai-responses-stream-encoder.
 import { OpenAiResponsesStreamTap } from './openai-responses-stream-tap.ts';
 import { convertTextFormat, openAiResponsesToCanonical } from './openai-responses-to-canonical.ts';
 import { decodeOpenAiResponsesUsage } from './openai-responses-usage.ts';
+import { readOpenAiResponsesFinishReasons } from './openai-responses-finish-reason.ts';
 import { rewriteOpenAiResponsesRequestBody } from './rewrite-openai-responses-request-body.ts';
 
 /** Clients speaking the OpenAI Responses API to the gateway (`POST /v1/responses`). */
@@ -51,6 +52,7 @@ export const openAiResponsesCodec: DialectCodec = {
     rewriteRequestBody: rewriteOpenAiResponsesRequestBody,
     readResponseUsage: (body) =>
       isJsonObject(body) ? decodeOpenAiResponsesUsage(body.usage) : undefined,
+    readFinishReasons: readOpenAiResponsesFinishReasons,
     createStreamTap: () => new OpenAiResponsesStreamTap(),
   },
   readErrorFacts: readOpenAiErrorFacts,

@@ -1,4 +1,5 @@
 import type { Usage } from '../../canonical/usage.ts';
+import { openAiResponsesFinishReason } from './openai-responses-finish-reason.ts';
 import { GatewayError } from '../../errors/gateway-error.ts';
 import { isJsonObject, safeParseJson } from '../../lib/json.ts';
 import { encodeSseComment, encodeSseEvent } from '../../lib/sse-frame.ts';
@@ -81,16 +82,10 @@ export class OpenAiResponsesStreamTap implements StreamTap {
         const response = isJsonObject(event.response) ? event.response : {};
         const usage = decodeOpenAiResponsesUsage(response.usage);
         if (usage !== undefined) this.usage = usage;
-        const details = isJsonObject(response.incomplete_details)
-          ? response.incomplete_details
-          : {};
-        const reason =
-          typeof details.reason === 'string'
-            ? details.reason
-            : typeof response.status === 'string'
-              ? response.status
-              : type.slice('response.'.length);
-        this.finishReasons.set(0, reason);
+        this.finishReasons.set(
+          0,
+          openAiResponsesFinishReason(response, type.slice('response.'.length)),
+        );
         this.#ended = true;
         return type;
       }

@@ -108,11 +108,32 @@ const erasePayloadKeys: RouteHandler = async (exchange, dependencies) => {
 };
 
 /**
- * The audit trail's proofs (install-wide, so platform readers); kept payloads and their
+ * `GET /admin/audit/status`: how many records the log holds, its newest record (seq and hash)
+ * and the newest signed checkpoint in the checkpoint file.
+ */
+const auditStatus: RouteHandler = async (exchange, dependencies) => {
+  exchange.sendJson(200, await dependencies.gateway.audit.inspection.status());
+  return { status: 200, outcome: 'completed' };
+};
+
+/**
+ * `POST /admin/audit/verify`: what `signalbox audit verify` checks (hash chain, Merkle tree,
+ * signed checkpoints, kept payloads), on the running gateway. Reads only; POST because it is
+ * expensive: one run at a time (concurrent calls share it), stopped at a time limit.
+ */
+const auditVerify: RouteHandler = async (exchange, dependencies) => {
+  exchange.sendJson(200, await dependencies.gateway.audit.inspection.verify());
+  return { status: 200, outcome: 'completed' };
+};
+
+/**
+ * The audit trail's state, verification and proofs (install-wide, so platform readers); kept payloads and their
  * erasure (prompts and answers: platform admins only).
  */
 export const adminAuditRoutes: readonly Route<RouteHandler>[] = [
   { method: 'GET', path: '/admin/audit/proof', access: 'platform', handler: auditProof },
+  { method: 'GET', path: '/admin/audit/status', access: 'platform', handler: auditStatus },
+  { method: 'POST', path: '/admin/audit/verify', access: 'platform', handler: auditVerify },
   { method: 'GET', path: '/admin/audit/payloads/:seq', access: 'admin', handler: readPayload },
   {
     method: 'DELETE',

@@ -1,3 +1,4 @@
+import { GatewayError } from '../../errors/gateway-error.ts';
 import type { Route } from '../router.ts';
 import { callerOf } from './admin-json-body.ts';
 import { readSpendQuery } from './admin-spend-routes.ts';
@@ -37,7 +38,50 @@ const listRouters: RouteHandler = (exchange, dependencies) => {
   return Promise.resolve({ status: 200, outcome: 'completed' });
 };
 
+/**
+ * `GET /admin/routing/routers/:name/curve`: a strong/weak router's calibration curve, the share
+ * of calibration prompts it sends to the strong model at each threshold (threshold `quantiles[i]`
+ * sends `1 − i/100`, as `thresholdForShare` calibrates), with the threshold in force. Artifacts
+ * keep calibration scores, not quality labels, so this is the cost side of the trade-off only.
+ */
+const routerCurve: RouteHandler = (exchange, dependencies) => {
+  const name = exchange.params.name ?? '';
+  const router = dependencies.gateway.learnedRouters().find((entry) => entry.name === name);
+  if (router === undefined) {
+    throw new GatewayError('SB_ERR_NOT_FOUND', {
+      detail: 'There is no learned router of that name.',
+    });
+  }
+  const calibration = router.calibration;
+  if (calibration === undefined) {
+    throw new GatewayError('SB_ERR_NOT_FOUND', {
+      detail: 'This router chooses among more than two models; it has no threshold curve.',
+    });
+  }
+  const last = Math.max(calibration.quantiles.length - 1, 1);
+  exchange.sendJson(200, {
+    object: 'router_curve',
+    name: router.name,
+    version: router.version,
+    strong_model: router.models[0] ?? null,
+    threshold: calibration.threshold,
+    target_strong_share: router.targetShare ?? null,
+    sample_count: calibration.sampleCount,
+    points: calibration.quantiles.map((threshold, index) => ({
+      threshold,
+      strong_share: Math.round((1 - index / last) * 1e4) / 1e4,
+    })),
+  });
+  return Promise.resolve({ status: 200, outcome: 'completed' });
+};
+
 export const adminRoutingRoutes: readonly Route<RouteHandler>[] = [
   { method: 'GET', path: '/admin/routing/savings', access: 'tenant', handler: reportSavings },
   { method: 'GET', path: '/admin/routing/routers', access: 'platform', handler: listRouters },
+  {
+    method: 'GET',
+    path: '/admin/routing/routers/:name/curve',
+    access: 'platform',
+    handler: routerCurve,
+  },
 ];

@@ -83,10 +83,22 @@ const reportSpend: RouteHandler = async (exchange, dependencies) => {
 };
 
 /**
+ * `GET /admin/budgets`: every configured budget with its counters in the current period (spent,
+ * reserved by requests in flight, utilisation), scoped to what the caller may see.
+ */
+const reportBudgets: RouteHandler = async (exchange, dependencies) => {
+  readAdminQuery(exchange, []);
+  const data = await dependencies.gateway.reportBudgets(callerOf(exchange));
+  exchange.sendJson(200, { data });
+  return { status: 200, outcome: 'completed' };
+};
+
+/**
  * `GET /admin/spend`: spend from the ledger between `from` (default: the start of this UTC month)
  * and `to` (exclusive; default now), grouped by any of key, user, team, org, model and day, and
  * filtered by exact key, user, team, org or model. Scoped to what the caller may see.
  */
 export const adminSpendRoutes: readonly Route<RouteHandler>[] = [
   { method: 'GET', path: '/admin/spend', access: 'tenant', handler: reportSpend },
+  { method: 'GET', path: '/admin/budgets', access: 'tenant', handler: reportBudgets },
 ];

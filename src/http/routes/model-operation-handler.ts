@@ -101,7 +101,14 @@ export function modelOperationHandler(
       ingress,
       operation,
     );
-    const routed = await dependencies.gateway.handleModelRequest(context, envelope);
+    const trace = exchange.trace;
+    if (trace !== undefined) {
+      trace.modelRequest(operation, envelope.model, envelope.body.value);
+    }
+    const routed = await dependencies.gateway.handleModelRequest(
+      trace === undefined ? context : { ...context, trace },
+      envelope,
+    );
     return writeModelResponse(exchange, envelope.model, routed);
   };
 }

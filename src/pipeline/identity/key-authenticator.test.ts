@@ -150,3 +150,43 @@ describe('KeyAuthenticator', () => {
     expect((await authenticator.authenticate(second))?.role).toBe('admin');
   });
 });
+
+describe('KeyAuthenticator.principalOfKeyId (console sessions)', () => {
+  it('finds a key by id until it is revoked or expires', async () => {
+    const { service, authenticator, advance } = setup();
+    const { view } = await service.create({
+      name: 'console',
+      allowedModels: null,
+      expiresAt: 1_000_000 + 60_000,
+    });
+    const principal = await authenticator.principalOfKeyId(view.id);
+    expect(principal?.keyId).toBe(view.id);
+    expect(principal === undefined ? undefined : authenticator.referenceOf(principal)).toBe(
+      view.id,
+    );
+    advance(60_000);
+    expect(await authenticator.principalOfKeyId(view.id)).toBeUndefined();
+    const { view: other } = await service.create({
+      name: 'other',
+      allowedModels: null,
+      expiresAt: null,
+    });
+    await service.revoke(other.id);
+    expect(await authenticator.principalOfKeyId(other.id)).toBeUndefined();
+    expect(await authenticator.principalOfKeyId('key_missing')).toBeUndefined();
+  });
+
+  it('names SIGNALBOX_ADMIN_KEY by a fingerprint, so another admin key ends its sessions', async () => {
+    const first = setup({ adminKey: 'first-admin-key-0123456789abcdef' }).authenticator;
+    const admin = first.authenticate('first-admin-key-0123456789abcdef');
+    if (admin === undefined || admin instanceof Promise) throw new Error('expected the admin');
+    const reference = first.referenceOf(admin);
+    expect(reference).toMatch(/^environment:[0-9a-f]{32}$/);
+    expect(reference).not.toContain('first-admin-key');
+    expect((await first.principalOfKeyId(reference))?.keyId).toBe('environment');
+    expect(await first.principalOfKeyId('environment')).toBeUndefined();
+    const second = setup({ adminKey: 'second-admin-key-0123456789abcdef' }).authenticator;
+    expect(await second.principalOfKeyId(reference)).toBeUndefined();
+    expect(await setup().authenticator.principalOfKeyId(reference)).toBeUndefined();
+  });
+});

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { constantTimeEqual } from '../../lib/constant-time-equal.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { defaultOrganisationId } from '../../storage/ports.ts';
@@ -103,6 +104,46 @@ export class KeyAuthenticator {
     });
   }
 
+  /**
+   * The principal a key id stands for now, without its secret: for console sessions, which
+   * name their key by id. Undefined when the key is unknown, revoked, expired, or a stored
+   * platform admin key replaced by SIGNALBOX_ADMIN_KEY; `environment` is that admin key while it
+   * is set. Uses the same cache as `authenticate` (so the same refresh applies).
+   */
+  async principalOfKeyId(id: string): Promise<Principal | undefined> {
+    if (id.startsWith(`${environmentAdmin.keyId}:`)) {
+      const current = this.#environmentReference();
+      return current !== undefined && id === current ? environmentAdmin : undefined;
+    }
+    let entry = this.#cache.get(id);
+    if (entry === undefined) {
+      const record = await this.#options.store.findById(id);
+      if (record === undefined) return undefined;
+      if (this.#cache.size >= (this.#options.cacheLimit ?? 100_000)) this.#cache.clear();
+      entry = { record, principal: toPrincipal(record) };
+      this.#cache.set(id, entry);
+    }
+    return this.#usable(entry.record) ? entry.principal : undefined;
+  }
+
+  /**
+   * How `principalOfKeyId` finds this principal again: its key id, or for SIGNALBOX_ADMIN_KEY
+   * `environment:` and a fingerprint of that key's hash, so setting another admin key ends
+   * what the old one opened.
+   */
+  referenceOf(principal: Principal): string {
+    if (principal === environmentAdmin) {
+      return this.#environmentReference() ?? principal.keyId;
+    }
+    return principal.keyId;
+  }
+
+  #environmentReference(): string | undefined {
+    const hash = this.#options.environmentAdminKeyHash;
+    if (hash === undefined) return undefined;
+    return `${environmentAdmin.keyId}:${createHash('sha256').update(hash).digest('hex').slice(0, 32)}`;
+  }
+
   /** Drops one cached key (after this process revoked or changed it). */
   forget(id: string): void {
     this.#cache.delete(id);
@@ -123,21 +164,22 @@ export class KeyAuthenticator {
     if (entry === undefined || !matches) {
       return undefined;
     }
-    const record = entry.record;
+    return this.#usable(entry.record) ? entry.principal : undefined;
+  }
+
+  /** Whether a stored key may be used now. */
+  #usable(record: VirtualKeyRecord): boolean {
     if (record.revokedAt !== null) {
-      return undefined;
+      return false;
     }
     if (record.expiresAt !== null && record.expiresAt <= this.#options.clock.now()) {
-      return undefined;
+      return false;
     }
-    if (
+    // SIGNALBOX_ADMIN_KEY replaces any stored platform admin key while it is set.
+    return !(
       record.role === 'admin' &&
       record.org === defaultOrganisationId &&
       this.#options.environmentAdminKeyHash !== undefined
-    ) {
-      // SIGNALBOX_ADMIN_KEY replaces any stored platform admin key while it is set.
-      return undefined;
-    }
-    return entry.principal;
+    );
   }
 }

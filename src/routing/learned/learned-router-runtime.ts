@@ -71,6 +71,18 @@ export interface LearnedRouterRuntime extends LearnedModelNames {
    */
   readonly vectorEncoder?: AsyncTextVectoriser | undefined;
   realised(): RealisedShares;
+  /**
+   * Strong/weak routers: the artifact's calibration scores (101 quantiles of its validation
+   * scores) and the threshold in force, from which the strong share at any threshold follows.
+   */
+  readonly calibration?: LearnedCalibration | undefined;
+}
+
+/** A strong/weak router's calibration, as read from its artifact. */
+export interface LearnedCalibration {
+  readonly quantiles: readonly number[];
+  readonly sampleCount: number;
+  readonly threshold: number;
 }
 
 /** What both kinds of runtime take from the configuration as they are. */
@@ -158,6 +170,11 @@ export function pairRouterRuntime(
     ...identityOf(config),
     targetShare,
     vectorEncoder,
+    calibration: {
+      quantiles: artifact.calibration.quantiles,
+      sampleCount: artifact.calibration.sampleCount,
+      threshold,
+    },
     route(prompt, encoded) {
       const score = router.score({ prompt, encoded });
       const choice = score >= threshold ? strong : weak;

@@ -217,6 +217,73 @@ export const postgresMigrations: readonly PostgresMigration[] = [
     description: "routing savings' baseline: the cost on the alias's strongest deployment",
     sql: `ALTER TABLE spend_ledger ADD COLUMN baseline_nanos bigint CHECK (baseline_nanos >= 0);`,
   },
+  {
+    description: 'console sign-in sessions (only a hash of each session id)',
+    sql: `CREATE TABLE console_sessions (
+       id_hash text PRIMARY KEY CHECK (length(id_hash) = 64),
+       key_id text NOT NULL,
+       csrf_token text NOT NULL,
+       created_at bigint NOT NULL,
+       expires_at bigint NOT NULL,
+       last_seen_at bigint NOT NULL,
+       revoked_at bigint
+     );
+     CREATE INDEX console_sessions_expires_at ON console_sessions (expires_at);`,
+  },
+  {
+    description: 'the request log: metadata of every finished request (docs/request-log.md)',
+    sql: `CREATE TABLE request_log (
+       request_id text PRIMARY KEY,
+       at bigint NOT NULL,
+       method text NOT NULL,
+       route text NOT NULL,
+       status integer NOT NULL,
+       outcome text NOT NULL,
+       key_id text,
+       org text,
+       team text,
+       user_id text,
+       requested_model text,
+       provider text,
+       deployment text,
+       upstream_model text,
+       stream boolean NOT NULL,
+       input_tokens bigint,
+       output_tokens bigint,
+       cache_read_tokens bigint,
+       cache_write_tokens bigint,
+       cost_nanos bigint,
+       duration_ms double precision NOT NULL,
+       upstream_ms double precision,
+       error_code text,
+       route_reason text,
+       cache text,
+       detail text NOT NULL DEFAULT '{}'
+     );
+     CREATE INDEX request_log_at ON request_log (at);
+     CREATE INDEX request_log_key ON request_log (key_id, at);
+     CREATE INDEX request_log_model ON request_log (requested_model, at);
+     CREATE INDEX request_log_org ON request_log (org, at, request_id) INCLUDE (team, status,
+       outcome, duration_ms, input_tokens, output_tokens, cost_nanos, requested_model);
+     CREATE INDEX audit_payloads_request ON audit_payloads (request_id);`,
+  },
+  {
+    description: 'budgets made through the admin API (integer nano-dollars; revoked rows kept)',
+    sql: `CREATE TABLE budget_rules (
+       id text PRIMARY KEY,
+       scope text NOT NULL CHECK (scope IN ('key', 'user', 'team', 'org', 'tag', 'model')),
+       match text,
+       limit_nanos bigint NOT NULL CHECK (limit_nanos > 0),
+       period text NOT NULL CHECK (period IN ('day', 'week', 'month', 'total')),
+       mode text NOT NULL CHECK (mode IN ('hard', 'soft')),
+       created_at bigint NOT NULL,
+       created_by text NOT NULL,
+       updated_at bigint NOT NULL,
+       updated_by text NOT NULL,
+       revoked_at bigint,
+       revoked_by text
+     );`,
+  },
 ];
 
 /**

@@ -191,4 +191,72 @@ export const sqliteMigrations: readonly string[] = [
   `ALTER TABLE spend_ledger ADD COLUMN cache_saved_nanos INTEGER CHECK (cache_saved_nanos >= 0);`,
   // Routing savings' baseline: the same usage on the alias's strongest deployment (NULL: none).
   `ALTER TABLE spend_ledger ADD COLUMN baseline_nanos INTEGER CHECK (baseline_nanos >= 0);`,
+  // Console sign-in sessions (docs/authentication.md): only a SHA-256 of the session id is kept,
+  // with the key it stands for; every request re-reads that key, so revoking it ends them.
+  `CREATE TABLE console_sessions (
+     id_hash TEXT PRIMARY KEY CHECK (length(id_hash) = 64),
+     key_id TEXT NOT NULL,
+     csrf_token TEXT NOT NULL,
+     created_at INTEGER NOT NULL,
+     expires_at INTEGER NOT NULL,
+     last_seen_at INTEGER NOT NULL,
+     revoked_at INTEGER
+   ) STRICT;
+   CREATE INDEX console_sessions_expires_at ON console_sessions (expires_at);`,
+  // The request log (docs/request-log.md): metadata of every finished request, newest first by
+  // (at, request_id); filtered by key, model or organisation over a time range. Every admin query
+  // is scoped to an organisation, so its index also covers what searches order by and what the
+  // stats read: a 30-day report scans that index alone, never the wide rows
+  // (bench/request-log-queries.ts). Prompts and answers are never here: kept payloads stay in
+  // audit_payloads, found by request id.
+  `CREATE TABLE request_log (
+     request_id TEXT PRIMARY KEY,
+     at INTEGER NOT NULL,
+     method TEXT NOT NULL,
+     route TEXT NOT NULL,
+     status INTEGER NOT NULL,
+     outcome TEXT NOT NULL,
+     key_id TEXT,
+     org TEXT,
+     team TEXT,
+     user_id TEXT,
+     requested_model TEXT,
+     provider TEXT,
+     deployment TEXT,
+     upstream_model TEXT,
+     stream INTEGER NOT NULL,
+     input_tokens INTEGER,
+     output_tokens INTEGER,
+     cache_read_tokens INTEGER,
+     cache_write_tokens INTEGER,
+     cost_nanos INTEGER,
+     duration_ms REAL NOT NULL,
+     upstream_ms REAL,
+     error_code TEXT,
+     route_reason TEXT,
+     cache TEXT,
+     detail TEXT NOT NULL DEFAULT '{}'
+   ) STRICT;
+   CREATE INDEX request_log_at ON request_log (at);
+   CREATE INDEX request_log_key ON request_log (key_id, at);
+   CREATE INDEX request_log_model ON request_log (requested_model, at);
+   CREATE INDEX request_log_org ON request_log (org, at, request_id, team, status, outcome,
+     duration_ms, input_tokens, output_tokens, cost_nanos, requested_model);
+   CREATE INDEX audit_payloads_request ON audit_payloads (request_id);`,
+  // Budgets made through the admin API (docs/budgets.md), in force beside the configured ones.
+  // Limits are integer nano-dollars (no float drift); revoked rows stay for history.
+  `CREATE TABLE budget_rules (
+     id TEXT PRIMARY KEY,
+     scope TEXT NOT NULL CHECK (scope IN ('key', 'user', 'team', 'org', 'tag', 'model')),
+     match TEXT,
+     limit_nanos INTEGER NOT NULL CHECK (limit_nanos > 0),
+     period TEXT NOT NULL CHECK (period IN ('day', 'week', 'month', 'total')),
+     mode TEXT NOT NULL CHECK (mode IN ('hard', 'soft')),
+     created_at INTEGER NOT NULL,
+     created_by TEXT NOT NULL,
+     updated_at INTEGER NOT NULL,
+     updated_by TEXT NOT NULL,
+     revoked_at INTEGER,
+     revoked_by TEXT
+   ) STRICT;`,
 ];
