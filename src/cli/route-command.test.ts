@@ -67,7 +67,11 @@ describe('signalbox route', () => {
     );
     expect(error).toEqual([]);
     expect(status).toBe(0);
-    expect(parse(out[0] ?? '')).toMatchObject({ router, examples: 200 });
+    const summary = parse(out[0] ?? '');
+    expect(summary).toMatchObject({ router, examples: 200 });
+    // The held-out curve's figures: the keyword gives the strong model's wins away.
+    const validation = summary.validation as { apgr: number; randomApgr: number } | null;
+    expect(validation?.apgr).toBeGreaterThan(validation?.randomApgr ?? Infinity);
   }, 60_000);
 
   it('scores prompts and chooses the strong model where the keyword is', async () => {

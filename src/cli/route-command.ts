@@ -49,13 +49,15 @@ command with "FILE line N: ..."; only blank lines are passed over.
 
   signalbox route train --data FILE.jsonl --out ROUTER.json --strong M --weak M [--seed N]
       Picks logistic regression or matrix factorisation (kNN too with --learners) by k-fold
-      cross-validated APGR, refits it on all examples, calibrates it and writes the artifact.
+      cross-validated APGR, refits it on all examples, calibrates it and writes the artifact,
+      with the chosen learner's held-out (out-of-fold) quality curve over strong-call shares.
   signalbox route train --data FILE.jsonl --out ROUTER.json [--seed N]
       Without --strong/--weak: an N-model router over every model in the data (each line
       needs every model's score and cost). Picks ridge regression or matrix factorisation (kNN
       too with --learners) by the cross-validated average quality of its cost-quality frontier (lambda sweep, from the
       cheapest model's cost to the best single model's) and stores the models' mean costs and a
-      default lambda (the cheapest that kept the best single model's quality in CV).
+      default lambda (the cheapest that kept the best single model's quality in CV), and the
+      held-out quality-cost curve over lambda with each model's point and the oracle.
   signalbox route score --router ROUTER.json --input FILE.jsonl [--strong-share S | --tradeoff L]
       Strong/weak: prints {"score": p, "choice": "<model>"} per input line ("prompt" and "group"
       are read); the choice is the strong model when p >= the calibrated threshold that sends a
@@ -158,6 +160,16 @@ function train(values: RouteValues, io: CliIo, encoder: TextVectoriser): number 
       examples: examples.length,
       chosen: describePairCandidate(trained.chosen),
       crossValidatedApgr: trained.crossValidatedApgr,
+      // The stored held-out curve's figures (shares 0..1): pooled out-of-fold, 21 cut points.
+      validation:
+        trained.validation === undefined
+          ? null
+          : {
+              apgr: trained.validation.apgr,
+              cpt50: trained.validation.cpt50,
+              cpt80: trained.validation.cpt80,
+              randomApgr: trained.validation.random.apgr,
+            },
     }),
   );
   return 0;

@@ -1,4 +1,5 @@
 import type { LearnedCalibration } from '../routing/learned/learned-router-runtime.ts';
+import type { RouterValidation } from '../routing/learned/router-validation.ts';
 import type { RoutingTable } from '../routing/routing-table.ts';
 
 /** A learned router of the running configuration, and the share of traffic it sent each model. */
@@ -13,6 +14,10 @@ export interface LearnedRouterStatus {
   readonly realisedShares: Readonly<Record<string, number>>;
   /** Strong/weak routers: calibration quantiles and the threshold in force; else undefined. */
   readonly calibration: LearnedCalibration | undefined;
+  /** N-model routers: the trade-off λ in force; else undefined. */
+  readonly tradeoff: number | undefined;
+  /** The held-out quality curve its artifact carries (trained before it existed: undefined). */
+  readonly validation: RouterValidation | undefined;
 }
 
 /**
@@ -28,6 +33,8 @@ export function learnedRouterStatus(table: RoutingTable): LearnedRouterStatus[] 
       models: router.models,
       targetShare: router.targetShare,
       calibration: router.calibration,
+      tradeoff: router.tradeoff,
+      validation: router.validation,
       decisions: realised.decisions,
       realisedShares: Object.fromEntries(
         router.models.map((model) => [

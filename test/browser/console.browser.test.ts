@@ -23,11 +23,19 @@ const haveChromium = chromiumAvailable();
 
 // Five output tokens at $1000 per million: each chat request costs $0.005, visible at the
 // overview's five decimals.
+// The shipped MMLU router, for the routing page (no alias uses it, so no request goes through it).
 const config = `
 providers:
   - id: priced
     type: mock
     model_facts: { echo: { price: { input: 0, output: 1000 } } }
+routers:
+  - name: mmlu
+    artifact: ${join(repositoryRoot, 'data/routers/mmlu-gpt4-mixtral.json')}
+    strong_share: 0.3
+    models:
+      gpt-4-1106-preview: chat
+      mistralai/Mixtral-8x7B-Instruct-v0.1: chat
 models:
   - alias: chat
     targets: [{ provider: priced, model: echo }]
@@ -245,6 +253,27 @@ describe.runIf(haveChromium)(
     );
 
     it(
+      "charts a learned router's held-out quality curve and its figures on the routing page",
+      async () => {
+        await open('routing', 'router-card');
+        await page.getByTestId('router-quality-curve').locator('canvas').waitFor();
+        await page.getByTestId('router-curve').locator('canvas').waitFor();
+        // The figures are the artifact's own (docs/routing-quality.md, section 7).
+        const curve = (await (
+          await harness.admin('GET', '/admin/routing/routers/mmlu/curve')
+        ).json()) as { validation: { apgr: number; cpt50: number } };
+        await expect
+          .poll(() => page.getByTestId('router-apgr').textContent())
+          .toBe(curve.validation.apgr.toFixed(3));
+        expect(await page.getByTestId('router-cpt50').textContent()).toBe(
+          `${(curve.validation.cpt50 * 100).toFixed(1)}%`,
+        );
+        await screenshot('09-routing-quality');
+      },
+      stepTimeoutMs,
+    );
+
+    it(
       'verifies the audit chain from the audit page',
       async () => {
         await page.getByTestId('nav-audit').click();
@@ -252,7 +281,7 @@ describe.runIf(haveChromium)(
         const result = page.getByTestId('audit-verify-result');
         await result.waitFor();
         expect(await result.getAttribute('data-ok')).toBe('true');
-        await screenshot('09-audit-verified');
+        await screenshot('10-audit-verified');
       },
       stepTimeoutMs,
     );

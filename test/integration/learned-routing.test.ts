@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -43,6 +43,8 @@ function threeModelLines(): string[] {
 const directory = mkdtempSync(join(tmpdir(), 'signalbox-learned-'));
 const artifact = join(directory, 'router.json');
 const threeModelArtifact = join(directory, 'three.json');
+// The same router as `tiny`, with the validation section removed: an artifact trained before it existed.
+const legacyArtifact = join(directory, 'legacy.json');
 
 const config = `
 providers:
@@ -59,6 +61,9 @@ routers:
     models: { big-model: strong-one, small-model: weak-one }
   - name: trio
     artifact: ${threeModelArtifact}
+  - name: legacy
+    artifact: ${legacyArtifact}
+    models: { big-model: strong-one, small-model: weak-one }
 models:
   - alias: trio
     strategy: learned
@@ -79,6 +84,48 @@ models:
     targets: [{ provider: small, model: echo }]
 `;
 
+interface CurveFigures {
+  apgr: number;
+  cpt50: number;
+  cpt80: number;
+}
+interface SharePoint {
+  strong_share: number;
+  quality: number;
+  pgr: number;
+}
+interface CostPoint {
+  quality: number;
+  mean_cost: number;
+}
+interface RouterCurveBody {
+  kind: 'pair' | 'multi_model';
+  threshold: number | null;
+  tradeoff: number | null;
+  points: unknown[];
+  calibration: unknown[] | null;
+  validation:
+    | (CurveFigures & {
+        kind: 'pair';
+        folds: number;
+        rows: number;
+        weak_quality: number;
+        strong_quality: number;
+        points: SharePoint[];
+        random: CurveFigures & { points: SharePoint[] };
+      })
+    | {
+        kind: 'multi_model';
+        points: (CostPoint & { tradeoff: number })[];
+        singles: (CostPoint & { model: string })[];
+        best_single: string;
+        oracle: CostPoint;
+        zero_router: CostPoint[];
+        cost_saving_at_95: number | null;
+      }
+    | null;
+}
+
 let harness: TestGateway;
 
 beforeAll(async () => {
@@ -91,6 +138,12 @@ beforeAll(async () => {
   );
   expect(error).toEqual([]);
   expect(trained).toBe(0);
+  const { validation, ...legacy } = JSON.parse(readFileSync(artifact, 'utf8')) as Record<
+    string,
+    unknown
+  >;
+  expect(validation).toBeDefined();
+  writeFileSync(legacyArtifact, JSON.stringify(legacy));
   const three = join(directory, 'three.jsonl');
   writeFileSync(three, `${threeModelLines().join('\n')}\n`);
   expect(
@@ -208,7 +261,7 @@ describe('learned routing in the gateway', () => {
     const shares = Object.values(tiny?.realised_shares ?? {});
     expect(shares.reduce((sum, share) => sum + share, 0)).toBeCloseTo(1, 3);
     expect(tiny?.realised_shares['big-model']).toBeGreaterThan(0);
-    expect(body.data.map((router) => router.name).sort()).toEqual(['tiny', 'trio']);
+    expect(body.data.map((router) => router.name).sort()).toEqual(['legacy', 'tiny', 'trio']);
   });
 
   it("gives a strong/weak router's calibration curve, consistent with its threshold", async () => {
@@ -218,6 +271,7 @@ describe('learned routing in the gateway', () => {
       threshold: number;
       target_strong_share: number;
       points: { threshold: number; strong_share: number }[];
+      calibration: unknown;
     };
     expect(curve.points).toHaveLength(101);
     expect(curve.points[0]?.strong_share).toBe(1);
@@ -231,8 +285,72 @@ describe('learned routing in the gateway', () => {
     }
     expect(curve.target_strong_share).toBe(0.5);
     expect(curve.points[50]?.threshold).toBeCloseTo(curve.threshold, 9);
-    expect((await harness.admin('GET', '/admin/routing/routers/trio/curve')).status).toBe(404);
+    expect(curve.calibration).toEqual(curve.points);
     expect((await harness.admin('GET', '/admin/routing/routers/nope/curve')).status).toBe(404);
+  });
+
+  it("gives a strong/weak router's held-out quality curve from its artifact", async () => {
+    const curve = (await (
+      await harness.admin('GET', '/admin/routing/routers/tiny/curve')
+    ).json()) as RouterCurveBody;
+    const validation = curve.validation;
+    if (validation?.kind !== 'pair') throw new Error('no pair validation curve');
+    // The training data: the strong model is always right, the weak one on half the prompts.
+    expect(validation.weak_quality).toBeCloseTo(0.5, 9);
+    expect(validation.strong_quality).toBe(1);
+    expect(validation.points).toHaveLength(21);
+    expect(validation.points[0]).toEqual({ strong_share: 0, quality: 0.5, pgr: 0 });
+    expect(validation.points.at(-1)).toEqual({ strong_share: 1, quality: 1, pgr: 1 });
+    // The words give the hard half of the prompts away: sending them (50% strong calls) recovers
+    // about the whole gap, and APGR nears its ceiling of 0.75 (a rise to 1 at 50%, then flat).
+    const half = validation.points.find((point) => point.strong_share === 0.5);
+    expect(half?.pgr).toBeGreaterThan(0.9);
+    expect(validation.apgr).toBeGreaterThan(0.7);
+    expect(validation.apgr).toBeLessThanOrEqual(0.75);
+    expect(validation.cpt50).toBeLessThan(0.3);
+    for (const point of validation.points) {
+      expect(point.quality).toBeGreaterThanOrEqual(0.5);
+      expect(point.quality).toBeLessThanOrEqual(1);
+      expect(point.pgr).toBeCloseTo((point.quality - 0.5) / 0.5, 5);
+    }
+    expect(validation.random.apgr).toBeGreaterThan(0.4);
+    expect(validation.random.apgr).toBeLessThan(0.6);
+    expect(validation.folds).toBe(5);
+    expect(validation.rows).toBe(200);
+  });
+
+  it('answers null validation for an artifact trained before curves were kept', async () => {
+    const response = await harness.admin('GET', '/admin/routing/routers/legacy/curve');
+    expect(response.status).toBe(200);
+    const curve = (await response.json()) as RouterCurveBody;
+    expect(curve.validation).toBeNull();
+    expect(curve.calibration).toHaveLength(101);
+  });
+
+  it("gives an N-model router's quality-cost curve, with no calibration", async () => {
+    const response = await harness.admin('GET', '/admin/routing/routers/trio/curve');
+    expect(response.status).toBe(200);
+    const curve = (await response.json()) as RouterCurveBody;
+    expect(curve.kind).toBe('multi_model');
+    expect(curve.calibration).toBeNull();
+    expect(curve.points).toEqual([]);
+    expect(curve.threshold).toBeNull();
+    expect(curve.tradeoff).toBeGreaterThan(0);
+    const validation = curve.validation;
+    if (validation?.kind !== 'multi_model') throw new Error('no N-model validation curve');
+    expect(validation.singles.map((single) => single.model)).toEqual(['large', 'mid', 'small']);
+    const large = validation.singles.find((single) => single.model === 'large');
+    expect(large).toEqual({ model: 'large', quality: 1, mean_cost: 0.1 });
+    expect(validation.best_single).toBe('large');
+    // The oracle: a third of the prompts need large, a third mid, a third small.
+    expect(validation.oracle.quality).toBe(1);
+    expect(validation.oracle.mean_cost).toBeCloseTo((0.1 + 0.01 + 0.001) / 3, 9);
+    expect(validation.points.length).toBeGreaterThan(1);
+    expect(validation.points.length).toBeLessThanOrEqual(25);
+    // λ = 0 keeps the best quality; the router reaches it far below the large model's cost.
+    expect(validation.points[0]?.tradeoff).toBe(0);
+    expect(validation.cost_saving_at_95).toBeGreaterThan(0.5);
+    expect(validation.zero_router.at(-1)).toEqual({ quality: 1, mean_cost: 0.1 });
   });
 
   it('orders by priority when the request has no user text to score', async () => {

@@ -3,6 +3,7 @@ import type { Route } from '../router.ts';
 import { callerOf } from './admin-json-body.ts';
 import { readSpendQuery } from './admin-spend-routes.ts';
 import type { RouteHandler } from './route-handler.ts';
+import { routerValidationJson } from './router-validation-json.ts';
 
 /**
  * `GET /admin/routing/savings`: what routing saved against always using each requested alias's
@@ -39,10 +40,12 @@ const listRouters: RouteHandler = (exchange, dependencies) => {
 };
 
 /**
- * `GET /admin/routing/routers/:name/curve`: a strong/weak router's calibration curve, the share
- * of calibration prompts it sends to the strong model at each threshold (threshold `quantiles[i]`
- * sends `1 − i/100`, as `thresholdForShare` calibrates), with the threshold in force. Artifacts
- * keep calibration scores, not quality labels, so this is the cost side of the trade-off only.
+ * `GET /admin/routing/routers/:name/curve`: a router's curves. `calibration` (strong/weak routers;
+ * null for N-model ones) is the share of calibration prompts sent to the strong model at each
+ * threshold (threshold `quantiles[i]` sends `1 − i/100`, as `thresholdForShare` calibrates), with
+ * the threshold in force; `points` repeats it for older clients. `validation` is the held-out
+ * quality curve the artifact stores (quality against strong share, or against cost over λ), or
+ * null when the artifact predates it.
  */
 const routerCurve: RouteHandler = (exchange, dependencies) => {
   const name = exchange.params.name ?? '';
@@ -53,24 +56,26 @@ const routerCurve: RouteHandler = (exchange, dependencies) => {
     });
   }
   const calibration = router.calibration;
-  if (calibration === undefined) {
-    throw new GatewayError('SB_ERR_NOT_FOUND', {
-      detail: 'This router chooses among more than two models; it has no threshold curve.',
-    });
-  }
-  const last = Math.max(calibration.quantiles.length - 1, 1);
+  const last = Math.max((calibration?.quantiles.length ?? 0) - 1, 1);
+  const points =
+    calibration?.quantiles.map((threshold, index) => ({
+      threshold,
+      strong_share: Math.round((1 - index / last) * 1e4) / 1e4,
+    })) ?? [];
   exchange.sendJson(200, {
     object: 'router_curve',
     name: router.name,
     version: router.version,
-    strong_model: router.models[0] ?? null,
-    threshold: calibration.threshold,
+    kind: calibration === undefined ? 'multi_model' : 'pair',
+    models: router.models,
+    strong_model: calibration === undefined ? null : (router.models[0] ?? null),
+    threshold: calibration?.threshold ?? null,
     target_strong_share: router.targetShare ?? null,
-    sample_count: calibration.sampleCount,
-    points: calibration.quantiles.map((threshold, index) => ({
-      threshold,
-      strong_share: Math.round((1 - index / last) * 1e4) / 1e4,
-    })),
+    tradeoff: router.tradeoff ?? null,
+    sample_count: calibration?.sampleCount ?? null,
+    points,
+    calibration: calibration === undefined ? null : points,
+    validation: routerValidationJson(router.validation),
   });
   return Promise.resolve({ status: 200, outcome: 'completed' });
 };

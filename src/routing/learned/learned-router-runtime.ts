@@ -4,6 +4,7 @@ import { thresholdForShare } from './calibration.ts';
 import { isMultiModelRouterArtifact } from './router-artifact.ts';
 import type { LearnedModelNames } from './learned-target-names.ts';
 import type { AsyncTextVectoriser, StrongWeakRouter, TradeoffRouter } from './router.ts';
+import type { RouterValidation } from './router-validation.ts';
 
 /** One decision of a learned router, as kept in the decision trace. */
 export interface LearnedRoute {
@@ -76,6 +77,10 @@ export interface LearnedRouterRuntime extends LearnedModelNames {
    * scores) and the threshold in force, from which the strong share at any threshold follows.
    */
   readonly calibration?: LearnedCalibration | undefined;
+  /** N-model routers: the trade-off λ in force (the configuration's, else the artifact's default). */
+  readonly tradeoff?: number | undefined;
+  /** The artifact's held-out quality curve, when it has one (router-validation.ts). */
+  readonly validation?: RouterValidation | undefined;
 }
 
 /** A strong/weak router's calibration, as read from its artifact. */
@@ -124,10 +129,16 @@ export function multiModelRouterRuntime(
 ): LearnedRouterRuntime {
   const tradeoff = config.tradeoff ?? router.defaultTradeoff;
   const counts = new ChoiceCounts(config.models);
+  const artifact = config.artifact;
   return {
     ...identityOf(config),
     targetShare: undefined,
     vectorEncoder,
+    tradeoff,
+    validation:
+      isMultiModelRouterArtifact(artifact) && artifact.validation !== undefined
+        ? { kind: 'multi-model', ...artifact.validation }
+        : undefined,
     route(prompt, encoded) {
       const { scores, choice } = router.route({ prompt, encoded }, tradeoff);
       counts.add(choice);
@@ -175,6 +186,8 @@ export function pairRouterRuntime(
       sampleCount: artifact.calibration.sampleCount,
       threshold,
     },
+    validation:
+      artifact.validation === undefined ? undefined : { kind: 'pair', ...artifact.validation },
     route(prompt, encoded) {
       const score = router.score({ prompt, encoded });
       const choice = score >= threshold ? strong : weak;

@@ -213,6 +213,33 @@ describe('N-model router artifact', () => {
     );
   });
 
+  it("carries the chosen learner's held-out λ sweep, each model and the oracle", () => {
+    const validation = artifact.validation;
+    if (validation === undefined) throw new Error('no validation curve');
+    expect(validation).toMatchObject({ method: 'out-of-fold', folds: 2, rows: 20 });
+    expect(validation.singles.map((single) => single.model)).toEqual(models);
+    expect(validation.singles.find((single) => single.model === 'big')?.quality).toBe(1);
+    expect(validation.bestSingle).toBe('big');
+    // Perfect foresight: mathy (0.002) on integrals, cheap (0.001) on rivers.
+    expect(validation.oracle).toEqual({ quality: 1, meanCost: 0.0015 });
+    expect(validation.points.length).toBeLessThanOrEqual(25);
+    expect(validation.points[0]?.tradeoff).toBe(0);
+    const tradeoffs = validation.points.map((point) => point.tradeoff);
+    expect(tradeoffs).toEqual([...tradeoffs].sort((a, b) => a - b));
+    // The keywords are learnable: the best quality at a fraction of big's cost.
+    expect(validation.costSavingAt95).toBeGreaterThan(0.5);
+  });
+
+  it('loads an artifact written before the validation section existed', () => {
+    const { validation, ...old } = artifact;
+    expect(validation).toBeDefined();
+    const loaded = parseAnyRouterArtifact(JSON.stringify(old));
+    if (!loaded.ok) throw new Error(loaded.message);
+    expect(isMultiModelRouterArtifact(loaded.artifact) && loaded.artifact.validation).toBe(
+      undefined,
+    );
+  });
+
   it('refuses mismatched shapes, another encoder, and the pair loader', () => {
     const text = serialiseMultiModelRouterArtifact(artifact);
     expect(parseRouterArtifact(text).ok).toBe(false);
@@ -222,6 +249,11 @@ describe('N-model router artifact', () => {
     expect(parseMultiModelRouterArtifact(JSON.stringify({ ...artifact, version: 2 })).ok).toBe(
       false,
     );
+    const validation = artifact.validation;
+    const reordered = validation && { ...validation, singles: [...validation.singles].reverse() };
+    expect(
+      parseMultiModelRouterArtifact(JSON.stringify({ ...artifact, validation: reordered })).ok,
+    ).toBe(false);
     expect(() => routerFromArtifact(artifact, { ...keywordEncoder, id: 'other' })).toThrow(
       /encoder/u,
     );

@@ -13,6 +13,7 @@ import { mfLogits } from './matrix-factorisation.ts';
 import { meanOfNeighbours, nearestNeighbours } from './nearest-neighbours.ts';
 import { ridgePredict } from './ridge-regression.ts';
 import type { RouterInput, TextVectoriser, TradeoffRouter } from './router.ts';
+import { multiModelValidationSchema } from './router-validation.ts';
 
 /**
  * The on-disk form of a trained N-model router: its own kind next to the strong/weak artifact
@@ -69,6 +70,8 @@ export const multiModelRouterArtifactSchema = z.object({
     rows: z.number().int().nonnegative(),
     notes: z.string(),
   }),
+  /** Held-out quality against cost over λ (router-validation.ts); absent in older artifacts. */
+  validation: multiModelValidationSchema.optional(),
 });
 export type MultiModelRouterArtifact = z.infer<typeof multiModelRouterArtifactSchema>;
 export type MultiModelPredictorPart = z.infer<typeof predictorSchema>;
@@ -102,6 +105,9 @@ function shapeProblem(artifact: MultiModelRouterArtifact): string | undefined {
   const count = artifact.models.length;
   if (new Set(artifact.models).size !== count) return 'model names repeat';
   if (artifact.costs.length !== count) return 'costs do not match the models';
+  const singles = artifact.validation?.singles.map((single) => single.model);
+  if (singles !== undefined && singles.join('\n') !== artifact.models.join('\n'))
+    return 'validation models differ from the models';
   if (artifact.features.encoderId !== artifact.encoderId)
     return 'encoder id differs from the feature config';
   const width = checkedFeatureWidth(artifact.features);

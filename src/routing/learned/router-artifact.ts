@@ -5,6 +5,7 @@ import { featureConfigSchema, numbers } from './feature-config-schema.ts';
 import { knnScore } from './knn.ts';
 import { logisticLogit } from './logistic-regression.ts';
 import { mfLogits } from './matrix-factorisation.ts';
+import { pairValidationSchema } from './router-validation.ts';
 import {
   multiModelRouterArtifactKind,
   multiModelRouterFromArtifact,
@@ -16,8 +17,8 @@ import type { RouterInput, StrongWeakRouter, TextVectoriser, TradeoffRouter } fr
 /**
  * The on-disk form of a trained strong/weak router. Versioned: a loader refuses versions it does
  * not know instead of guessing. It names the encoder (a router trained on one encoder's vectors
- * is meaningless on another's), the feature config, the weights, the calibration quantiles and
- * what it was trained on.
+ * is meaningless on another's), the feature config, the weights, the calibration quantiles,
+ * what it was trained on and, optionally, its held-out quality curve (`validation`).
  */
 export const routerArtifactKind = 'signalbox.learned-router';
 export const routerArtifactVersion = 1;
@@ -68,6 +69,8 @@ export const routerArtifactSchema = z.object({
   }),
   /** The two models the router chooses between (the score is the strong model's benefit). */
   models: z.object({ strong: z.string().min(1), weak: z.string().min(1) }).optional(),
+  /** Held-out quality against strong-call share (router-validation.ts); absent in older artifacts. */
+  validation: pairValidationSchema.optional(),
 });
 export type RouterArtifact = z.infer<typeof routerArtifactSchema>;
 export type RouterModelPart = z.infer<typeof modelSchema>;

@@ -24,6 +24,7 @@ import {
 } from './multi-model-router-artifact.ts';
 import { meanOfNeighbours, nearestNeighbours } from './nearest-neighbours.ts';
 import type { TextVectoriser } from './router.ts';
+import { multiModelValidationCurve } from './validation-curves.ts';
 
 /**
  * Training of an N-model router: k-fold cross-validation of every candidate, selection by the
@@ -166,7 +167,10 @@ export interface TrainedMultiModelRouter {
   readonly selection: CandidateSelection;
 }
 
-/** Picks the best candidate by k-fold CV (folds seeded from `seed`) and refits it on all examples. */
+/**
+ * Picks the best candidate by k-fold CV (folds seeded from `seed`) and refits it on all examples.
+ * The artifact carries the chosen candidate's held-out λ sweep (its out-of-fold predictions).
+ */
 export function trainMultiModelRouter(
   examples: readonly RoutingExample[],
   encoder: TextVectoriser,
@@ -209,6 +213,7 @@ export function trainMultiModelRouter(
       rows: rows.length,
       notes: `${description}; ${String(folds)}-fold CV, seed ${String(options.seed)}${options.useGroups ? ', with groups' : ''}`,
     },
+    validation: multiModelValidationCurve(selection.chosenMetrics, folds, rows.length),
   };
   return { artifact, selection };
 }

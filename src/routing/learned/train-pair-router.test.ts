@@ -1,10 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { LexicalEncoder } from '../../pipeline/cache/semantic/lexical-encoder.ts';
-import { parseRouterArtifact, routerFromArtifact } from './router-artifact.ts';
+import {
+  parseRouterArtifact,
+  routerFromArtifact,
+  serialiseRouterArtifact,
+} from './router-artifact.ts';
+import { empiricalBayesGroupMeans } from './fit-subject-prior.ts';
 import {
   bestPairCandidate,
   describePairCandidate,
-  empiricalBayesGroupMeans,
   fitPairCandidate,
   pairLabel,
   trainPairRouter,
@@ -47,6 +51,44 @@ describe('trainPairRouter', () => {
     expect(router.score({ prompt: 'prove the theorem about primes 99' })).toBeGreaterThan(
       router.score({ prompt: 'say hello to my friend 99' }),
     );
+  });
+
+  it("stores the chosen candidate's held-out curve, from weak alone to strong alone", () => {
+    // The strong model fails one prompt in five; the weak one fails the "prove" prompts.
+    const mixed = examples.map((example, i) => ({ ...example, strong: i % 5 === 4 ? 0 : 1 }));
+    const trained = trainPairRouter(mixed, encoder, {
+      ...options,
+      folds: 3,
+      candidates,
+      dataset: 'synthetic',
+    });
+    const validation = trained.artifact.validation;
+    if (validation === undefined) throw new Error('no validation curve');
+    expect(trained.validation).toEqual(validation);
+    const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+    const weak = mean(mixed.map((example) => example.weak));
+    const strong = mean(mixed.map((example) => example.strong));
+    expect(validation).toMatchObject({ method: 'out-of-fold', folds: 3, rows: 60 });
+    expect(validation.weakQuality).toBeCloseTo(weak, 6);
+    expect(validation.strongQuality).toBeCloseTo(strong, 6);
+    expect(validation.points[0]).toMatchObject({ strongShare: 0, pgr: 0 });
+    expect(validation.points[0]?.quality).toBeCloseTo(weak, 6);
+    expect(validation.points.at(-1)).toMatchObject({ strongShare: 1, pgr: 1 });
+    expect(validation.points.at(-1)?.quality).toBeCloseTo(strong, 6);
+    expect(validation.points.length).toBeLessThanOrEqual(25);
+    for (const point of validation.points) {
+      expect(point.quality).toBeGreaterThanOrEqual(0);
+      expect(point.quality).toBeLessThanOrEqual(1);
+      expect(point.strongShare).toBeGreaterThanOrEqual(0);
+      expect(point.strongShare).toBeLessThanOrEqual(1);
+    }
+    // The prompts give the weak model's failures away: better than random, CPT within range.
+    expect(validation.apgr).toBeGreaterThan(validation.random.apgr);
+    expect(validation.cpt50).toBeGreaterThanOrEqual(0);
+    expect(validation.cpt80).toBeLessThanOrEqual(1);
+    expect(validation.cpt50).toBeLessThanOrEqual(validation.cpt80);
+    const loaded = parseRouterArtifact(serialiseRouterArtifact(trained.artifact));
+    expect(loaded.ok && loaded.artifact.validation).toEqual(validation);
   });
 
   it('refuses too few examples for the folds', () => {

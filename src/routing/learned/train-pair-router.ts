@@ -3,15 +3,15 @@ import { calibrate } from './calibration.ts';
 import {
   describePrompt,
   fitFeatureConfig,
-  featureCount,
   featureRow,
   type FeatureConfig,
   type PromptDescription,
 } from './feature-space.ts';
 import { kFolds } from './k-fold.ts';
 import { trainKnn } from './knn.ts';
-import { logisticLogit, trainLogistic } from './logistic-regression.ts';
+import { trainLogistic } from './logistic-regression.ts';
 import { trainMf } from './matrix-factorisation.ts';
+import { fitSubjectPrior } from './fit-subject-prior.ts';
 import type { TextVectoriser } from './router.ts';
 import {
   routerArtifactKind,
@@ -21,7 +21,9 @@ import {
   type RouterArtifact,
   type RouterModelPart,
 } from './router-artifact.ts';
-import { routingMetrics, type RoutingMetrics } from './routellm-metrics.ts';
+import { routingMetrics } from './routellm-metrics.ts';
+import type { PairValidation } from './router-validation.ts';
+import { pairValidationCurve } from './validation-curves.ts';
 
 /**
  * Training of a strong/weak router (issue 8): k-fold selection among logistic regression, kNN and
@@ -177,101 +179,50 @@ export function fitPairCandidate(
   };
 }
 
-/**
- * Empirical-Bayes group means of `labels`: each group's mean shrunk towards the global mean by
- * `pooled within-group variance / between-group variance` pseudo-rows (method of moments), so a
- * subject with ~26 noisy rows moves only as far from the global rate as the data support.
- */
-export function empiricalBayesGroupMeans(
-  labels: readonly number[],
-  groups: readonly (string | undefined)[],
-): { readonly global: number; readonly means: ReadonlyMap<string, number> } {
-  const global = labels.reduce((a, b) => a + b, 0) / Math.max(1, labels.length);
-  const sums = new Map<string, { total: number; squares: number; count: number }>();
-  groups.forEach((group, index) => {
-    if (group === undefined) return;
-    const y = labels[index] ?? 0;
-    const entry = sums.get(group) ?? { total: 0, squares: 0, count: 0 };
-    entry.total += y;
-    entry.squares += y * y;
-    entry.count += 1;
-    sums.set(group, entry);
-  });
-  let within = 0;
-  let degrees = 0;
-  for (const { total, squares, count } of sums.values()) {
-    within += squares - (total * total) / count;
-    degrees += count - 1;
-  }
-  within /= Math.max(1, degrees);
-  let between = 0;
-  for (const { total, count } of sums.values())
-    between += ((total / count - global) ** 2 - within / count) / sums.size;
-  const shrinkage = within / Math.max(1e-6, between);
-  const means = new Map<string, number>();
-  for (const [group, { total, count }] of sums)
-    means.set(group, (total + shrinkage * global) / (count + shrinkage));
-  return { global, means };
-}
-
-function meanAndScale(values: readonly number[]): { mean: number; scale: number } {
-  const mean = values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
-  const variance = values.reduce((a, v) => a + (v - mean) ** 2, 0) / Math.max(1, values.length);
-  return { mean, scale: variance > 1e-12 ? Math.sqrt(variance) : 1 };
+/** What k-fold cross-validation of the candidates gives. */
+export interface PairCrossValidation {
+  /** Each candidate's mean validation APGR over the folds. */
+  readonly apgr: Map<PairCandidate, number>;
+  /** Each candidate's out-of-fold scores in row order: each row scored by the fold model without it. */
+  readonly outOfFold: Map<PairCandidate, number[]>;
 }
 
 /**
- * The subject-prior candidate as one linear model over `features` (encoder, hand, group one-hot):
- * score = z(prior of the group) + λ·z(group-free logistic logit). A group unseen in training gets
- * the global mean, as an all-zero one-hot gives.
+ * Cross-validation of each candidate over `folds` (positions into `rows`): fit on the other
+ * folds, score the held-out one, keep its APGR and its scores.
  */
-function fitSubjectPrior(
-  candidate: Extract<PairCandidate, { type: 'subject-prior' }>,
+export function crossValidatePairScores(
+  candidates: readonly PairCandidate[],
   rows: readonly PairTrainingRow[],
-  features: FeatureConfig,
-): RouterModelPart {
-  const descriptions = rows.map((row) => row.description);
-  const labels = rows.map((row) => pairLabel('gain', row));
-  const textFeatures: FeatureConfig = { ...features, groups: [] };
-  const textWidth = featureCount(textFeatures);
-  const weights = new Array<number>(featureCount(features)).fill(0);
-  let bias = 0;
-  if (candidate.lambda > 0) {
-    const textRows = descriptions.map((d) => featureRow(textFeatures, d));
-    const text = trainLogistic(textRows, labels, { l2: candidate.l2, iterations: 250 });
-    const { mean, scale } = meanAndScale(textRows.map((row) => logisticLogit(text, row)));
-    const factor = candidate.lambda / scale;
-    for (let i = 0; i < textWidth; i += 1) weights[i] = (text.weights[i] ?? 0) * factor;
-    bias += (text.bias - mean) * factor;
+  folds: readonly (readonly number[])[],
+  encoder: Pick<TextVectoriser, 'id' | 'dimensions'>,
+  options: PairFitOptions,
+): PairCrossValidation {
+  const apgr = new Map<PairCandidate, number>();
+  const outOfFold = new Map<PairCandidate, number[]>();
+  for (const candidate of candidates) {
+    let total = 0;
+    const scores = new Array<number>(rows.length).fill(0);
+    for (const fold of folds) {
+      const held = new Set(fold);
+      const fitRows = rows.filter((_, position) => !held.has(position));
+      const trained = fitPairCandidate(candidate, fitRows, encoder, options);
+      const score = scorerFor(trained.features, trained.model);
+      const outcomes = fold.map((position) => {
+        const row = rowAt(rows, position);
+        const value = score(row.description);
+        scores[position] = value;
+        return { score: value, strong: row.strong, weak: row.weak };
+      });
+      total += routingMetrics(outcomes).apgr / folds.length;
+    }
+    apgr.set(candidate, total);
+    outOfFold.set(candidate, scores);
   }
-  const prior = empiricalBayesGroupMeans(
-    labels,
-    descriptions.map((d) => d.group),
-  );
-  const priorOf = (group: string | undefined) =>
-    group === undefined ? prior.global : (prior.means.get(group) ?? prior.global);
-  const { mean, scale } = meanAndScale(descriptions.map((d) => priorOf(d.group)));
-  bias += (prior.global - mean) / scale;
-  features.groups.forEach((group, index) => {
-    weights[textWidth + index] = (priorOf(group) - prior.global) / scale;
-  });
-  return { type: 'logistic', weights, bias };
+  return { apgr, outOfFold };
 }
 
-/** RouteLLM's metrics of a scorer on some rows. */
-export function pairMetrics(
-  score: (description: PromptDescription) => number,
-  rows: readonly PairTrainingRow[],
-): RoutingMetrics {
-  return routingMetrics(
-    rows.map((row) => ({ score: score(row.description), strong: row.strong, weak: row.weak })),
-  );
-}
-
-/**
- * Mean validation APGR of each candidate over `folds` (positions into `rows`): fit on the other
- * folds, score the held-out one.
- */
+/** Mean validation APGR of each candidate over `folds` (see {@link crossValidatePairScores}). */
 export function crossValidatePairCandidates(
   candidates: readonly PairCandidate[],
   rows: readonly PairTrainingRow[],
@@ -279,20 +230,7 @@ export function crossValidatePairCandidates(
   encoder: Pick<TextVectoriser, 'id' | 'dimensions'>,
   options: PairFitOptions,
 ): Map<PairCandidate, number> {
-  const cvScore = new Map<PairCandidate, number>();
-  for (const candidate of candidates) {
-    let total = 0;
-    for (const fold of folds) {
-      const held = new Set(fold);
-      const fitRows = rows.filter((_, position) => !held.has(position));
-      const validationRows = fold.map((position) => rowAt(rows, position));
-      const trained = fitPairCandidate(candidate, fitRows, encoder, options);
-      const score = scorerFor(trained.features, trained.model);
-      total += pairMetrics(score, validationRows).apgr / folds.length;
-    }
-    cvScore.set(candidate, total);
-  }
-  return cvScore;
+  return crossValidatePairScores(candidates, rows, folds, encoder, options).apgr;
 }
 
 /** The candidate of `type` (or of any type) with the best cross-validated APGR. */
@@ -305,13 +243,17 @@ export function bestPairCandidate(
     .sort((a, b) => b[1] - a[1])[0]?.[0];
 }
 
-/** The artifact of a trained model, calibrated on the scores of `calibrationRows`. */
+/**
+ * The artifact of a trained model, calibrated on the scores of `calibrationRows`, with its
+ * held-out quality curve when one is given.
+ */
 export function pairRouterArtifact(
   trained: TrainedPairModel,
   encoderId: string,
   calibrationRows: readonly PairTrainingRow[],
   trainedOn: RouterArtifact['trainedOn'],
   models?: RouterArtifact['models'],
+  validation?: PairValidation,
 ): RouterArtifact {
   const score = scorerFor(trained.features, trained.model);
   return {
@@ -324,6 +266,7 @@ export function pairRouterArtifact(
     calibration: calibrate(calibrationRows.map((row) => score(row.description))),
     trainedOn,
     ...(models === undefined ? {} : { models }),
+    ...(validation === undefined ? {} : { validation }),
   };
 }
 
@@ -345,11 +288,14 @@ export interface TrainedPairRouter {
   readonly artifact: RouterArtifact;
   readonly chosen: PairCandidate;
   readonly crossValidatedApgr: number;
+  /** The held-out curve stored in the artifact (undefined when both models score alike). */
+  readonly validation: PairValidation | undefined;
 }
 
 /**
  * Picks the best candidate by k-fold CV (folds seeded from `seed`), refits it on all examples and
- * calibrates it on their scores. The artifact names the strong and weak model.
+ * calibrates it on their scores. The artifact names the strong and weak model and carries the
+ * chosen candidate's held-out quality curve, from the out-of-fold scores CV already computed.
  */
 export function trainPairRouter(
   examples: readonly PairExample[],
@@ -374,19 +320,21 @@ export function trainPairRouter(
     (options.useGroups
       ? [...defaultPairCandidates, ...subjectPriorCandidates]
       : defaultPairCandidates);
-  const cvScore = crossValidatePairCandidates(candidates, rows, foldPositions, encoder, options);
-  const chosen = bestPairCandidate(cvScore);
+  const cv = crossValidatePairScores(candidates, rows, foldPositions, encoder, options);
+  const chosen = bestPairCandidate(cv.apgr);
   if (!chosen) throw new RangeError('no candidate models to train');
   const trained = fitPairCandidate(chosen, rows, encoder, options);
   const notes = `${describePairCandidate(chosen)}; ${String(folds)}-fold CV, seed ${String(options.seed)}${options.useGroups ? ', with groups' : ''}`;
+  const validation = pairValidationCurve(cv.outOfFold.get(chosen) ?? [], rows, foldPositions);
   const artifact = pairRouterArtifact(
     trained,
     encoder.id,
     rows,
     { dataset: options.dataset, rows: rows.length, notes },
     { strong: options.strongModel, weak: options.weakModel },
+    validation,
   );
-  return { artifact, chosen, crossValidatedApgr: cvScore.get(chosen) ?? 0 };
+  return { artifact, chosen, crossValidatedApgr: cv.apgr.get(chosen) ?? 0, validation };
 }
 
 function rowAt(rows: readonly PairTrainingRow[], position: number): PairTrainingRow {

@@ -295,12 +295,74 @@ export interface LearnedRouter {
   readonly realised_shares: Readonly<Record<string, number>>;
 }
 
+export interface RouterCalibrationPoint {
+  readonly threshold: number;
+  readonly strong_share: number;
+}
+
+/** A strong/weak router's operating point: strong-call share, mean quality, gap recovered. */
+export interface RouterSharePoint {
+  readonly strong_share: number;
+  readonly quality: number;
+  readonly pgr: number;
+}
+
+export interface RouterCurveFigures {
+  readonly apgr: number;
+  /** Strong-call shares (0..1) needed to recover 50% / 80% of the gap. */
+  readonly cpt50: number;
+  readonly cpt80: number;
+}
+
+export interface PairRouterValidation extends RouterCurveFigures {
+  readonly kind: 'pair';
+  readonly method: string;
+  readonly folds: number;
+  readonly rows: number;
+  readonly weak_quality: number;
+  readonly strong_quality: number;
+  readonly points: readonly RouterSharePoint[];
+  readonly random: RouterCurveFigures & {
+    readonly runs: number;
+    readonly points: readonly RouterSharePoint[];
+  };
+}
+
+export interface RouterCostPoint {
+  readonly quality: number;
+  readonly mean_cost: number;
+}
+
+export interface MultiModelRouterValidation {
+  readonly kind: 'multi_model';
+  readonly method: string;
+  readonly folds: number;
+  readonly rows: number;
+  readonly points: readonly (RouterCostPoint & { readonly tradeoff: number })[];
+  readonly singles: readonly (RouterCostPoint & { readonly model: string })[];
+  readonly best_single: string;
+  readonly oracle: RouterCostPoint;
+  readonly zero_router: readonly RouterCostPoint[];
+  readonly average_quality: number;
+  readonly cost_saving_at_95: number | null;
+  readonly quality_at_best_single_cost: number | null;
+}
+
 export interface RouterCurve {
   readonly name: string;
+  readonly kind: 'pair' | 'multi_model';
+  readonly models: readonly string[];
+  readonly strong_model: string | null;
   readonly threshold: number | null;
   readonly target_strong_share: number | null;
-  readonly sample_count: number;
-  readonly points: readonly { readonly threshold: number; readonly strong_share: number }[];
+  /** N-model routers: the trade-off λ in force. */
+  readonly tradeoff: number | null;
+  readonly sample_count: number | null;
+  readonly points: readonly RouterCalibrationPoint[];
+  /** Strong/weak routers: strong share by threshold; null for N-model routers. */
+  readonly calibration: readonly RouterCalibrationPoint[] | null;
+  /** The held-out quality curve the artifact stores; null when it predates such curves. */
+  readonly validation: PairRouterValidation | MultiModelRouterValidation | null;
 }
 
 export interface RouteDecision {

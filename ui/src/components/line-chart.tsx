@@ -47,7 +47,7 @@ export function LineChart(props: LineChartProps) {
           ticks: { stroke: '#d9dde3' },
           // Wide enough for the longest tick label (uPlot's fixed default cuts "$0.000075").
           size: (_chart: uPlot, values: string[] | null) =>
-            Math.max(40, 16 + 7 * Math.max(0, ...(values ?? []).map((value) => value.length))),
+            Math.max(40, 24 + 8 * Math.max(0, ...(values ?? []).map((value) => value.length))),
           ...(formatY === undefined
             ? {}
             : { values: (_chart: uPlot, ticks: number[]) => ticks.map(formatY) }),

@@ -1,20 +1,23 @@
 import { useMemo } from 'react';
-import type { RouterCurve } from '../api/api-types.ts';
+import type { RouterCalibrationPoint, RouterCurve } from '../api/api-types.ts';
 import { formatScore, formatShare } from '../lib/format.ts';
-import { useApiData } from '../lib/use-api-data.ts';
-import { ErrorBanner } from './error-banner.tsx';
 import { LineChart } from './line-chart.tsx';
 
 const percent = (value: number): string => `${Math.round(value * 100)}%`;
 
 /**
  * A strong/weak router's calibration: the share of calibration prompts sent to the strong model
- * at each threshold (GET /admin/routing/routers/:name/curve).
+ * at each threshold (the `calibration` of GET /admin/routing/routers/:name/curve).
  */
-export function RouterCurveChart({ name }: { readonly name: string }) {
-  const curve = useApiData<RouterCurve>(`/admin/routing/routers/${encodeURIComponent(name)}/curve`);
+export function RouterCurveChart({
+  curve,
+  calibration,
+}: {
+  readonly curve: RouterCurve;
+  readonly calibration: readonly RouterCalibrationPoint[];
+}) {
   const chart = useMemo(() => {
-    const points = [...(curve.data?.points ?? [])].sort((a, b) => a.threshold - b.threshold);
+    const points = [...calibration].sort((a, b) => a.threshold - b.threshold);
     return {
       x: points.map((point) => point.threshold),
       series: [
@@ -25,10 +28,7 @@ export function RouterCurveChart({ name }: { readonly name: string }) {
         },
       ],
     };
-  }, [curve.data]);
-  if (curve.error !== undefined) {
-    return <ErrorBanner message={curve.error} />;
-  }
+  }, [calibration]);
   return (
     <>
       <LineChart
@@ -40,15 +40,13 @@ export function RouterCurveChart({ name }: { readonly name: string }) {
         formatY={percent}
         testId="router-curve"
       />
-      {curve.data === undefined ? null : (
-        <p className="muted">
-          Threshold in force {formatScore(curve.data.threshold)}
-          {curve.data.target_strong_share === null
-            ? ''
-            : `, calibrated for ${formatShare(curve.data.target_strong_share)} strong`}
-          ; from {curve.data.sample_count} calibration prompts.
-        </p>
-      )}
+      <p className="muted">
+        Threshold in force {formatScore(curve.threshold)}
+        {curve.target_strong_share === null
+          ? ''
+          : `, calibrated for ${formatShare(curve.target_strong_share)} strong`}
+        ; from {curve.sample_count ?? 0} calibration prompts.
+      </p>
     </>
   );
 }

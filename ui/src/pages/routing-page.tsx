@@ -1,11 +1,14 @@
 import type { LearnedRouter, ListOf } from '../api/api-types.ts';
 import { ErrorBanner } from '../components/error-banner.tsx';
 import { PageHeader } from '../components/page-header.tsx';
-import { RouterCurveChart } from '../components/router-curve-chart.tsx';
+import { RouterCurves } from '../components/router-curves.tsx';
 import { formatInteger, formatShare } from '../lib/format.ts';
 import { useApiData } from '../lib/use-api-data.ts';
 
-/** Learned routers: calibrated against realised shares, and each router's calibration curve. */
+/**
+ * Learned routers: calibrated against realised shares, each router's held-out quality curve
+ * (quality against strong share or cost) and, for strong/weak routers, its calibration curve.
+ */
 export function RoutingPage() {
   const routers = useApiData<ListOf<LearnedRouter>>('/admin/routing/routers');
   const list = routers.data?.data ?? [];
@@ -57,7 +60,7 @@ export function RoutingPage() {
             <p className="muted">
               {formatInteger(router.decisions)} decisions since the configuration loaded.
             </p>
-            {router.models.length === 2 ? <RouterCurveChart name={router.name} /> : null}
+            <RouterCurves name={router.name} />
           </section>
         );
       })}
