@@ -75,8 +75,8 @@ try {
     (left, right) => left.at - right.at,
   );
   const seedStart = performance.now();
-  for (let start = 0; start < rowCount; start += 500) {
-    await store.append(seeded.slice(start, start + 500));
+  for (let start = 0; start < rowCount; start += 100) {
+    await store.append(seeded.slice(start, start + 100));
   }
   const seedMs = performance.now() - seedStart;
   // No ANALYZE: a gateway never runs it, so the planner works as it does in production.
@@ -129,7 +129,7 @@ try {
     ],
   ];
   console.log(
-    `seeded ${String(rowCount)} rows in ${seedMs.toFixed(0)} ms (${(seedMs / Math.ceil(rowCount / 500)).toFixed(1)} ms per 500-row transaction, the writer's largest)`,
+    `seeded ${String(rowCount)} rows in ${seedMs.toFixed(0)} ms (${(seedMs / Math.ceil(rowCount / 100)).toFixed(1)} ms per 100-row transaction, the writer's largest)`,
   );
   const inLastDay = await store.stats({ fromMs: now - day, toMs: now + 1 }, day, {});
   console.log(`rows in the last 24 h: ${String(inLastDay.totals.requests)}`);
