@@ -129,7 +129,18 @@ export function parseConfigText(
       }),
     };
   }
-  const raw: unknown = document.toJS() ?? {};
+  let raw: unknown;
+  try {
+    // toJS refuses alias expansions beyond the library's default count (alias bombs) by throwing.
+    raw = document.toJS() ?? {};
+  } catch (error) {
+    return {
+      ok: false,
+      problems: [
+        { path: '(yaml)', message: error instanceof Error ? error.message : 'invalid YAML' },
+      ],
+    };
+  }
   const validated = configFileSchema.safeParse(raw);
   if (!validated.success) {
     return { ok: false, problems: describeIssues(validated.error.issues, raw) };

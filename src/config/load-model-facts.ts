@@ -49,7 +49,17 @@ export function readModelFactsFile(
       problems: [{ path: 'model_facts_file', message: `${path} is not valid JSON or YAML` }],
     };
   }
-  const parsed = modelFactsFileSchema.safeParse(document.toJS());
+  let raw: unknown;
+  try {
+    // toJS refuses alias expansions beyond the library's default count (alias bombs) by throwing.
+    raw = document.toJS();
+  } catch {
+    return {
+      ok: false,
+      problems: [{ path: 'model_facts_file', message: `${path} expands too many YAML aliases` }],
+    };
+  }
+  const parsed = modelFactsFileSchema.safeParse(raw);
   if (!parsed.success) {
     return {
       ok: false,

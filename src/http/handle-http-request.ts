@@ -11,6 +11,7 @@ import { authenticateBySession, hasApiKeyHeader } from './console-session-cookie
 import type { HttpDependencies } from './http-dependencies.ts';
 import { HttpExchange, readApiKey } from './http-exchange.ts';
 import { UnreadBodyError } from './read-request-body.ts';
+import { headerSafeText } from './header-safe-text.ts';
 import { buildRequestRecord, type RequestFacts } from './request-outcome.ts';
 import { Router, type Route } from './router.ts';
 import type { RouteHandler } from './routes/route-handler.ts';
@@ -190,15 +191,18 @@ function attemptHeaders(
   }
   const headers: Record<string, string> = {
     'x-signalbox-attempts': String(attempts.length),
-    'x-signalbox-attempt-errors': attempts
-      .map(
-        (attempt) =>
-          `${attempt.deployment} ${attempt.errorClass ?? attempt.outcome} ${attempt.status ?? '-'} ${Math.round(attempt.durationMs)}ms`,
-      )
-      .join(', '),
+    // A deployment id holds the model name, which a client picks on an open provider.
+    'x-signalbox-attempt-errors': headerSafeText(
+      attempts
+        .map(
+          (attempt) =>
+            `${attempt.deployment} ${attempt.errorClass ?? attempt.outcome} ${attempt.status ?? '-'} ${Math.round(attempt.durationMs)}ms`,
+        )
+        .join(', '),
+    ),
   };
   if (decision !== undefined) {
-    headers['x-signalbox-route'] = decision.reason;
+    headers['x-signalbox-route'] = headerSafeText(decision.reason);
   }
   return headers;
 }

@@ -126,10 +126,15 @@ export class HttpExchange {
 
 /**
  * Reads the caller's key: `Authorization: Bearer <key>` (OpenAI SDKs), else `x-api-key: <key>`
- * (Anthropic SDKs). Undefined when neither is present or usable.
+ * (Anthropic SDKs). Undefined when neither is present or usable, and when `Authorization` is
+ * sent more than once: Node keeps only the first copy, while a proxy in front may act on
+ * another, so an ambiguous credential is never used (as with a doubled session cookie).
  */
 export function readApiKey(request: IncomingMessage): string | undefined {
   const header = request.headers.authorization;
+  if ((request.headersDistinct.authorization?.length ?? 0) > 1) {
+    return undefined;
+  }
   if (header !== undefined) {
     if (header.length < 8 || header.length > 1024) {
       return undefined;

@@ -5,6 +5,7 @@ import { decisionReason } from '../gateway/gateway.ts';
 import { waitForDrain } from '../lib/wait-for-drain.ts';
 import { costOfUsage } from '../canonical/model-price.ts';
 import { formatCostUsd } from '../lib/format-cost-usd.ts';
+import { headerSafeText } from './header-safe-text.ts';
 import type { HttpExchange } from './http-exchange.ts';
 import { formatServerTiming, upstreamMilliseconds, type RequestFacts } from './request-outcome.ts';
 
@@ -12,10 +13,11 @@ function servedHeaders(exchange: HttpExchange, routed: RoutedResponse): Outgoing
   const headers: OutgoingHttpHeaders = {
     ...routed.rateLimitHeaders,
     'x-signalbox-request-id': exchange.requestId,
-    'x-signalbox-model': routed.deployment.upstreamModel,
+    // The model (and so the deployment id) can be a client's free choice on an open provider.
+    'x-signalbox-model': headerSafeText(routed.deployment.upstreamModel),
     'x-signalbox-provider': routed.deployment.providerId,
-    'x-signalbox-deployment': routed.deployment.id,
-    'x-signalbox-route': routeHeader(routed),
+    'x-signalbox-deployment': headerSafeText(routed.deployment.id),
+    'x-signalbox-route': headerSafeText(routeHeader(routed)),
     'x-signalbox-attempts': String(routed.attempts.length),
     'server-timing': formatServerTiming(
       exchange.elapsedMs(),

@@ -19,18 +19,25 @@ type PathBuilder = (request: EndpointRequest) => string | undefined;
 
 /**
  * A model name put into a URL path, percent-encoded so it stays one segment. Refuses names that
- * would be dot segments or hold control characters, since the model can come from a client when
- * a provider allows any model name.
+ * would be dot segments, hold control characters or are not well-formed UTF-16 (a lone surrogate,
+ * which `encodeURIComponent` cannot encode), since the model can come from a client when a
+ * provider allows any model name.
  */
 export function modelPathSegment(model: string): string {
-  if (model === '' || model === '.' || model === '..' || hasControlCharacter(model)) {
+  if (
+    model === '' ||
+    model === '.' ||
+    model === '..' ||
+    hasControlCharacter(model) ||
+    !model.isWellFormed()
+  ) {
     throw new Error(`"${model}" cannot be used as a model name in a URL`);
   }
   return encodeURIComponent(model);
 }
 
 function setting(value: string | undefined, name: string): string {
-  if (value === undefined || value === '') {
+  if (value === undefined || value === '' || !value.isWellFormed()) {
     throw new Error(`the provider needs ${name}`);
   }
   return encodeURIComponent(value);

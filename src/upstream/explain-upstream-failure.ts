@@ -1,7 +1,8 @@
 import { GatewayError } from '../errors/gateway-error.ts';
 
 /** Why the gateway itself aborted an exchange, if it did. */
-export type AbortCause = 'client' | 'total-timeout' | 'first-byte-timeout' | 'released';
+export type AbortCause =
+  'client' | 'total-timeout' | 'first-byte-timeout' | 'idle-timeout' | 'released';
 
 const connectionFailureCodes: ReadonlySet<string> = new Set([
   'ECONNREFUSED',
@@ -64,7 +65,7 @@ export function explainUpstreamFailure(
       cause: error,
     });
   }
-  if (code === 'UND_ERR_BODY_TIMEOUT') {
+  if (abortCause === 'idle-timeout' || code === 'UND_ERR_BODY_TIMEOUT') {
     return new GatewayError('SB_ERR_UPSTREAM_TIMEOUT', {
       detail: 'The provider stopped sending in the middle of its answer.',
       internalDetail: `${origin}: idle timeout between chunks`,

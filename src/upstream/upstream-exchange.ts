@@ -52,6 +52,10 @@ function onFirstByteTimeout(exchange: DispatchedExchange): void {
   exchange.abort('first-byte-timeout');
 }
 
+function onIdleTimeout(exchange: DispatchedExchange): void {
+  exchange.abort('idle-timeout');
+}
+
 /**
  * One exchange with a provider: the undici dispatch handler and the reader of its response in
  * one object, so a request allocates no closures beyond its promises. State fields are set by
@@ -71,6 +75,13 @@ class DispatchedExchange implements Dispatcher.DispatchHandler, UpstreamExchange
    * once a second: a 150 ms setting fired after about a second.
    */
   #firstByteTimer: NodeJS.Timeout | undefined;
+  /**
+   * The idle deadline between body chunks, kept here for the same reason: undici's `bodyTimeout`
+   * (still set, as a backstop) ticks once a second, so a 300 ms `idle_ms` let 700 ms silences
+   * through. Disarmed while the gateway itself has paused the transfer (a slow client).
+   */
+  #idleTimer: NodeJS.Timeout | undefined;
+  readonly #idleMs: number;
   readonly #unsubscribe: () => void;
   #headersWaiter: Waiter<UpstreamExchange> | undefined;
   #released = false;
@@ -91,6 +102,20 @@ class DispatchedExchange implements Dispatcher.DispatchHandler, UpstreamExchange
     this.#unsubscribe = request.cancellation.subscribe(() => this.abort('client'));
     this.#timer = setTimeout(onTotalTimeout, request.timeouts.totalMs, this);
     this.#firstByteTimer = setTimeout(onFirstByteTimeout, request.timeouts.firstByteMs, this);
+    this.#idleMs = request.timeouts.idleMs;
+  }
+
+  #armIdle(): void {
+    if (this.#idleTimer !== undefined) {
+      this.#idleTimer.refresh();
+    } else if (this.#idleMs > 0 && !this.#ended && !this.#released) {
+      this.#idleTimer = setTimeout(onIdleTimeout, this.#idleMs, this);
+    }
+  }
+
+  #disarmIdle(): void {
+    clearTimeout(this.#idleTimer);
+    this.#idleTimer = undefined;
   }
 
   abort(cause: AbortCause): void {
@@ -111,6 +136,7 @@ class DispatchedExchange implements Dispatcher.DispatchHandler, UpstreamExchange
     this.#released = true;
     clearTimeout(this.#timer);
     clearTimeout(this.#firstByteTimer);
+    this.#disarmIdle();
     this.#unsubscribe();
     if (!this.#ended && this.#failure === undefined) {
       this.abort('released');
@@ -124,6 +150,7 @@ class DispatchedExchange implements Dispatcher.DispatchHandler, UpstreamExchange
       this.#bufferedBytes -= chunk.length;
       if (this.#controller?.paused === true && this.#bufferedBytes < highWaterBytes) {
         this.#controller.resume();
+        this.#armIdle();
       }
       return Promise.resolve(chunk);
     }
@@ -156,6 +183,7 @@ class DispatchedExchange implements Dispatcher.DispatchHandler, UpstreamExchange
         finish(this.#joinChunks());
       } else {
         this.#controller?.resume();
+        this.#armIdle();
         this.#collecting = {
           limit: maxBytes,
           size: this.#bufferedBytes,
@@ -196,6 +224,7 @@ class DispatchedExchange implements Dispatcher.DispatchHandler, UpstreamExchange
     }
     this.status = statusCode;
     this.headers = headers;
+    this.#armIdle();
     waiter.resolve(this);
   }
 
@@ -203,6 +232,7 @@ class DispatchedExchange implements Dispatcher.DispatchHandler, UpstreamExchange
     if (this.#released) {
       return;
     }
+    this.#armIdle();
     const collecting = this.#collecting;
     if (collecting !== undefined) {
       collecting.size += chunk.length;
@@ -224,12 +254,15 @@ class DispatchedExchange implements Dispatcher.DispatchHandler, UpstreamExchange
     this.#bufferedBytes += chunk.length;
     if (this.#bufferedBytes >= highWaterBytes) {
       controller.pause();
+      // The silence that follows is the gateway's own (a slow client), not the provider's.
+      this.#disarmIdle();
     }
   }
 
   onResponseEnd(): void {
     this.#ended = true;
     clearTimeout(this.#timer);
+    this.#disarmIdle();
     const collecting = this.#collecting;
     if (collecting !== undefined) {
       this.#collecting = undefined;
@@ -248,6 +281,7 @@ class DispatchedExchange implements Dispatcher.DispatchHandler, UpstreamExchange
 
   #fail(error: GatewayError): void {
     this.#failure = error;
+    this.#disarmIdle();
     const headersWaiter = this.#headersWaiter;
     if (headersWaiter !== undefined) {
       this.#headersWaiter = undefined;

@@ -1,8 +1,8 @@
-import type { Usage } from '../../canonical/usage.ts';
+import { plausibleTokenCount, type Usage } from '../../canonical/usage.ts';
 import { isJsonObject } from '../../lib/json.ts';
 
 function count(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
+  return plausibleTokenCount(value);
 }
 
 /**

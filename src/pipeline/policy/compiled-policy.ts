@@ -72,7 +72,17 @@ export function compilePolicy(text: string): PolicyCompilation {
   if (parsed.errors.length > 0) {
     return { ok: false, problems: parsed.errors.map((error) => `(yaml) ${error.message}`) };
   }
-  const result = policyDocumentSchema.safeParse(parsed.toJS());
+  let raw: unknown;
+  try {
+    // toJS refuses alias expansions beyond the library's default count (alias bombs) by throwing.
+    raw = parsed.toJS();
+  } catch (error) {
+    return {
+      ok: false,
+      problems: [`(yaml) ${error instanceof Error ? error.message : 'invalid YAML'}`],
+    };
+  }
+  const result = policyDocumentSchema.safeParse(raw);
   if (!result.success) {
     return { ok: false, problems: result.error.issues.map(describeIssue) };
   }
