@@ -1,10 +1,7 @@
 // Shared by the console's browser tests (test/browser/) and its page-load benchmark
 // (bench/console-pages.ts): builds the console into a directory of its own and drives Debian's
 // Chromium through playwright-core. Browsers are never downloaded.
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
 /** Debian's Chromium (apt package `chromium`); CI installs it when missing. */
@@ -21,37 +18,11 @@ export const chromiumArgs = [
   '--disable-sync',
 ];
 
-export const repositoryRoot = fileURLToPath(new URL('../../', import.meta.url));
+export { buildConsole, repositoryRoot } from './build-console.ts';
 
 /** Whether the browser tests can run here. */
 export function chromiumAvailable(): boolean {
   return existsSync(chromiumPath);
-}
-
-/**
- * Builds the console from ui/ into `outDir` (vite's CLI from node_modules, in a child process so
- * it never shares state with the test runner's own Vite). Rejects with vite's output on failure.
- */
-export async function buildConsole(outDir: string): Promise<void> {
-  const vite = fileURLToPath(new URL('../../node_modules/vite/bin/vite.js', import.meta.url));
-  await promisify(execFile)(
-    process.execPath,
-    [
-      vite,
-      'build',
-      '--config',
-      'ui/vite.config.ts',
-      '--outDir',
-      outDir,
-      '--emptyOutDir',
-      '--logLevel',
-      'warn',
-    ],
-    { cwd: repositoryRoot, timeout: 120_000, maxBuffer: 16 * 1024 * 1024 },
-  );
-  if (!existsSync(`${outDir}/index.html`)) {
-    throw new Error(`vite build wrote no index.html into ${outDir}`);
-  }
 }
 
 /** Headless Chromium with a fresh temporary profile (playwright's default for launch()). */

@@ -2,6 +2,10 @@ import { readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gatewayRoutes } from '../../src/http/create-http-server.ts';
 import { loadConsoleRoutes } from '../../src/http/console/console-routes.ts';
+import { buildConsole } from '../helpers/build-console.ts';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join as joinPath } from 'node:path';
 import { Router, type Route, type RouteAccess } from '../../src/http/router.ts';
 import type { RouteHandler } from '../../src/http/routes/route-handler.ts';
 import { startTestGateway, testAdminKey, type TestGateway } from '../helpers/test-gateway.ts';
@@ -106,16 +110,21 @@ let harness: TestGateway;
 let consoleRoutes: Route<RouteHandler>[];
 let modelKey: string;
 
+// The console is built here: the suite runs before `npm run build` in CI.
+const consoleDirectory = joinPath(mkdtempSync(joinPath(tmpdir(), 'signalbox-console-')), 'ui');
+
 beforeAll(async () => {
+  await buildConsole(consoleDirectory);
   harness = await startTestGateway({
+    consoleDirectory,
     config: `
 providers:
   - { id: mock, type: mock }
 `,
   });
   modelKey = await harness.createKey({ name: 'model-only' });
-  consoleRoutes = await loadConsoleRoutes();
-});
+  consoleRoutes = await loadConsoleRoutes(consoleDirectory);
+}, 120_000);
 
 afterAll(async () => {
   await harness.close();

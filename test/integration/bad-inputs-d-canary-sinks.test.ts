@@ -5,6 +5,10 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConsoleRoutes } from '../../src/http/console/console-routes.ts';
+import { buildConsole } from '../helpers/build-console.ts';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join as joinPath } from 'node:path';
 import {
   startMockProvider,
   type MockProviderServer,
@@ -212,12 +216,17 @@ const chatBody = (model: string, stream = false) => ({
   metadata: { nested: { authorization: secrets.bodyAuthorization } },
 });
 
+// The console is built here: the suite runs before `npm run build` in CI.
+const consoleDirectory = joinPath(mkdtempSync(joinPath(tmpdir(), 'signalbox-console-')), 'ui');
+
 beforeAll(async () => {
+  await buildConsole(consoleDirectory);
   mock = await startMockProvider({ apiKey: secrets.providerKey });
   storedMock = await startMockProvider({ apiKey: secrets.storedCredential, name: 'stored' });
   echo = await startEchoUpstream();
   collector = await startCollector();
   harness = await startTestGateway({
+    consoleDirectory,
     config: config(false),
     environment: {
       SIGNALBOX_ADMIN_KEY: secrets.adminKey,
@@ -340,7 +349,7 @@ beforeAll(async () => {
     requestLogApi += (await call('GET', `/admin/requests/${id}`, { key: admin })).text;
   }
   requestLogApi += (await call('GET', '/admin/requests/stats', { key: admin })).text;
-  for (const route of await loadConsoleRoutes()) {
+  for (const route of await loadConsoleRoutes(consoleDirectory)) {
     consoleText += (await call('GET', route.path)).text;
   }
 
@@ -359,7 +368,7 @@ afterAll(async () => {
   await storedMock.close();
   await new Promise((resolve) => echo.server.close(resolve));
   await new Promise((resolve) => collector.server.close(resolve));
-});
+}, 120_000);
 
 describe('canary secrets in every sink', () => {
   it('were really sent where they belong (so a leak was possible)', () => {
