@@ -27,6 +27,7 @@ function chain(count: number): AuditLogRecord[] {
 function slowLog(records: AuditLogRecord[], clock: ManualClock, tickMs: number) {
   let reads = 0;
   const store: AuditLogStore = {
+    findRequestRecords: () => Promise.resolve([]),
     append: () => Promise.reject(new Error('read-only')),
     async read(fromSeq, limit) {
       reads += 1;

@@ -112,6 +112,7 @@ export class GatewayEmbeddingsEncoder implements TextEncoder {
         cancellation: new CancellationSource(),
         headerNames: [],
         headers: {},
+        unaudited: true,
       },
       envelope,
     );

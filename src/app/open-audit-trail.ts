@@ -9,10 +9,14 @@ import type { RequestRecord } from '../observability/request-record.ts';
 import { AuditPayloadVault } from '../pipeline/audit/audit-payload-vault.ts';
 import type { AuditEvent } from '../pipeline/audit/audit-record.ts';
 import { AuditWriter } from '../pipeline/audit/audit-writer.ts';
-import { parseSignedCheckpoint, splitCheckpointFile } from '../pipeline/audit/checkpoint.ts';
+import { checkpointSizes } from '../pipeline/audit/checkpoint.ts';
 import { CheckpointScheduler } from '../pipeline/audit/checkpoint-scheduler.ts';
 import { purgeExpiredPayloads, type PayloadPurge } from '../pipeline/audit/payload-retention.ts';
-import { FileCheckpointSink, readCheckpointFile } from './audit-checkpoint-file.ts';
+import {
+  FileCheckpointSink,
+  readCheckpointFile,
+  repairTornCheckpointTail,
+} from './audit-checkpoint-file.ts';
 import { auditEventOfRequest, AuthFailureCounter } from './audit-events-of-requests.ts';
 import {
   auditCheckpointFileName,
@@ -25,6 +29,8 @@ import type { AuditLogStore } from '../storage/ports.ts';
 import type { AuditPayloadAccess } from '../gateway/audit-payload-access.ts';
 import type { AuditInspection } from '../gateway/audit-inspection.ts';
 import { createAuditInspection } from './audit-inspection-service.ts';
+import type { ReaperAudit } from '../pipeline/budgets/hold-reaper.ts';
+import { createReaperAudit } from './reaper-audit.ts';
 
 /** Events that may wait in memory while the database is down. */
 const auditBacklogCapacity = 100_000;
@@ -52,6 +58,8 @@ export interface OpenedAuditTrail {
   recordRequest(record: RequestRecord): void;
   /** Records an event that is not a request (a configuration change). */
   record(event: AuditEvent): void;
+  /** Lookups and records for the budget hold reaper; undefined when the trail is off. */
+  readonly reaperAudit: ReaperAudit | undefined;
   /** Purges payloads of whole checkpoint intervals past retention now (also done every minute). */
   purgeExpiredPayloads(): Promise<PayloadPurge | undefined>;
   /** Writes what waits (at most `graceMs`), signs a last checkpoint, and closes storage. */
@@ -72,6 +80,8 @@ export async function openAuditTrail(
   environment: Environment,
   logger: Logger,
   clock: Clock,
+  /** Told the request ids of `request` records once they are committed (in commit order). */
+  onRequestsAudited: (requestIds: readonly string[]) => void = () => undefined,
 ): Promise<OpenedAuditTrail> {
   const settings = config.audit;
   const ring = settings.payloads === undefined ? undefined : loadEncryptionKeyRing(environment);
@@ -103,6 +113,7 @@ export async function openAuditTrail(
       payloads: undefined,
       recordRequest: () => undefined,
       record: () => undefined,
+      reaperAudit: undefined,
       purgeExpiredPayloads: () => Promise.resolve(undefined),
       close: () => opened.close(),
     };
@@ -115,7 +126,14 @@ export async function openAuditTrail(
     throw new Error('no audit signing key could be loaded or created');
   }
   const checkpointPath = join(config.stateDir, auditCheckpointFileName);
+  if ((await repairTornCheckpointTail(checkpointPath)) === 'repaired') {
+    logger.warn('the audit checkpoint file ended in a note cut short by a crash; it was repaired');
+  }
+  // Checkpoints already signed: catching up on the log (from seq 0) must not sign a smaller
+  // tree after them, which verification rightly reports as the log having shrunk.
+  const signedSizes = checkpointSizes(await readCheckpointFile(checkpointPath), defaultAuditOrigin);
   const scheduler = new CheckpointScheduler({
+    lastCheckpointSize: Math.max(0, ...signedSizes),
     origin: defaultAuditOrigin,
     signer: key.signer,
     sink: new FileCheckpointSink(checkpointPath),
@@ -148,7 +166,15 @@ export async function openAuditTrail(
     capacity: auditBacklogCapacity,
     flushDelayMs: auditFlushDelayMs,
     wait: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-    onAppended: () => void catchUp(),
+    onAppended(_records, events) {
+      const requestIds: string[] = [];
+      for (const event of events) {
+        const requestId = event.payload.request_id;
+        if (event.kind === 'request' && typeof requestId === 'string') requestIds.push(requestId);
+      }
+      if (requestIds.length > 0) onRequestsAudited(requestIds);
+      void catchUp();
+    },
     onWriteFailed(error, pending) {
       logger.error(
         { err: errorName(error), pending },
@@ -165,19 +191,12 @@ export async function openAuditTrail(
   });
   const purge = async (): Promise<PayloadPurge | undefined> => {
     if (settings.payloads === undefined) return undefined;
-    const checkpointSizes = splitCheckpointFile(await readCheckpointFile(checkpointPath)).flatMap(
-      (note) => {
-        const parsed = parseSignedCheckpoint(note);
-        return parsed.ok && parsed.value.checkpoint.origin === defaultAuditOrigin
-          ? [parsed.value.checkpoint.treeSize]
-          : [];
-      },
-    );
+    const sizes = checkpointSizes(await readCheckpointFile(checkpointPath), defaultAuditOrigin);
     const now = clock.now();
     const purged = await purgeExpiredPayloads({
       log: opened.store,
       payloads: opened.payloads,
-      checkpointSizes,
+      checkpointSizes: sizes,
       cutoff: now - settings.payloads.retentionMs,
       retentionMs: settings.payloads.retentionMs,
       now,
@@ -243,6 +262,14 @@ export async function openAuditTrail(
     record: (event) => {
       writer.record(event);
     },
+    reaperAudit: createReaperAudit({
+      store: opened.store,
+      recordAndFlush: async (events) => {
+        for (const event of events) writer.record(event);
+        await writer.flush();
+      },
+      now: () => clock.now(),
+    }),
     purgeExpiredPayloads: purge,
     async close(graceMs) {
       clearInterval(timer);

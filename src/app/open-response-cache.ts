@@ -36,6 +36,28 @@ const maxClientTtlMs = 7 * 24 * 3_600_000;
 const semanticSyncMs = 1000;
 /** Characters the in-process store keeps in all, besides its entry limit. */
 const memoryCharsPerEntry = 16 * 1024;
+/** While a store is down every request fails on it: its warnings are logged once a minute. */
+const warningEveryMs = 60_000;
+
+/** A warning logged at most once per `warningEveryMs`, with how many were left out. */
+function throttledWarning(
+  logger: Logger,
+  clock: Clock,
+  message: string,
+): (fields: Record<string, unknown>) => void {
+  let lastAt = Number.NEGATIVE_INFINITY;
+  let suppressed = 0;
+  return (fields) => {
+    const now = clock.now();
+    if (now - lastAt < warningEveryMs) {
+      suppressed += 1;
+      return;
+    }
+    lastAt = now;
+    logger.warn({ ...fields, suppressed }, message);
+    suppressed = 0;
+  };
+}
 
 /** The response cache of a running gateway, rebuilt on reload around the same store. */
 export interface OpenedResponseCache {
@@ -138,9 +160,9 @@ function buildCache(
   cache: CacheConfig,
   store: ResponseCacheStore,
   clock: Clock,
-  logger: Logger,
   semantic: SemanticCache | undefined,
   encoder: TextEncoder | undefined,
+  storeFailed: (fields: Record<string, unknown>) => void,
 ): ResponseCache {
   return new ResponseCache({
     semantic,
@@ -159,10 +181,7 @@ function buildCache(
     maxTtlMs: maxClientTtlMs,
     lookupTimeoutMs,
     onStoreError(operation, error) {
-      logger.warn(
-        { operation, err: error instanceof Error ? error.name : 'Error' },
-        'the response cache store failed; the request goes on without it',
-      );
+      storeFailed({ operation, err: error instanceof Error ? error.name : 'Error' });
     },
   });
 }
@@ -187,6 +206,11 @@ export async function openResponseCache(
     };
   }
   const stores = await openStores(initial, config, logger);
+  const storeFailed = throttledWarning(
+    logger,
+    clock,
+    'the response cache store failed; requests go on without it',
+  );
   const store = stores.store;
   let syncTimer: NodeJS.Timeout | undefined;
   let settings: CacheConfig | undefined = initial;
@@ -194,7 +218,7 @@ export async function openResponseCache(
   const build = (): ResponseCache | undefined =>
     settings === undefined
       ? undefined
-      : buildCache(settings, store, clock, logger, semantic?.cache, semantic?.encoder);
+      : buildCache(settings, store, clock, semantic?.cache, semantic?.encoder, storeFailed);
   let cache = build();
   return {
     current: () => cache,
@@ -220,12 +244,14 @@ export async function openResponseCache(
           }),
         };
         const shared = semantic.cache;
+        const syncFailed = throttledWarning(
+          logger,
+          clock,
+          'semantic cache entries of other processes could not be read; retrying',
+        );
         const sync = (): void => {
           shared.sync().catch((error: unknown) => {
-            logger.warn(
-              { err: error instanceof Error ? error.name : 'Error' },
-              'semantic cache entries of other processes could not be read; retrying',
-            );
+            syncFailed({ err: error instanceof Error ? error.name : 'Error' });
           });
         };
         if (stores.feed !== undefined) {

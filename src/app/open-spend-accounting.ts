@@ -2,17 +2,18 @@ import type { GatewayConfig } from '../config/gateway-config.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { SpendEnvironment } from '../pipeline/budgets/admit-spend.ts';
-import { startHoldReaper } from '../pipeline/budgets/hold-reaper.ts';
+import { startHoldReaper, type ReaperAudit } from '../pipeline/budgets/hold-reaper.ts';
 import { LedgerWriter } from '../pipeline/budgets/ledger-writer.ts';
 import type { SqlDatabase } from '../storage/sql/sql-database.ts';
 import { openBudgetStore } from './open-budget-store.ts';
 
+/** The reaper looks for expired holds every quarter of their lifetime, at most every minute. */
+const maximumReaperIntervalMs = 60_000;
 /**
- * How long a budget hold may stay before the reaper settles it at the held amount: longer than
- * any request (streams included), so only holds of processes that died are reaped.
+ * How long a ledger row waits for its request's audit record to be committed before it is
+ * written anyway (a request that is not audited): the audit trail commits within about 20 ms.
  */
-const holdTtlMs = 60 * 60_000;
-const reaperIntervalMs = 60_000;
+const ledgerAwaitsAuditMs = 10_000;
 /**
  * How long a ledger row waits for others to share its durable commit. Writing behind the answer,
  * it delays no response; a commit per request would spend the event loop on fsync.
@@ -32,6 +33,15 @@ export interface OpenedSpendAccounting {
   readonly environment: SpendEnvironment;
   /** The ledger's database, shared by the other SQL stores (policies). */
   readonly database: SqlDatabase;
+  /**
+   * Starts settling holds whose process died (now, then periodically), with the audit trail's
+   * records when it is on. Called once the audit trail is open.
+   */
+  startReaper(audit: ReaperAudit | undefined): void;
+  /** Rows of these requests may be written: their audit records are committed. */
+  audited(requestIds: readonly string[]): void;
+  /** Stops the reaper (call before the audit trail closes). */
+  stopReaper(): void;
   /** Stops the reaper, writes what is queued (waiting at most `graceMs`), and closes storage. */
   close(graceMs: number): Promise<void>;
 }
@@ -53,6 +63,8 @@ export async function openSpendAccounting(
     // Rows that may wait in memory while the database is down; then requests are refused.
     capacity: config.server.ledgerBacklog,
     flushDelayMs: ledgerFlushDelayMs,
+    awaitAuditMs: config.audit.enabled ? ledgerAwaitsAuditMs : undefined,
+    monotonic: () => clock.monotonic(),
     wait: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     onWriteFailed(error, pending) {
       logger.error(
@@ -61,20 +73,8 @@ export async function openSpendAccounting(
       );
     },
   });
-  const reaper = startHoldReaper({
-    store: opened.store,
-    clock,
-    intervalMs: reaperIntervalMs,
-    onReaped(count) {
-      logger.warn(
-        { count },
-        'settled budget holds whose requests never finished, at the held amount',
-      );
-    },
-    onFailed(error) {
-      logger.error({ err: errorName(error) }, 'budget holds could not be reaped; retrying later');
-    },
-  });
+  let reaper: { stop(): void } | undefined;
+  const holdTtlMs = config.server.budgetHoldTtlMs;
   const alerted = new Set<string>();
   return {
     database: opened.database,
@@ -96,8 +96,36 @@ export async function openSpendAccounting(
         );
       },
     },
+    startReaper(audit) {
+      reaper ??= startHoldReaper({
+        store: opened.store,
+        clock,
+        intervalMs: Math.max(250, Math.min(maximumReaperIntervalMs, holdTtlMs / 4)),
+        // A pass takes milliseconds; a reaper that died mid-pass leaves its claims this long.
+        claimMs: holdTtlMs,
+        audit,
+        onReaped(count) {
+          logger.warn(
+            { count },
+            'settled budget holds whose requests never finished (their process stopped)',
+          );
+        },
+        onFailed(error) {
+          logger.error(
+            { err: errorName(error) },
+            'budget holds could not be reaped; retrying later',
+          );
+        },
+      });
+    },
+    audited(requestIds) {
+      ledger.audited(requestIds);
+    },
+    stopReaper() {
+      reaper?.stop();
+    },
     async close(graceMs) {
-      reaper.stop();
+      reaper?.stop();
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([
         ledger.flush(),

@@ -6,6 +6,7 @@ import type { DestinationStream } from 'pino';
 import { diffConfigFiles } from '../config/config-diff.ts';
 import type { ConfigFile } from '../config/config-schema.ts';
 import type { Environment } from '../config/environment.ts';
+import { armCrashPoint } from '../lib/crash-points.ts';
 import type { GatewayConfig } from '../config/gateway-config.ts';
 import type { ConfigOverrides } from '../config/load-config.ts';
 import { createGateway } from '../gateway/create-gateway.ts';
@@ -107,6 +108,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   // Stored credentials (`${credential:NAME}`) stay unresolved until storage is open, below.
   let loaded = loadGatewayConfig(options.configPath, options.environment, overrides);
   const keyRing = loadKeyRingOrThrow(options.environment);
+  armCrashPoint(options.environment.SIGNALBOX_CRASH_POINT);
   const adminKeyFromEnvironment = options.environment.SIGNALBOX_ADMIN_KEY;
   if (
     adminKeyFromEnvironment !== undefined &&
@@ -195,7 +197,12 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const rateLimits = await openRateLimitStore(loaded.config.rateLimitStorage, logger, clock);
   const spend = await openSpendAccounting(loaded.config, logger, clock);
   const requestLog = await openRequestLog(loaded.config.requestLog, spend.database, logger, clock);
-  const audit = await openAuditTrail(loaded.config, options.environment, logger, clock);
+  // A request's ledger row waits for its audit record (a crash never leaves one without the
+  // other); the reaper settles what a dead process left, from the audit log.
+  const audit = await openAuditTrail(loaded.config, options.environment, logger, clock, (ids) =>
+    spend.audited(ids),
+  );
+  spend.startReaper(audit.reaperAudit);
   const responseCache = await openResponseCache(loaded.config, logger, clock);
   const policies = new PolicyService(new SqlPolicyStore(spend.database), clock);
   await policies.refresh();
@@ -259,6 +266,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       clock,
       logger,
       maxBodyBytes: () => table.config.server.maxBodyBytes,
+      sendStallMs: () => table.config.server.sendStallMs,
       payloadCaptureBytes: loaded.config.audit.enabled
         ? loaded.config.audit.payloads?.maxBytes
         : undefined,
@@ -384,8 +392,10 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       concurrency.stop();
       await rateLimits.close();
       await requestLog.close(table.config.server.shutdownGraceMs);
-      await spend.close(table.config.server.shutdownGraceMs);
+      // Audit records first: the ledger rows waiting for them are then written.
+      spend.stopReaper();
       await audit.close(table.config.server.shutdownGraceMs);
+      await spend.close(table.config.server.shutdownGraceMs);
       await responseCache.close();
       // After the last request has ended: its spans are exported before the process exits.
       await tracer?.shutdown();

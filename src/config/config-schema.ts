@@ -287,6 +287,11 @@ export const serverSchema = z.strictObject({
   shutdown_grace_ms: milliseconds(600_000)
     .optional()
     .describe('Time in-flight requests get to finish on shutdown. Default 10 s.'),
+  send_stall_ms: milliseconds(3_600_000)
+    .optional()
+    .describe(
+      'How long an answer may wait on a client that takes none of its bytes before the connection is closed (recorded as client-closed). Default 60 s.',
+    ),
   stream_drain_ms: z
     .int()
     .min(0)
@@ -302,6 +307,14 @@ export const serverSchema = z.strictObject({
     .optional()
     .describe(
       'Spend ledger rows that may wait in memory while the database is unreachable; once that many wait, new model requests are refused (503 SB_ERR_LEDGER_BACKLOG) until they are written. Default 10000.',
+    ),
+  budget_hold_ttl_ms: z
+    .int()
+    .min(1_000)
+    .max(604_800_000)
+    .optional()
+    .describe(
+      'How long a budget hold may stay before the reaper settles it (its process died mid-request): at the cost its audit record gives, else at the held amount, marked estimated. Longer than any request, streams included. Default 1 h.',
     ),
 });
 

@@ -19,10 +19,14 @@ export interface ServerConfig {
   readonly headersTimeoutMs: number;
   readonly keepAliveTimeoutMs: number;
   readonly shutdownGraceMs: number;
+  /** How long an answer may wait on a client that reads none of it before it is cut. */
+  readonly sendStallMs: number;
   /** How long a stream is read on after its client left, to record its usage (0: cut at once). */
   readonly streamDrainMs: number;
   /** Ledger rows that may wait in memory while the database is down; then requests are refused. */
   readonly ledgerBacklog: number;
+  /** How long a budget hold may stay before the reaper settles it: longer than any request. */
+  readonly budgetHoldTtlMs: number;
 }
 
 export interface UpstreamTimeouts {

@@ -98,8 +98,10 @@ export function resolveServer(
     headersTimeoutMs: file.server?.headers_timeout_ms ?? 10_000,
     keepAliveTimeoutMs: file.server?.keep_alive_timeout_ms ?? 65_000,
     shutdownGraceMs: file.server?.shutdown_grace_ms ?? 10_000,
+    sendStallMs: file.server?.send_stall_ms ?? 60_000,
     streamDrainMs: file.server?.stream_drain_ms ?? 10_000,
     ledgerBacklog: file.server?.ledger_backlog ?? 10_000,
+    budgetHoldTtlMs: file.server?.budget_hold_ttl_ms ?? 3_600_000,
   };
 }
 

@@ -213,6 +213,14 @@ export const errorCatalogue = {
     message:
       'Budgets cannot be checked right now (their storage is unreachable), so the request was refused rather than risk overspending. Retry after the Retry-After time.',
   },
+  SB_ERR_STORAGE_UNAVAILABLE: {
+    status: 503,
+    type: 'api_error',
+    retryable: true,
+    exposure: 'public',
+    message:
+      "The gateway's database cannot be reached right now, and this request needs it. Retry after the Retry-After time.",
+  },
   SB_ERR_LEDGER_BACKLOG: {
     status: 503,
     type: 'api_error',

@@ -1,4 +1,5 @@
 import { errorCatalogue, type ErrorCode, type ErrorDefinition } from './error-codes.ts';
+import { isStorageUnavailable } from './storage-unavailable.ts';
 
 export interface GatewayErrorOptions {
   /**
@@ -68,10 +69,20 @@ export class GatewayError extends Error {
   }
 }
 
-/** Wraps anything thrown into a `GatewayError`, keeping gateway errors as they are. */
+/**
+ * Wraps anything thrown into a `GatewayError`, keeping gateway errors as they are. The gateway's
+ * database being unreachable is a retryable 503, not an internal error.
+ */
 export function toGatewayError(error: unknown): GatewayError {
   if (error instanceof GatewayError) {
     return error;
+  }
+  if (isStorageUnavailable(error)) {
+    return new GatewayError('SB_ERR_STORAGE_UNAVAILABLE', {
+      retryAfterSeconds: 5,
+      internalDetail: error instanceof Error ? error.message : String(error),
+      cause: error,
+    });
   }
   return new GatewayError('SB_ERR_INTERNAL', {
     internalDetail: error instanceof Error ? error.message : String(error),

@@ -201,6 +201,7 @@ export async function handleModelRequest(
   const admit = async (deployments: readonly Deployment[]): Promise<number | undefined> => {
     spend = await admitSpend(accounting.spend, accounting.budgets(), {
       requestId: context.requestId,
+      audited: context.unaudited !== true,
       subject: spendSubject(context, envelope.model),
       envelope,
       requestedMaxTokens: lowerLimit(requestedMaxTokens(envelope.body.value), keyCap),

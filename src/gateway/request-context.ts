@@ -23,4 +23,9 @@ export interface RequestContext {
   readonly onPolicyDecision?: (record: PolicyDecisionRecord) => void;
   /** Where the request's upstream attempts are traced; absent when tracing is off. */
   readonly trace?: RequestTrace | undefined;
+  /**
+   * The gateway's own call (an embeddings encoder), which no request record and so no audit
+   * record follows: its ledger row does not wait for one.
+   */
+  readonly unaudited?: boolean | undefined;
 }

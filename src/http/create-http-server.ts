@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { ServerConfig } from '../config/gateway-config.ts';
+import { noteClientError } from './client-error-codes.ts';
 import { createRequestHandler } from './handle-http-request.ts';
 import type { HttpDependencies } from './http-dependencies.ts';
 import type { Route } from './router.ts';
@@ -41,6 +42,9 @@ export const gatewayRoutes = [
   ...routingRoutes,
 ];
 
+/** How often incomplete requests are checked against the header and request timeouts. */
+const connectionsCheckingIntervalMs = 1000;
+
 /**
  * Creates the gateway's HTTP server (not yet listening), with limits against slow or oversized
  * clients: header and whole-request timeouts, a header size cap, and idle keep-alive expiry.
@@ -56,6 +60,9 @@ export function createHttpServer(
       headersTimeout: server.headersTimeoutMs,
       requestTimeout: server.requestTimeoutMs,
       keepAliveTimeout: server.keepAliveTimeoutMs,
+      // Node enforces the two timeouts above only when it sweeps its connections, every 30 s by
+      // default, so a slow client could hold a connection for up to 30 s past either of them.
+      connectionsCheckingInterval: connectionsCheckingIntervalMs,
       maxHeaderSize: 32 * 1024,
       // The strict parser refuses malformed requests and request-smuggling ambiguities.
       insecureHTTPParser: false,
@@ -64,8 +71,17 @@ export function createHttpServer(
   );
   httpServer.on('clientError', (error, socket) => {
     if (socket.writable) {
-      const status = (error as { code?: string }).code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
-      const reason = status === 431 ? 'Request Header Fields Too Large' : 'Bad Request';
+      const code = (error as { code?: string }).code;
+      noteClientError(socket, code);
+      // A client too slow with its headers or body is told so (408), as Node itself would.
+      const status =
+        code === 'HPE_HEADER_OVERFLOW' ? 431 : code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+      const reason =
+        status === 431
+          ? 'Request Header Fields Too Large'
+          : status === 408
+            ? 'Request Timeout'
+            : 'Bad Request';
       socket.end(`HTTP/1.1 ${status} ${reason}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
     } else {
       socket.destroy();

@@ -14,6 +14,11 @@ export interface HttpDependencies {
   /** Largest request body accepted, in bytes (read once per request, so reloads apply). */
   readonly maxBodyBytes: () => number;
   /**
+   * How long an answer may wait on a client that reads none of it before the connection is cut
+   * (`server.send_stall_ms`); unset: no limit.
+   */
+  readonly sendStallMs?: () => number;
+  /**
    * Bytes of each request and answer kept for the audit trail's payload retention; undefined
    * when it is off (nothing is kept).
    */

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { GatewayError } from '../errors/gateway-error.ts';
+import { clientErrorOf } from './client-error-codes.ts';
 
 /** Raised when the body is refused part-way; the connection must then be closed after the reply. */
 export class UnreadBodyError extends Error {
@@ -82,12 +83,7 @@ export function readRequestBody(
     };
     const fail = (cause?: unknown): void => {
       cleanup();
-      reject(
-        new GatewayError('SB_ERR_REQUEST_TIMEOUT', {
-          detail: 'The request body ended before it was complete.',
-          cause,
-        }),
-      );
+      reject(bodyEndedEarly(request, cause));
     };
     const onError = (error: Error): void => fail(error);
     const onAborted = (): void => fail();
@@ -95,5 +91,30 @@ export function readRequestBody(
     request.on('end', onEnd);
     request.on('error', onError);
     request.on('aborted', onAborted);
+  });
+}
+
+/**
+ * Why a body stopped before its end: the server's request timeout (408), framing the parser
+ * refused (400), or else the client closed the connection (499, recorded as client-closed).
+ */
+function bodyEndedEarly(request: IncomingMessage, cause: unknown): GatewayError {
+  const code = clientErrorOf(request.socket);
+  if (code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+    return new GatewayError('SB_ERR_REQUEST_TIMEOUT', {
+      detail: 'The request body did not arrive within server.request_timeout_ms.',
+      cause,
+    });
+  }
+  // A FIN mid-body reaches the parser as an early end of input: that is the client leaving.
+  if (code !== undefined && code !== 'HPE_INVALID_EOF_STATE') {
+    return new GatewayError('SB_ERR_REQUEST_INVALID', {
+      detail: 'The request body is not valid HTTP/1.1 framing.',
+      cause,
+    });
+  }
+  return new GatewayError('SB_ERR_CLIENT_CLOSED', {
+    detail: 'The client closed the connection before the request body was complete.',
+    cause,
   });
 }

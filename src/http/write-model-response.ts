@@ -8,6 +8,7 @@ import { formatCostUsd } from '../lib/format-cost-usd.ts';
 import { headerSafeText } from './header-safe-text.ts';
 import type { HttpExchange } from './http-exchange.ts';
 import { formatServerTiming, upstreamMilliseconds, type RequestFacts } from './request-outcome.ts';
+import { crashPoint } from '../lib/crash-points.ts';
 
 function servedHeaders(exchange: HttpExchange, routed: RoutedResponse): OutgoingHttpHeaders {
   const headers: OutgoingHttpHeaders = {
@@ -67,13 +68,16 @@ function routeHeader(routed: RoutedResponse): string {
  * Writes a provider's answer to the client and returns the facts for the request record. A
  * complete answer is sent as the provider's bytes. A stream is written chunk by chunk, waiting
  * whenever the client reads slower than the provider writes, so memory stays bounded; the facts
- * are returned once the stream has ended.
+ * are returned once the stream has ended. A client that takes no bytes for `sendStallMs` while
+ * the answer waits on it is cut (`server.send_stall_ms`), so it cannot hold the request open.
  */
 export async function writeModelResponse(
   exchange: HttpExchange,
   requestedModel: string,
   routed: RoutedResponse,
+  sendStallMs?: number,
 ): Promise<RequestFacts> {
+  const stall = sendStallGuard(exchange.response, sendStallMs);
   const base = {
     requestedModel,
     provider: routed.deployment.providerId,
@@ -101,6 +105,10 @@ export async function writeModelResponse(
     exchange.payloadCapture?.answered(routed.body);
     // A string body goes out in one write together with the headers.
     exchange.response.end(routed.body);
+    if (!exchange.response.writableFinished) {
+      // Not all in the kernel yet: the client must keep reading (disarmed by Node once done).
+      stall.arm();
+    }
     routed.settle({
       failed: undefined,
       totalTokens: totalTokens(routed.usage),
@@ -140,8 +148,12 @@ export async function writeModelResponse(
     }
     exchange.firstChunkMs ??= exchange.elapsedMs();
     capture?.answered(chunk);
-    if (!response.write(chunk)) {
+    const flowing = response.write(chunk);
+    crashPoint('mid-stream');
+    if (!flowing) {
+      stall.arm();
       await waitForDrain(response);
+      stall.disarm();
     }
   }
   if (!response.destroyed) {
@@ -158,6 +170,34 @@ export async function writeModelResponse(
     costUsd: fromCache ? 0 : withDiscardedCost(costOfUsage(outcome.usage, routed.price), routed),
     finishReasons: outcome.finishReasons,
     outputSchema: outcome.answerSchema,
+  };
+}
+
+/**
+ * Cuts the connection when the client takes no bytes for `stallMs` while armed: Node's socket
+ * inactivity timer, which a completed write restarts and a pending write that still makes
+ * progress postpones (so a cut comes after one to two times `stallMs`). A slow reader that keeps
+ * reading is never cut, and a stream waiting on its provider (disarmed) is never either.
+ */
+function sendStallGuard(
+  response: HttpExchange['response'],
+  stallMs: number | undefined,
+): { arm(): void; disarm(): void } {
+  if (stallMs === undefined || stallMs <= 0) {
+    return { arm: () => undefined, disarm: () => undefined };
+  }
+  let listening = false;
+  return {
+    arm() {
+      if (!listening) {
+        listening = true;
+        response.once('timeout', () => response.destroy());
+      }
+      response.setTimeout(stallMs);
+    },
+    disarm() {
+      response.setTimeout(0);
+    },
   };
 }
 

@@ -52,6 +52,26 @@ export function runAuditLogStoreConformance(
       expect(await store.count()).toBe(7);
     });
 
+    it('finds the request records of a request id, and only request records', async () => {
+      const { store } = await open();
+      const request = (id: string, n: number): AuditEvent => ({
+        at: 1_700_000_000_000 + n,
+        kind: 'request',
+        payload: { request_id: id, outcome: 'completed', n },
+      });
+      const records = buildAuditRecords(undefined, [
+        request('r-1', 0),
+        { at: 1_700_000_000_001, kind: 'admin.action', payload: { request_id: 'r-2' } },
+        request('r-2', 2),
+        request('r-1', 3),
+      ]);
+      await store.append(records);
+      expect(await store.findRequestRecords('r-1')).toEqual([records[0], records[3]]);
+      expect(await store.findRequestRecords('r-2')).toEqual([records[2]]);
+      expect(await store.findRequestRecords('r-3')).toEqual([]);
+      expect(await store.findRequestRecords("r-1' OR '1'='1")).toEqual([]);
+    });
+
     it('keeps the payload text byte for byte', async () => {
       const { store } = await open();
       const [record] = buildAuditRecords(undefined, [

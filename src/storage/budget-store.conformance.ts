@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type {
+  ExpiredHold,
   BudgetLine,
   BudgetReservationRequest,
   BudgetStore,
@@ -82,6 +83,21 @@ function entry(id: string, costNanos: number, overrides: Partial<LedgerEntry> = 
     outcome: 'completed',
     ...overrides,
   };
+}
+
+/** The row a reaper writes for a hold nothing settled: the held amount, estimated. */
+function reapedRow(hold: ExpiredHold): LedgerEntry {
+  return entry(hold.requestId, hold.amountNanos, {
+    atMs: hold.atMs,
+    subject: hold.subject,
+    provider: null,
+    deployment: null,
+    upstreamModel: null,
+    inputTokens: null,
+    outputTokens: null,
+    estimated: true,
+    outcome: 'reaped',
+  });
 }
 
 /**
@@ -169,9 +185,15 @@ export function runBudgetStoreConformance(name: string, open: () => Promise<Budg
       const live = reservation([team], 2000, { expiresAtMs: day + 900_000 });
       await store.reserve(orphan);
       await store.reserve(live);
-      expect(await store.reapExpired(day + 4999, 100)).toBe(0);
-      expect(await store.reapExpired(day + 5000, 100)).toBe(1);
-      expect(await store.reapExpired(day + 5000, 100)).toBe(0);
+      expect(await store.claimExpiredHolds(day + 4999, day + 60_000, 100)).toEqual([]);
+      const claimed = await store.claimExpiredHolds(day + 5000, day + 60_000, 100);
+      expect(claimed).toEqual([
+        { requestId: orphan.requestId, atMs: orphan.atMs, amountNanos: 3000, subject },
+      ]);
+      // Claimed: another reaper does not get it until the claim runs out.
+      expect(await store.claimExpiredHolds(day + 5000, day + 60_000, 100)).toEqual([]);
+      expect(await store.settle(claimed.map((hold) => reapedRow(hold)))).toEqual([true]);
+      expect(await store.claimExpiredHolds(day + 120_000, day + 180_000, 100)).toEqual([]);
       expect(await store.findLedgerEntry(orphan.requestId)).toMatchObject({
         costNanos: 3000,
         estimated: true,
@@ -183,6 +205,25 @@ export function runBudgetStoreConformance(name: string, open: () => Promise<Budg
       // The request settling late changes nothing: the reaped row stands.
       expect(await store.settle([entry(orphan.requestId, 100)])).toEqual([false]);
       expect((await store.lineStates([team]))[0]).toMatchObject({ spentNanos: 3000 });
+    });
+
+    it('gives a claimed hold to another reaper once the claim runs out', async () => {
+      const { store } = await open();
+      const team = line('team:alpha:day:reclaim', 10_000);
+      const orphan = reservation([team], 1000, { expiresAtMs: day + 5000 });
+      await store.reserve(orphan);
+      expect(await store.claimExpiredHolds(day + 5000, day + 10_000, 100)).toHaveLength(1);
+      expect(await store.claimExpiredHolds(day + 9999, day + 20_000, 100)).toEqual([]);
+      const again = await store.claimExpiredHolds(day + 10_000, day + 20_000, 100);
+      expect(again.map((hold) => hold.requestId)).toEqual([orphan.requestId]);
+      // A row written meanwhile (the request settled late) wins; the hold is only released.
+      expect(await store.settle([entry(orphan.requestId, 400)])).toEqual([true]);
+      expect(await store.settle(again.map((hold) => reapedRow(hold)))).toEqual([false]);
+      expect((await store.lineStates([team]))[0]).toMatchObject({
+        spentNanos: 400,
+        reservedNanos: 0,
+      });
+      expect(await store.claimExpiredHolds(day + 30_000, day + 40_000, 100)).toEqual([]);
     });
 
     it('keeps spend across a restart', async () => {

@@ -145,4 +145,41 @@ describe('FallbackConcurrencyStore', () => {
     const options = { primary: local, local, replicas: 1, onFailure: () => undefined };
     expect(() => new FallbackConcurrencyStore({ ...options, maxLeases: 0 })).toThrow(RangeError);
   });
+
+  it('admits locally when the primary does not answer in time, releasing a late primary lease', async () => {
+    const clock = new ManualClock();
+    const primary = new MemoryConcurrencyStore({ clock });
+    let answer: () => void = () => undefined;
+    const late: ConcurrencyStore = {
+      // A paused Redis: the acquire is applied only after the caller stopped waiting.
+      acquire: (requests, lease) =>
+        new Promise((resolve) => {
+          answer = () => void primary.acquire(requests, lease).then(resolve);
+        }),
+      release: (keys, leaseId) => primary.release(keys, leaseId),
+      renew: (keys, leaseId, ttlMs) => primary.renew(keys, leaseId, ttlMs),
+    };
+    const failures: unknown[] = [];
+    const store = new FallbackConcurrencyStore({
+      primary: late,
+      local: new MemoryConcurrencyStore({ clock }),
+      replicas: 1,
+      clock,
+      primaryTimeoutMs: 20,
+      onFailure: (error) => failures.push(error),
+    });
+    const requests = [{ key: 'concurrency:key:a', limit: 1 }];
+    const decision = await store.acquire(requests, { id: 'lease-1', ttlMs: 60_000 });
+    expect(decision.allowed).toBe(true);
+    expect((failures[0] as Error).name).toBe('RedisDeadlineError');
+    answer();
+    // The late lease is released in the primary: a second lease finds the slot free there.
+    await expect
+      .poll(async () => {
+        const probe = await primary.acquire(requests, { id: 'probe', ttlMs: 60_000 });
+        if (probe.allowed) await primary.release(['concurrency:key:a'], 'probe');
+        return probe.allowed;
+      })
+      .toBe(true);
+  });
 });

@@ -5,6 +5,7 @@ import type {
   ConcurrencyRequest,
   ConcurrencyStore,
 } from './ports.ts';
+import { redisDeadlineMs, withRedisDeadline } from './redis/redis-deadline.ts';
 
 /** Options for {@link FallbackConcurrencyStore}. */
 export interface FallbackConcurrencyStoreOptions {
@@ -19,6 +20,12 @@ export interface FallbackConcurrencyStoreOptions {
   readonly clock?: Clock;
   /** The most lease ids remembered at once (default 100 000); the oldest is forgotten first. */
   readonly maxLeases?: number;
+  /**
+   * How long a primary call may take before it counts as a failure (default 1 s): a paused
+   * Redis answers nothing, and requests must not wait for it. A lease the primary grants after
+   * its deadline is released there at once (nobody holds it).
+   */
+  readonly primaryTimeoutMs?: number;
 }
 
 /** Which store admitted a lease. */
@@ -30,7 +37,8 @@ function share(value: number, replicas: number): number {
 }
 
 /**
- * A {@link ConcurrencyStore} that uses a shared store and, when it rejects (Redis unreachable),
+ * A {@link ConcurrencyStore} that uses a shared store and, when it rejects or does not answer
+ * within `primaryTimeoutMs` (Redis unreachable or paused),
  * admits from a local store with every limit divided by the number of replicas (rounded up, at
  * least 1): a conservative local share, so the fleet as a whole stays near the global limit.
  * Invalid input (`RangeError`) is rethrown, not masked.
@@ -45,6 +53,7 @@ export class FallbackConcurrencyStore implements ConcurrencyStore {
   readonly #options: FallbackConcurrencyStoreOptions;
   readonly #clock: Clock;
   readonly #maxLeases: number;
+  readonly #timeoutMs: number;
   /** Lease id to the store that admitted it, oldest first. */
   readonly #holders = new Map<string, Holder>();
   #lastWarningAt = Number.NEGATIVE_INFINITY;
@@ -53,6 +62,7 @@ export class FallbackConcurrencyStore implements ConcurrencyStore {
     this.#options = options;
     this.#clock = options.clock ?? systemClock;
     this.#maxLeases = options.maxLeases ?? 100_000;
+    this.#timeoutMs = options.primaryTimeoutMs ?? redisDeadlineMs;
     if (!Number.isSafeInteger(this.#maxLeases) || this.#maxLeases < 1) {
       throw new RangeError('maxLeases must be a positive integer.');
     }
@@ -70,7 +80,14 @@ export class FallbackConcurrencyStore implements ConcurrencyStore {
     let holder: Holder = 'primary';
     let decision: ConcurrencyDecision;
     try {
-      decision = await this.#options.primary.acquire(requests, lease);
+      const keys = requests.map((request) => request.key);
+      decision = await withRedisDeadline(
+        this.#options.primary.acquire(requests, lease),
+        this.#timeoutMs,
+        (late) => {
+          if (late.allowed) this.#options.primary.release(keys, lease.id).catch(() => undefined);
+        },
+      );
     } catch (error) {
       this.#failed(error);
       holder = 'local';
@@ -89,7 +106,7 @@ export class FallbackConcurrencyStore implements ConcurrencyStore {
     if (holder !== 'primary') await this.#options.local.release(keys, leaseId);
     if (holder !== 'local') {
       try {
-        await this.#options.primary.release(keys, leaseId);
+        await withRedisDeadline(this.#options.primary.release(keys, leaseId), this.#timeoutMs);
       } catch (error) {
         this.#failed(error);
       }
@@ -103,7 +120,8 @@ export class FallbackConcurrencyStore implements ConcurrencyStore {
     if (holder !== 'primary') renewed = await this.#options.local.renew(keys, leaseId, ttlMs);
     if (holder !== 'local') {
       try {
-        renewed = (await this.#options.primary.renew(keys, leaseId, ttlMs)) || renewed;
+        const primary = this.#options.primary.renew(keys, leaseId, ttlMs);
+        renewed = (await withRedisDeadline(primary, this.#timeoutMs)) || renewed;
       } catch (error) {
         this.#failed(error);
       }

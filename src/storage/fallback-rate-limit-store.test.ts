@@ -62,4 +62,27 @@ describe('FallbackRateLimitStore', () => {
     });
     await expect(store.acquire([{ ...request, limit: 0 }])).rejects.toThrow(RangeError);
   });
+
+  it('falls back when the primary does not answer in time (a paused Redis)', async () => {
+    const clock = new ManualClock();
+    const failures: unknown[] = [];
+    const paused: RateLimitStore = {
+      acquire: () => new Promise(() => undefined),
+      adjust: () => new Promise(() => undefined),
+    };
+    const store = new FallbackRateLimitStore({
+      primary: paused,
+      local: new MemoryRateLimitStore({ clock }),
+      replicas: 2,
+      clock,
+      primaryTimeoutMs: 20,
+      onFailure: (error) => failures.push(error),
+    });
+    // Before the fix this never settled: node-redis waits for a reply as long as the link is open.
+    const decision = await store.acquire([request]);
+    expect(decision.allowed).toBe(true);
+    expect(decision.limits[0]?.limit).toBe(5);
+    expect((failures[0] as Error).name).toBe('RedisDeadlineError');
+    expect(await store.adjust([{ ...request, costDelta: -1 }])).toHaveLength(1);
+  });
 });

@@ -6,6 +6,7 @@ import type {
   RateLimitState,
   RateLimitStore,
 } from './ports.ts';
+import { redisDeadlineMs, withRedisDeadline } from './redis/redis-deadline.ts';
 
 /** Options for {@link FallbackRateLimitStore}. */
 export interface FallbackRateLimitStoreOptions {
@@ -18,6 +19,12 @@ export interface FallbackRateLimitStoreOptions {
   /** Called at most once per minute while the primary fails. */
   readonly onFailure: (error: unknown) => void;
   readonly clock?: Clock;
+  /**
+   * How long a primary call may take before it counts as a failure (default 1 s): a paused
+   * Redis answers nothing, and requests must not wait for it. A charge that reaches the primary
+   * after its deadline is kept there (conservative).
+   */
+  readonly primaryTimeoutMs?: number;
 }
 
 /** A limit scaled to one process's share, rounded up, at least 1. */
@@ -26,7 +33,8 @@ function share(value: number, replicas: number): number {
 }
 
 /**
- * A {@link RateLimitStore} that uses a shared store and, when it rejects (Redis unreachable),
+ * A {@link RateLimitStore} that uses a shared store and, when it rejects or does not answer within
+ * `primaryTimeoutMs` (Redis unreachable or paused),
  * answers from a local store with every limit and burst divided by the number of replicas: a
  * conservative local share, so the fleet as a whole stays near the global limit. Invalid input
  * (`RangeError`) is rethrown, not masked.
@@ -34,16 +42,18 @@ function share(value: number, replicas: number): number {
 export class FallbackRateLimitStore implements RateLimitStore {
   readonly #options: FallbackRateLimitStoreOptions;
   readonly #clock: Clock;
+  readonly #timeoutMs: number;
   #lastWarningAt = Number.NEGATIVE_INFINITY;
 
   constructor(options: FallbackRateLimitStoreOptions) {
     this.#options = options;
     this.#clock = options.clock ?? systemClock;
+    this.#timeoutMs = options.primaryTimeoutMs ?? redisDeadlineMs;
   }
 
   async acquire(requests: readonly RateLimitRequest[]): Promise<RateLimitDecision> {
     try {
-      return await this.#options.primary.acquire(requests);
+      return await withRedisDeadline(this.#options.primary.acquire(requests), this.#timeoutMs);
     } catch (error) {
       this.#failed(error);
       const replicas = this.#options.replicas;
@@ -59,7 +69,7 @@ export class FallbackRateLimitStore implements RateLimitStore {
 
   async adjust(adjustments: readonly RateLimitAdjustment[]): Promise<RateLimitState[]> {
     try {
-      return await this.#options.primary.adjust(adjustments);
+      return await withRedisDeadline(this.#options.primary.adjust(adjustments), this.#timeoutMs);
     } catch (error) {
       this.#failed(error);
       const replicas = this.#options.replicas;

@@ -165,6 +165,15 @@ export interface BudgetReservation {
   readonly refusedBy: string | undefined;
 }
 
+/** A reservation whose request never settled (its process died), as a reaper claims it. */
+export interface ExpiredHold {
+  readonly requestId: string;
+  /** When the request started: its ledger row's time. */
+  readonly atMs: number;
+  readonly amountNanos: number;
+  readonly subject: SpendSubject;
+}
+
 /** How a request ended, as its ledger row says. */
 export type LedgerOutcome = 'completed' | 'failed' | 'client-closed' | 'reaped';
 
@@ -195,6 +204,13 @@ export interface LedgerEntry {
    * savings' baseline); undefined when the alias offers no choice of models or usage is unknown.
    */
   readonly baselineNanos?: number | undefined;
+  /**
+   * Whether the request held an amount on budget counters when it was admitted. Never stored:
+   * `false` tells a store that writing the row is all there is to do (no counter or hold to
+   * touch), so rows of requests no budget applies to never wait for Redis. Undefined: unknown,
+   * the store looks for a hold.
+   */
+  readonly heldBudget?: boolean | undefined;
 }
 
 /** What `GET /admin/spend` groups by. */
@@ -244,8 +260,12 @@ export interface BudgetStore {
    * changed, and they may be given again).
    */
   settle(entries: readonly LedgerEntry[]): Promise<boolean[]>;
-  /** Settles up to `max` reservations that expired at or before `nowMs`; resolves how many. */
-  reapExpired(nowMs: number, max: number): Promise<number>;
+  /**
+   * Claims up to `max` reservations that expired at or before `nowMs` for one reaper: they are
+   * held until `claimUntilMs` (no other reaper gets them before), then settled by the caller
+   * with `settle` (outcome `reaped`). A claim that is not settled expires and is taken again.
+   */
+  claimExpiredHolds(nowMs: number, claimUntilMs: number, max: number): Promise<ExpiredHold[]>;
   /** The current state of these lines (counters rebuilt from the ledger where missing). */
   lineStates(lines: readonly BudgetLine[]): Promise<BudgetLineState[]>;
   spendReport(query: SpendQuery): Promise<SpendRow[]>;
@@ -549,6 +569,8 @@ export interface AuditLogStore {
   last(): Promise<AuditLogRecord | undefined>;
   /** How many records the log holds. */
   count(): Promise<number>;
+  /** The `request` records whose payload names this request id, in seq order (normally one). */
+  findRequestRecords(requestId: string): Promise<AuditLogRecord[]>;
 }
 
 /** Where one cached answer lives: its tenant scope, requested alias and request digest. */

@@ -5,6 +5,7 @@ import { GatewayError } from '../errors/gateway-error.ts';
 import type { Cancellation } from '../lib/cancellation.ts';
 import { explainUpstreamFailure, type AbortCause } from './explain-upstream-failure.ts';
 import type { UpstreamPool } from './upstream-pool.ts';
+import { crashPoint } from '../lib/crash-points.ts';
 
 export interface UpstreamRequest {
   readonly url: URL;
@@ -224,6 +225,7 @@ class DispatchedExchange implements Dispatcher.DispatchHandler, UpstreamExchange
     }
     this.status = statusCode;
     this.headers = headers;
+    crashPoint('after-upstream-connect');
     this.#armIdle();
     waiter.resolve(this);
   }

@@ -109,6 +109,6 @@ export function modelOperationHandler(
       trace === undefined ? context : { ...context, trace },
       envelope,
     );
-    return writeModelResponse(exchange, envelope.model, routed);
+    return writeModelResponse(exchange, envelope.model, routed, dependencies.sendStallMs?.());
   };
 }

@@ -16,6 +16,7 @@ function memoryLog(): {
   const payloads: AuditPayloadRow[] = [];
   let failure: Error | undefined;
   const store: AuditLogStore = {
+    findRequestRecords: () => Promise.resolve([]),
     append(batch, rows = []) {
       if (failure !== undefined) {
         const error = failure;
@@ -140,5 +141,29 @@ describe('AuditWriter', () => {
     expect(failed).toHaveLength(1);
     // The plaintext is never in the chained record.
     expect(log.records.map((record) => record.payload).join('')).not.toContain('hi"');
+  });
+
+  it('does not append a batch twice when its commit succeeded but the reply was lost', async () => {
+    const log = memoryLog();
+    const appended: number[] = [];
+    const audit = writer(log.store, appended);
+    const append = log.store.append.bind(log.store);
+    let loseReply = true;
+    // The database commits, then the connection breaks before the client hears of it.
+    log.store.append = async (records, rows) => {
+      await append(records, rows);
+      if (loseReply) {
+        loseReply = false;
+        throw new Error('Connection terminated unexpectedly');
+      }
+    };
+    audit.record(event('a'));
+    audit.record(event('b'));
+    await audit.flush();
+    audit.record(event('c'));
+    await audit.flush();
+    // Before the fix the retry appended a and b again as seqs 2 and 3.
+    expect(log.records.map((record) => record.kind)).toEqual(['a', 'b', 'c']);
+    expect(appended).toEqual([2, 1]);
   });
 });

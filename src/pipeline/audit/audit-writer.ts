@@ -3,6 +3,7 @@ import type { AuditLogRecord, AuditLogStore, AuditPayloadRow } from '../../stora
 import { GroupCommitQueue } from '../group-commit-queue.ts';
 import type { AuditAttachment, SealedAttachment } from './audit-payload-vault.ts';
 import { buildAuditRecords, type AuditEvent } from './audit-record.ts';
+import { crashPoint } from '../../lib/crash-points.ts';
 
 /** An event, with the payload to keep beside its record when payload retention is on. */
 export interface AuditWriterEvent extends AuditEvent {
@@ -52,8 +53,11 @@ export interface AuditWriterOptions {
   readonly flushDelayMs: number;
   readonly batchSize?: number;
   readonly wait: (ms: number) => Promise<void>;
-  /** Told about every batch appended, in seq order (for checkpoints). */
-  readonly onAppended: (records: readonly AuditLogRecord[]) => void;
+  /** Told about every batch appended, in seq order (for checkpoints), with its events. */
+  readonly onAppended: (
+    records: readonly AuditLogRecord[],
+    events: readonly AuditWriterEvent[],
+  ) => void;
   readonly onWriteFailed: (error: unknown, pending: number) => void;
   /** Seals attachments (payload retention); without it attachments are dropped. */
   readonly seal?: ((attachment: AuditAttachment) => Promise<SealedAttachment>) | undefined;
@@ -71,13 +75,19 @@ export class AuditWriter {
   readonly #queue: GroupCommitQueue<AuditWriterEvent>;
   /** The log's last record as this writer knows it; undefined until read (or after a race). */
   #last: { readonly record: AuditLogRecord | undefined } | undefined;
+  /** The records of an append that failed: it may have been committed anyway. */
+  #unconfirmed:
+    | { readonly records: readonly AuditLogRecord[]; readonly events: readonly AuditWriterEvent[] }
+    | undefined;
 
   constructor(options: AuditWriterOptions) {
     this.#queue = new GroupCommitQueue({
       write: async (batch) => {
         try {
+          const unwritten = await this.#unwritten(batch, options);
+          if (unwritten.length === 0) return;
           const { events, sealed } = await sealBatch(
-            batch,
+            unwritten,
             options.seal,
             options.onSealFailed ?? (() => undefined),
           );
@@ -95,9 +105,13 @@ export class AuditWriter {
               sealed: attachment.sealed,
             });
           });
+          crashPoint('before-audit-commit');
+          this.#unconfirmed = { records, events: unwritten };
           await options.store.append(records, payloads);
+          this.#unconfirmed = undefined;
+          crashPoint('after-audit-commit');
           this.#last = { record: records[records.length - 1] };
-          options.onAppended(records);
+          options.onAppended(records, unwritten);
         } catch (error) {
           // Another writer may have appended: read the log's end again before retrying.
           this.#last = undefined;
@@ -111,6 +125,34 @@ export class AuditWriter {
       retryAtOnce: (error) => error instanceof RangeError,
       onWriteFailed: options.onWriteFailed,
     });
+  }
+
+  /**
+   * The events of `batch` still to append. After a failed append the batch is retried, but the
+   * append may have been committed anyway (the connection broke after COMMIT reached the
+   * database): when the log holds exactly the records built for it at their seqs, those events
+   * are written and appending them again would record them twice.
+   */
+  async #unwritten(
+    batch: readonly AuditWriterEvent[],
+    options: AuditWriterOptions,
+  ): Promise<readonly AuditWriterEvent[]> {
+    const attempt = this.#unconfirmed;
+    const first = attempt?.records[0];
+    if (attempt === undefined || first === undefined) return batch;
+    if (!attempt.events.every((event, index) => batch[index] === event)) {
+      this.#unconfirmed = undefined;
+      return batch;
+    }
+    const found = await options.store.read(first.seq, attempt.records.length);
+    this.#unconfirmed = undefined;
+    const committed =
+      found.length === attempt.records.length &&
+      found.every((record, index) => record.hash === attempt.records[index]?.hash);
+    if (!committed) return batch;
+    this.#last = { record: found[found.length - 1] };
+    options.onAppended(found, attempt.events);
+    return batch.slice(attempt.events.length);
   }
 
   get full(): boolean {

@@ -5,7 +5,11 @@ import { ed25519PrivateKeyFromSeed, parseSignedCheckpoint } from './checkpoint.t
 import { CheckpointScheduler } from './checkpoint-scheduler.ts';
 import { merkleLeafHash, merkleRoot } from './merkle-tree.ts';
 
-function setup(): { scheduler: CheckpointScheduler; notes: string[]; clock: ManualClock } {
+function setup(lastCheckpointSize?: number): {
+  scheduler: CheckpointScheduler;
+  notes: string[];
+  clock: ManualClock;
+} {
   const notes: string[] = [];
   const clock = new ManualClock();
   const scheduler = new CheckpointScheduler({
@@ -20,6 +24,7 @@ function setup(): { scheduler: CheckpointScheduler; notes: string[]; clock: Manu
     clock,
     everyRecords: 3,
     everyMs: 60_000,
+    ...(lastCheckpointSize === undefined ? {} : { lastCheckpointSize }),
   });
   return { scheduler, notes, clock };
 }
@@ -61,5 +66,24 @@ describe('CheckpointScheduler', () => {
   it('refuses records out of order', async () => {
     const { scheduler } = setup();
     await expect(scheduler.recordsAppended(records.slice(1, 2))).rejects.toThrow(RangeError);
+  });
+
+  it('never signs a smaller tree than the file holds while the stored log is fed in again', async () => {
+    // Regression: a restart fed the log in pages and signed the first page's tree (smaller than
+    // the last checkpoint), which verification reports as the log having shrunk.
+    const sizeOf = (note: string | undefined): number => {
+      const parsed = parseSignedCheckpoint(note ?? '');
+      if (!parsed.ok) throw new Error(parsed.message);
+      return parsed.value.checkpoint.treeSize;
+    };
+    const { scheduler, notes } = setup(7);
+    await scheduler.recordsAppended(records.slice(0, 3));
+    await scheduler.recordsAppended(records.slice(3, 6));
+    expect(notes).toEqual([]);
+    expect(await scheduler.checkpointNow()).toBeUndefined();
+    await scheduler.recordsAppended(records.slice(6, 8));
+    expect(notes).toEqual([]);
+    expect(sizeOf(await scheduler.checkpointNow())).toBe(8);
+    expect(notes.map(sizeOf)).toEqual([8]);
   });
 });

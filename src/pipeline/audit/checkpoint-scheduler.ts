@@ -19,6 +19,11 @@ export interface CheckpointSchedulerOptions {
   readonly everyRecords: number;
   /** A checkpoint once this much time passed since the last one, if records were appended. */
   readonly everyMs: number;
+  /**
+   * The largest tree already signed (read from the checkpoint file at start): no checkpoint is
+   * emitted for a tree of this size or smaller while the stored log is fed in again.
+   */
+  readonly lastCheckpointSize?: number;
 }
 
 /**
@@ -43,6 +48,7 @@ export class CheckpointScheduler {
       throw new RangeError('everyMs must be positive');
     }
     this.#options = options;
+    this.#lastSize = options.lastCheckpointSize ?? 0;
     this.#lastAtMs = options.clock.monotonic();
   }
 
@@ -80,9 +86,14 @@ export class CheckpointScheduler {
     return undefined;
   }
 
-  /** Signs the current tree head and appends it to the sink, serialised with other emits. */
-  checkpointNow(): Promise<string> {
+  /**
+   * Signs the current tree head and appends it to the sink, serialised with other emits. Resolves
+   * undefined (and writes nothing) for a tree smaller than one already signed: checkpoint sizes
+   * never decrease.
+   */
+  checkpointNow(): Promise<string | undefined> {
     const size = this.#frontier.size;
+    if (size < this.#lastSize) return Promise.resolve(undefined);
     const rootHash = this.#frontier.root();
     const note = signCheckpoint(
       { origin: this.#options.origin, treeSize: size, rootHash },

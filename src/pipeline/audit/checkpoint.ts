@@ -250,3 +250,13 @@ export function splitCheckpointFile(text: string): string[] {
   if (current.length > 0) notes.push(`${current.join('\n')}\n`);
   return notes;
 }
+
+/** The tree sizes of the parseable checkpoints of `origin` in a checkpoint file, in file order. */
+export function checkpointSizes(fileText: string, origin: string): number[] {
+  return splitCheckpointFile(fileText).flatMap((note) => {
+    const parsed = parseSignedCheckpoint(note);
+    return parsed.ok && parsed.value.checkpoint.origin === origin
+      ? [parsed.value.checkpoint.treeSize]
+      : [];
+  });
+}

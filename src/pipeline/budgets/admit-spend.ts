@@ -22,6 +22,7 @@ import {
   highestTokenPrices,
   type TokenPrices,
 } from './request-cost-bound.ts';
+import { crashPoint } from '../../lib/crash-points.ts';
 
 /** What spend accounting needs besides the request: where budgets and the ledger live. */
 export interface SpendEnvironment {
@@ -131,6 +132,8 @@ export async function admitSpend(
   rules: readonly BudgetRule[],
   request: {
     readonly requestId: string;
+    /** An audit record of the request follows (its ledger row waits for it). */
+    readonly audited: boolean;
     readonly subject: SpendSubject;
     readonly envelope: ModelRequestEnvelope;
     readonly requestedMaxTokens: number | undefined;
@@ -153,6 +156,7 @@ export async function admitSpend(
       ? []
       : planBudgetLines(rules, request.subject, atMs);
   let reservedNanos = 0;
+  let held = false;
   let outputTokenCap: number | undefined;
   const headers: Record<string, string> = {};
   if (lines.length > 0 && prices === undefined && lines.some((line) => line.hard)) {
@@ -182,6 +186,8 @@ export async function admitSpend(
       throw refusal(reservation, lines, atMs);
     }
     reservedNanos = reservation.reservedNanos;
+    crashPoint('after-reservation');
+    held = true;
     if (generates) {
       outputTokenCap = Math.min(
         outputTokens,
@@ -208,10 +214,12 @@ export async function admitSpend(
       environment.ledger.enqueue(
         ledgerEntry(request.requestId, atMs, request.subject, result, {
           reservedNanos,
+          held,
           prices,
           inputTokens,
           outputTokens: outputTokenCap ?? outputTokens,
         }),
+        request.audited,
       );
     },
   };
@@ -245,6 +253,8 @@ function ledgerEntry(
   result: SpendResult,
   bound: {
     readonly reservedNanos: number;
+    /** Whether a hold was placed on budget counters (the store then settles it). */
+    readonly held: boolean;
     readonly prices: TokenPrices | undefined;
     readonly inputTokens: number;
     readonly outputTokens: number;
@@ -300,5 +310,6 @@ function ledgerEntry(
     costNanos,
     estimated,
     outcome: result.outcome,
+    heldBudget: bound.held,
   };
 }

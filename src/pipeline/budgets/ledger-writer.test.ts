@@ -91,4 +91,70 @@ describe('LedgerWriter', () => {
     expect(written.flat()).toEqual(['a', 'b', 'c']);
     expect(writer.full).toBe(false);
   });
+
+  it('holds each row until its audit record is committed, in either order', async () => {
+    const { store, written } = flakyStore();
+    const writer = new LedgerWriter({
+      store,
+      capacity: 10,
+      awaitAuditMs: 60_000,
+      monotonic: () => 0,
+      wait: () => Promise.resolve(),
+      onWriteFailed: () => undefined,
+    });
+    writer.enqueue(entry('a'));
+    writer.enqueue(entry('b'));
+    await writer.flushAudited();
+    expect(written).toEqual([]);
+    expect(writer.pending).toBe(2);
+    writer.audited(['b', 'not-settled-yet']);
+    await writer.flushAudited();
+    expect(written).toEqual([['b']]);
+    // Audited before its row came: the row goes at once.
+    writer.enqueue(entry('not-settled-yet'));
+    await writer.flushAudited();
+    expect(written).toEqual([['b'], ['not-settled-yet']]);
+    expect(writer.pending).toBe(1);
+    // Shutting down (after the audit trail flushed): what still waits is written.
+    await writer.flush();
+    expect(written).toEqual([['b'], ['not-settled-yet'], ['a']]);
+    expect(writer.pending).toBe(0);
+  });
+
+  it('writes a row whose audit record never comes once it has waited long enough', async () => {
+    const { store, written } = flakyStore();
+    let now = 0;
+    const writer = new LedgerWriter({
+      store,
+      capacity: 10,
+      awaitAuditMs: 1_000,
+      monotonic: () => now,
+      wait: () => Promise.resolve(),
+      onWriteFailed: () => undefined,
+    });
+    writer.enqueue(entry('unaudited'));
+    now = 999;
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    expect(written).toEqual([]);
+    now = 1_000;
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    await writer.flushAudited();
+    expect(written).toEqual([['unaudited']]);
+  });
+
+  it('counts rows waiting for their audit record against its capacity', () => {
+    const { store } = flakyStore();
+    const writer = new LedgerWriter({
+      store,
+      capacity: 2,
+      awaitAuditMs: 60_000,
+      monotonic: () => 0,
+      wait: () => Promise.resolve(),
+      onWriteFailed: () => undefined,
+    });
+    writer.enqueue(entry('a'));
+    expect(writer.full).toBe(false);
+    writer.enqueue(entry('b'));
+    expect(writer.full).toBe(true);
+  });
 });

@@ -36,5 +36,6 @@ export function recordCacheHitSpend(
     estimated: false,
     outcome: 'completed',
     cacheSavedNanos: request.savedNanos ?? 0,
+    heldBudget: false,
   });
 }

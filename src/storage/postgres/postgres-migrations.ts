@@ -284,6 +284,12 @@ export const postgresMigrations: readonly PostgresMigration[] = [
        revoked_by text
      );`,
   },
+  {
+    description: "audit request records by request id (the hold reaper's lookup after a crash)",
+    // Partial: only request records carry one. The payload is text; the cast is immutable.
+    sql: `CREATE INDEX audit_log_request_id ON audit_log (((payload::jsonb) ->> 'request_id'))
+       WHERE kind = 'request';`,
+  },
 ];
 
 /**

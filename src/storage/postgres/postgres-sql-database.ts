@@ -7,6 +7,7 @@ const postgresDialect: SqlDialect = {
   jsonArrayContains: (column, param) => `${column} @> jsonb_build_array(${param}::text)`,
   utcDate: (column) => `to_char(to_timestamp(${column} / 1000.0) AT TIME ZONE 'UTC', 'YYYY-MM-DD')`,
   json: (param) => `${param}::jsonb`,
+  jsonTextField: (column, field) => `((${column}::jsonb) ->> '${field}')`,
 };
 
 function sessionOf(client: Pool | PoolClient): SqlSession {

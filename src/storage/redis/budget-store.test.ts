@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
 import { usePostgresTestSchemas } from '../../../test/helpers/postgres-test-schemas.ts';
 import { useRedisTestClients } from '../../../test/helpers/redis-test-clients.ts';
 import { runBudgetStoreConformance } from '../budget-store.conformance.ts';
 import { PostgresSqlDatabase } from '../postgres/postgres-sql-database.ts';
-import { RedisBudgetStore } from './budget-store.ts';
+import type { LedgerEntry } from '../ports.ts';
+import { RedisBudgetStore, type RedisBudgetClient } from './budget-store.ts';
 
 const schemas = usePostgresTestSchemas();
 const redis = useRedisTestClients();
@@ -26,4 +28,90 @@ runBudgetStoreConformance('redis + postgres', async () => {
       if (keys.length > 0) await client.del(keys);
     },
   };
+});
+
+describe('RedisBudgetStore while Redis is down', () => {
+  /** The start of the current UTC day: counters of past periods expire at once. */
+  const today = Math.floor(Date.now() / 86_400_000) * 86_400_000;
+  /** A client whose every command fails, as node-redis' do while it is disconnected. */
+  const down = (): RedisBudgetClient => {
+    const fail = (): Promise<never> => Promise.reject(new Error('The client is closed'));
+    return { evalSha: fail, scriptLoad: fail, hGetAll: fail, zRangeByScore: fail };
+  };
+  const row = (requestId: string, heldBudget: boolean | undefined): LedgerEntry => ({
+    requestId,
+    atMs: today + 1,
+    subject: { keyId: 'key_down', user: null, org: 'default', team: null, tags: [], model: 'm' },
+    provider: 'mock',
+    deployment: 'mock-1',
+    upstreamModel: 'echo',
+    inputTokens: 1,
+    outputTokens: 2,
+    cacheReadTokens: null,
+    cacheWriteTokens: null,
+    reasoningTokens: null,
+    costNanos: 5,
+    estimated: false,
+    outcome: 'completed',
+    heldBudget,
+  });
+
+  it('writes the rows of requests that held no budget without touching Redis', async () => {
+    const ledger = new PostgresSqlDatabase(await schemas.openPool());
+    const store = new RedisBudgetStore({ client: down(), ledger });
+    const ids = [randomUUID(), randomUUID()];
+    // Before the fix every row waited for Redis, so the ledger backlog filled during an outage
+    // and the gateway refused even requests no budget applies to.
+    expect(await store.settle(ids.map((id) => row(id, false)))).toEqual([true, true]);
+    for (const id of ids) expect((await store.findLedgerEntry(id))?.costNanos).toBe(5);
+  });
+
+  it('writes a held row while Redis is down and applies it to the counters once Redis is back', async () => {
+    const real = await redis.connect();
+    let down = true;
+    const fail = (): Promise<never> => Promise.reject(new Error('The client is closed'));
+    const switchable: RedisBudgetClient = {
+      evalSha: (sha1, options) => (down ? fail() : real.evalSha(sha1, options)),
+      scriptLoad: (script) => (down ? fail() : real.scriptLoad(script)),
+      hGetAll: (key) => (down ? fail() : real.hGetAll(key)),
+      zRangeByScore: (key, min, max, options) =>
+        down ? fail() : real.zRangeByScore(key, min, max, options),
+    };
+    const ledger = new PostgresSqlDatabase(await schemas.openPool());
+    const store = new RedisBudgetStore({
+      client: switchable,
+      ledger,
+      keyPrefix: `${redis.runPrefix}${randomUUID()}:budget:`,
+    });
+    const day = today;
+    const line = {
+      key: 'key:key_down:day:1',
+      scope: 'key' as const,
+      subject: 'key_down',
+      startMs: day,
+      endMs: day + 86_400_000,
+      limitNanos: 1_000,
+      hard: true,
+    };
+    down = false;
+    const id = randomUUID();
+    const held = await store.reserve({
+      requestId: id,
+      atMs: day + 1,
+      subject: row(id, true).subject,
+      lines: [line],
+      maxNanos: 100,
+      minNanos: 10,
+      expiresAtMs: day + 3_600_000,
+    });
+    expect(held.allowed).toBe(true);
+    down = true;
+    // Before the fix settle rejected after the commit, so the writer retried the whole batch and
+    // every later row (budgeted or not) waited behind it until Redis came back.
+    expect(await store.settle([row(id, true)])).toEqual([true]);
+    expect((await store.findLedgerEntry(id))?.costNanos).toBe(5);
+    down = false;
+    expect(await store.settle([row(randomUUID(), false)])).toEqual([true]);
+    expect(await store.lineStates([line])).toMatchObject([{ spentNanos: 5, reservedNanos: 0 }]);
+  });
 });

@@ -4,11 +4,12 @@ import type {
   BudgetReservation,
   BudgetReservationRequest,
   BudgetStore,
+  ExpiredHold,
   LedgerEntry,
+  SpendSubject,
   SpendQuery,
   SpendRow,
 } from '../ports.ts';
-import { reapedEntry } from '../sql/sql-budget-store.ts';
 import { safeParseJson } from '../../lib/json.ts';
 import type { SqlDatabase } from '../sql/sql-database.ts';
 import {
@@ -18,6 +19,7 @@ import {
   reportSpend,
   sumLedgerLine,
 } from '../sql/sql-spend-ledger.ts';
+import { redisDeadlineMs, withRedisDeadline } from './redis-deadline.ts';
 import { RedisScript, type RedisScriptClient } from './redis-script.ts';
 
 /** Integers as Redis wants them: never in exponent notation. */
@@ -121,6 +123,17 @@ redis.call('ZREM', KEYS[3], ARGV[1])
 return 1
 `);
 
+/**
+ * Claims expired holds for one reaper, atomically: moves up to ARGV[3] members of the hold index
+ * (KEYS[1]) scored at or before ARGV[1] to ARGV[2], so no other reaper takes them. Replies their
+ * request ids.
+ */
+const claimScript = new RedisScript(`
+local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[3]))
+for _, id in ipairs(ids) do redis.call('ZADD', KEYS[1], ARGV[2], id) end
+return ids
+`);
+
 /** Commands beyond scripts that the store uses. */
 export interface RedisBudgetClient extends RedisScriptClient {
   hGetAll(key: string): Promise<Record<string, string>>;
@@ -139,6 +152,8 @@ export interface RedisBudgetStoreOptions {
   readonly ledger: SqlDatabase;
   /** Prepended to every key (default `signalbox:budget:`). */
   readonly keyPrefix?: string;
+  /** How long one Redis call may take before it counts as a failure (default 1 s). */
+  readonly timeoutMs?: number;
 }
 
 /** How long a settled request's marker stays: longer than any request and its reaping. */
@@ -156,11 +171,25 @@ export class RedisBudgetStore implements BudgetStore {
   readonly #client: RedisBudgetClient;
   readonly #ledger: SqlDatabase;
   readonly #prefix: string;
+  readonly #timeoutMs: number;
+  /**
+   * Rows written to the ledger whose hold and counters Redis has not taken yet (it failed or did
+   * not answer), by request id: applied again before the next settlement, so the ledger queue
+   * never waits for Redis. Bounded by the requests Redis admitted before it failed; if the
+   * process dies first, the reaper applies them from the holds Redis keeps.
+   */
+  readonly #unapplied = new Map<string, { readonly costNanos: number; readonly seq: number }>();
 
   constructor(options: RedisBudgetStoreOptions) {
     this.#client = options.client;
     this.#ledger = options.ledger;
     this.#prefix = options.keyPrefix ?? 'signalbox:budget:';
+    this.#timeoutMs = options.timeoutMs ?? redisDeadlineMs;
+  }
+
+  /** A Redis call bounded by the deadline (a paused Redis must not hold requests forever). */
+  #redis<T>(operation: Promise<T>, onLate?: (value: T) => void): Promise<T> {
+    return withRedisDeadline(operation, this.#timeoutMs, onLate);
   }
 
   #counterKey(key: string): string {
@@ -177,14 +206,16 @@ export class RedisBudgetStore implements BudgetStore {
 
   async #seed(line: BudgetLine): Promise<void> {
     const { spentNanos, seq } = await sumLedgerLine(this.#ledger, this.#ledger.dialect, line);
-    await seedScript.run(
-      this.#client,
-      [this.#counterKey(line.key)],
-      [
-        String(spentNanos),
-        String(seq),
-        line.endMs === null ? '' : String(line.endMs + counterGraceMs),
-      ],
+    await this.#redis(
+      seedScript.run(
+        this.#client,
+        [this.#counterKey(line.key)],
+        [
+          String(spentNanos),
+          String(seq),
+          line.endMs === null ? '' : String(line.endMs + counterGraceMs),
+        ],
+      ),
     );
   }
 
@@ -208,7 +239,15 @@ export class RedisBudgetStore implements BudgetStore {
       ...request.lines.flatMap((line) => [String(line.limitNanos), line.hard ? '1' : '0']),
     ];
     for (let attempt = 0; attempt < 3; attempt += 1) {
-      const reply = (await reserveScript.run(this.#client, keys, parameters)) as string[];
+      const reply = (await this.#redis(
+        reserveScript.run(this.#client, keys, parameters),
+        (late) => {
+          // A hold placed after the request was refused (503): nobody will settle it, release it.
+          if ((late as string[])[0] !== 'ok') return;
+          const lineKeys = request.lines.map((line) => line.key);
+          this.#apply(request.requestId, lineKeys, 0, 0).catch(() => undefined);
+        },
+      )) as string[];
       if (reply[0] === 'missing') {
         for (const index of reply.slice(1)) {
           const line = request.lines[Number(index) - 1];
@@ -242,21 +281,47 @@ export class RedisBudgetStore implements BudgetStore {
   }
 
   async #apply(requestId: string, lineKeys: readonly string[], costNanos: number, seq: number) {
-    await settleScript.run(
-      this.#client,
-      [
-        `${this.#prefix}settled:${requestId}`,
-        this.#holdKey(requestId),
-        this.#holdIndex,
-        ...lineKeys.map((key) => this.#counterKey(key)),
-      ],
-      [requestId, String(costNanos), String(seq), String(settledMarkerMs)],
+    await this.#redis(
+      settleScript.run(
+        this.#client,
+        [
+          `${this.#prefix}settled:${requestId}`,
+          this.#holdKey(requestId),
+          this.#holdIndex,
+          ...lineKeys.map((key) => this.#counterKey(key)),
+        ],
+        [requestId, String(costNanos), String(seq), String(settledMarkerMs)],
+      ),
     );
+  }
+
+  /** Applies written rows to their hold and counters; what Redis does not take waits in #unapplied. */
+  async #applyRows(rows: readonly { requestId: string; costNanos: number; seq: number }[]) {
+    let reachable = true;
+    for (const row of rows) {
+      this.#unapplied.set(row.requestId, { costNanos: row.costNanos, seq: row.seq });
+      // One failure is enough to know Redis is away: the rest wait without a call each.
+      if (!reachable) continue;
+      try {
+        const { lines } = await this.#heldLines(row.requestId);
+        await this.#apply(row.requestId, lines, row.costNanos, row.seq);
+        this.#unapplied.delete(row.requestId);
+      } catch {
+        reachable = false;
+      }
+    }
+  }
+
+  /** Retries the rows Redis did not take before; true when none is left waiting. */
+  async #applyWaiting(): Promise<boolean> {
+    if (this.#unapplied.size === 0) return true;
+    await this.#applyRows([...this.#unapplied].map(([requestId, row]) => ({ requestId, ...row })));
+    return this.#unapplied.size === 0;
   }
 
   /** The line keys a request holds, read from its hold. */
   async #heldLines(requestId: string): Promise<{ lines: string[]; hold: Record<string, string> }> {
-    const hold = await this.#client.hGetAll(this.#holdKey(requestId));
+    const hold = await this.#redis(this.#client.hGetAll(this.#holdKey(requestId)));
     const parsed = hold.lines === undefined ? undefined : safeParseJson(hold.lines);
     const lines =
       parsed?.ok === true && Array.isArray(parsed.value)
@@ -284,48 +349,58 @@ export class RedisBudgetStore implements BudgetStore {
       }
       return results;
     });
-    for (const [index, entry] of entries.entries()) {
+    // The rows are durable: Redis failing now must not hold the ledger queue (and with it every
+    // request) back. What Redis does not take is applied on a later call.
+    const rows = entries.flatMap((entry, index) => {
       const result = written[index];
-      if (result === undefined) continue;
-      const { lines } = await this.#heldLines(entry.requestId);
-      await this.#apply(entry.requestId, lines, result.costNanos, result.seq);
-    }
+      // A request that held nothing has no hold or counter to change: its row is enough.
+      if (result === undefined || entry.heldBudget === false) return [];
+      return [{ requestId: entry.requestId, costNanos: result.costNanos, seq: result.seq }];
+    });
+    if (await this.#applyWaiting()) await this.#applyRows(rows);
+    else for (const row of rows) this.#unapplied.set(row.requestId, row);
     return written.map((result) => result.inserted);
   }
 
-  async reapExpired(nowMs: number, max: number): Promise<number> {
-    const expired = await this.#client.zRangeByScore(this.#holdIndex, '-inf', nowMs, {
-      LIMIT: { offset: 0, count: max },
-    });
-    let reaped = 0;
-    for (const requestId of expired) {
-      const { lines, hold } = await this.#heldLines(requestId);
+  async claimExpiredHolds(
+    nowMs: number,
+    claimUntilMs: number,
+    max: number,
+  ): Promise<ExpiredHold[]> {
+    // A claim that lands after the deadline only delays those holds to a later pass.
+    const claimed = (await this.#redis(
+      claimScript.run(
+        this.#client,
+        [this.#holdIndex],
+        [String(nowMs), String(claimUntilMs), String(max)],
+      ),
+    )) as string[];
+    const holds: ExpiredHold[] = [];
+    for (const requestId of claimed) {
+      const { hold } = await this.#heldLines(requestId);
       if (hold.amount === undefined) {
         // Settled meanwhile, or lost: nothing is held.
         await this.#apply(requestId, [], 0, 0);
         continue;
       }
-      const amount = Number(hold.amount);
-      const fallback = reapedEntry(requestId, Number(hold.at), amount, hold.subject ?? '{}');
-      const row = await this.#ledger.transaction(async (session) => {
-        const seq = await insertLedgerEntry(session, this.#ledger.dialect, fallback);
-        return seq === undefined
-          ? await findLedgerSequence(session, requestId)
-          : { seq, costNanos: amount };
+      const subject = safeParseJson(hold.subject ?? '{}');
+      holds.push({
+        requestId,
+        atMs: Number(hold.at),
+        amountNanos: Number(hold.amount),
+        subject: (subject.ok ? subject.value : {}) as SpendSubject,
       });
-      await this.#apply(requestId, lines, row?.costNanos ?? amount, row?.seq ?? 0);
-      reaped += 1;
     }
-    return reaped;
+    return holds;
   }
 
   async lineStates(lines: readonly BudgetLine[]): Promise<BudgetLineState[]> {
     const states: BudgetLineState[] = [];
     for (const line of lines) {
-      let counter = await this.#client.hGetAll(this.#counterKey(line.key));
+      let counter = await this.#redis(this.#client.hGetAll(this.#counterKey(line.key)));
       if (counter.spent === undefined) {
         await this.#seed(line);
-        counter = await this.#client.hGetAll(this.#counterKey(line.key));
+        counter = await this.#redis(this.#client.hGetAll(this.#counterKey(line.key)));
       }
       states.push({
         key: line.key,

@@ -133,6 +133,15 @@ export class SqlAuditLogStore implements AuditLogStore {
     return row === undefined ? undefined : toRecord(row);
   }
 
+  async findRequestRecords(requestId: string): Promise<AuditLogRecord[]> {
+    const requestIdField = this.#database.dialect.jsonTextField('payload', 'request_id');
+    const rows = await this.#database.rows<AuditRow>(
+      `SELECT ${columns} FROM audit_log WHERE kind = 'request' AND ${requestIdField} = $1 ORDER BY seq`,
+      [requestId],
+    );
+    return rows.map(toRecord);
+  }
+
   async count(): Promise<number> {
     const [row] = await this.#database.rows<{ count: number | string }>(
       'SELECT count(*) AS count FROM audit_log',

@@ -7,6 +7,7 @@ import type {
   LedgerEntry,
   SpendQuery,
   SpendRow,
+  ExpiredHold,
   SpendSubject,
 } from '../ports.ts';
 import { safeParseJson } from '../../lib/json.ts';
@@ -160,41 +161,42 @@ export class SqlBudgetStore implements BudgetStore {
       const settled: boolean[] = [];
       for (const entry of entries) {
         const seq = await insertLedgerEntry(session, this.#database.dialect, entry);
-        if (seq === undefined) {
-          settled.push(false);
-          continue;
-        }
         const reservation = await this.#reservation(session, entry.requestId);
+        // A row already there was counted when it was written: only release a hold left over.
         if (reservation !== undefined) {
-          await this.#closeReservation(session, reservation, entry.costNanos);
+          await this.#closeReservation(
+            session,
+            reservation,
+            seq === undefined ? 0 : entry.costNanos,
+          );
         }
-        settled.push(true);
+        settled.push(seq !== undefined);
       }
       return settled;
     });
   }
 
-  reapExpired(nowMs: number, max: number): Promise<number> {
-    const dialect = this.#database.dialect;
-    return this.#database.transaction(async (session) => {
-      const expired = await session.rows<ReservationRow>(
-        `SELECT request_id, at, amount_nanos, line_keys, subject FROM budget_reservations
-         WHERE expires_at <= $1 ORDER BY expires_at LIMIT $2
-         ${dialect.name === 'postgres' ? 'FOR UPDATE SKIP LOCKED' : ''}`,
-        [nowMs, max],
-      );
-      for (const reservation of expired) {
-        const amount = Number(reservation.amount_nanos);
-        const inserted = await insertLedgerEntry(
-          session,
-          dialect,
-          reapedEntry(reservation.request_id, Number(reservation.at), amount, reservation.subject),
-        );
-        // A ledger row already there means the request was settled: only release the hold.
-        await this.#closeReservation(session, reservation, inserted === undefined ? 0 : amount);
-      }
-      return expired.length;
-    });
+  async claimExpiredHolds(
+    nowMs: number,
+    claimUntilMs: number,
+    max: number,
+  ): Promise<ExpiredHold[]> {
+    const skipLocked = this.#database.dialect.name === 'postgres' ? 'FOR UPDATE SKIP LOCKED' : '';
+    // One statement: a hold another reaper claimed first has moved past `nowMs` and is skipped.
+    const rows = await this.#database.rows<ReservationRow>(
+      `UPDATE budget_reservations SET expires_at = $2
+       WHERE request_id IN (
+         SELECT request_id FROM budget_reservations WHERE expires_at <= $1
+         ORDER BY expires_at LIMIT $3 ${skipLocked})
+       RETURNING request_id, at, amount_nanos, line_keys, subject`,
+      [nowMs, claimUntilMs, max],
+    );
+    return rows.map((row) => ({
+      requestId: row.request_id,
+      atMs: Number(row.at),
+      amountNanos: Number(row.amount_nanos),
+      subject: readJson(row.subject) as SpendSubject,
+    }));
   }
 
   lineStates(lines: readonly BudgetLine[]): Promise<BudgetLineState[]> {
@@ -213,31 +215,6 @@ export class SqlBudgetStore implements BudgetStore {
   findLedgerEntry(requestId: string): Promise<LedgerEntry | undefined> {
     return findLedgerEntry(this.#database, requestId);
   }
-}
-
-/** The ledger row the reaper writes for a request that never settled: the hold, as an estimate. */
-export function reapedEntry(
-  requestId: string,
-  atMs: number,
-  amountNanos: number,
-  subject: unknown,
-): LedgerEntry {
-  return {
-    requestId,
-    atMs,
-    subject: readJson(subject) as SpendSubject,
-    provider: null,
-    deployment: null,
-    upstreamModel: null,
-    inputTokens: null,
-    outputTokens: null,
-    cacheReadTokens: null,
-    cacheWriteTokens: null,
-    reasoningTokens: null,
-    costNanos: amountNanos,
-    estimated: true,
-    outcome: 'reaped',
-  };
 }
 
 /** Whether the hard lines leave room for at least `minNanos`, and how much to hold. Pure. */

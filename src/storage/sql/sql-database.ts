@@ -19,6 +19,11 @@ export interface SqlDialect {
   utcDate(column: string): string;
   /** A JSON text parameter as the column's JSON type. */
   json(param: string): string;
+  /**
+   * The text of field `field` of the JSON text column `column` (as the audit log's request-id
+   * index spells it, so lookups use the index). `field` is a fixed identifier, never input.
+   */
+  jsonTextField(column: string, field: string): string;
 }
 
 /**

@@ -259,4 +259,8 @@ export const sqliteMigrations: readonly string[] = [
      revoked_at INTEGER,
      revoked_by TEXT
    ) STRICT;`,
+  // Audit request records by request id: the hold reaper looks up whether a request that never
+  // settled (its process died) was audited before writing its ledger row.
+  `CREATE INDEX audit_log_request_id ON audit_log (json_extract(payload, '$.request_id'))
+     WHERE kind = 'request';`,
 ];

@@ -8,6 +8,7 @@ const sqliteDialect: SqlDialect = {
     `EXISTS (SELECT 1 FROM json_each(${column}) WHERE json_each.value = ${param})`,
   utcDate: (column) => `strftime('%Y-%m-%d', ${column} / 1000, 'unixepoch')`,
   json: (param) => param,
+  jsonTextField: (column, field) => `json_extract(${column}, '$.${field}')`,
 };
 
 /** `$1` parameters as SQLite's numbered `?1`. */
