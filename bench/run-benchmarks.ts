@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { LoadResult } from './load-generator.ts';
+import { cpuMilliseconds, residentMemoryMb, startProcess } from './server-processes.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const { values } = parseArgs({
@@ -72,47 +73,6 @@ const scenarios = allScenarios.filter(
   (scenario) => values.only === undefined || scenario.name.includes(values.only),
 );
 
-/** Every server this run started; killed however the run ends, so none is left behind. */
-const children: ChildProcess[] = [];
-process.on('exit', () => {
-  for (const child of children) child.kill('SIGKILL');
-});
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => process.exit(130));
-}
-
-/** Starts a child process and resolves with the URL it prints on standard error. */
-function startProcess(
-  args: string[],
-  pattern: RegExp,
-  environment: Record<string, string> = {},
-): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, args, {
-    cwd: root,
-    env: { PATH: process.env.PATH ?? '', ...environment },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  children.push(child);
-  return new Promise((resolve, reject) => {
-    let stderr = '';
-    const timer = setTimeout(
-      () => reject(new Error(`${args.join(' ')} did not start:\n${stderr}`)),
-      20_000,
-    );
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-      const match = pattern.exec(stderr);
-      if (match?.[1] !== undefined) {
-        clearTimeout(timer);
-        resolve({ child, url: match[1] });
-      }
-    });
-    child.once('exit', (code) =>
-      reject(new Error(`${args.join(' ')} exited with ${code}:\n${stderr}`)),
-    );
-  });
-}
-
 function runLoad(options: object): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(
@@ -130,20 +90,6 @@ function runLoad(options: object): Promise<LoadResult> {
         : reject(new Error(`load generator exited ${code}`)),
     );
   });
-}
-
-/** CPU time (user + system) a process has used so far, in milliseconds. */
-function cpuMilliseconds(pid: number | undefined): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  // utime and stime are fields 14 and 15 of /proc/<pid>/stat, in clock ticks (100 per second).
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
-
-function residentMemoryMb(pid: number | undefined): { rss: number; peak: number } {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const read = (field: string): number =>
-    Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 'NaN') / 1024;
-  return { rss: Math.round(read('VmRSS')), peak: Math.round(read('VmHWM')) };
 }
 
 function median(values: readonly number[]): number {
