@@ -48,7 +48,7 @@ providers:
     type: openai-compatible
     base_url: ${primary.baseUrl}
     models: [echo]
-    timeouts: { connect_ms: 300, first_byte_ms: 400, idle_ms: 300, total_ms: 4000 }
+    timeouts: { connect_ms: 300, first_byte_ms: 1500, idle_ms: 1000, total_ms: 6000 }
   - { id: backup, type: openai-compatible, base_url: "${backup.baseUrl}", models: [fast] }
 models:
   - alias: solo
@@ -116,7 +116,7 @@ const preCommitRows: readonly PreCommitRow[] = [
   },
   {
     fault: 'a first byte later than first_byte_ms',
-    directive: 'delay_ms=1200',
+    directive: 'delay_ms=2500',
     modes: both,
     solo: { status: 504, code: 'SB_ERR_UPSTREAM_TIMEOUT' },
     duo: 'fallback',
@@ -276,7 +276,7 @@ const midStreamRows = [
     'SB_ERR_UPSTREAM_CONNECTION',
   ],
   ['a disconnect after 5 chunks', 'disconnect_after=5', 'SB_ERR_UPSTREAM_CONNECTION'],
-  ['a stall past idle_ms', 'stall_after=2 stall_ms=700', 'SB_ERR_UPSTREAM_TIMEOUT'],
+  ['a stall past idle_ms', 'stall_after=2 stall_ms=2000', 'SB_ERR_UPSTREAM_TIMEOUT'],
   [
     'a chunk that is not JSON',
     'stall_after=2 stall_ms=30 malformed=bad-json',
