@@ -101,7 +101,7 @@ export interface DecisionTrace {
   };
 }
 
-/** One upstream attempt; the trace's camelCase names are accepted as well as snake_case. */
+/** One upstream attempt, as `GET /admin/requests/:id` sends it. */
 export interface Attempt {
   readonly deployment?: string;
   readonly provider?: string;
@@ -111,13 +111,10 @@ export interface Attempt {
   readonly error_class?: string | null;
   readonly error_code?: string | null;
   readonly duration_ms?: number;
-  readonly errorClass?: string | null;
-  readonly errorCode?: string | null;
-  readonly durationMs?: number;
 }
 
 export interface RequestDetail extends RequestRow {
-  /** The trace as stored: see lib/normalise-trace.ts for the shapes accepted. */
+  /** The decision trace in the wire form; lib/normalise-trace.ts checks it field by field. */
   readonly decision: unknown;
   readonly attempts: readonly Attempt[] | null;
   readonly policy: unknown;

@@ -30,14 +30,8 @@ export function AttemptsTable({ attempts }: { readonly attempts: readonly Attemp
             </td>
             <td>{attempt.outcome ?? '–'}</td>
             <td>{attempt.status ?? '–'}</td>
-            <td>
-              {attempt.error_class ??
-                attempt.errorClass ??
-                attempt.error_code ??
-                attempt.errorCode ??
-                ''}
-            </td>
-            <td className="number">{formatMs(attempt.duration_ms ?? attempt.durationMs)}</td>
+            <td>{attempt.error_class ?? attempt.error_code ?? ''}</td>
+            <td className="number">{formatMs(attempt.duration_ms)}</td>
           </tr>
         ))}
       </tbody>

@@ -11,15 +11,15 @@ const textOrNull = (value: unknown): string | null => (typeof value === 'string'
 const list = (value: unknown): readonly unknown[] => (Array.isArray(value) ? value : []);
 
 /**
- * A decision trace in the shape the console renders. `POST /v1/route` sends the wire form
- * (snake_case, `deployment`); a stored record may keep the router's own form (camelCase, `id`,
- * absent fields for "none"). Both are accepted; anything unrecognisable gives null.
+ * A decision trace in the shape the console renders, from the API's wire form (snake_case, as
+ * `POST /v1/route` and `GET /admin/requests/:id` send it), checked field by field: missing or
+ * mistyped fields become their "none" value, anything that is not an object gives null.
  */
 export function normaliseTrace(raw: unknown): DecisionTrace | null {
   if (!isObject(raw)) return null;
   const groups = list(raw.groups).filter(isObject).map(normaliseGroup);
-  const planMicros = numberOrNull(raw.plan_micros ?? raw.planMicros);
-  const estimated = numberOrNull(raw.estimated_input_tokens ?? raw.estimatedInputTokens);
+  const planMicros = numberOrNull(raw.plan_micros);
+  const estimated = numberOrNull(raw.estimated_input_tokens);
   return {
     model: text(raw.model),
     reason: text(raw.reason, 'unknown'),
@@ -61,12 +61,12 @@ function normaliseGroup(group: Loose): TraceGroup {
 }
 
 function normaliseCandidate(candidate: Loose): TraceCandidate {
-  const filteredBy = textOrNull(candidate.filtered_by ?? candidate.filteredBy);
+  const filteredBy = textOrNull(candidate.filtered_by);
   return {
-    deployment: text(candidate.deployment ?? candidate.id),
+    deployment: text(candidate.deployment),
     eligible: typeof candidate.eligible === 'boolean' ? candidate.eligible : filteredBy === null,
     filtered_by: filteredBy,
-    demoted_by: textOrNull(candidate.demoted_by ?? candidate.demotedBy),
+    demoted_by: textOrNull(candidate.demoted_by),
     score: numberOrNull(candidate.score),
   };
 }
