@@ -3,7 +3,12 @@
 // compiled copy when the package was built for publishing.
 import { existsSync } from 'node:fs';
 
-const compiled = new URL('../dist/cli/main.js', import.meta.url);
-const entry = existsSync(compiled) ? compiled : new URL('../src/cli/main.ts', import.meta.url);
-const { runCli } = await import(entry.href);
-process.exitCode = await runCli(process.argv.slice(2));
+const compiled = existsSync(new URL('../dist/cli/main.js', import.meta.url));
+const cliModule = (name) =>
+  new URL(compiled ? `../dist/cli/${name}.js` : `../src/cli/${name}.ts`, import.meta.url).href;
+const args = process.argv.slice(2);
+// `serve` restarts itself in place with its V8 heap settings before loading the gateway.
+const { relaunchWithHeapFlags } = await import(cliModule('relaunch-with-heap-flags'));
+relaunchWithHeapFlags(args);
+const { runCli } = await import(cliModule('main'));
+process.exitCode = await runCli(args);

@@ -1,72 +1,116 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../app/config-error.ts';
-import { auditCommand, auditUsage } from './audit-command.ts';
 import { processIo, UsageError, type CliIo } from './cli-io.ts';
-import { configCommand, configUsage } from './config-command.ts';
-import { credentialsCommand, credentialsUsage } from './credentials-command.ts';
-import { guardCommand, guardUsage } from './guard-command.ts';
-import { importCommand, importUsage } from './import-command.ts';
-import { keysCommand, keysUsage } from './keys-command.ts';
-import { mockProviderCommand, mockProviderUsage } from './mock-provider-command.ts';
-import { routeCommand, routeUsage } from './route-command.ts';
-import { serveCommand, serveUsage } from './serve-command.ts';
+import { relaunchWithHeapFlags } from './relaunch-with-heap-flags.ts';
 
-interface Command {
+/** A command's code: loaded only when that command runs or its usage is asked for. */
+interface LoadedCommand {
   readonly run: (args: readonly string[], io: CliIo) => Promise<number>;
   readonly usage: string;
+}
+
+/**
+ * A command. Each is imported on demand, so `signalbox serve` can relaunch itself with its heap
+ * settings (relaunchWithHeapFlags) before the gateway's ~1,300 modules are parsed, and a short
+ * command (`keys`, `--version`) does not load the gateway at all.
+ */
+interface Command {
+  readonly load: () => Promise<LoadedCommand>;
   readonly summary: string;
 }
 
 const commands: ReadonlyMap<string, Command> = new Map([
-  ['serve', { run: serveCommand, usage: serveUsage, summary: 'run the gateway' }],
-  ['keys', { run: keysCommand, usage: keysUsage, summary: 'create, list and revoke virtual keys' }],
+  [
+    'serve',
+    {
+      load: async () => {
+        const { serveCommand: run, serveUsage: usage } = await import('./serve-command.ts');
+        return { run, usage };
+      },
+      summary: 'run the gateway',
+    },
+  ],
+  [
+    'keys',
+    {
+      load: async () => {
+        const { keysCommand: run, keysUsage: usage } = await import('./keys-command.ts');
+        return { run, usage };
+      },
+      summary: 'create, list and revoke virtual keys',
+    },
+  ],
   [
     'credentials',
     {
-      run: credentialsCommand,
-      usage: credentialsUsage,
+      load: async () => {
+        const { credentialsCommand: run, credentialsUsage: usage } =
+          await import('./credentials-command.ts');
+        return { run, usage };
+      },
       summary: 'list, re-encrypt and delete stored provider credentials',
     },
   ],
   [
     'config',
     {
-      run: configCommand,
-      usage: configUsage,
+      load: async () => {
+        const { configCommand: run, configUsage: usage } = await import('./config-command.ts');
+        return { run, usage };
+      },
       summary: 'validate a configuration or print its schema',
     },
   ],
   [
     'import',
     {
-      run: importCommand,
-      usage: importUsage,
+      load: async () => {
+        const { importCommand: run, importUsage: usage } = await import('./import-command.ts');
+        return { run, usage };
+      },
       summary: 'convert a LiteLLM proxy config.yaml (import litellm FILE)',
     },
   ],
   [
     'audit',
-    { run: auditCommand, usage: auditUsage, summary: 'verify the tamper-evident audit log' },
+    {
+      load: async () => {
+        const { auditCommand: run, auditUsage: usage } = await import('./audit-command.ts');
+        return { run, usage };
+      },
+      summary: 'verify the tamper-evident audit log',
+    },
   ],
   [
     'guard',
     {
-      run: guardCommand,
-      usage: guardUsage,
+      load: async () => {
+        const { guardCommand: run, guardUsage: usage } = await import('./guard-command.ts');
+        return { run, usage };
+      },
       summary: 'scan a JSONL file for PII, secrets and injection (guard scan --input FILE)',
     },
   ],
   [
     'route',
     {
-      run: routeCommand,
-      usage: routeUsage,
+      load: async () => {
+        const { routeCommand: run, routeUsage: usage } = await import('./route-command.ts');
+        return { run, usage };
+      },
       summary: 'train, score and evaluate learned strong/weak routers (route train|score|eval)',
     },
   ],
   [
     'mock-provider',
-    { run: mockProviderCommand, usage: mockProviderUsage, summary: 'run the scripted fake model' },
+    {
+      load: async () => {
+        const { mockProviderCommand: run, mockProviderUsage: usage } =
+          await import('./mock-provider-command.ts');
+        return { run, usage };
+      },
+      summary: 'run the scripted fake model',
+    },
   ],
 ]);
 
@@ -97,12 +141,13 @@ export async function runCli(args: readonly string[], io: CliIo = processIo): Pr
     io.error(`Unknown command "${name}".\n\n${usage()}`);
     return 2;
   }
+  const loaded = await command.load();
   if (rest.includes('--help') || rest.includes('-h')) {
-    io.out(command.usage);
+    io.out(loaded.usage);
     return 0;
   }
   try {
-    return await command.run(rest, io);
+    return await loaded.run(rest, io);
   } catch (error) {
     if (
       error instanceof UsageError ||
@@ -110,7 +155,7 @@ export async function runCli(args: readonly string[], io: CliIo = processIo): Pr
         'code' in error &&
         String(error.code).startsWith('ERR_PARSE_ARGS'))
     ) {
-      io.error(`${error.message}\n\n${command.usage}`);
+      io.error(`${error.message}\n\n${loaded.usage}`);
       return 2;
     }
     if (error instanceof ConfigError) {
@@ -123,5 +168,6 @@ export async function runCli(args: readonly string[], io: CliIo = processIo): Pr
 }
 
 if (import.meta.main) {
+  relaunchWithHeapFlags(process.argv.slice(2));
   process.exitCode = await runCli(process.argv.slice(2));
 }
