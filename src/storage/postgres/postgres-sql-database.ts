@@ -1,5 +1,11 @@
 import type { Pool, PoolClient } from 'pg';
-import type { SqlDatabase, SqlDialect, SqlSession, SqlValue } from '../sql/sql-database.ts';
+import type {
+  SqlDatabase,
+  SqlDialect,
+  SqlSession,
+  SqlValue,
+  TransactionOptions,
+} from '../sql/sql-database.ts';
 
 const postgresDialect: SqlDialect = {
   name: 'postgres',
@@ -38,7 +44,10 @@ export class PostgresSqlDatabase implements SqlDatabase {
     return this.#session.run(sql, params);
   }
 
-  async transaction<T>(work: (session: SqlSession) => Promise<T>): Promise<T> {
+  async transaction<T>(
+    work: (session: SqlSession) => Promise<T>,
+    options: TransactionOptions = {},
+  ): Promise<T> {
     const client = await this.#pool.connect();
     // A checked-out client has no pool listener: if its connection dies now (a server restart, a
     // network cut) it emits 'error', which would crash the process unheard. The query under way
@@ -50,6 +59,7 @@ export class PostgresSqlDatabase implements SqlDatabase {
     client.on('error', onError);
     try {
       await client.query('BEGIN');
+      if (options.waitForDisk === false) await client.query('SET LOCAL synchronous_commit = off');
       const result = await work(sessionOf(client));
       await client.query('COMMIT');
       return result;

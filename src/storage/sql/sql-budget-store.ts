@@ -40,6 +40,13 @@ function readJson(value: unknown): unknown {
   return parsed.value;
 }
 
+/**
+ * How a hold is committed: it is on the request path, so it must survive the gateway process
+ * dying (it does, in the write-ahead log) but not wait for the disk; the next ledger batch, which
+ * waits, syncs it too. A hold lost to power loss only frees money early.
+ */
+const holdCommit = { waitForDisk: false } as const;
+
 function byKey(first: BudgetLine, second: BudgetLine): number {
   return first.key < second.key ? -1 : first.key > second.key ? 1 : 0;
 }
@@ -119,7 +126,7 @@ export class SqlBudgetStore implements BudgetStore {
         ],
       );
       return inRequestOrder(request.lines, decision.states, decision);
-    });
+    }, holdCommit);
   }
 
   /** Moves a reservation into spend at `costNanos` and deletes it. */

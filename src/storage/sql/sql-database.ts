@@ -26,11 +26,24 @@ export interface SqlDialect {
   jsonTextField(column: string, field: string): string;
 }
 
+export interface TransactionOptions {
+  /**
+   * False: the commit does not wait for the disk (SQLite `synchronous = NORMAL` in WAL mode,
+   * PostgreSQL `synchronous_commit = off`). It survives a crash of the gateway process at once;
+   * it survives power loss or an OS crash once a later commit that waits (a ledger batch) or a
+   * checkpoint has synced. Default true.
+   */
+  readonly waitForDisk?: boolean;
+}
+
 /**
  * A database as the SQL stores use it: one dialect, transactions that run to completion before
  * the next begins on the same connection, and single statements outside transactions.
  */
 export interface SqlDatabase extends SqlSession {
   readonly dialect: SqlDialect;
-  transaction<T>(work: (session: SqlSession) => Promise<T>): Promise<T>;
+  transaction<T>(
+    work: (session: SqlSession) => Promise<T>,
+    options?: TransactionOptions,
+  ): Promise<T>;
 }

@@ -1,5 +1,11 @@
 import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
-import type { SqlDatabase, SqlDialect, SqlSession, SqlValue } from '../sql/sql-database.ts';
+import type {
+  SqlDatabase,
+  SqlDialect,
+  SqlSession,
+  SqlValue,
+  TransactionOptions,
+} from '../sql/sql-database.ts';
 
 const sqliteDialect: SqlDialect = {
   name: 'sqlite',
@@ -29,6 +35,12 @@ export class SqliteSqlDatabase implements SqlDatabase {
 
   constructor(database: DatabaseSync) {
     this.#database = database;
+  }
+
+  /** The database file, for another connection to open (a worker thread); undefined in memory. */
+  get file(): string | undefined {
+    const file = this.#database.location();
+    return file === null || file === '' ? undefined : file;
   }
 
   #statement(sql: string): ReturnType<DatabaseSync['prepare']> {
@@ -61,8 +73,15 @@ export class SqliteSqlDatabase implements SqlDatabase {
     return this.#enqueue(() => this.#session.run(sql, params));
   }
 
-  transaction<T>(work: (session: SqlSession) => Promise<T>): Promise<T> {
+  transaction<T>(
+    work: (session: SqlSession) => Promise<T>,
+    options: TransactionOptions = {},
+  ): Promise<T> {
     return this.#enqueue(async () => {
+      // The connection's own level (FULL for the ledger's) is restored after a commit that does
+      // not wait: a later waiting commit syncs the write-ahead log, this one's frames included.
+      const restore = options.waitForDisk === false ? this.#synchronous() : undefined;
+      if (restore !== undefined) this.#database.exec('PRAGMA synchronous = NORMAL');
       this.#database.exec('BEGIN IMMEDIATE');
       try {
         const result = await work(this.#session);
@@ -71,7 +90,15 @@ export class SqliteSqlDatabase implements SqlDatabase {
       } catch (error) {
         this.#database.exec('ROLLBACK');
         throw error;
+      } finally {
+        if (restore !== undefined) this.#database.exec(`PRAGMA synchronous = ${String(restore)}`);
       }
     });
+  }
+
+  /** The connection's `synchronous` level (0 to 3). */
+  #synchronous(): number {
+    const row = this.#statement('PRAGMA synchronous').get() as { synchronous?: number } | undefined;
+    return row?.synchronous ?? 2;
   }
 }
