@@ -19,6 +19,18 @@ interface LoadOptions {
    * token of the answer) instead of to the first byte, for wire formats that send a preamble.
    */
   readonly firstTokenPattern?: string;
+  /**
+   * With `stream`: a chunk matching this pattern carries a token. The gaps between successive
+   * token-bearing chunks of one response are recorded (the inter-chunk jitter of a paced stream).
+   */
+  readonly tokenPattern?: string;
+  /** The provider's pace in ms per chunk: gaps are also reported as their distance from it. */
+  readonly paceMs?: number;
+  /**
+   * Count the matches of this pattern in each whole response body (token events), reported as
+   * events delivered per second over the run: the chunk throughput of an unpaced stream.
+   */
+  readonly countPattern?: string;
 }
 
 export interface LoadResult {
@@ -27,6 +39,12 @@ export interface LoadResult {
   readonly requestsPerSecond: number;
   readonly latencyMs: Percentiles;
   readonly firstByteMs: Percentiles | undefined;
+  /** Gaps between successive token-bearing chunks, with `tokenPattern`. */
+  readonly chunkGapMs?: Percentiles;
+  /** |gap − paceMs| of the same gaps, with `tokenPattern` and `paceMs`. */
+  readonly chunkGapDeviationMs?: Percentiles;
+  /** Matches of `countPattern` in all bodies answered in the run, per second. */
+  readonly eventsPerSecond?: number;
 }
 
 export interface Percentiles {
@@ -58,6 +76,9 @@ async function run(options: LoadOptions): Promise<LoadResult> {
   const capacity = 4_000_000;
   const latencies = new Float64Array(capacity);
   const firstBytes = new Float64Array(capacity);
+  const gaps = new Float64Array(capacity);
+  let gapCount = 0;
+  let events = 0;
   let count = 0;
   let errors = 0;
   let measuring = false;
@@ -65,6 +86,10 @@ async function run(options: LoadOptions): Promise<LoadResult> {
   const body = Buffer.from(options.body);
   const firstToken =
     options.firstTokenPattern === undefined ? undefined : new RegExp(options.firstTokenPattern);
+  const tokenChunk =
+    options.tokenPattern === undefined ? undefined : new RegExp(options.tokenPattern);
+  const countEvents =
+    options.countPattern === undefined ? undefined : new RegExp(options.countPattern, 'g');
 
   const loop = async (): Promise<void> => {
     while (!stopped) {
@@ -78,7 +103,16 @@ async function run(options: LoadOptions): Promise<LoadResult> {
           body,
         });
         let seen = '';
+        let whole = '';
+        let lastTokenChunk = Number.NaN;
+        const responseGaps: number[] = [];
         for await (const chunk of response.body) {
+          if (countEvents !== undefined) whole += (chunk as Buffer).toString('utf8');
+          if (tokenChunk?.test((chunk as Buffer).toString('utf8')) === true) {
+            const now = performance.now();
+            if (!Number.isNaN(lastTokenChunk)) responseGaps.push(now - lastTokenChunk);
+            lastTokenChunk = now;
+          }
           if (!Number.isNaN(firstByte) || (chunk as Buffer).length === 0) continue;
           if (firstToken === undefined) {
             firstByte = performance.now();
@@ -88,14 +122,16 @@ async function run(options: LoadOptions): Promise<LoadResult> {
           if (firstToken.test(seen)) firstByte = performance.now();
         }
         if (response.statusCode !== 200) throw new Error(`status ${response.statusCode}`);
+        if (measuring && count < capacity) {
+          latencies[count] = performance.now() - started;
+          firstBytes[count] = firstByte - started;
+          count += 1;
+          for (const gap of responseGaps) if (gapCount < capacity) gaps[gapCount++] = gap;
+          events += countEvents === undefined ? 0 : (whole.match(countEvents)?.length ?? 0);
+        }
       } catch {
         if (measuring) errors += 1;
         continue;
-      }
-      if (measuring && count < capacity) {
-        latencies[count] = performance.now() - started;
-        firstBytes[count] = firstByte - started;
-        count += 1;
       }
     }
   };
@@ -116,6 +152,22 @@ async function run(options: LoadOptions): Promise<LoadResult> {
     requestsPerSecond: Math.round((count / elapsed) * 1000),
     latencyMs: percentiles(latencies, count),
     firstByteMs: options.stream ? percentiles(firstBytes, count) : undefined,
+    ...(tokenChunk === undefined || gapCount === 0
+      ? {}
+      : {
+          chunkGapMs: percentiles(gaps, gapCount),
+          ...(options.paceMs === undefined
+            ? {}
+            : {
+                chunkGapDeviationMs: percentiles(
+                  gaps.slice(0, gapCount).map((gap) => Math.abs(gap - (options.paceMs ?? 0))),
+                  gapCount,
+                ),
+              }),
+        }),
+    ...(countEvents === undefined
+      ? {}
+      : { eventsPerSecond: Math.round((events / elapsed) * 1000) }),
   };
 }
 

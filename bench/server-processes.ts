@@ -2,7 +2,7 @@
 // given variables in their environment, read back from /proc, and killed however the parent ends
 // (a normal exit, a throw, Ctrl-C or SIGTERM), so that no run leaves a server behind.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, type WriteStream } from 'node:fs';
+import { readdirSync, readFileSync, type WriteStream } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -106,4 +106,57 @@ export function residentMemoryKb(pid: number | undefined): { rss: number; peak: 
 export function residentMemoryMb(pid: number | undefined): { rss: number; peak: number } {
   const { rss, peak } = residentMemoryKb(pid);
   return { rss: Math.round(rss / 1024), peak: Math.round(peak / 1024) };
+}
+
+/**
+ * A process and its descendants (the workers of `serve --workers N` are children of the
+ * primary), from `/proc/<pid>/task/<tid>/children`. Processes that exit meanwhile are skipped.
+ */
+export function processTree(pid: number | undefined): number[] {
+  if (pid === undefined) return [];
+  const found = [pid];
+  // The loop also visits the children it appends.
+  for (const parent of found) {
+    let tasks: string[];
+    try {
+      tasks = readdirSync(`/proc/${parent}/task`);
+    } catch {
+      continue;
+    }
+    for (const task of tasks) {
+      try {
+        const children = readFileSync(`/proc/${parent}/task/${task}/children`, 'utf8');
+        for (const child of children.split(' ')) if (child.trim() !== '') found.push(Number(child));
+      } catch {
+        // the task ended while it was read
+      }
+    }
+  }
+  return found;
+}
+
+/** {@link cpuMilliseconds} summed over the given processes (those that have exited count 0). */
+export function totalCpuMilliseconds(pids: readonly number[]): number {
+  let total = 0;
+  for (const pid of pids) {
+    try {
+      total += cpuMilliseconds(pid);
+    } catch {
+      // the process has exited
+    }
+  }
+  return total;
+}
+
+/** Resident memory (VmRSS) summed over the given processes, in kB. */
+export function totalResidentMemoryKb(pids: readonly number[]): number {
+  let total = 0;
+  for (const pid of pids) {
+    try {
+      total += residentMemoryKb(pid).rss;
+    } catch {
+      // the process has exited
+    }
+  }
+  return total;
 }
