@@ -9,6 +9,8 @@ import { createPostgresRequestLogStore } from '../storage/postgres/request-log-s
 import type { RequestLogStore } from '../storage/request-log-store.ts';
 import type { SqlDatabase } from '../storage/sql/sql-database.ts';
 import { createSqliteRequestLogStore } from '../storage/sqlite/request-log-store.ts';
+import { RequestLogWorkerClient } from '../storage/sqlite/request-log-worker-client.ts';
+import { SqliteSqlDatabase } from '../storage/sqlite/sqlite-sql-database.ts';
 import { requestLogRowOfRecord } from './request-log-row-of-record.ts';
 
 function errorName(error: unknown): string {
@@ -30,10 +32,35 @@ export interface OpenedRequestLog {
 }
 
 /**
+ * Where rows are written. SQLite: a worker thread with its own connection to the file, so that
+ * inserting into the log's indexes never blocks the event loop (node:sqlite is synchronous); reads
+ * stay on `database`. PostgreSQL (and an in-memory SQLite, which no other connection can open):
+ * `store` itself, whose driver is asynchronous.
+ */
+function writesOf(
+  database: SqlDatabase,
+  store: RequestLogStore,
+): { store: RequestLogStore; close(graceMs: number): Promise<void> } {
+  const file = database instanceof SqliteSqlDatabase ? database.file : undefined;
+  if (file === undefined) return { store, close: () => Promise.resolve() };
+  const worker = new RequestLogWorkerClient({ file });
+  return {
+    store: {
+      append: (rows) => worker.append(rows),
+      prune: (olderThanMs) => worker.prune(olderThanMs),
+      search: (filter, limit, cursor) => store.search(filter, limit, cursor),
+      get: (requestId) => store.get(requestId),
+      stats: (range, bucketMs, filter) => store.stats(range, bucketMs, filter),
+    },
+    close: (graceMs) => worker.close(graceMs),
+  };
+}
+
+/**
  * Opens the request log in the state database the spend ledger uses (`database`: SQLite in the
  * state directory, or PostgreSQL), or a log that keeps nothing when `request_log.enabled` is
  * false. Rows are written off the request path by a batching writer that prunes them after
- * `retention_days`.
+ * `retention_days`; on SQLite its writes run on a worker thread (`writesOf`).
  */
 export async function openRequestLog(
   config: RequestLogConfig,
@@ -48,8 +75,9 @@ export async function openRequestLog(
     database.dialect.name === 'sqlite'
       ? await createSqliteRequestLogStore(database)
       : createPostgresRequestLogStore(database);
+  const writes = writesOf(database, store);
   const writer = new RequestLogWriter({
-    store,
+    store: writes.store,
     clock,
     retentionMs: config.retentionMs,
     onDropped(dropped, pending) {
@@ -79,6 +107,11 @@ export async function openRequestLog(
       }
     },
     access: new RequestLogQueries(store),
-    close: (graceMs) => writer.close(graceMs),
+    async close(graceMs) {
+      const deadline = clock.monotonic() + graceMs;
+      await writer.close(graceMs);
+      // The queue is written (or the grace is spent): the worker closes its connection and ends.
+      await writes.close(Math.max(0, deadline - clock.monotonic()));
+    },
   };
 }

@@ -7,9 +7,10 @@ export interface RequestLogWriterOptions {
   /** How often queued rows are written. Default 100 ms. */
   readonly flushIntervalMs?: number;
   /**
-   * Rows per transaction; a full batch is written at once. Default 100: SQLite writes a batch
-   * synchronously on the event loop (about 4 ms per 100 rows with the log's indexes), so small
-   * batches keep that pause short; WAL commits do not sync, so more of them cost little.
+   * Rows per transaction; a full batch is written at once. Default 100: a SQLite batch holds the
+   * file's write lock for about 4 ms (100 rows with the log's indexes; on the request log's worker
+   * thread, see open-request-log.ts), so small batches keep the ledger's and the audit trail's
+   * waits for it short; WAL commits do not sync, so more of them cost little.
    */
   readonly batchSize?: number;
   /** Rows that may wait; beyond it the oldest are dropped and counted. Default 50 000. */
