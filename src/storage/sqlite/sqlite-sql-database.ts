@@ -32,6 +32,7 @@ export class SqliteSqlDatabase implements SqlDatabase {
   readonly #database: DatabaseSync;
   readonly #statements = new Map<string, ReturnType<DatabaseSync['prepare']>>();
   #queue: Promise<unknown> = Promise.resolve();
+  #level: number | undefined;
 
   constructor(database: DatabaseSync) {
     this.#database = database;
@@ -96,9 +97,16 @@ export class SqliteSqlDatabase implements SqlDatabase {
     });
   }
 
-  /** The connection's `synchronous` level (0 to 3). */
+  /**
+   * The connection's `synchronous` level (0 to 3), read once: the stores set it when they open
+   * the connection, before any transaction, and only transactions change it (and restore it).
+   */
   #synchronous(): number {
-    const row = this.#statement('PRAGMA synchronous').get() as { synchronous?: number } | undefined;
-    return row?.synchronous ?? 2;
+    if (this.#level === undefined) {
+      const row = this.#statement('PRAGMA synchronous').get() as
+        { synchronous?: number } | undefined;
+      this.#level = row?.synchronous ?? 2;
+    }
+    return this.#level;
   }
 }
