@@ -296,3 +296,20 @@ export function streamSlowly(
   };
   next();
 }
+
+/**
+ * The configuration sections of a gateway with one priced provider, `scripted` at `baseUrl`
+ * (model `echo`), behind the alias `solo`: what every client-fault test routes through.
+ */
+export function soloScriptedConfig(baseUrl: string): string {
+  return `providers:
+  - id: scripted
+    type: openai-compatible
+    base_url: ${baseUrl}
+    models: [echo]
+    model_facts:
+      echo: { price: { input: 1, output: 2 } }
+models:
+  - alias: solo
+    targets: [{ provider: scripted, model: echo }]`;
+}

@@ -18,6 +18,7 @@ import {
   waitUntil,
   type RawConnection,
   type StreamProgress,
+  soloScriptedConfig,
 } from '../helpers/slow-client.ts';
 import { startTestGateway, type TestGateway } from '../helpers/test-gateway.ts';
 
@@ -82,16 +83,7 @@ server:
   stream_drain_ms: ${drain}
 routing:
   retries: { max_retries: 0 }
-providers:
-  - id: scripted
-    type: openai-compatible
-    base_url: ${upstream.baseUrl}
-    models: [echo]
-    model_facts:
-      echo: { price: { input: 1, output: 2 } }
-models:
-  - alias: solo
-    targets: [{ provider: scripted, model: echo }]
+${soloScriptedConfig(upstream.baseUrl)}
 `,
   });
 }

@@ -17,6 +17,7 @@ import {
   residentBytes,
   waitUntil,
   type RawConnection,
+  soloScriptedConfig,
 } from '../helpers/slow-client.ts';
 
 // Client faults, part 4 (security.md §6, issue 10): connection floods against a `signalbox serve`
@@ -49,16 +50,7 @@ server:
   request_timeout_ms: ${headersTimeoutMs * 2}
 log:
   requests: false
-providers:
-  - id: scripted
-    type: openai-compatible
-    base_url: ${upstream.baseUrl}
-    models: [echo]
-    model_facts:
-      echo: { price: { input: 1, output: 2 } }
-models:
-  - alias: solo
-    targets: [{ provider: scripted, model: echo }]
+${soloScriptedConfig(upstream.baseUrl)}
 `,
   );
   const server = spawnServe(

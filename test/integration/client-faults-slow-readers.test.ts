@@ -18,6 +18,7 @@ import {
   streamLongAnswer,
   waitUntil,
   type StreamProgress,
+  soloScriptedConfig,
 } from '../helpers/slow-client.ts';
 import { spawnServe } from '../helpers/serve-process.ts';
 import { startTestGateway, type TestGateway } from '../helpers/test-gateway.ts';
@@ -96,16 +97,7 @@ beforeAll(async () => {
   writeFileSync(
     configPath,
     `
-providers:
-  - id: scripted
-    type: openai-compatible
-    base_url: ${upstream.baseUrl}
-    models: [echo]
-    model_facts:
-      echo: { price: { input: 1, output: 2 } }
-models:
-  - alias: solo
-    targets: [{ provider: scripted, model: echo }]
+${soloScriptedConfig(upstream.baseUrl)}
 `,
   );
   const server = spawnServe(
@@ -125,16 +117,7 @@ models:
 server:
   send_stall_ms: ${sendStallMs}
   stream_drain_ms: 0
-providers:
-  - id: scripted
-    type: openai-compatible
-    base_url: ${upstream.baseUrl}
-    models: [echo]
-    model_facts:
-      echo: { price: { input: 1, output: 2 } }
-models:
-  - alias: solo
-    targets: [{ provider: scripted, model: echo }]
+${soloScriptedConfig(upstream.baseUrl)}
 `,
   });
 }, 40_000);

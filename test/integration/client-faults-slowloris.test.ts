@@ -10,6 +10,7 @@ import {
   openRaw,
   trickle,
   type RawConnection,
+  soloScriptedConfig,
 } from '../helpers/slow-client.ts';
 import { startTestGateway, type TestGateway } from '../helpers/test-gateway.ts';
 
@@ -43,16 +44,7 @@ server:
   headers_timeout_ms: ${headersTimeoutMs}
   request_timeout_ms: ${requestTimeoutMs}
   max_body_bytes: ${maxBodyBytes}
-providers:
-  - id: scripted
-    type: openai-compatible
-    base_url: ${upstream.baseUrl}
-    models: [echo]
-    model_facts:
-      echo: { price: { input: 1, output: 2 } }
-models:
-  - alias: solo
-    targets: [{ provider: scripted, model: echo }]
+${soloScriptedConfig(upstream.baseUrl)}
 `,
   });
   appKey = await harness.createKey();
