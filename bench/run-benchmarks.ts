@@ -7,12 +7,13 @@
 // proxy, CPU and resident memory, and checks the acceptance targets of issue 11.
 // Options: --repetitions N (default 3), --seconds N per run (default 3), --workers N (default 2),
 // --only <ids or name fragments, comma-separated>, --list, --skip-micro (no routing-decision and
-// semantic-lookup micro-benchmarks), --write-docs.
+// semantic-lookup micro-benchmarks), --write-docs, --cpu-prof DIR (V8 CPU profiles of every
+// Signalbox, in DIR/<name>/ when the run ends; open them in Chrome DevTools).
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, tmpdir, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { LoadResult } from './load-generator.ts';
@@ -33,6 +34,7 @@ import {
   processTree,
   residentMemoryMb,
   startProcess,
+  stopProcess,
   totalCpuMilliseconds,
   totalResidentMemoryKb,
 } from './server-processes.ts';
@@ -47,6 +49,7 @@ const { values } = parseArgs({
     only: { type: 'string' },
     list: { type: 'boolean', default: false },
     'skip-micro': { type: 'boolean', default: false },
+    'cpu-prof': { type: 'string' },
   },
 });
 if (values.list) {
@@ -200,6 +203,8 @@ interface StartedSignalbox {
   readonly url: string;
   readonly virtualKey: string;
 }
+/** With `--cpu-prof DIR`: each Signalbox writes its profiles to DIR/<name>/ when it exits. */
+const cpuProfileDirectory = values['cpu-prof'];
 /** Starts Signalbox on the providers plus `extraConfig`, puts the policy in force, makes a key. */
 async function startSignalbox(
   name: string,
@@ -210,6 +215,9 @@ async function startSignalbox(
   writeFileSync(path, `${providersConfig}${extraConfig}`);
   const started = await startProcess(
     [
+      ...(cpuProfileDirectory === undefined
+        ? []
+        : ['--cpu-prof', '--cpu-prof-dir', resolvePath(cpuProfileDirectory, name)]),
       'dist/cli/main.js',
       'serve',
       '--config',
@@ -449,15 +457,22 @@ for (let repetition = 0; repetition < repetitions; repetition += 1) {
   }
 }
 const finalMemory = residentMemoryMb(signalbox.child.pid);
-for (const server of [
+const signalboxes = [
   signalbox,
   governanceOffSignalbox,
   workersSignalbox,
   cachedSignalbox,
   ...partSignalboxes.values(),
-  bare,
-  mock,
-]) {
+];
+// A profile is written when its process exits on its own (SIGTERM is a graceful stop).
+if (cpuProfileDirectory !== undefined) {
+  await Promise.all(
+    signalboxes.map((server) =>
+      server === undefined ? Promise.resolve() : stopProcess(server.child),
+    ),
+  );
+}
+for (const server of [...signalboxes, bare, mock]) {
   server?.child.kill('SIGTERM');
 }
 redis?.kill('SIGTERM');
