@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { costOfUsage } from '../canonical/model-price.ts';
 import { builtInModelFacts } from '../config/load-model-facts.ts';
 import { toModelFactsLayer } from '../config/model-facts-schema.ts';
-import { mergeModelFacts, resolveModelFacts } from './model-facts.ts';
+import { mergeModelFacts, modelFactsResolver, resolveModelFacts } from './model-facts.ts';
 import { providerTypes } from './provider-types.ts';
 
 describe('the built-in model facts table', () => {
@@ -59,6 +59,30 @@ describe('resolveModelFacts', () => {
       tools: true,
       vision: false,
     });
+  });
+});
+
+describe('modelFactsResolver', () => {
+  const layer = toModelFactsLayer({
+    fast: { max_output_tokens: 4096, price: { input: 0.1, output: 0.2 } },
+  });
+
+  it('resolves as resolveModelFacts does, once per model, frozen', () => {
+    const facts = modelFactsResolver([layer]);
+    const first = facts('fast-20250101');
+    expect(first).toEqual(resolveModelFacts([layer], 'fast-20250101'));
+    expect(facts('fast-20250101')).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+    expect(facts('other')).toEqual({});
+  });
+
+  it('keeps at most the limit of models and resolves the rest on every call', () => {
+    const facts = modelFactsResolver([layer], 2);
+    expect(facts('a')).toBe(facts('a'));
+    expect(facts('fast')).toBe(facts('fast'));
+    const past = facts('fast-20250101');
+    expect(past).toEqual(facts('fast'));
+    expect(facts('fast-20250101')).not.toBe(past);
   });
 });
 

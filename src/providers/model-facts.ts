@@ -57,3 +57,23 @@ export function resolveModelFacts(layers: readonly ModelFactsLayer[], model: str
   }
   return facts;
 }
+
+/**
+ * `resolveModelFacts` over fixed layers, each model resolved once and kept (the request path asks
+ * several times per call). At most `limit` models are kept, as a model name can come from a
+ * client; past that, facts are resolved on every call. The facts returned are frozen.
+ */
+export function modelFactsResolver(
+  layers: readonly ModelFactsLayer[],
+  limit = 1_000,
+): (model: string) => ModelFacts {
+  const resolved = new Map<string, ModelFacts>();
+  return (model) => {
+    let facts = resolved.get(model);
+    if (facts === undefined) {
+      facts = Object.freeze(resolveModelFacts(layers, model));
+      if (resolved.size < limit) resolved.set(model, facts);
+    }
+    return facts;
+  };
+}

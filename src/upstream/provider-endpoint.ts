@@ -10,7 +10,7 @@ import type { DialectCodec, EgressOptions } from '../dialects/dialect-codec.ts';
 import { getDialectCodec } from '../dialects/dialect-registry.ts';
 import { buildEndpointUrl } from '../providers/endpoint-styles.ts';
 import { getProviderType } from '../providers/provider-registry.ts';
-import { resolveModelFacts, type ModelFacts } from '../providers/model-facts.ts';
+import { modelFactsResolver, type ModelFacts } from '../providers/model-facts.ts';
 import type { ProviderType } from '../providers/provider-type.ts';
 
 /**
@@ -60,7 +60,7 @@ export function createProviderEndpoint(
     headers[name] = value.reveal();
   }
   const authorizer = createUpstreamAuthorizer(config.authScheme, config.credentials, context);
-  const modelFacts = (model: string): ModelFacts => resolveModelFacts(config.modelFacts, model);
+  const modelFacts = modelFactsResolver(config.modelFacts);
   return {
     id: config.id,
     type,
