@@ -155,6 +155,31 @@ export function runBudgetStoreConformance(name: string, open: () => Promise<Budg
       expect(state).toMatchObject({ spentNanos: 0, reservedNanos: 10_000 });
     });
 
+    it('holds on every line exactly what it granted to reservations made together', async () => {
+      const { store } = await open();
+      const team = line('team:alpha:day:together', 1000);
+      const key = line('key:key1:day:together', 1500, { scope: 'key', subject: 'key1' });
+      const requests = [
+        reservation([team, key], 600),
+        reservation([team], 600, { minNanos: 100 }),
+        reservation([key], 1000, { minNanos: 1 }),
+        reservation([key, team], 300, { minNanos: 1 }),
+      ];
+      const results = await Promise.all(requests.map((request) => store.reserve(request)));
+      const granted = (target: BudgetLine): number =>
+        results.reduce(
+          (sum, result, index) =>
+            requests[index]?.lines.includes(target) === true ? sum + result.reservedNanos : sum,
+          0,
+        );
+      const [teamState, keyState] = await store.lineStates([team, key]);
+      expect(teamState?.reservedNanos).toBe(granted(team));
+      expect(keyState?.reservedNanos).toBe(granted(key));
+      expect(granted(team)).toBeLessThanOrEqual(1000);
+      expect(granted(key)).toBeLessThanOrEqual(1500);
+      expect(results.filter((result) => result.allowed).length).toBeGreaterThanOrEqual(2);
+    });
+
     it('settles each request exactly once, turning its hold into actual spend', async () => {
       const { store } = await open();
       const team = line('team:alpha:day:settle', 10_000);

@@ -11,6 +11,7 @@ import type {
   SpendSubject,
 } from '../ports.ts';
 import { safeParseJson } from '../../lib/json.ts';
+import { TurnBatcher } from '../../lib/turn-batcher.ts';
 import type { SqlDatabase, SqlSession } from './sql-database.ts';
 import {
   findLedgerEntry,
@@ -100,34 +101,71 @@ export class SqlBudgetStore implements BudgetStore {
         refusedBy: undefined,
       });
     }
-    const ordered = [...request.lines].sort(byKey);
-    return this.#database.transaction(async (session) => {
-      const states = await this.#counters(session, ordered);
-      const decision = decideReservation(request, states);
-      if (!decision.allowed) {
-        return inRequestOrder(request.lines, decision.states, decision);
+    return this.#holds.call(request);
+  }
+
+  /**
+   * Reserves for the requests of one event-loop turn in one transaction, in arrival order, as
+   * if each had its own: every line of the batch is read and locked once, in key order (so
+   * batches on other replicas never deadlock with it), each request is decided against the
+   * counters as the ones before it left them, and each counter is updated once.
+   */
+  readonly #holds = new TurnBatcher<BudgetReservationRequest, BudgetReservation>((requests) =>
+    this.#database.transaction(async (session) => {
+      const lines = new Map<string, BudgetLine>();
+      for (const request of requests) {
+        for (const line of request.lines) if (!lines.has(line.key)) lines.set(line.key, line);
       }
-      for (const line of ordered) {
+      const counters = new Map(
+        (await this.#counters(session, [...lines.values()].sort(byKey))).map((state) => [
+          state.key,
+          state,
+        ]),
+      );
+      const added = new Map<string, number>();
+      const results: BudgetReservation[] = [];
+      for (const request of requests) {
+        const ordered = [...request.lines].sort(byKey);
+        const states = ordered.map((line) => ({
+          key: line.key,
+          limitNanos: line.limitNanos,
+          hard: line.hard,
+          spentNanos: counters.get(line.key)?.spentNanos ?? 0,
+          reservedNanos: counters.get(line.key)?.reservedNanos ?? 0,
+        }));
+        const decision = decideReservation(request, states);
+        results.push(inRequestOrder(request.lines, decision.states, decision));
+        if (!decision.allowed) continue;
+        for (const state of decision.states) {
+          const counter = counters.get(state.key);
+          if (counter !== undefined)
+            counters.set(state.key, { ...counter, reservedNanos: state.reservedNanos });
+          added.set(state.key, (added.get(state.key) ?? 0) + decision.reservedNanos);
+        }
         await session.run(
-          'UPDATE budget_counters SET reserved_nanos = reserved_nanos + $2 WHERE line_key = $1',
-          [line.key, decision.reservedNanos],
+          `INSERT INTO budget_reservations (request_id, at, amount_nanos, line_keys, subject, expires_at)
+           VALUES ($1, $2, $3, ${this.#database.dialect.json('$4')}, ${this.#database.dialect.json('$5')}, $6)`,
+          [
+            request.requestId,
+            request.atMs,
+            decision.reservedNanos,
+            JSON.stringify(ordered.map((line) => line.key)),
+            JSON.stringify(request.subject),
+            request.expiresAtMs,
+          ],
         );
       }
-      await session.run(
-        `INSERT INTO budget_reservations (request_id, at, amount_nanos, line_keys, subject, expires_at)
-         VALUES ($1, $2, $3, ${this.#database.dialect.json('$4')}, ${this.#database.dialect.json('$5')}, $6)`,
-        [
-          request.requestId,
-          request.atMs,
-          decision.reservedNanos,
-          JSON.stringify(ordered.map((line) => line.key)),
-          JSON.stringify(request.subject),
-          request.expiresAtMs,
-        ],
-      );
-      return inRequestOrder(request.lines, decision.states, decision);
-    }, holdCommit);
-  }
+      for (const [key, amount] of [...added].sort(([first], [second]) =>
+        first < second ? -1 : first > second ? 1 : 0,
+      )) {
+        await session.run(
+          'UPDATE budget_counters SET reserved_nanos = reserved_nanos + $2 WHERE line_key = $1',
+          [key, amount],
+        );
+      }
+      return results;
+    }, holdCommit),
+  );
 
   /** Moves a reservation into spend at `costNanos` and deletes it. */
   async #closeReservation(
