@@ -4,9 +4,10 @@
 // the rest test; 5 seeds; mean ± sd of APGR, CPT(50%), CPT(80%); prompt length and random on the
 // same test rows.
 //
-//   ./node_modules/.bin/node scripts/train-routellm-mmlu.ts [--seeds 5] [--seed-offset 0] [--no-groups] [--words-encoder] [--artifact out.json]
+//   ./node_modules/.bin/node scripts/train-routellm-mmlu.ts [--seeds 5] [--seed-offset 0] [--no-groups] [--words-encoder] [--subject-prior-only] [--artifact out.json]
 //
-// --seed-offset N runs seeds N+1..N+seeds (fresh splits, e.g. --seed-offset 5 for seeds 6-10).
+// --seed-offset N runs seeds N+1..N+seeds: fresh splits (e.g. --seed-offset 5 for seeds 6-10), to
+// check that a router designed on seeds 1-5 is not tuned to them.
 //
 // --words-encoder: the routing encoder `signalbox route train` uses (words and word pairs, no
 // character grams); default the full lexical encoder.
@@ -14,11 +15,8 @@
 // With groups, the grid adds the subject-prior candidates (train-pair-router.ts): the empirical-Bayes
 // shrunk mean gain of the subject plus λ·(group-free logistic), λ picked by the same CV; it is a
 // plain logistic artifact (the subject one-hot weights carry the prior). --artifact writes it.
-// The row "subject prior, neighbour subjects" lets CV pick among that grid and the same grid with
-// each subject shrunk towards its 3, 6 or 12 nearest subjects in encoder space
-// (neighbour-group-prior.ts) instead of the global mean. "subject prior, bagged" is the plain grid
-// averaged over 10 bootstrap resamples (bagged-subject-prior.ts); "plain or bagged" lets CV choose.
-// --subject-prior-only cross-validates only the subject-prior grids (quicker; fewer rows).
+// --subject-prior-only cross-validates only the subject-prior grid (its row, prompt length and
+// random; about 1.5 min for 5 seeds).
 //
 // --no-groups drops the subject (from the file name) from features and priors: the realistic
 // setting for gateway traffic, where nobody labels the subject.
@@ -43,10 +41,7 @@ import {
   defaultPairCandidates,
   describePairCandidate,
   subjectPriorCandidates,
-  neighbourSubjectPriorCandidates,
-  baggedSubjectPriorCandidates,
   fitPairCandidate,
-  type PairCandidate,
   pairRouterArtifact,
   type PairTrainingRow,
 } from '../src/routing/learned/train-pair-router.ts';
@@ -81,8 +76,7 @@ function main(): void {
     ? Number(args[args.indexOf('--seed-offset') + 1] ?? 0) || 0
     : 0;
   const useGroups = !args.includes('--no-groups');
-  // Only the subject-prior grids (plain, neighbour subjects, bagged), for quicker comparisons.
-  const subjectPriorOnly = args.includes('--subject-prior-only');
+  const subjectPriorOnly = useGroups && args.includes('--subject-prior-only');
   const artifactPath = args.includes('--artifact')
     ? args[args.indexOf('--artifact') + 1]
     : undefined;
@@ -123,16 +117,11 @@ function main(): void {
       seed,
     };
     const cvScore = crossValidatePairCandidates(
-      [
-        ...(subjectPriorOnly ? [] : defaultPairCandidates),
-        ...(useGroups
-          ? [
-              ...subjectPriorCandidates,
-              ...neighbourSubjectPriorCandidates,
-              ...baggedSubjectPriorCandidates,
-            ]
-          : []),
-      ],
+      subjectPriorOnly
+        ? subjectPriorCandidates
+        : useGroups
+          ? [...defaultPairCandidates, ...subjectPriorCandidates]
+          : defaultPairCandidates,
       trainRows,
       folds,
       encoder,
@@ -140,21 +129,8 @@ function main(): void {
     );
     const testScores = new Map<string, Float64Array>();
     let overall: { name: string; cv: number } | undefined;
-    // Each row: the candidate CV picks among those the filter admits.
-    const families: [string, (c: PairCandidate) => boolean][] = [
-      ['logistic', (c) => c.type === 'logistic'],
-      ['knn', (c) => c.type === 'knn'],
-      ['mf', (c) => c.type === 'mf'],
-      ['subject-prior', (c) => plainPrior(c) && c.bags === undefined],
-      [
-        'subject-prior, neighbour subjects',
-        (c) => c.type === 'subject-prior' && c.bags === undefined,
-      ],
-      ['subject-prior, bagged', (c) => plainPrior(c) && c.bags !== undefined],
-      ['subject-prior, plain or bagged', (c) => plainPrior(c)],
-    ];
-    for (const [type, admits] of families) {
-      const candidate = bestPairCandidate(new Map([...cvScore].filter(([c]) => admits(c))));
+    for (const type of ['logistic', 'knn', 'mf', 'subject-prior'] as const) {
+      const candidate = bestPairCandidate(cvScore, type);
       if (!candidate) continue;
       const trained = fitPairCandidate(candidate, trainRows, encoder, fitOptions);
       const score = scorerFor(trained.features, trained.model);
@@ -167,9 +143,7 @@ function main(): void {
         describePairCandidate(candidate),
       );
       const cv = cvScore.get(candidate) ?? 0;
-      // "selected by CV" stays over the original four families, as before.
-      if (!type.startsWith('subject-prior,') && (!overall || cv > overall.cv))
-        overall = { name: type, cv };
+      if (!overall || cv > overall.cv) overall = { name: type, cv };
       if (
         seed === seedOffset + 1 &&
         artifactPath !== undefined &&
@@ -182,7 +156,7 @@ function main(): void {
           {
             dataset: 'RouteLLM MMLU (lm-sys/RouteLLM@0b64fda), decontaminated',
             rows: train.length,
-            notes: `seed ${seed}, ${describePairCandidate(candidate)}, groups ${String(useGroups)}`,
+            notes: `seed ${String(seed)}, ${describePairCandidate(candidate)}, groups ${String(useGroups)}`,
           },
           { strong: 'gpt-4-1106-preview', weak: 'mistralai/Mixtral-8x7B-Instruct-v0.1' },
         );
@@ -198,7 +172,7 @@ function main(): void {
       );
     // Rank-average ensemble of logistic, kNN and MF (not the subject prior): different errors (global linear vs local neighbours).
     const ranks = [...testScores]
-      .filter(([type]) => !type.startsWith('subject-prior'))
+      .filter(([type]) => type !== 'subject-prior')
       .map(([, scores]) => {
         const sorted = test.map((i) => scores[i] ?? 0).sort((a, b) => a - b);
         return (i: number) => lowerBound(sorted, scores[i] ?? 0) / sorted.length;
@@ -263,11 +237,6 @@ function main(): void {
       `| ${name} | ${formatMeanAndSd(s.apgr, 3)} | ${formatMeanAndSd(s.cpt50, 1)}% | ${formatMeanAndSd(s.cpt80, 1)}% |`,
     );
   }
-}
-
-/** A subject-prior candidate shrunk towards the global mean (not towards neighbour subjects). */
-function plainPrior(c: PairCandidate): c is Extract<PairCandidate, { type: 'subject-prior' }> {
-  return c.type === 'subject-prior' && c.neighbours === undefined;
 }
 
 /** Indexing that fails loudly: every index here comes from the data itself. */

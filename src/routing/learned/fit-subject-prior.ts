@@ -1,7 +1,6 @@
 import { featureCount, featureRow, type FeatureConfig } from './feature-space.ts';
-import { logisticLogit, trainLogistic, type LogisticModel } from './logistic-regression.ts';
+import { logisticLogit, trainLogistic } from './logistic-regression.ts';
 import type { RouterModelPart } from './router-artifact.ts';
-import { neighbourShrunkGroupMeans } from './neighbour-group-prior.ts';
 import type { PairCandidate, PairTrainingRow } from './train-pair-router.ts';
 
 /**
@@ -50,14 +49,12 @@ function meanAndScale(values: readonly number[]): { mean: number; scale: number 
 /**
  * The subject-prior candidate as one linear model over `features` (encoder, hand, group one-hot):
  * score = z(prior of the group) + λ·z(group-free logistic logit). A group unseen in training gets
- * the global mean, as an all-zero one-hot gives. With `neighbours`, each group is shrunk towards
- * its nearest groups in encoder space (neighbour-group-prior.ts) instead of the global mean.
+ * the global mean, as an all-zero one-hot gives.
  */
 export function fitSubjectPrior(
   candidate: Extract<PairCandidate, { type: 'subject-prior' }>,
   rows: readonly PairTrainingRow[],
   features: FeatureConfig,
-  trainText: TextLogisticTrainer = trainTextLogistic,
 ): RouterModelPart {
   const descriptions = rows.map((row) => row.description);
   // The `gain` label of pairLabel, written out so that this module does not import its importer.
@@ -68,22 +65,16 @@ export function fitSubjectPrior(
   let bias = 0;
   if (candidate.lambda > 0) {
     const textRows = descriptions.map((d) => featureRow(textFeatures, d));
-    const text = trainText(rows, textRows, labels, candidate.l2);
+    const text = trainLogistic(textRows, labels, { l2: candidate.l2, iterations: 250 });
     const { mean, scale } = meanAndScale(textRows.map((row) => logisticLogit(text, row)));
     const factor = candidate.lambda / scale;
     for (let i = 0; i < textWidth; i += 1) weights[i] = (text.weights[i] ?? 0) * factor;
     bias += (text.bias - mean) * factor;
   }
-  const groups = descriptions.map((d) => d.group);
-  const prior =
-    candidate.neighbours === undefined
-      ? empiricalBayesGroupMeans(labels, groups)
-      : neighbourShrunkGroupMeans(
-          labels,
-          groups,
-          descriptions.map((d) => d.encoded),
-          candidate.neighbours,
-        );
+  const prior = empiricalBayesGroupMeans(
+    labels,
+    descriptions.map((d) => d.group),
+  );
   const priorOf = (group: string | undefined) =>
     group === undefined ? prior.global : (prior.means.get(group) ?? prior.global);
   const { mean, scale } = meanAndScale(descriptions.map((d) => priorOf(d.group)));
@@ -93,14 +84,3 @@ export function fitSubjectPrior(
   });
   return { type: 'logistic', weights, bias };
 }
-
-/** Fits the group-free text logistic of the subject-prior model (gain labels, 250 iterations). */
-export type TextLogisticTrainer = (
-  rows: readonly PairTrainingRow[],
-  textRows: readonly Float64Array[],
-  labels: readonly number[],
-  l2: number,
-) => LogisticModel;
-
-const trainTextLogistic: TextLogisticTrainer = (_rows, textRows, labels, l2) =>
-  trainLogistic(textRows, labels, { l2, iterations: 250 });

@@ -12,7 +12,6 @@ import { trainKnn } from './knn.ts';
 import { trainLogistic } from './logistic-regression.ts';
 import { trainMf } from './matrix-factorisation.ts';
 import { fitSubjectPrior } from './fit-subject-prior.ts';
-import { fitBaggedSubjectPrior } from './bagged-subject-prior.ts';
 import type { TextVectoriser } from './router.ts';
 import {
   routerArtifactKind,
@@ -58,13 +57,6 @@ export type PairCandidate =
       readonly type: 'subject-prior';
       readonly l2: number;
       readonly lambda: number;
-      /**
-       * When set, each group is shrunk towards the rows of its `neighbours` most similar groups
-       * (cosine of mean encoder vectors) instead of the global mean (neighbour-group-prior.ts).
-       */
-      readonly neighbours?: number;
-      /** When set, the model is averaged over this many bootstrap resamples (bagged-subject-prior.ts). */
-      readonly bags?: number | undefined;
     };
 
 /** The grid of scripts/train-routellm-mmlu.ts. */
@@ -83,25 +75,6 @@ export const defaultPairCandidates: readonly PairCandidate[] = [
 /** The subject-prior grid (fixed a priori; λ picked by CV). Only useful with groups. */
 export const subjectPriorCandidates: readonly PairCandidate[] = [0, 0.2, 0.35, 0.5, 1].map(
   (lambda): PairCandidate => ({ type: 'subject-prior', l2: 3e-2, lambda }),
-);
-
-/**
- * The subject-prior grid with each subject shrunk towards its nearest subjects in encoder space
- * (fixed a priori; the neighbour count and λ are picked by CV, against the global-mean grid).
- */
-export const neighbourSubjectPriorCandidates: readonly PairCandidate[] = [3, 6, 12].flatMap(
-  (neighbours) =>
-    [0, 0.2, 0.35, 0.5, 1].map((lambda): PairCandidate => ({
-      type: 'subject-prior',
-      l2: 3e-2,
-      lambda,
-      neighbours,
-    })),
-);
-
-/** The subject-prior grid averaged over 10 bootstrap resamples (fixed a priori; λ picked by CV). */
-export const baggedSubjectPriorCandidates: readonly PairCandidate[] = [0, 0.2, 0.35, 0.5, 1].map(
-  (lambda): PairCandidate => ({ type: 'subject-prior', l2: 3e-2, lambda, bags: 10 }),
 );
 
 export interface PairFitOptions {
@@ -126,7 +99,7 @@ export function pairLabel(kind: LabelKind, row: Pick<PairTrainingRow, 'strong' |
 
 export function describePairCandidate(candidate: PairCandidate): string {
   if (candidate.type === 'subject-prior')
-    return `subject-prior l2=${candidate.l2} lambda=${candidate.lambda}${candidate.neighbours === undefined ? '' : ` neighbours=${String(candidate.neighbours)}`}${candidate.bags === undefined ? '' : ` bags=${String(candidate.bags)}`}`;
+    return `subject-prior l2=${candidate.l2} lambda=${candidate.lambda}`;
   return candidate.type === 'mf'
     ? `mf rank=${candidate.rank} l2=${candidate.l2}`
     : candidate.type === 'knn'
@@ -152,10 +125,7 @@ export function fitPairCandidate(
     return {
       features,
       label: 'gain',
-      model:
-        candidate.bags === undefined
-          ? fitSubjectPrior(candidate, rows, features)
-          : fitBaggedSubjectPrior(candidate, rows, features, candidate.bags, options.seed),
+      model: fitSubjectPrior(candidate, rows, features),
     };
   }
   if (candidate.type === 'logistic') {
