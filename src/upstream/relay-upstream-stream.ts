@@ -36,7 +36,10 @@ export interface RelayOptions {
 
 /** A stream that has passed its commit point: its first content is in hand. */
 export interface CommittedStream {
-  /** Text to write to the client, in order. Pulls from upstream only as fast as it is consumed. */
+  /**
+   * Text to write to the client, in order, one string per read from upstream. Pulls from
+   * upstream only as fast as it is consumed.
+   */
   readonly chunks: AsyncIterable<string>;
   /** Settles (never rejects) once the stream has ended, however it ended. */
   readonly outcome: Promise<StreamOutcome>;
@@ -157,7 +160,9 @@ export async function relayUpstreamStream(
     let current = pending;
     let usageFinal = false;
     try {
-      yield* head;
+      // One string per read from upstream, not one per event: each yield is a write to the
+      // client's socket, and a read often carries dozens of small events.
+      if (head.length > 0) yield head.join('');
       for (;;) {
         if (current.failure !== undefined) {
           failure = current.failure;
@@ -174,7 +179,7 @@ export async function relayUpstreamStream(
           return;
         }
         current = await pull();
-        yield* current.output;
+        if (current.output.length > 0) yield current.output.join('');
       }
     } finally {
       if (status === 'client-closed' && options.drainMs > 0 && failure === undefined) {
