@@ -21,7 +21,10 @@ export interface UpstreamRequest {
 export interface UpstreamExchange {
   readonly status: number;
   readonly headers: IncomingHttpHeaders;
-  /** The next body chunk, or null once the body has ended. Rejects with `GatewayError`. */
+  /**
+   * The body bytes that arrived since the last call (at least one chunk: every chunk buffered,
+   * joined), or null once the body has ended. Rejects with `GatewayError`.
+   */
   next(): Promise<Buffer | null>;
   /** The whole body; rejects with `GatewayError` past `maxBytes` or on failure. Ends the exchange. */
   readAll(maxBytes: number): Promise<Buffer>;
@@ -94,6 +97,12 @@ class DispatchedExchange implements Dispatcher.DispatchHandler, UpstreamExchange
   #bufferedBytes = 0;
   /** A `next()` caller waiting for the next chunk. */
   #waiting: Waiter<Buffer | null> | undefined;
+  /**
+   * Set while the waiting caller's answer is due at the end of the current task: undici hands
+   * over every chunk of one socket read (a chunk per SSE event, often) in one synchronous loop,
+   * and the caller then gets them all at once instead of one per round trip.
+   */
+  #deliveryDue = false;
   /** A `readAll()` caller, with its size limit and the bytes counted so far. */
   #collecting: (Waiter<Buffer> & { limit: number; size: number }) | undefined;
 
@@ -146,14 +155,8 @@ class DispatchedExchange implements Dispatcher.DispatchHandler, UpstreamExchange
   }
 
   next(): Promise<Buffer | null> {
-    const chunk = this.#chunks.shift();
-    if (chunk !== undefined) {
-      this.#bufferedBytes -= chunk.length;
-      if (this.#controller?.paused === true && this.#bufferedBytes < highWaterBytes) {
-        this.#controller.resume();
-        this.#armIdle();
-      }
-      return Promise.resolve(chunk);
+    if (this.#chunks.length > 0) {
+      return Promise.resolve(this.#takeBuffered());
     }
     if (this.#failure !== undefined) {
       return Promise.reject(this.#failure);
@@ -246,14 +249,12 @@ class DispatchedExchange implements Dispatcher.DispatchHandler, UpstreamExchange
       this.#bufferedBytes += chunk.length;
       return;
     }
-    const waiting = this.#waiting;
-    if (waiting !== undefined) {
-      this.#waiting = undefined;
-      waiting.resolve(chunk);
-      return;
-    }
     this.#chunks.push(chunk);
     this.#bufferedBytes += chunk.length;
+    if (this.#waiting !== undefined && !this.#deliveryDue) {
+      this.#deliveryDue = true;
+      queueMicrotask(() => this.#deliver());
+    }
     if (this.#bufferedBytes >= highWaterBytes) {
       controller.pause();
       // The silence that follows is the gateway's own (a slow client), not the provider's.
@@ -271,6 +272,8 @@ class DispatchedExchange implements Dispatcher.DispatchHandler, UpstreamExchange
       collecting.resolve(this.#joinChunks());
       return;
     }
+    // A delivery still due hands over the last chunks first; the next call then sees the end.
+    if (this.#deliveryDue) return;
     this.#waiting?.resolve(null);
     this.#waiting = undefined;
   }
@@ -291,10 +294,41 @@ class DispatchedExchange implements Dispatcher.DispatchHandler, UpstreamExchange
       headersWaiter.reject(error);
       return;
     }
-    this.#waiting?.reject(error);
-    this.#waiting = undefined;
+    if (!this.#deliveryDue) {
+      this.#waiting?.reject(error);
+      this.#waiting = undefined;
+    }
     this.#collecting?.reject(error);
     this.#collecting = undefined;
+  }
+
+  /** Answers the waiting `next()` caller with what arrived, or with the end or failure. */
+  #deliver(): void {
+    this.#deliveryDue = false;
+    const waiting = this.#waiting;
+    if (waiting === undefined) return;
+    this.#waiting = undefined;
+    if (this.#chunks.length > 0) {
+      waiting.resolve(this.#takeBuffered());
+    } else if (this.#failure !== undefined) {
+      waiting.reject(this.#failure);
+    } else if (this.#ended) {
+      waiting.resolve(null);
+    } else {
+      this.#waiting = waiting; // released meanwhile, or nothing left: keep waiting
+    }
+  }
+
+  /** Every buffered chunk, joined; resumes a transfer paused for the consumer. */
+  #takeBuffered(): Buffer {
+    const chunk = this.#joinChunks();
+    this.#chunks = [];
+    this.#bufferedBytes = 0;
+    if (this.#controller?.paused === true) {
+      this.#controller.resume();
+      this.#armIdle();
+    }
+    return chunk;
   }
 
   #joinChunks(): Buffer {

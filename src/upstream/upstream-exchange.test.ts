@@ -1,0 +1,79 @@
+import { createServer, type Server, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CancellationSource } from '../lib/cancellation.ts';
+import { openUpstreamExchange } from './upstream-exchange.ts';
+import { createUpstreamPool, type UpstreamPool } from './upstream-pool.ts';
+
+/** A raw HTTP server: the test decides which bytes go out in which socket write. */
+async function rawServer(answer: (socket: Socket) => void): Promise<{ server: Server; url: URL }> {
+  const server = createServer((socket) => {
+    socket.once('data', () => answer(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { server, url: new URL(`http://127.0.0.1:${port}/v1/stream`) };
+}
+
+const head =
+  'HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\n\r\n';
+const chunk = (text: string): string => `${text.length.toString(16)}\r\n${text}\r\n`;
+
+let pool: UpstreamPool | undefined;
+let server: Server | undefined;
+
+afterEach(async () => {
+  await pool?.close();
+  server?.close();
+});
+
+async function open(url: URL) {
+  pool = createUpstreamPool({ connectTimeoutFor: () => 1000 });
+  return openUpstreamExchange(pool, {
+    url,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{}',
+    timeouts: { connectMs: 1000, firstByteMs: 1000, idleMs: 1000, totalMs: 5000 },
+    cancellation: new CancellationSource(),
+  });
+}
+
+describe('UpstreamExchange.next', () => {
+  it('hands over every chunk of one socket read at once, then the end', async () => {
+    const events = Array.from({ length: 20 }, (_, index) => `data: ${index}\n\n`);
+    const started = await rawServer((socket) => {
+      socket.write(head);
+      setTimeout(() => {
+        socket.end(events.map(chunk).join('') + '0\r\n\r\n');
+      }, 50);
+    });
+    server = started.server;
+    const exchange = await open(started.url);
+    const reads: string[] = [];
+    for (let body = await exchange.next(); body !== null; body = await exchange.next()) {
+      reads.push(body.toString());
+    }
+    exchange.release();
+    expect(reads.join('')).toBe(events.join(''));
+    expect(reads.length).toBeLessThan(events.length);
+  });
+
+  it('hands over the chunks that came before a failure, then rejects', async () => {
+    const started = await rawServer((socket) => {
+      socket.write(head);
+      setTimeout(() => {
+        // Two events, then a chunk size that is not hexadecimal: a framing error.
+        socket.end(chunk('data: a\n\n') + chunk('data: b\n\n') + 'zz\r\nbroken\r\n');
+      }, 50);
+    });
+    server = started.server;
+    const exchange = await open(started.url);
+    const first = await exchange.next();
+    expect(first?.toString()).toBe('data: a\n\ndata: b\n\n');
+    await expect(exchange.next()).rejects.toMatchObject({
+      code: 'SB_ERR_UPSTREAM_ERROR',
+    });
+    exchange.release();
+  });
+});
