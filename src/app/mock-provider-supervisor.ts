@@ -1,12 +1,10 @@
 import type { GatewayConfig } from '../config/gateway-config.ts';
-import {
-  startMockProvider,
-  type MockProviderServer,
-} from '../mock-provider/mock-provider-server.ts';
+import type { MockProviderServer } from '../mock-provider/mock-provider-server.ts';
 
 /**
  * Runs one in-process mock provider server per `type: mock` provider, on a loopback port, and
- * keeps that set in step with the configuration across reloads.
+ * keeps that set in step with the configuration across reloads. The mock server's ~70 modules
+ * are imported when the first mock provider starts, so a gateway without one never loads them.
  */
 export class MockProviderSupervisor {
   readonly #servers = new Map<
@@ -35,6 +33,7 @@ export class MockProviderSupervisor {
       }
       let running = this.#servers.get(provider.id);
       if (running === undefined) {
+        const { startMockProvider } = await import('../mock-provider/mock-provider-server.ts');
         const server = await startMockProvider({
           name: provider.id,
           latencyMs: provider.mock.latencyMs,

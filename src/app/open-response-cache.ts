@@ -5,15 +5,13 @@ import type {
   SemanticEncoderConfig,
 } from '../config/gateway-config.ts';
 import type { Gateway } from '../gateway/gateway.ts';
-import { SemanticCache } from '../pipeline/cache/semantic-cache.ts';
+import type { SemanticCache } from '../pipeline/cache/semantic-cache.ts';
 import { LexicalEncoder } from '../pipeline/cache/semantic/lexical-encoder.ts';
-import { OnnxEncoder } from '../pipeline/cache/semantic/onnx-encoder.ts';
 import {
   defaultModelSemanticThreshold,
   defaultSemanticThreshold,
 } from '../pipeline/cache/semantic/semantic-defaults.ts';
 import type { TextEncoder } from '../pipeline/cache/semantic/text-encoder.ts';
-import { PartitionedVectorIndex } from '../pipeline/cache/semantic/vector-index.ts';
 import { GatewayEmbeddingsEncoder } from './gateway-embeddings-encoder.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../observability/logger.ts';
@@ -21,10 +19,6 @@ import { ResponseCache } from '../pipeline/cache/response-cache.ts';
 import { MemoryResponseCacheStore } from '../storage/memory/response-cache-store.ts';
 import { randomUUID } from 'node:crypto';
 import type { ResponseCacheStore, SemanticEntryFeed } from '../storage/ports.ts';
-import { RedisSemanticEntryFeed } from '../storage/redis/semantic-entry-feed.ts';
-import { SqliteSemanticEntryFeed } from '../storage/sqlite/semantic-entry-feed.ts';
-import { RedisResponseCacheStore } from '../storage/redis/response-cache-store.ts';
-import { SqliteResponseCacheStore } from '../storage/sqlite/response-cache-store.ts';
 import { ConfigError } from './config-error.ts';
 import { closeRedis, connectRedis } from './connect-redis.ts';
 
@@ -95,6 +89,11 @@ async function openStores(
       return { store, feed: undefined, close: () => store.close() };
     }
     case 'sqlite': {
+      // Each backend's modules are imported when it is the one configured.
+      const [{ SqliteResponseCacheStore }, { SqliteSemanticEntryFeed }] = await Promise.all([
+        import('../storage/sqlite/response-cache-store.ts'),
+        import('../storage/sqlite/semantic-entry-feed.ts'),
+      ]);
       const store = new SqliteResponseCacheStore(config.stateDir, cache.maxEntries);
       const feed = new SqliteSemanticEntryFeed(config.stateDir, cache.maxEntries);
       return {
@@ -114,6 +113,10 @@ async function openStores(
           config.source.kind === 'file' ? config.source.path : 'defaults',
         );
       }
+      const [{ RedisResponseCacheStore }, { RedisSemanticEntryFeed }] = await Promise.all([
+        import('../storage/redis/response-cache-store.ts'),
+        import('../storage/redis/semantic-entry-feed.ts'),
+      ]);
       const client = await connectRedis(
         url,
         logger,
@@ -138,11 +141,13 @@ async function openEncoder(
   switch (encoder.type) {
     case 'lexical':
       return new LexicalEncoder();
-    case 'onnx':
+    case 'onnx': {
+      const { OnnxEncoder } = await import('../pipeline/cache/semantic/onnx-encoder.ts');
       return OnnxEncoder.open(
         encoder.directory,
         encoder.maxTokens === undefined ? {} : { maxSequenceLength: encoder.maxTokens },
       );
+    }
     case 'embeddings':
       return GatewayEmbeddingsEncoder.open(gateway, encoder.model, clock);
   }
@@ -226,7 +231,13 @@ export async function openResponseCache(
       const options = initial.semantic;
       if (options === undefined) return;
       try {
-        const encoder = await openEncoder(options.encoder, gateway, clock);
+        // The semantic cache and its vector index (usearch, a native addon) are imported only
+        // when `cache.semantic` is configured.
+        const [encoder, { SemanticCache }, { PartitionedVectorIndex }] = await Promise.all([
+          openEncoder(options.encoder, gateway, clock),
+          import('../pipeline/cache/semantic-cache.ts'),
+          import('../pipeline/cache/semantic/vector-index.ts'),
+        ]);
         semantic = {
           encoder,
           cache: new SemanticCache({

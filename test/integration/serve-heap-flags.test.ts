@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { serveSemiSpaceMb } from '../../src/cli/relaunch-with-heap-flags.ts';
+import { serveMallocArenas, serveSemiSpaceMb } from '../../src/cli/relaunch-with-heap-flags.ts';
 import { spawnServe, type ServeProcess } from '../helpers/serve-process.ts';
 
 // `signalbox serve` relaunches itself in place (same PID) with a bounded young generation, so
@@ -27,6 +27,14 @@ function commandLineOf(pid: number | undefined): string[] {
   return readFileSync(`/proc/${String(pid)}/cmdline`, 'utf8')
     .split('\0')
     .filter(Boolean);
+}
+
+/** The value of one variable in the environment the process with this PID started with. */
+function environmentVariableOf(pid: number | undefined, name: string): string | undefined {
+  const entry = readFileSync(`/proc/${String(pid)}/environ`, 'utf8')
+    .split('\0')
+    .find((line) => line.startsWith(`${name}=`));
+  return entry?.slice(name.length + 1);
 }
 
 /** The V8 new space's capacity the gateway itself reports, in bytes (its /metrics). */
@@ -69,8 +77,11 @@ describe.skipIf(process.platform !== 'linux')('signalbox serve heap settings', (
     });
     running.push(served.child);
     const url = await served.url;
-    // Same PID (a supervisor keeps tracking it), now started with the flag.
+    // Same PID (a supervisor keeps tracking it), now started with the flags.
     expect(commandLineOf(served.child.pid)).toContain(`--max-semi-space-size=${serveSemiSpaceMb}`);
+    expect(environmentVariableOf(served.child.pid, 'MALLOC_ARENA_MAX')).toBe(
+      String(serveMallocArenas),
+    );
     expect(await newSpaceBytes(url)).toBeLessThanOrEqual(2 * serveSemiSpaceMb * 1024 * 1024);
   }, 40_000);
 
@@ -99,6 +110,21 @@ describe.skipIf(process.platform !== 'linux')('signalbox serve heap settings', (
     running.push(served.child);
     const url = await served.url;
     expect(commandLineOf(served.child.pid).join(' ')).not.toContain('--max-semi-space-size');
+    // Relaunched for the malloc arenas only.
+    expect(environmentVariableOf(served.child.pid, 'MALLOC_ARENA_MAX')).toBe(
+      String(serveMallocArenas),
+    );
     expect(await newSpaceBytes(url)).toBeLessThanOrEqual(2 * 2 * 1024 * 1024);
+  }, 40_000);
+
+  it("leaves an operator's own MALLOC_ARENA_MAX alone", async () => {
+    const served = spawnServe(['--port', '0', '--state-dir', stateDir()], {
+      SIGNALBOX_ADMIN_KEY: adminKey,
+      MALLOC_ARENA_MAX: '4',
+    });
+    running.push(served.child);
+    await served.url;
+    expect(commandLineOf(served.child.pid)).toContain(`--max-semi-space-size=${serveSemiSpaceMb}`);
+    expect(environmentVariableOf(served.child.pid, 'MALLOC_ARENA_MAX')).toBe('4');
   }, 40_000);
 });
