@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import {
   assembleStream,
   decodeWireBody,
@@ -221,5 +222,37 @@ describe('OpenAiChatStreamEncoder', () => {
     expect(failed.startsWith('data: {"error":')).toBe(true);
     expect(failed).toContain('"code":"SB_ERR_UPSTREAM_ERROR"');
     expect(failed).not.toContain('secret');
+  });
+});
+
+describe('OpenAiChatStreamEncoder text deltas', () => {
+  it('writes each delta field exactly as serialising the chunk object would', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: 'binary' }),
+        fc.constantFrom('text-delta', 'reasoning-delta', 'refusal-delta'),
+        fc.nat(3),
+        (text, type, choice) => {
+          const encoder = new OpenAiChatStreamEncoder(context);
+          encoder.push({ type: 'response-start', id: 'chatcmpl-1', model: 'm', created: 1 });
+          encoder.push({ type, choice, part: 0, delta: 'open' });
+          const field = {
+            'text-delta': 'content',
+            'reasoning-delta': 'reasoning_content',
+            'refusal-delta': 'refusal',
+          }[type];
+          const entry = JSON.stringify({
+            index: choice,
+            delta: { [field]: text },
+            logprobs: null,
+            finish_reason: null,
+          });
+          const wire = encoder.push({ type, choice, part: 0, delta: text });
+          expect(wire).toBe(
+            `data: {"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"m","choices":[${entry}]}\n\n`,
+          );
+        },
+      ),
+    );
   });
 });
