@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   assembleStream,
@@ -6,8 +7,9 @@ import {
   expectValidEventOrder,
 } from '../../../test/helpers/canonical-stream.ts';
 import { listRecordings, namedEventStreamBody } from '../../../test/helpers/provider-recordings.ts';
+import { safeParseJson } from '../../lib/json.ts';
 import { encodeSseEvent } from '../../lib/sse-frame.ts';
-import { AnthropicStreamDecoder } from './anthropic-stream-decoder.ts';
+import { AnthropicStreamDecoder, parseTextDelta } from './anthropic-stream-decoder.ts';
 
 const recordings = listRecordings('anthropic-messages', '.chunks.txt');
 
@@ -263,5 +265,55 @@ describe('AnthropicStreamDecoder on faults', () => {
     const decoded = decode(body);
     expect(decoded.failure).toBeUndefined();
     expect(assembleStream(decoded.events).choices.get(0)?.text).toBe('');
+  });
+});
+
+describe('parseTextDelta', () => {
+  const parsedWhole = (data: string): unknown => {
+    const parsed = safeParseJson(data);
+    return parsed.ok ? parsed.value : undefined;
+  };
+  const wire = (index: number, text: string): string =>
+    JSON.stringify({ type: 'content_block_delta', index, delta: { type: 'text_delta', text } });
+
+  it('gives what JSON.parse gives for a text delta as Anthropic writes it', () => {
+    fc.assert(
+      fc.property(fc.nat(1000), fc.string({ unit: 'binary' }), (index, text) => {
+        const data = wire(index, text);
+        expect(parseTextDelta(data)).toEqual(parsedWhole(data));
+      }),
+    );
+  });
+
+  it('gives either nothing or what JSON.parse gives, for any text around the pattern', () => {
+    const pieces = fc.constantFrom(
+      '{"type":"content_block_delta","index":',
+      ',"delta":{"type":"text_delta","text":',
+      '}}',
+      '"',
+      '\\"',
+      '0',
+      '01',
+      '-1',
+      ',"x":1',
+      '"a"',
+      '}',
+      ' ',
+    );
+    fc.assert(
+      fc.property(fc.array(pieces, { maxLength: 8 }), (parts) => {
+        const data = parts.join('');
+        const fast = parseTextDelta(data);
+        if (fast !== undefined) expect(fast).toEqual(parsedWhole(data));
+      }),
+      { numRuns: 2000 },
+    );
+    expect(parseTextDelta(`${wire(0, 'a').slice(0, -2)},"extra":1}}`)).toBeUndefined();
+    expect(parseTextDelta(wire(0, 'a').replace('"index":0', '"index":00'))).toBeUndefined();
+    expect(
+      parseTextDelta(
+        '{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"a","b":"c"}}',
+      ),
+    ).toBeUndefined();
   });
 });

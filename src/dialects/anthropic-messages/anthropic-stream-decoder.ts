@@ -25,6 +25,39 @@ function failure(detail: string, code: StreamFailureCode): GatewayError {
 
 const noEvents: DecodeStep = { events: [], failure: undefined };
 
+/** An event's JSON object, or undefined when it is not one. */
+function parseEventObject(data: string): JsonObject | undefined {
+  const parsed = safeParseJson(data);
+  return parsed.ok && isJsonObject(parsed.value) ? parsed.value : undefined;
+}
+
+const textDeltaHead = '{"type":"content_block_delta","index":';
+const textDeltaMiddle = ',"delta":{"type":"text_delta","text":';
+const textDeltaTail = '}}';
+
+/**
+ * A text delta exactly as Anthropic writes it (`{"type":"content_block_delta","index":0,"delta":
+ * {"type":"text_delta","text":"…"}}`, nearly every event of a stream) as the object `JSON.parse`
+ * would give, parsing only the text's string literal; undefined for anything else, which is then
+ * parsed whole. A text with anything after its literal fails the literal's parse and falls back.
+ */
+export function parseTextDelta(data: string): JsonObject | undefined {
+  if (!data.startsWith(textDeltaHead) || !data.endsWith(textDeltaTail)) return undefined;
+  const middle = data.indexOf(textDeltaMiddle, textDeltaHead.length);
+  if (middle === -1) return undefined;
+  const digits = data.slice(textDeltaHead.length, middle);
+  if (!/^(?:0|[1-9]\d{0,8})$/.test(digits)) return undefined;
+  const literal = data.slice(middle + textDeltaMiddle.length, data.length - textDeltaTail.length);
+  if (!literal.startsWith('"')) return undefined;
+  const text = safeParseJson(literal);
+  if (!text.ok || typeof text.value !== 'string') return undefined;
+  return {
+    type: 'content_block_delta',
+    index: Number(digits),
+    delta: { type: 'text_delta', text: text.value },
+  };
+}
+
 /**
  * Decodes Anthropic Messages stream events into canonical events (one choice). Handles what the
  * API really sends: `ping` events between deltas, a duplicated `message_start`, tool input as
@@ -44,14 +77,13 @@ export class AnthropicStreamDecoder implements StreamDecoder {
     if (frame.kind !== 'event' || this.#finished) {
       return noEvents;
     }
-    const parsed = safeParseJson(frame.data);
-    if (!parsed.ok || !isJsonObject(parsed.value)) {
+    const event = parseTextDelta(frame.data) ?? parseEventObject(frame.data);
+    if (event === undefined) {
       return {
         events: [],
         failure: failure('an event is not a JSON object', 'SB_ERR_UPSTREAM_INVALID_RESPONSE'),
       };
     }
-    const event = parsed.value;
     const events: ChatStreamEvent[] = [];
     switch (event.type) {
       case 'message_start':
