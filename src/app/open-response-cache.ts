@@ -14,6 +14,7 @@ import {
 import type { TextEncoder } from '../pipeline/cache/semantic/text-encoder.ts';
 import { GatewayEmbeddingsEncoder } from './gateway-embeddings-encoder.ts';
 import type { Clock } from '../lib/clock.ts';
+import { oncePerInterval } from '../lib/once-per-interval.ts';
 import type { Logger } from '../observability/logger.ts';
 import { ResponseCache } from '../pipeline/cache/response-cache.ts';
 import { MemoryResponseCacheStore } from '../storage/memory/response-cache-store.ts';
@@ -39,18 +40,9 @@ function throttledWarning(
   clock: Clock,
   message: string,
 ): (fields: Record<string, unknown>) => void {
-  let lastAt = Number.NEGATIVE_INFINITY;
-  let suppressed = 0;
-  return (fields) => {
-    const now = clock.now();
-    if (now - lastAt < warningEveryMs) {
-      suppressed += 1;
-      return;
-    }
-    lastAt = now;
+  return oncePerInterval<Record<string, unknown>>(clock, warningEveryMs, (fields, suppressed) => {
     logger.warn({ ...fields, suppressed }, message);
-    suppressed = 0;
-  };
+  });
 }
 
 /** The response cache of a running gateway, rebuilt on reload around the same store. */

@@ -1,4 +1,5 @@
 import { systemClock, type Clock } from '../lib/clock.ts';
+import { oncePerInterval } from '../lib/once-per-interval.ts';
 import type {
   ConcurrencyDecision,
   ConcurrencyLease,
@@ -56,11 +57,15 @@ export class FallbackConcurrencyStore implements ConcurrencyStore {
   readonly #timeoutMs: number;
   /** Lease id to the store that admitted it, oldest first. */
   readonly #holders = new Map<string, Holder>();
-  #lastWarningAt = Number.NEGATIVE_INFINITY;
+  /** Reports a failure of the shared store at most once a minute. */
+  readonly #warn: (error: unknown) => void;
 
   constructor(options: FallbackConcurrencyStoreOptions) {
     this.#options = options;
     this.#clock = options.clock ?? systemClock;
+    this.#warn = oncePerInterval<unknown>(this.#clock, 60_000, (error) => {
+      options.onFailure(error);
+    });
     this.#maxLeases = options.maxLeases ?? 100_000;
     this.#timeoutMs = options.primaryTimeoutMs ?? redisDeadlineMs;
     if (!Number.isSafeInteger(this.#maxLeases) || this.#maxLeases < 1) {
@@ -144,10 +149,6 @@ export class FallbackConcurrencyStore implements ConcurrencyStore {
 
   #failed(error: unknown): void {
     if (error instanceof RangeError) throw error;
-    const now = this.#clock.now();
-    if (now - this.#lastWarningAt >= 60_000) {
-      this.#lastWarningAt = now;
-      this.#options.onFailure(error);
-    }
+    this.#warn(error);
   }
 }

@@ -1,4 +1,5 @@
 import { systemClock, type Clock } from '../lib/clock.ts';
+import { oncePerInterval } from '../lib/once-per-interval.ts';
 import type {
   RateLimitAdjustment,
   RateLimitDecision,
@@ -41,13 +42,15 @@ function share(value: number, replicas: number): number {
  */
 export class FallbackRateLimitStore implements RateLimitStore {
   readonly #options: FallbackRateLimitStoreOptions;
-  readonly #clock: Clock;
   readonly #timeoutMs: number;
-  #lastWarningAt = Number.NEGATIVE_INFINITY;
+  /** Reports a failure of the shared store at most once a minute. */
+  readonly #warn: (error: unknown) => void;
 
   constructor(options: FallbackRateLimitStoreOptions) {
     this.#options = options;
-    this.#clock = options.clock ?? systemClock;
+    this.#warn = oncePerInterval<unknown>(options.clock ?? systemClock, 60_000, (error) => {
+      options.onFailure(error);
+    });
     this.#timeoutMs = options.primaryTimeoutMs ?? redisDeadlineMs;
   }
 
@@ -85,10 +88,6 @@ export class FallbackRateLimitStore implements RateLimitStore {
 
   #failed(error: unknown): void {
     if (error instanceof RangeError) throw error;
-    const now = this.#clock.now();
-    if (now - this.#lastWarningAt >= 60_000) {
-      this.#lastWarningAt = now;
-      this.#options.onFailure(error);
-    }
+    this.#warn(error);
   }
 }
