@@ -143,7 +143,9 @@ describe('structured output validated against the requested JSON schema', () => 
 
   it('ends a stream with the error event instead of its normal end when the answer does not match', async () => {
     await putPolicy(validating('fallback'));
-    const response = await chat('alone', '!mock ignore_format\n{"town": "Porto"}', {
+    // Paced, so the content reaches the client before the end arrives (a whole answer in one
+    // read is checked before anything is sent, and falls back instead).
+    const response = await chat('alone', '!mock ignore_format tps=20\n{"town": "Porto"}', {
       stream: true,
     });
     expect(response.status).toBe(200);
@@ -159,6 +161,15 @@ describe('structured output validated against the requested JSON schema', () => 
     const record = await recordOf(response);
     expect(record.outputSchema).toBe('invalid');
     expect(record.errorCode).toBe('SB_ERR_OUTPUT_SCHEMA_INVALID');
+  });
+
+  it('answers 502 for a streamed answer that arrived whole before anything was sent', async () => {
+    await putPolicy(validating('fallback'));
+    const response = await chat('alone', '!mock ignore_format burst\n{"town": "Porto"}', {
+      stream: true,
+    });
+    expect(response.status).toBe(502);
+    expect(((await response.json()) as ErrorBody).error.code).toBe('SB_ERR_OUTPUT_SCHEMA_INVALID');
   });
 
   it('streams a valid answer to its normal end', async () => {
