@@ -105,7 +105,15 @@ describe('GET /admin/budgets', () => {
     // Ledger rows are written behind the answers.
     const deadline = Date.now() + 5000;
     let list = await budgets(testAdminKey);
-    while ((line(list, 'model', 'priced/echo')?.spent_usd ?? 0) < 0.06 && Date.now() < deadline) {
+    // Each budget's counters are read in a transaction of their own, so a report taken while
+    // rows are being written can show one budget ahead of another: wait for all of them.
+    const settled = (): boolean =>
+      (line(list, 'model', 'priced/echo')?.spent_usd ?? 0) >= 0.06 &&
+      (line(list, 'key', memberKeyId)?.spent_usd ?? 0) >= 0.04 &&
+      (line(list, 'key', 'environment')?.spent_usd ?? 0) >= 0.02 &&
+      (line(list, 'tag', 'batch')?.spent_usd ?? 0) >= 0.04 &&
+      (line(list, 'org', 'default')?.spent_usd ?? 0) >= 0.06;
+    while (!settled() && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 20));
       list = await budgets(testAdminKey);
     }
