@@ -82,15 +82,15 @@ const logger = createLogger({
   destination: { write: (line: string) => void logLines.push(line) },
 });
 
+/** The request log on `main`, kept for a day. */
+function openDayLog(main: WatchedSqliteDatabase): ReturnType<typeof openRequestLog> {
+  return openRequestLog({ enabled: true, retentionMs: 86_400_000 }, main, logger, systemClock);
+}
+
 describe('openRequestLog on SQLite', () => {
   it('writes rows on its worker thread, never through the main connection, and close writes all', async () => {
     const state = openState();
-    const log = await openRequestLog(
-      { enabled: true, retentionMs: 86_400_000 },
-      state.main,
-      logger,
-      systemClock,
-    );
+    const log = await openDayLog(state.main);
     // More than the writer's batch and more than one flush: queued right before close.
     for (let index = 0; index < 1_050; index += 1) log.record(recordOf(index));
     await log.close(30_000);
@@ -106,12 +106,7 @@ describe('openRequestLog on SQLite', () => {
 
   it('makes each flushed row readable at once through the main connection', async () => {
     const state = openState();
-    const log = await openRequestLog(
-      { enabled: true, retentionMs: 86_400_000 },
-      state.main,
-      logger,
-      systemClock,
-    );
+    const log = await openDayLog(state.main);
     log.record(recordOf(1));
     log.record(recordOf(2));
     // What tests do: wait (polling, with a generous bound) until the rows are there.
@@ -125,12 +120,7 @@ describe('openRequestLog on SQLite', () => {
 
   it('waits for a write lock another connection holds, then writes every row', async () => {
     const state = openState();
-    const log = await openRequestLog(
-      { enabled: true, retentionMs: 86_400_000 },
-      state.main,
-      logger,
-      systemClock,
-    );
+    const log = await openDayLog(state.main);
     // The ledger or the audit trail writing: its own connection holds the file's write lock.
     const other = new DatabaseSync(state.file);
     opened.push(other);
