@@ -26,8 +26,8 @@ function storesOn(database: SqlDatabase, close: () => Promise<void>): OpenedAudi
 }
 
 /**
- * Opens the configured audit log: SQLite in the state directory (with `synchronous = FULL`, so
- * an appended record is on disk when the append resolves), or PostgreSQL (migrated on open).
+ * Opens the configured audit log: SQLite in the state directory (every commit synced to disk
+ * before it resolves, off the event loop), or PostgreSQL (migrated on open).
  * Rejects when the database cannot be reached or is newer than this Signalbox.
  */
 export async function openAuditLogStore(
@@ -35,12 +35,8 @@ export async function openAuditLogStore(
   stateDir: string,
 ): Promise<OpenedAuditLogStore> {
   if (storage.backend === 'sqlite') {
-    const database = openSqliteDatabase(stateDir);
-    database.exec('PRAGMA synchronous = FULL');
-    return storesOn(new SqliteSqlDatabase(database), () => {
-      database.close();
-      return Promise.resolve();
-    });
+    const database = new SqliteSqlDatabase(openSqliteDatabase(stateDir), { syncOffThread: true });
+    return storesOn(database, () => database.close());
   }
   const opened = await openConfiguredPostgres(storage);
   return storesOn(new PostgresSqlDatabase(opened), () => opened.end());

@@ -25,16 +25,10 @@ async function openLedger(
   stateDir: string,
 ): Promise<{ ledger: SqlDatabase; close(): Promise<void> }> {
   if (storage.backend === 'sqlite') {
-    const database = openSqliteDatabase(stateDir);
-    // Ledger rows are money: each commit reaches the disk before it counts as written.
-    database.exec('PRAGMA synchronous = FULL');
-    return {
-      ledger: new SqliteSqlDatabase(database),
-      close: () => {
-        database.close();
-        return Promise.resolve();
-      },
-    };
+    // Ledger rows are money: each commit reaches the disk before it counts as written (synced
+    // on the thread pool, not inside COMMIT on the event loop).
+    const ledger = new SqliteSqlDatabase(openSqliteDatabase(stateDir), { syncOffThread: true });
+    return { ledger, close: () => ledger.close() };
   }
   const opened = await openConfiguredPostgres(storage);
   return { ledger: new PostgresSqlDatabase(opened), close: () => opened.end() };

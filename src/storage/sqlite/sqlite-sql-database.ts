@@ -6,6 +6,7 @@ import type {
   SqlValue,
   TransactionOptions,
 } from '../sql/sql-database.ts';
+import { WalFileSync } from './wal-file-sync.ts';
 
 const sqliteDialect: SqlDialect = {
   name: 'sqlite',
@@ -22,6 +23,19 @@ function toSqlite(sql: string): string {
   return sql.replace(/\$(\d+)/g, '?$1');
 }
 
+/** A statement that only reads: no write-ahead log sync after it. */
+const readOnlyStatement = /^\s*(?:SELECT|PRAGMA)\b/i;
+
+export interface SqliteSqlDatabaseOptions {
+  /**
+   * Every write waits for the disk, but the wait is an `fsync` of the write-ahead log on the
+   * thread pool (`WalFileSync`) instead of SQLite syncing inside `COMMIT` on the event loop: the
+   * durability of `synchronous = FULL` without blocking requests. The connection is set to
+   * NORMAL. Ignored for an in-memory database. Default false (the connection's own level).
+   */
+  readonly syncOffThread?: boolean;
+}
+
 /**
  * The SQL store interface over a `node:sqlite` connection. Statements run synchronously; a
  * transaction is `BEGIN IMMEDIATE` (so other processes on the same file wait for it) and every
@@ -31,11 +45,25 @@ export class SqliteSqlDatabase implements SqlDatabase {
   readonly dialect = sqliteDialect;
   readonly #database: DatabaseSync;
   readonly #statements = new Map<string, ReturnType<DatabaseSync['prepare']>>();
+  readonly #walSync: WalFileSync | undefined;
   #queue: Promise<unknown> = Promise.resolve();
   #level: number | undefined;
 
-  constructor(database: DatabaseSync) {
+  constructor(database: DatabaseSync, options: SqliteSqlDatabaseOptions = {}) {
     this.#database = database;
+    const file = this.file;
+    if (options.syncOffThread === true && file !== undefined) {
+      database.exec('PRAGMA synchronous = NORMAL');
+      this.#level = 1;
+      this.#walSync = new WalFileSync(file);
+    }
+  }
+
+  /** Waits for a write-ahead log sync in progress, then closes the connection. */
+  async close(): Promise<void> {
+    await this.#queue;
+    await this.#walSync?.close();
+    this.#database.close();
   }
 
   /** The database file, for another connection to open (a worker thread); undefined in memory. */
@@ -67,21 +95,37 @@ export class SqliteSqlDatabase implements SqlDatabase {
   }
 
   rows<Row>(sql: string, params: readonly SqlValue[]): Promise<Row[]> {
-    return this.#enqueue(() => this.#session.rows<Row>(sql, params));
+    const rows = this.#enqueue(() => this.#session.rows<Row>(sql, params));
+    return readOnlyStatement.test(sql) ? rows : this.#durable(rows, true);
   }
 
   run(sql: string, params: readonly SqlValue[]): Promise<number> {
-    return this.#enqueue(() => this.#session.run(sql, params));
+    return this.#durable(
+      this.#enqueue(() => this.#session.run(sql, params)),
+      true,
+    );
+  }
+
+  /** `committed` once its writes are on disk, when this connection syncs off the event loop. */
+  #durable<T>(committed: Promise<T>, waitForDisk: boolean): Promise<T> {
+    const walSync = this.#walSync;
+    if (walSync === undefined || !waitForDisk) return committed;
+    return committed.then(async (result) => {
+      await walSync.sync();
+      return result;
+    });
   }
 
   transaction<T>(
     work: (session: SqlSession) => Promise<T>,
     options: TransactionOptions = {},
   ): Promise<T> {
-    return this.#enqueue(async () => {
-      // The connection's own level (FULL for the ledger's) is restored after a commit that does
-      // not wait: a later waiting commit syncs the write-ahead log, this one's frames included.
-      const restore = options.waitForDisk === false ? this.#synchronous() : undefined;
+    const waitForDisk = options.waitForDisk !== false;
+    const committed = this.#enqueue(async () => {
+      // The connection's own level (FULL, say) is restored after a commit that does not wait: a
+      // later waiting commit syncs the write-ahead log, this one's frames included.
+      const level = waitForDisk ? undefined : this.#synchronous();
+      const restore = level !== undefined && level > 1 ? level : undefined;
       if (restore !== undefined) this.#database.exec('PRAGMA synchronous = NORMAL');
       this.#database.exec('BEGIN IMMEDIATE');
       try {
@@ -95,6 +139,7 @@ export class SqliteSqlDatabase implements SqlDatabase {
         if (restore !== undefined) this.#database.exec(`PRAGMA synchronous = ${String(restore)}`);
       }
     });
+    return this.#durable(committed, waitForDisk);
   }
 
   /**
