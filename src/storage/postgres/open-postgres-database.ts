@@ -1,5 +1,5 @@
 import { Pool } from 'pg';
-import { migratePostgresDatabase } from './postgres-migrations.ts';
+import { migratePostgresDatabase } from './migrate-postgres-database.ts';
 
 /** How to reach PostgreSQL and how hard to lean on it. */
 export interface PostgresDatabaseOptions {

@@ -1,5 +1,3 @@
-import type { Pool, PoolClient } from 'pg';
-
 /** One forward-only step of the PostgreSQL schema. */
 export interface PostgresMigration {
   /** Recorded beside the version in `signalbox_schema_migrations`. */
@@ -290,97 +288,86 @@ export const postgresMigrations: readonly PostgresMigration[] = [
     sql: `CREATE INDEX audit_log_request_id ON audit_log (((payload::jsonb) ->> 'request_id'))
        WHERE kind = 'request';`,
   },
+  {
+    description: 'prompt templates: immutable versions and the history of label moves',
+    sql: `CREATE TABLE prompt_versions (
+       prompt_id text NOT NULL,
+       version integer NOT NULL CHECK (version > 0),
+       template text NOT NULL,
+       sha256 text NOT NULL CHECK (length(sha256) = 64),
+       note text NOT NULL,
+       created_at bigint NOT NULL,
+       created_by text NOT NULL,
+       PRIMARY KEY (prompt_id, version)
+     );
+     CREATE FUNCTION prompt_history_refuse_change() RETURNS trigger
+       LANGUAGE plpgsql AS $$
+       BEGIN RAISE EXCEPTION '% rows are immutable: % refused', TG_TABLE_NAME, TG_OP; END $$;
+     CREATE TRIGGER prompt_versions_immutable BEFORE UPDATE OR DELETE ON prompt_versions
+       FOR EACH ROW EXECUTE FUNCTION prompt_history_refuse_change();
+     CREATE TABLE prompt_label_moves (
+       seq bigserial PRIMARY KEY,
+       prompt_id text NOT NULL,
+       label text NOT NULL,
+       targets text NOT NULL,
+       moved_at bigint NOT NULL,
+       moved_by text NOT NULL
+     );
+     CREATE INDEX prompt_label_moves_label ON prompt_label_moves (prompt_id, label, seq);
+     CREATE TRIGGER prompt_label_moves_append_only BEFORE UPDATE OR DELETE ON prompt_label_moves
+       FOR EACH ROW EXECUTE FUNCTION prompt_history_refuse_change();`,
+  },
+  {
+    description: 'governed context documents: versions, approvals and revocations, attachments',
+    sql: `CREATE TABLE context_document_versions (
+       document_id text NOT NULL,
+       version integer NOT NULL CHECK (version > 0),
+       title text NOT NULL,
+       owner text NOT NULL,
+       content text NOT NULL,
+       sha256 text NOT NULL CHECK (length(sha256) = 64),
+       expires_at bigint,
+       created_at bigint NOT NULL,
+       created_by text NOT NULL,
+       PRIMARY KEY (document_id, version)
+     );
+     CREATE FUNCTION context_history_refuse_change() RETURNS trigger
+       LANGUAGE plpgsql AS $$
+       BEGIN RAISE EXCEPTION '% rows are immutable: % refused', TG_TABLE_NAME, TG_OP; END $$;
+     CREATE TRIGGER context_document_versions_immutable
+       BEFORE UPDATE OR DELETE ON context_document_versions
+       FOR EACH ROW EXECUTE FUNCTION context_history_refuse_change();
+     CREATE TABLE context_document_events (
+       seq bigserial PRIMARY KEY,
+       document_id text NOT NULL,
+       version integer NOT NULL,
+       action text NOT NULL CHECK (action IN ('approve', 'revoke')),
+       reason text NOT NULL,
+       at bigint NOT NULL,
+       by text NOT NULL,
+       FOREIGN KEY (document_id, version)
+         REFERENCES context_document_versions (document_id, version)
+     );
+     CREATE TRIGGER context_document_events_append_only
+       BEFORE UPDATE OR DELETE ON context_document_events
+       FOR EACH ROW EXECUTE FUNCTION context_history_refuse_change();
+     CREATE TABLE context_attachments (
+       id text PRIMARY KEY,
+       document_id text NOT NULL,
+       scope text NOT NULL CHECK (scope IN ('alias', 'team', 'route')),
+       target text NOT NULL,
+       version integer CHECK (version > 0),
+       on_stale text NOT NULL CHECK (on_stale IN ('warn', 'block', 'caveat')),
+       created_at bigint NOT NULL,
+       created_by text NOT NULL,
+       removed_at bigint,
+       removed_by text
+     );`,
+  },
+  {
+    description: 'the prompt version of each logged request, to compare versions',
+    sql: `ALTER TABLE request_log ADD COLUMN prompt_id text;
+     ALTER TABLE request_log ADD COLUMN prompt_version integer;
+     CREATE INDEX request_log_prompt ON request_log (prompt_id, at) WHERE prompt_id IS NOT NULL;`,
+  },
 ];
-
-/**
- * The first half of the advisory lock key taken while migrating (the second is
- * `hashtext(<schema name>)`), so deployments in different schemas of one database do not wait
- * for each other. Arbitrary and fixed: changing it would let old and new processes race.
- */
-export const postgresMigrationLockClass = 0x5b_0b_0c;
-
-/** How long a starting process waits for another one's migration, and a migration may run. */
-const migrationTimeoutMs = 60_000;
-
-async function runMigrations(
-  client: PoolClient,
-  migrations: readonly PostgresMigration[],
-): Promise<void> {
-  await client.query(
-    `CREATE TABLE IF NOT EXISTS signalbox_schema_migrations (
-       version integer PRIMARY KEY,
-       description text NOT NULL,
-       applied_at timestamptz NOT NULL DEFAULT now()
-     )`,
-  );
-  const result = await client.query<{ version: number }>(
-    'SELECT coalesce(max(version), 0)::integer AS version FROM signalbox_schema_migrations',
-  );
-  const current = result.rows[0]?.version ?? 0;
-  if (current > migrations.length) {
-    throw new Error(
-      `the database schema (version ${String(current)}) is newer than this Signalbox (version ${String(migrations.length)}); upgrade Signalbox`,
-    );
-  }
-  for (let version = current; version < migrations.length; version += 1) {
-    const migration = migrations[version];
-    if (migration === undefined) {
-      break;
-    }
-    await client.query('BEGIN');
-    try {
-      await client.query(migration.sql);
-      await client.query(
-        'INSERT INTO signalbox_schema_migrations (version, description) VALUES ($1, $2)',
-        [version + 1, migration.description],
-      );
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK');
-      throw error;
-    }
-  }
-}
-
-/**
- * Brings the schema on the pool's `search_path` up to the latest version. Each migration runs in
- * its own transaction; the whole run holds a session advisory lock keyed by the schema, so
- * processes starting together migrate exactly once (the others wait, then find nothing to do).
- * Rejects if the schema is newer than `migrations` knows or a migration fails (that one is rolled
- * back; earlier ones stay).
- */
-export async function migratePostgresDatabase(
-  pool: Pool,
-  migrations: readonly PostgresMigration[] = postgresMigrations,
-): Promise<void> {
-  const client = await pool.connect();
-  let failure: Error | undefined;
-  // A checked-out client has no pool listener: a connection dying mid-migration would emit an
-  // unheard 'error' and crash the process. The query under way rejects with it anyway.
-  const onError = (): void => undefined;
-  client.on('error', onError);
-  try {
-    // Waiting for the lock counts against statement_timeout: give migration its own budget.
-    await client.query("SELECT set_config('statement_timeout', $1, false)", [
-      String(migrationTimeoutMs),
-    ]);
-    await client.query('SELECT pg_advisory_lock($1, hashtext(current_schema()))', [
-      postgresMigrationLockClass,
-    ]);
-    try {
-      await runMigrations(client, migrations);
-    } finally {
-      await client.query('SELECT pg_advisory_unlock($1, hashtext(current_schema()))', [
-        postgresMigrationLockClass,
-      ]);
-    }
-    await client.query('RESET statement_timeout');
-  } catch (error) {
-    failure = error instanceof Error ? error : new Error(String(error));
-    throw failure;
-  } finally {
-    // On failure the connection is destroyed, which also frees the lock if unlocking failed.
-    client.off('error', onError);
-    client.release(failure);
-  }
-}

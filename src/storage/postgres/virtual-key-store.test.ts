@@ -16,8 +16,8 @@ import {
 import {
   migratePostgresDatabase,
   postgresMigrationLockClass,
-  postgresMigrations,
-} from './postgres-migrations.ts';
+} from './migrate-postgres-database.ts';
+import { postgresMigrations } from './postgres-migrations.ts';
 import { PostgresVirtualKeyStore } from './virtual-key-store.ts';
 
 // CI exports this (see .ci/run). These tests never skip: without PostgreSQL they fail, so a green

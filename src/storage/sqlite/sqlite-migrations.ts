@@ -263,4 +263,83 @@ export const sqliteMigrations: readonly string[] = [
   // settled (its process died) was audited before writing its ledger row.
   `CREATE INDEX audit_log_request_id ON audit_log (json_extract(payload, '$.request_id'))
      WHERE kind = 'request';`,
+  // Prompt templates (docs/prompts.md): immutable numbered versions per prompt, and the
+  // append-only history of label moves (a label's latest move is where it points; an empty
+  // target list removes it). Both refuse UPDATE and DELETE.
+  `CREATE TABLE prompt_versions (
+     prompt_id TEXT NOT NULL,
+     version INTEGER NOT NULL CHECK (version > 0),
+     template TEXT NOT NULL,
+     sha256 TEXT NOT NULL CHECK (length(sha256) = 64),
+     note TEXT NOT NULL,
+     created_at INTEGER NOT NULL,
+     created_by TEXT NOT NULL,
+     PRIMARY KEY (prompt_id, version)
+   ) STRICT;
+   CREATE TRIGGER prompt_versions_no_update BEFORE UPDATE ON prompt_versions
+   BEGIN SELECT RAISE(ABORT, 'prompt versions are immutable: UPDATE refused'); END;
+   CREATE TRIGGER prompt_versions_no_delete BEFORE DELETE ON prompt_versions
+   BEGIN SELECT RAISE(ABORT, 'prompt versions are immutable: DELETE refused'); END;
+   CREATE TABLE prompt_label_moves (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     prompt_id TEXT NOT NULL,
+     label TEXT NOT NULL,
+     targets TEXT NOT NULL,
+     moved_at INTEGER NOT NULL,
+     moved_by TEXT NOT NULL
+   ) STRICT;
+   CREATE INDEX prompt_label_moves_label ON prompt_label_moves (prompt_id, label, seq);
+   CREATE TRIGGER prompt_label_moves_no_update BEFORE UPDATE ON prompt_label_moves
+   BEGIN SELECT RAISE(ABORT, 'prompt label moves are immutable: UPDATE refused'); END;
+   CREATE TRIGGER prompt_label_moves_no_delete BEFORE DELETE ON prompt_label_moves
+   BEGIN SELECT RAISE(ABORT, 'prompt label moves are immutable: DELETE refused'); END;`,
+  // Governed context documents (docs/prompts.md): immutable numbered versions, the append-only
+  // history of approvals and revocations, and where documents are attached (removal is marked,
+  // the row stays for history).
+  `CREATE TABLE context_document_versions (
+     document_id TEXT NOT NULL,
+     version INTEGER NOT NULL CHECK (version > 0),
+     title TEXT NOT NULL,
+     owner TEXT NOT NULL,
+     content TEXT NOT NULL,
+     sha256 TEXT NOT NULL CHECK (length(sha256) = 64),
+     expires_at INTEGER,
+     created_at INTEGER NOT NULL,
+     created_by TEXT NOT NULL,
+     PRIMARY KEY (document_id, version)
+   ) STRICT;
+   CREATE TRIGGER context_document_versions_no_update BEFORE UPDATE ON context_document_versions
+   BEGIN SELECT RAISE(ABORT, 'context document versions are immutable: UPDATE refused'); END;
+   CREATE TRIGGER context_document_versions_no_delete BEFORE DELETE ON context_document_versions
+   BEGIN SELECT RAISE(ABORT, 'context document versions are immutable: DELETE refused'); END;
+   CREATE TABLE context_document_events (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     document_id TEXT NOT NULL,
+     version INTEGER NOT NULL,
+     action TEXT NOT NULL CHECK (action IN ('approve', 'revoke')),
+     reason TEXT NOT NULL,
+     at INTEGER NOT NULL,
+     by TEXT NOT NULL,
+     FOREIGN KEY (document_id, version) REFERENCES context_document_versions (document_id, version)
+   ) STRICT;
+   CREATE TRIGGER context_document_events_no_update BEFORE UPDATE ON context_document_events
+   BEGIN SELECT RAISE(ABORT, 'context document events are immutable: UPDATE refused'); END;
+   CREATE TRIGGER context_document_events_no_delete BEFORE DELETE ON context_document_events
+   BEGIN SELECT RAISE(ABORT, 'context document events are immutable: DELETE refused'); END;
+   CREATE TABLE context_attachments (
+     id TEXT PRIMARY KEY,
+     document_id TEXT NOT NULL,
+     scope TEXT NOT NULL CHECK (scope IN ('alias', 'team', 'route')),
+     target TEXT NOT NULL,
+     version INTEGER CHECK (version > 0),
+     on_stale TEXT NOT NULL CHECK (on_stale IN ('warn', 'block', 'caveat')),
+     created_at INTEGER NOT NULL,
+     created_by TEXT NOT NULL,
+     removed_at INTEGER,
+     removed_by TEXT
+   ) STRICT;`,
+  // Which prompt version shaped a request, so versions of a prompt compare side by side.
+  `ALTER TABLE request_log ADD COLUMN prompt_id TEXT;
+   ALTER TABLE request_log ADD COLUMN prompt_version INTEGER;
+   CREATE INDEX request_log_prompt ON request_log (prompt_id, at) WHERE prompt_id IS NOT NULL;`,
 ];
