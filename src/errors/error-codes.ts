@@ -51,6 +51,14 @@ export const errorCatalogue = {
     exposure: 'public',
     message: "The gateway's policy does not allow this request.",
   },
+  SB_ERR_CONTEXT_STALE: {
+    status: 403,
+    type: 'permission_error',
+    retryable: false,
+    exposure: 'public',
+    message:
+      "Reference context this request must carry has expired or been revoked, and the gateway's rule for it is to refuse until an administrator renews it.",
+  },
   SB_ERR_AUTH_FORBIDDEN: {
     status: 403,
     type: 'permission_error',
@@ -143,6 +151,13 @@ export const errorCatalogue = {
     retryable: false,
     exposure: 'public',
     message: 'This route does not accept that HTTP method.',
+  },
+  SB_ERR_PROMPT_NOT_FOUND: {
+    status: 404,
+    type: 'not_found_error',
+    retryable: false,
+    exposure: 'public',
+    message: 'The requested prompt, prompt version or prompt label does not exist on this gateway.',
   },
   SB_ERR_MODEL_NOT_FOUND: {
     status: 404,
