@@ -63,6 +63,10 @@ function seedRow(index: number): RequestLogRow {
       attempts: [{ deployment: `mock/${model}`, status: failed ? 502 : 200 }],
       finish_reasons: ['stop'],
     }),
+    // A fifth of the traffic names a prompt, split over three versions; from the index, so the
+    // generator's sequence (and every other column) stays what it was.
+    promptId: index % 5 === 0 ? 'support-answer' : null,
+    promptVersion: index % 5 === 0 ? 1 + (index % 3) : null,
   };
 }
 
@@ -126,6 +130,10 @@ try {
     [
       'stats, 30 days by day, unscoped',
       () => store.stats({ fromMs: now - 30 * day, toMs: now + 1 }, day, {}),
+    ],
+    [
+      'prompt version stats, 30 days',
+      () => store.promptVersionStats('support-answer', now - 30 * day, now + 1),
     ],
   ];
   console.log(

@@ -47,6 +47,36 @@ function learnedRouting(record: RequestRecord): Record<string, unknown> {
   };
 }
 
+/** The prompt template version and context document versions that shaped a request. */
+function provenanceOf(record: RequestRecord): Record<string, unknown> {
+  const prompt = record.prompt;
+  const context = record.context;
+  return {
+    ...(prompt === undefined
+      ? {}
+      : {
+          prompt: {
+            id: prompt.id,
+            version: prompt.version,
+            label: prompt.label ?? null,
+            sha256: prompt.sha256,
+          },
+        }),
+    ...(context === undefined || context.length === 0
+      ? {}
+      : {
+          context: context.map((document) => ({
+            id: document.id,
+            version: document.version,
+            sha256: document.sha256,
+            status: document.status,
+            handling: document.handling,
+            attachment: document.attachment,
+          })),
+        }),
+  };
+}
+
 /** A cascade's tiers and their verdicts (ids, reasons and numbers only), when one ran. */
 function cascadeVerdicts(record: RequestRecord): Record<string, unknown> {
   const cascade = record.decision?.cascade;
@@ -114,6 +144,8 @@ export function auditEventOfRequest(
           status: attempt.status ?? null,
         })),
         policy: record.policy === undefined ? null : definedFields(record.policy),
+        // Only when a prompt template or context documents shaped the request.
+        ...provenanceOf(record),
         // Only when a policy validated structured output, so other events keep their shape.
         ...(record.outputSchema === undefined ? {} : { output_schema: record.outputSchema }),
         tokens: {
@@ -165,6 +197,8 @@ export function auditEventOfRequest(
         status: record.status,
         error_code: record.errorCode ?? null,
         identity,
+        // What the write changed, when the route says (prompt labels, context documents).
+        ...(record.adminChange === undefined ? {} : { change: record.adminChange }),
       },
     };
   }

@@ -51,6 +51,8 @@ function writesOf(
       search: (filter, limit, cursor) => store.search(filter, limit, cursor),
       get: (requestId) => store.get(requestId),
       stats: (range, bucketMs, filter) => store.stats(range, bucketMs, filter),
+      promptVersionStats: (promptId, fromMs, toMs, filter) =>
+        store.promptVersionStats(promptId, fromMs, toMs, filter),
     },
     close: (graceMs) => worker.close(graceMs),
   };

@@ -2,6 +2,7 @@ import type { RequestRecord } from '../observability/request-record.ts';
 import type { RequestLogRow } from '../storage/request-log-store.ts';
 import { wireDecisionTrace } from '../http/routes/routing-routes.ts';
 import type { AttemptSummary, PolicyDecisionRecord } from '../observability/request-record.ts';
+import type { ContextProvenance, PromptProvenance } from '../canonical/request-provenance.ts';
 import type { Usage } from '../canonical/usage.ts';
 
 /**
@@ -38,6 +39,8 @@ export function requestLogRowOfRecord(record: RequestRecord, finishedAtMs: numbe
     errorCode: record.errorCode ?? null,
     routeReason: record.routeReason ?? null,
     cache: record.cache?.status ?? null,
+    promptId: record.prompt?.id ?? null,
+    promptVersion: record.prompt?.version ?? null,
     detail: JSON.stringify({
       // The API's snake_case, the same shapes POST /v1/route answers with.
       decision: record.decision === undefined ? undefined : wireDecisionTrace(record.decision),
@@ -47,6 +50,12 @@ export function requestLogRowOfRecord(record: RequestRecord, finishedAtMs: numbe
       finish_reasons: record.finishReasons,
       output_schema: record.outputSchema,
       cache: record.cache,
+      // Provenance as the audit record writes it, only when a template or a document took part.
+      prompt: record.prompt === undefined ? undefined : wirePrompt(record.prompt),
+      context:
+        record.context === undefined || record.context.length === 0
+          ? undefined
+          : record.context.map(wireContext),
     }),
   };
 }
@@ -63,6 +72,26 @@ function wireAttempt(attempt: AttemptSummary) {
     status: attempt.status ?? null,
     duration_ms: attempt.durationMs,
     delay_ms: attempt.delayMs,
+  };
+}
+
+function wirePrompt(prompt: PromptProvenance) {
+  return {
+    id: prompt.id,
+    version: prompt.version,
+    label: prompt.label ?? null,
+    sha256: prompt.sha256,
+  };
+}
+
+function wireContext(document: ContextProvenance) {
+  return {
+    id: document.id,
+    version: document.version,
+    sha256: document.sha256,
+    status: document.status,
+    handling: document.handling,
+    attachment: document.attachment,
   };
 }
 

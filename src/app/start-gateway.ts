@@ -35,11 +35,10 @@ import { openRateLimitStore } from './open-rate-limit-store.ts';
 import { openSpendAccounting } from './open-spend-accounting.ts';
 import { openRequestLog } from './open-request-log.ts';
 import { openAuditTrail } from './open-audit-trail.ts';
+import { openSharedDocuments } from './open-shared-documents.ts';
 import { openResponseCache } from './open-response-cache.ts';
-import { PolicyService } from '../pipeline/policy/policy-service.ts';
 import { openBudgetRules } from './open-budget-rules.ts';
 import { startSharedStateRefresh } from './start-shared-state-refresh.ts';
-import { SqlPolicyStore } from '../storage/sql/sql-policy-store.ts';
 import { ConcurrencyLeases } from '../pipeline/limits/concurrency-leases.ts';
 import { openKeyStore } from './open-key-store.ts';
 import { ProviderCredentialService } from '../pipeline/credentials/provider-credential-service.ts';
@@ -204,8 +203,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   );
   spend.startReaper(audit.reaperAudit);
   const responseCache = await openResponseCache(loaded.config, logger, clock);
-  const policies = new PolicyService(new SqlPolicyStore(spend.database), clock);
-  await policies.refresh();
+  const { policies, prompts, contextDocuments } = await openSharedDocuments(spend.database, clock);
   const budgetRules = await openBudgetRules(spend.database, clock, () => table.config.budgets);
   const concurrency = new ConcurrencyLeases({
     store: rateLimits.concurrency,
@@ -239,6 +237,8 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     budgets: budgetRules,
     concurrency,
     policies,
+    prompts,
+    contextDocuments,
     auditLog: audit.store,
     auditPayloads: audit.payloads,
     responseCache: () => responseCache.current(),
@@ -283,7 +283,10 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     },
     await loadConsoleRoutes(options.consoleDirectory),
   );
-  const refreshTimer = startSharedStateRefresh({ authenticator, policies, budgetRules }, logger);
+  const refreshTimer = startSharedStateRefresh(
+    { authenticator, policies, budgetRules, prompts, contextDocuments },
+    logger,
+  );
 
   try {
     await new Promise<void>((resolve, reject) => {

@@ -6,8 +6,8 @@ interface Refreshable {
 }
 
 /**
- * Re-reads what every replica shares about once a second: the key cache, the policy in force and
- * the budgets made through the admin API, so a change made on one replica is in force on every
+ * Re-reads what every replica shares about once a second: the key cache, the policy in force,
+ * the budgets made through the admin API, prompt templates and context documents, so a change made on one replica is in force on every
  * other within about a second. A failed read keeps what was loaded before. The timer is unref'd;
  * the caller clears it on shutdown.
  */
@@ -16,6 +16,8 @@ export function startSharedStateRefresh(
     readonly authenticator: Refreshable;
     readonly policies: Refreshable;
     readonly budgetRules: Refreshable;
+    readonly prompts: Refreshable;
+    readonly contextDocuments: Refreshable;
   },
   logger: Logger,
 ): NodeJS.Timeout {
@@ -33,6 +35,8 @@ export function startSharedStateRefresh(
     parts.budgetRules
       .refresh()
       .catch(keepPrevious('the set of budgets made through the admin API'));
+    parts.prompts.refresh().catch(keepPrevious('the prompt templates and labels'));
+    parts.contextDocuments.refresh().catch(keepPrevious('the context documents and attachments'));
   }, 1000);
   timer.unref();
   return timer;

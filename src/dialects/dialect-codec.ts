@@ -4,6 +4,7 @@ import type { ChatStreamEvent } from '../canonical/chat-stream-event.ts';
 import type { DialectId } from '../canonical/dialect-id.ts';
 import type { ModelOperation } from '../canonical/model-operation.ts';
 import type { ModelRequestEnvelope } from '../canonical/model-request-envelope.ts';
+import type { RequestPreamble } from '../canonical/request-preamble.ts';
 import type { Usage } from '../canonical/usage.ts';
 import type { GatewayError } from '../errors/gateway-error.ts';
 import type { JsonObject } from '../lib/json.ts';
@@ -115,6 +116,11 @@ export interface IngressCodec {
   readonly forwardableHeaders: readonly string[];
   /** The body answering a token-counting request, for dialects that have that operation. */
   encodeTokenCount?(inputTokens: number): string;
+  /**
+   * The client's body with the gateway's preamble (prompt template, context documents) placed
+   * before the client's own system text and messages, in this dialect's fields. Pure.
+   */
+  withPreamble(body: Readonly<JsonObject>, preamble: RequestPreamble): JsonObject;
 }
 
 /** How a provider variant wants the body (from the provider definition, not the client). */

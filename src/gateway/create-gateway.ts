@@ -12,6 +12,8 @@ import type { CredentialAdministration } from './credential-administration.ts';
 import { handleModelRequest } from './handle-model-request.ts';
 import { auditConsistencyProof, auditInclusionProof } from '../pipeline/audit/audit-proofs.ts';
 import type { PolicyService } from '../pipeline/policy/policy-service.ts';
+import type { PromptService } from '../pipeline/prompts/prompt-service.ts';
+import type { ContextDocumentService } from '../pipeline/context/context-document-service.ts';
 import { createCallerAuthenticator } from './authenticate-caller.ts';
 import { reportRoutingSavingsFor, reportSpendFor } from '../pipeline/budgets/spend-reports.ts';
 import { learnedRouterStatus } from './learned-router-status.ts';
@@ -46,6 +48,10 @@ export interface GatewayDependencies {
   readonly auditPayloads?: AuditPayloadAccess | undefined;
   /** Policy documents and the policy in force. */
   readonly policies: PolicyService;
+  /** Prompt templates, rendered into requests that name one. */
+  readonly prompts: PromptService;
+  /** Context documents, injected into the requests they are attached to. */
+  readonly contextDocuments: ContextDocumentService;
   /** Where concurrency limits (`max_concurrent`) hold their leases. */
   readonly concurrency: ConcurrencyLeases;
   /** Where budgets are held and spend is written (the ledger). */
@@ -142,6 +148,8 @@ export function createGateway(dependencies: GatewayDependencies): Gateway {
       ),
     budgets: dependencies.budgets,
     policies: dependencies.policies,
+    prompts: dependencies.prompts,
+    contextDocuments: dependencies.contextDocuments,
     async invalidateCache(filter) {
       const cache = dependencies.responseCache?.();
       return cache === undefined ? undefined : cache.invalidate(filter);

@@ -5,6 +5,8 @@ import type { BudgetView } from '../pipeline/budgets/budget-report.ts';
 import type { BudgetRuleService } from '../pipeline/budgets/budget-rule-service.ts';
 import type { AuditConsistencyProof, AuditInclusionProof } from '../pipeline/audit/audit-proofs.ts';
 import type { PolicyService } from '../pipeline/policy/policy-service.ts';
+import type { PromptService } from '../pipeline/prompts/prompt-service.ts';
+import type { ContextDocumentService } from '../pipeline/context/context-document-service.ts';
 import type {
   RoutingSavingsView,
   SpendReportRequest,
@@ -83,6 +85,10 @@ export {
 } from '../pipeline/identity/authorisation.ts';
 export { checkOutputTokenCap } from '../pipeline/identity/output-token-cap.ts';
 export { endUserHeader, readEndUser } from '../pipeline/identity/end-user.ts';
+export { ContextBlockedError } from '../pipeline/context/context-blocked-error.ts';
+
+/** Names the stale context documents a request was served with anyway (`on_stale: warn`). */
+export const contextWarningHeader = 'x-signalbox-context-warning';
 export { findMetadataProblem } from '../pipeline/identity/key-metadata.ts';
 export type { EndUser } from '../pipeline/identity/principal.ts';
 
@@ -151,6 +157,10 @@ export interface Gateway {
   }): Promise<number | undefined>;
   /** Policy documents, versions and the one in force (`/admin/policy`). */
   readonly policies: PolicyService;
+  /** Prompt templates, their versions and labels (`/admin/prompts`, `prompt` in requests). */
+  readonly prompts: PromptService;
+  /** Governed context documents and where they are attached (`/admin/context-documents`). */
+  readonly contextDocuments: ContextDocumentService;
   /** Spend from the ledger (`GET /admin/spend`), scoped to what the caller may see. */
   reportSpend(caller: Principal, request: SpendReportRequest): Promise<SpendReportView>;
   /** What routing saved against each alias's strongest deployment, scoped like spend. */

@@ -13,6 +13,8 @@ import { adminSpendRoutes } from './routes/admin-spend-routes.ts';
 import { adminBudgetRoutes } from './routes/admin-budget-routes.ts';
 import { adminRequestLogRoutes } from './routes/admin-request-log-routes.ts';
 import { adminPolicyRoutes } from './routes/admin-policy-routes.ts';
+import { adminPromptRoutes } from './routes/admin-prompt-routes.ts';
+import { adminContextDocumentRoutes } from './routes/admin-context-document-routes.ts';
 import { adminAuditRoutes } from './routes/admin-audit-routes.ts';
 import { adminCacheRoutes } from './routes/admin-cache-routes.ts';
 import { adminSessionRoutes } from './routes/admin-session-routes.ts';
@@ -36,6 +38,8 @@ export const gatewayRoutes = [
   ...adminRequestLogRoutes,
   ...adminRoutingRoutes,
   ...adminPolicyRoutes,
+  ...adminPromptRoutes,
+  ...adminContextDocumentRoutes,
   ...adminAuditRoutes,
   ...adminCacheRoutes,
   ...adminSessionRoutes,

@@ -1,4 +1,5 @@
 import type { PolicyDecisionRecord } from '../observability/request-record.ts';
+import type { ContextProvenance, PromptProvenance } from '../canonical/request-provenance.ts';
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { IngressCodec } from '../dialects/dialect-codec.ts';
 import { openAiChatIngress } from '../dialects/openai-chat/openai-chat-codec.ts';
@@ -30,6 +31,12 @@ export class HttpExchange {
   endUser: EndUser | undefined;
   /** The policy decision for a model request, once made. */
   policy: PolicyDecisionRecord | undefined;
+  /** The prompt template version a model request named, once rendered. */
+  prompt: PromptProvenance | undefined;
+  /** The context documents injected into (or refusing) a model request. */
+  context: readonly ContextProvenance[] | undefined;
+  /** What an admin write changed, for its audit record (ids and versions only). */
+  adminChange: Readonly<Record<string, unknown>> | undefined;
   /** The codec whose error format this route speaks; OpenAI's unless a route says otherwise. */
   errorCodec: IngressCodec = openAiChatIngress;
   /** The model the client asked for, once known (for the record of a refused request). */

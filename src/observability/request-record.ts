@@ -1,4 +1,5 @@
 import type { Usage } from '../canonical/usage.ts';
+import type { ContextProvenance, PromptProvenance } from '../canonical/request-provenance.ts';
 import type { DecisionTrace, TraceAttempt } from '../routing/decision-trace.ts';
 
 export type { PolicyDecisionRecord } from '../canonical/policy-decision-record.ts';
@@ -46,6 +47,15 @@ export interface RequestRecord {
   readonly endUser?: { readonly id: string; readonly verified: false } | undefined;
   /** The policy decision: version, rules, data classes and redactions (counts, never values). */
   readonly policy?: PolicyDecisionRecord | undefined;
+  /** The prompt template version the request named (docs/prompts.md). */
+  readonly prompt?: PromptProvenance | undefined;
+  /** The context documents injected into the request, or the one that refused it. */
+  readonly context?: readonly ContextProvenance[] | undefined;
+  /**
+   * For an admin write: what it changed, in ids and versions (a label move's from and to), for
+   * the audit record. Never document or template text.
+   */
+  readonly adminChange?: Readonly<Record<string, unknown>> | undefined;
   readonly requestedModel: string | undefined;
   readonly provider: string | undefined;
   readonly upstreamModel: string | undefined;

@@ -40,6 +40,8 @@ export function requestLogRow(overrides: Partial<RequestLogRow> = {}): RequestLo
     routeReason: 'priority',
     cache: null,
     detail: '{"decision":{"strategy":"priority"},"attempts":[],"finish_reasons":["stop"]}',
+    promptId: 'support-answer',
+    promptVersion: 3,
     ...overrides,
   };
 }
@@ -77,6 +79,8 @@ export function runRequestLogStoreConformance(
         costNanos: null,
         upstreamMs: null,
         routeReason: null,
+        promptId: null,
+        promptVersion: null,
       });
       await store.append([nulls]);
       expect((await store.get('req_nulls'))?.row).toEqual(nulls);
@@ -290,6 +294,147 @@ export function runRequestLogStoreConformance(
         [midnight, 2],
         [midnight + day, 1],
       ]);
+    });
+
+    it('reports each version of one prompt, ascending, from its rows in the range only', async () => {
+      const { store } = await open();
+      const prompt = { promptId: 'support-answer' };
+      await store.append([
+        // Version 10 first: versions are ordered as numbers, not as text or as written.
+        requestLogRow({
+          ...prompt,
+          requestId: 'v10_rejected',
+          at: base + minute,
+          promptVersion: 10,
+          durationMs: 4,
+          status: 429,
+          outcome: 'rejected',
+          org: 'other',
+          inputTokens: null,
+          outputTokens: null,
+          costNanos: null,
+        }),
+        requestLogRow({
+          ...prompt,
+          requestId: 'v10_ok',
+          at: base + minute + 1,
+          promptVersion: 10,
+          durationMs: 6,
+          inputTokens: 10,
+          outputTokens: 20,
+          costNanos: 1500,
+        }),
+        // From is inclusive: a row at exactly `fromMs` counts.
+        requestLogRow({
+          ...prompt,
+          requestId: 'v2_ok',
+          at: base,
+          promptVersion: 2,
+          durationMs: 10,
+          inputTokens: 5,
+          outputTokens: 7,
+          costNanos: 100,
+        }),
+        requestLogRow({
+          ...prompt,
+          requestId: 'v2_failed',
+          at: base + 1,
+          promptVersion: 2,
+          durationMs: 30,
+          status: 502,
+          outcome: 'upstream-error',
+          inputTokens: null,
+          outputTokens: null,
+          costNanos: null,
+        }),
+        // A 200 the client closed early is an error, as in `stats`.
+        requestLogRow({
+          ...prompt,
+          requestId: 'v2_closed',
+          at: base + 2,
+          promptVersion: 2,
+          durationMs: 20,
+          outcome: 'client-closed',
+          inputTokens: 1,
+          outputTokens: 0,
+          costNanos: 50,
+        }),
+        // Not counted: before the range, at its exclusive end, another prompt, no prompt.
+        requestLogRow({ ...prompt, requestId: 'early', at: base - 1, promptVersion: 2 }),
+        requestLogRow({ ...prompt, requestId: 'at_end', at: base + 2 * minute, promptVersion: 2 }),
+        requestLogRow({
+          requestId: 'other_prompt',
+          at: base + 3,
+          promptId: 'other',
+          promptVersion: 2,
+        }),
+        requestLogRow({
+          requestId: 'no_prompt',
+          at: base + 4,
+          promptId: null,
+          promptVersion: null,
+        }),
+      ]);
+      const stats = await store.promptVersionStats('support-answer', base, base + 2 * minute);
+      expect(stats.map((entry) => entry.version)).toEqual([2, 10]);
+      expect(stats[0]).toMatchObject({
+        version: 2,
+        requests: 3,
+        errors: 2,
+        inputTokens: 6,
+        outputTokens: 7,
+        costNanos: 150,
+        costedRequests: 2,
+      });
+      // 10, 20 and 30: mean and median 20; p99 at position 1.98 is 29.8.
+      expect(stats[0]?.durationMsMean).toBeCloseTo(20, 9);
+      expect(stats[0]?.durationMsP50).toBeCloseTo(20, 9);
+      expect(stats[0]?.durationMsP99).toBeCloseTo(29.8, 9);
+      expect(stats[1]).toMatchObject({
+        version: 10,
+        requests: 2,
+        errors: 1,
+        inputTokens: 10,
+        outputTokens: 20,
+        costNanos: 1500,
+        costedRequests: 1,
+      });
+      expect(stats[1]?.durationMsMean).toBeCloseTo(5, 9);
+      expect(stats[1]?.durationMsP50).toBeCloseTo(5, 9);
+      expect(stats[1]?.durationMsP99).toBeCloseTo(5.98, 9);
+      // A scope narrows it like any filter; unknown costs and tokens sum to 0, never null.
+      expect(
+        await store.promptVersionStats('support-answer', base, base + 2 * minute, {
+          org: 'other',
+        }),
+      ).toEqual([
+        {
+          version: 10,
+          requests: 1,
+          errors: 1,
+          durationMsMean: 4,
+          durationMsP50: 4,
+          durationMsP99: 4,
+          inputTokens: 0,
+          outputTokens: 0,
+          costNanos: 0,
+          costedRequests: 0,
+        },
+      ]);
+      // The range's ends move the rows in and out.
+      const wider = await store.promptVersionStats(
+        'support-answer',
+        base - 1,
+        base + 2 * minute + 1,
+      );
+      expect(wider.map((entry) => [entry.version, entry.requests])).toEqual([
+        [2, 5],
+        [10, 2],
+      ]);
+      const other = await store.promptVersionStats('other', base, base + 2 * minute);
+      expect(other.map((entry) => [entry.version, entry.requests])).toEqual([[2, 1]]);
+      expect(await store.promptVersionStats('support-answer', 0, base - 1)).toEqual([]);
+      expect(await store.promptVersionStats("support-answer' OR '1'='1", 0, base * 2)).toEqual([]);
     });
 
     it('prunes rows older than a time and says how many', async () => {

@@ -29,6 +29,10 @@ export interface RequestLogRow {
   readonly routeReason: string | null;
   /** How the response cache took part (`hit`, `miss`, ...); null when it did not. */
   readonly cache: string | null;
+  /** The prompt template the request named (docs/prompts.md); null when it named none. */
+  readonly promptId: string | null;
+  /** The version of `promptId` that shaped it; null exactly when `promptId` is. */
+  readonly promptVersion: number | null;
   /** Decision trace, attempts, policy record, usage, finish reasons: a JSON object as text. */
   readonly detail: string;
 }
@@ -81,6 +85,28 @@ export interface RequestLogStats {
 }
 
 /**
+ * One version of a prompt over a period, so the versions of a label split compare side by side.
+ * Percentiles are interpolated as in `RequestLogTotals`.
+ */
+export interface PromptVersionStats {
+  readonly version: number;
+  /** At least 1: a version without requests in the period is not reported. */
+  readonly requests: number;
+  /** Counted as `RequestLogTotals.errors`: status 400 or more, or an outcome other than `completed`. */
+  readonly errors: number;
+  readonly durationMsMean: number;
+  readonly durationMsP50: number;
+  readonly durationMsP99: number;
+  /** Sums; a row without a count adds nothing. */
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  /** Sum of the known costs, nano-dollars; 0 when none is known. */
+  readonly costNanos: number;
+  /** How many of the requests have a known cost (the divisor of a mean cost). */
+  readonly costedRequests: number;
+}
+
+/**
  * The request log: one row per finished request, searchable newest first. Methods reject only
  * on storage failure.
  */
@@ -104,6 +130,17 @@ export interface RequestLogStore {
     bucketMs: number,
     filter: RequestLogFilter,
   ): Promise<RequestLogStats>;
+  /**
+   * Per version of prompt `promptId`, ascending, the requests that arrived from `fromMs`
+   * (inclusive) to `toMs` (exclusive) and match `filter` (a caller's scope; none: every row).
+   * Rows of another prompt or of none are never counted.
+   */
+  promptVersionStats(
+    promptId: string,
+    fromMs: number,
+    toMs: number,
+    filter?: Omit<RequestLogFilter, 'fromMs' | 'toMs'>,
+  ): Promise<PromptVersionStats[]>;
   /** Deletes rows older than `olderThanMs`; resolves how many. */
   prune(olderThanMs: number): Promise<number>;
 }

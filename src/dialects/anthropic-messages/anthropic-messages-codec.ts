@@ -15,9 +15,11 @@ import {
 } from './encode-anthropic-request.ts';
 import { encodeAnthropicResponse } from './encode-anthropic-response.ts';
 import { rewriteAnthropicRequestBody } from './rewrite-anthropic-request-body.ts';
+import { withAnthropicMessagesPreamble } from './with-anthropic-messages-preamble.ts';
 
 /** Clients speaking the Anthropic Messages API to the gateway (`/v1/messages`). */
 export const anthropicMessagesIngress: IngressCodec = {
+  withPreamble: withAnthropicMessagesPreamble,
   decodeRequest: decodeAnthropicRequest,
   toChatRequest: anthropicMessagesToCanonical,
   readResponseFormat: (envelope) => convertFormat(envelope.body.value),

@@ -15,9 +15,11 @@ import { OpenAiChatStreamTap } from './openai-chat-stream-tap.ts';
 import { convertResponseFormat, openAiChatToCanonical } from './openai-chat-to-canonical.ts';
 import { encodeOpenAiErrorBody, readOpenAiErrorFacts } from './openai-error-body.ts';
 import { rewriteOpenAiRequestBody } from './rewrite-openai-request-body.ts';
+import { withOpenAiChatPreamble } from './with-openai-chat-preamble.ts';
 
 /** Clients speaking OpenAI Chat Completions (and Embeddings) to the gateway. */
 export const openAiChatIngress: IngressCodec = {
+  withPreamble: withOpenAiChatPreamble,
   decodeRequest: decodeOpenAiRequest,
   toChatRequest: openAiChatToCanonical,
   readResponseFormat: (envelope) => convertResponseFormat(envelope.body.value.response_format),

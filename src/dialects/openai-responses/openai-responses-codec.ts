@@ -16,9 +16,11 @@ import { convertTextFormat, openAiResponsesToCanonical } from './openai-response
 import { decodeOpenAiResponsesUsage } from './openai-responses-usage.ts';
 import { readOpenAiResponsesFinishReasons } from './openai-responses-finish-reason.ts';
 import { rewriteOpenAiResponsesRequestBody } from './rewrite-openai-responses-request-body.ts';
+import { withOpenAiResponsesPreamble } from './with-openai-responses-preamble.ts';
 
 /** Clients speaking the OpenAI Responses API to the gateway (`POST /v1/responses`). */
 export const openAiResponsesIngress: IngressCodec = {
+  withPreamble: withOpenAiResponsesPreamble,
   decodeRequest: decodeOpenAiResponsesRequest,
   toChatRequest: openAiResponsesToCanonical,
   readResponseFormat: (envelope) => convertTextFormat(envelope.body.value.text),

@@ -30,6 +30,26 @@ export function firstIssue(error: z.ZodError): GatewayError {
 }
 
 /**
+ * An admin request's body as parsed JSON, for the services that validate it themselves; an
+ * empty body is `undefined`. Throws `GatewayError` for a body over `maxBytes` or not JSON.
+ */
+export async function readAdminJson(
+  exchange: HttpExchange,
+  maxBytes = maxAdminBodyBytes,
+): Promise<unknown> {
+  const text = await readRequestBody(exchange.request, maxBytes);
+  return text === '' ? undefined : parseAdminJson(text);
+}
+
+function parseAdminJson(text: string): unknown {
+  const parsed = safeParseJson(text);
+  if (!parsed.ok) {
+    throw new GatewayError('SB_ERR_REQUEST_INVALID_JSON', { detail: `(${parsed.message})` });
+  }
+  return parsed.value;
+}
+
+/**
  * Reads an admin request's JSON body and validates it with a strict schema: unknown fields are
  * refused, never ignored (no mass assignment). Throws `GatewayError` (400) naming the field.
  */
@@ -38,11 +58,7 @@ export async function readAdminBody<Schema extends z.ZodType>(
   schema: Schema,
 ): Promise<z.output<Schema>> {
   const text = await readRequestBody(exchange.request, maxAdminBodyBytes);
-  const parsed = safeParseJson(text);
-  if (!parsed.ok) {
-    throw new GatewayError('SB_ERR_REQUEST_INVALID_JSON', { detail: `(${parsed.message})` });
-  }
-  const input = schema.safeParse(parsed.value);
+  const input = schema.safeParse(parseAdminJson(text));
   if (!input.success) {
     throw firstIssue(input.error);
   }

@@ -13,7 +13,7 @@ import { callerOf, firstIssue, notFound, readAdminQuery } from './admin-json-bod
 import type { RouteHandler } from './route-handler.ts';
 
 /** A date (`2026-11-01`, midnight UTC) or an instant with its offset. */
-const instantSchema = z.union([z.iso.date(), z.iso.datetime({ offset: true })]);
+export const instantSchema = z.union([z.iso.date(), z.iso.datetime({ offset: true })]);
 /** Filter values are data for a bound parameter; printable text only. */
 const textSchema = z
   .string()
@@ -47,7 +47,7 @@ const statsSchema = z.strictObject({
 const dayMs = 86_400_000;
 
 /** The request log, or a 404 that says it is off. */
-function requestLogOf(dependencies: HttpDependencies): RequestLogAccess {
+export function requestLogOf(dependencies: HttpDependencies): RequestLogAccess {
   if (dependencies.requestLog === undefined) {
     throw new GatewayError('SB_ERR_NOT_FOUND', {
       param: '(path)',
@@ -77,7 +77,7 @@ function decodeCursor(text: string): { at: number; requestId: string } {
 }
 
 /** Milliseconds of `from` and `to` (`to` exclusive), refusing a range that ends before it starts. */
-function rangeOf(
+export function rangeOf(
   query: { from?: string | undefined; to?: string | undefined },
   nowMs: number,
   defaultFromMs: number | undefined,

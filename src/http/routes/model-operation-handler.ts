@@ -2,7 +2,14 @@ import type { ModelOperation } from '../../canonical/model-operation.ts';
 import type { ModelRequestEnvelope } from '../../canonical/model-request-envelope.ts';
 import type { IngressCodec } from '../../dialects/dialect-codec.ts';
 import { GatewayError } from '../../errors/gateway-error.ts';
-import { checkOutputTokenCap, endUserHeader, readEndUser } from '../../gateway/gateway.ts';
+import {
+  checkOutputTokenCap,
+  ContextBlockedError,
+  contextWarningHeader,
+  endUserHeader,
+  readEndUser,
+} from '../../gateway/gateway.ts';
+import { decodeWithPrompt, withContextDocuments } from './apply-request-preamble.ts';
 import type { RequestContext } from '../../gateway/request-context.ts';
 import type { HttpDependencies } from '../http-dependencies.ts';
 import type { HttpExchange } from '../http-exchange.ts';
@@ -30,6 +37,38 @@ function forwardedHeaders(
 }
 
 /**
+ * The request with its attached context documents in front (see `withContextDocuments`); what
+ * was injected, or refused, goes on the exchange for the request record, and a stale document
+ * served anyway is named in `x-signalbox-context-warning`.
+ */
+function injectContextDocuments(
+  exchange: HttpExchange,
+  envelope: ModelRequestEnvelope,
+  ingress: IngressCodec,
+  dependencies: HttpDependencies,
+): ModelRequestEnvelope {
+  try {
+    const injected = withContextDocuments(
+      envelope,
+      ingress,
+      dependencies.gateway.contextDocuments,
+      {
+        team: exchange.principal?.team,
+        route: exchange.path,
+      },
+    );
+    if (injected.provenance.length > 0) exchange.context = injected.provenance;
+    if (injected.warnings.length > 0) {
+      exchange.response.setHeader(contextWarningHeader, injected.warnings.join('; '));
+    }
+    return injected.envelope;
+  } catch (error) {
+    if (error instanceof ContextBlockedError) exchange.context = error.provenance;
+    throw error;
+  }
+}
+
+/**
  * Reads and decodes a model request with the route's ingress codec, and the gateway's view of
  * who sent it. Throws `GatewayError` for unreadable or invalid bodies.
  */
@@ -40,17 +79,31 @@ export async function readModelRequest(
   operation: ModelOperation,
 ): Promise<{ context: RequestContext; envelope: ModelRequestEnvelope }> {
   const text = await readRequestBody(exchange.request, dependencies.maxBodyBytes());
-  const decoded = ingress.decodeRequest(text, operation);
+  const endUserSent = exchange.request.headers[endUserHeader];
+  const { envelope: decoded, prompt } = decodeWithPrompt(
+    text,
+    ingress,
+    operation,
+    dependencies.gateway.prompts,
+    // A canary keeps an end user on one version; without one, each request draws anew.
+    (value) => readEndUser(endUserSent, value)?.id ?? exchange.requestId,
+  );
+  exchange.prompt = prompt;
   const headers = forwardedHeaders(exchange, ingress);
-  const envelope: ModelRequestEnvelope =
-    headers === undefined ? decoded : { ...decoded, forwardedHeaders: headers };
-  exchange.requestedModel = envelope.model;
-  exchange.stream = envelope.stream;
   const principal = exchange.principal;
   if (principal === undefined) {
     throw new Error('model routes require an authenticated principal');
   }
-  const endUser = readEndUser(exchange.request.headers[endUserHeader], envelope.body.value);
+  exchange.requestedModel = decoded.model;
+  exchange.stream = decoded.stream;
+  const contextual = injectContextDocuments(
+    exchange,
+    headers === undefined ? decoded : { ...decoded, forwardedHeaders: headers },
+    ingress,
+    dependencies,
+  );
+  const envelope: ModelRequestEnvelope = contextual;
+  const endUser = readEndUser(endUserSent, envelope.body.value);
   exchange.endUser = endUser;
   const capture =
     dependencies.payloadCaptureBytes === undefined

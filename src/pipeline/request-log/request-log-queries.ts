@@ -1,6 +1,7 @@
 import { GatewayError } from '../../errors/gateway-error.ts';
 import { isJsonObject, safeParseJson } from '../../lib/json.ts';
 import type {
+  PromptVersionStats,
   RequestLogCursor,
   RequestLogFilter,
   RequestLogRow,
@@ -8,6 +9,7 @@ import type {
   RequestLogTotals,
 } from '../../storage/request-log-store.ts';
 import { scopeSpendFilters } from '../budgets/spend-report-scope.ts';
+import { canReadPlatform } from '../identity/authorisation.ts';
 import type { Principal } from '../identity/principal.ts';
 
 /** The filters a caller may ask for (validated by the HTTP layer). */
@@ -38,6 +40,9 @@ export interface RequestLogEntryView {
   readonly error_code: string | null;
   readonly route_reason: string | null;
   readonly cache: string | null;
+  /** The prompt template and version that shaped the request; null when it named none. */
+  readonly prompt_id: string | null;
+  readonly prompt_version: number | null;
 }
 
 /** One request as `GET /admin/requests/:id` shows it: the entry, its detail, its payload's seq. */
@@ -47,8 +52,31 @@ export type RequestLogDetailView = RequestLogEntryView & {
   readonly policy: unknown;
   readonly usage: unknown;
   readonly finish_reasons: unknown;
+  /** `{id, version, label, sha256}` and the context documents, when they took part. */
+  readonly prompt?: unknown;
+  readonly context?: unknown;
   readonly payload_seq: number | null;
 };
+
+/**
+ * One version of a prompt as `GET /admin/prompts/:id/stats` reports it. Means and rates are of
+ * the version's requests in the period (it has at least one); `mean_cost_usd` only of those whose
+ * cost is known, null when none is. Durations in milliseconds, rounded to the microsecond.
+ */
+export interface PromptVersionStatsView {
+  readonly version: number;
+  readonly requests: number;
+  readonly errors: number;
+  /** `errors / requests`, between 0 and 1. */
+  readonly error_rate: number;
+  readonly mean_duration_ms: number;
+  readonly p50_ms: number;
+  readonly p99_ms: number;
+  readonly input_tokens: number;
+  readonly output_tokens: number;
+  readonly cost_usd: number;
+  readonly mean_cost_usd: number | null;
+}
 
 interface TotalsView {
   readonly requests: number;
@@ -146,12 +174,34 @@ function entryView(row: RequestLogRow): RequestLogEntryView {
     error_code: row.errorCode,
     route_reason: row.routeReason,
     cache: row.cache,
+    prompt_id: row.promptId,
+    prompt_version: row.promptVersion,
+  };
+}
+
+/** Milliseconds to the microsecond: more digits are noise from floating point sums. */
+function roundMs(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}
+
+function promptVersionStatsView(stats: PromptVersionStats): PromptVersionStatsView {
+  return {
+    version: stats.version,
+    requests: stats.requests,
+    errors: stats.errors,
+    error_rate: stats.errors / stats.requests,
+    mean_duration_ms: roundMs(stats.durationMsMean),
+    p50_ms: roundMs(stats.durationMsP50),
+    p99_ms: roundMs(stats.durationMsP99),
+    input_tokens: stats.inputTokens,
+    output_tokens: stats.outputTokens,
+    cost_usd: stats.costNanos / 1e9,
+    mean_cost_usd: stats.costedRequests === 0 ? null : stats.costNanos / stats.costedRequests / 1e9,
   };
 }
 
 function totalsView(totals: RequestLogTotals): TotalsView {
-  const round = (value: number | null): number | null =>
-    value === null ? null : Math.round(value * 1000) / 1000;
+  const round = (value: number | null): number | null => (value === null ? null : roundMs(value));
   return {
     requests: totals.requests,
     errors: totals.errors,
@@ -216,6 +266,8 @@ export class RequestLogQueries {
       policy: detail.policy ?? null,
       usage: detail.usage ?? null,
       finish_reasons: detail.finish_reasons ?? [],
+      ...(detail.prompt === undefined ? {} : { prompt: detail.prompt }),
+      ...(detail.context === undefined ? {} : { context: detail.context }),
       ...(detail.output_schema === undefined ? {} : { output_schema: detail.output_schema }),
       ...(detail.cache === undefined ? {} : { cache_detail: detail.cache }),
       payload_seq: found.payloadSeq,
@@ -259,5 +311,29 @@ export class RequestLogQueries {
         cost_usd: entry.costNanos / 1e9,
       })),
     };
+  }
+
+  /**
+   * Each version of prompt `promptId` (ascending) over the requests that arrived from `fromMs`
+   * (inclusive) to `toMs` (exclusive); versions without requests are left out. Prompts are
+   * install-wide, so platform readers (`canReadPlatform`) count every organisation's requests;
+   * any other caller only the requests it may see in `GET /admin/requests` (as budget reports
+   * scope their lines). Throws `GatewayError` (400, param `since`) when the range is empty.
+   */
+  async promptStats(
+    caller: Principal,
+    promptId: string,
+    fromMs: number,
+    toMs: number,
+  ): Promise<PromptVersionStatsView[]> {
+    if (!Number.isFinite(fromMs) || !Number.isFinite(toMs) || fromMs >= toMs) {
+      throw new GatewayError('SB_ERR_REQUEST_INVALID', {
+        param: 'since',
+        detail: '`since` must be a time before the end of the period.',
+      });
+    }
+    const filter = canReadPlatform(caller) ? {} : scopedFilter(caller, {});
+    const stats = await this.#store.promptVersionStats(promptId, fromMs, toMs, filter);
+    return stats.map(promptVersionStatsView);
   }
 }

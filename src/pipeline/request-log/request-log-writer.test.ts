@@ -31,6 +31,8 @@ function row(index: number): RequestLogRow {
     routeReason: null,
     cache: null,
     detail: '{}',
+    promptId: null,
+    promptVersion: null,
   };
 }
 
@@ -48,6 +50,7 @@ function fakeStore(): RequestLogStore & { batches: string[][]; down: boolean; pr
     search: () => Promise.resolve([]),
     get: () => Promise.resolve(undefined),
     stats: () => Promise.reject(new Error('unused')),
+    promptVersionStats: () => Promise.reject(new Error('unused')),
     prune(olderThan: number) {
       store.pruned.push(olderThan);
       return Promise.resolve(0);

@@ -1,4 +1,5 @@
 import type {
+  PromptVersionStats,
   RequestLogCursor,
   RequestLogFilter,
   RequestLogRow,
@@ -7,43 +8,33 @@ import type {
   RequestLogTotals,
 } from '../request-log-store.ts';
 import type { SqlDatabase, SqlValue } from './sql-database.ts';
+import { promptVersionStatsOf } from './sql-prompt-version-stats.ts';
+import {
+  isError,
+  rankedPercentiles,
+  toNumber,
+  toNumberOrNull,
+  whereOf,
+  type Numeric,
+  type PercentileAggregate,
+  type PercentileRow,
+} from './sql-request-log-terms.ts';
 
-/**
- * How an engine computes a percentile of `duration_ms` (linear interpolation between the two
- * nearest ranks, as PostgreSQL's and SQLite's `percentile_cont`): an aggregate expression for
- * fraction `p`, or undefined when the engine has none (SQLite built without its percentile
- * functions), and then window functions rank the rows.
- */
-export type PercentileAggregate = ((fraction: number) => string) | undefined;
-
-/** Filter fields and their columns: fixed names, never taken from input. */
-const filterColumns = {
-  keyId: 'key_id',
-  org: 'org',
-  team: 'team',
-  userId: 'user_id',
-  model: 'requested_model',
-  deployment: 'deployment',
-  status: 'status',
-  outcome: 'outcome',
-  errorCode: 'error_code',
-  requestId: 'request_id',
-} as const satisfies Partial<Record<keyof RequestLogFilter, string>>;
+export type { PercentileAggregate } from './sql-request-log-terms.ts';
 
 const columns =
   'request_id, at, method, route, status, outcome, key_id, org, team, user_id, requested_model, ' +
   'provider, deployment, upstream_model, stream, input_tokens, output_tokens, cache_read_tokens, ' +
-  'cache_write_tokens, cost_nanos, duration_ms, upstream_ms, error_code, route_reason, cache, detail';
+  'cache_write_tokens, cost_nanos, duration_ms, upstream_ms, error_code, route_reason, cache, detail, ' +
+  'prompt_id, prompt_version';
 const columnCount = columns.split(',').length;
 
 /**
- * Rows per INSERT statement. PostgreSQL: 100 (26 columns stay under its parameter cap; each
+ * Rows per INSERT statement. PostgreSQL: 100 (28 columns stay under its parameter cap; each
  * statement is a round trip). SQLite: 1, a cached statement run per row, which the bench measured
  * 4 to 5 times faster than multi-row VALUES (binding thousands of parameters costs more there).
  */
 const rowsPerStatement = { postgres: 100, sqlite: 1 } as const;
-
-type Numeric = number | string;
 
 interface StoredRow {
   request_id: string;
@@ -72,6 +63,8 @@ interface StoredRow {
   route_reason: string | null;
   cache: string | null;
   detail: string;
+  prompt_id: string | null;
+  prompt_version: Numeric | null;
 }
 
 interface SumRow {
@@ -109,41 +102,6 @@ function topModels(rows: readonly ModelRow[]): RequestLogStats['byModel'] {
 
 type BucketRow = SumRow & { p50: Numeric | null; p99: Numeric | null };
 
-interface PercentileRow {
-  bucket?: Numeric;
-  p50: Numeric | null;
-  p99: Numeric | null;
-}
-
-/**
- * Interpolated percentiles per bucket with window functions only: the rows of rank
- * floor(p·(n−1)) and the next, weighted by the fraction (what `percentile_cont` computes).
- */
-function rankedPercentiles(bucket: string, where: string): string {
-  const pick = (fraction: number, name: string): string => {
-    const position = `(${String(fraction)} * (n - 1))`;
-    const low = `CAST(${position} AS INTEGER)`;
-    return `sum(CASE WHEN r = ${low} THEN duration_ms * (1 - (${position} - ${low}))
-                     WHEN r = ${low} + 1 THEN duration_ms * (${position} - ${low})
-                     ELSE 0 END) AS ${name}`;
-  };
-  return `SELECT bucket, ${pick(0.5, 'p50')}, ${pick(0.99, 'p99')}
-          FROM (SELECT bucket, duration_ms,
-                       row_number() OVER (PARTITION BY bucket ORDER BY duration_ms) - 1 AS r,
-                       count(*) OVER (PARTITION BY bucket) AS n
-                FROM (SELECT ${bucket} AS bucket, duration_ms FROM request_log WHERE ${where}))
-          GROUP BY bucket`;
-}
-
-/** PostgreSQL's bigint and numeric sums arrive as text. */
-function toNumber(value: Numeric | null | undefined): number {
-  return value === null || value === undefined ? 0 : Number(value);
-}
-
-function toNumberOrNull(value: Numeric | null): number | null {
-  return value === null ? null : Number(value);
-}
-
 function toRow(row: StoredRow): RequestLogRow {
   return {
     requestId: row.request_id,
@@ -172,6 +130,8 @@ function toRow(row: StoredRow): RequestLogRow {
     routeReason: row.route_reason,
     cache: row.cache,
     detail: row.detail,
+    promptId: row.prompt_id,
+    promptVersion: toNumberOrNull(row.prompt_version),
   };
 }
 
@@ -203,31 +163,13 @@ function valuesOf(row: RequestLogRow, stream: (value: boolean) => SqlValue): Sql
     row.routeReason,
     row.cache,
     row.detail,
+    row.promptId,
+    row.promptVersion,
   ];
-}
-
-/** A WHERE condition for `filter` and its parameters, numbered from `$1`. */
-function whereOf(filter: RequestLogFilter): { where: string; params: SqlValue[] } {
-  const params: SqlValue[] = [];
-  const conditions: string[] = [];
-  const bind = (value: SqlValue): string => {
-    params.push(value);
-    return `$${String(params.length)}`;
-  };
-  if (filter.fromMs !== undefined) conditions.push(`at >= ${bind(filter.fromMs)}`);
-  if (filter.toMs !== undefined) conditions.push(`at < ${bind(filter.toMs)}`);
-  for (const [name, column] of Object.entries(filterColumns)) {
-    const value = filter[name as keyof typeof filterColumns];
-    if (value !== undefined) conditions.push(`${column} = ${bind(value)}`);
-  }
-  return { where: conditions.length === 0 ? 'TRUE' : conditions.join(' AND '), params };
 }
 
 /** Beyond this many buckets a report is one GROUP BY, whatever the engine prefers. */
 const maxStatementsPerReport = 2_000;
-
-/** Errors as the stats count them: a client or server error status, or an unfinished answer. */
-const isError = "(status >= 400 OR outcome <> 'completed')";
 
 /**
  * The request log on a SQL database (SQLite or PostgreSQL): the same statements on both, except
@@ -444,6 +386,20 @@ export class SqlRequestLogStore implements RequestLogStore {
       );
     }
     return { sums: rows, models };
+  }
+
+  promptVersionStats(
+    promptId: string,
+    fromMs: number,
+    toMs: number,
+    filter: Omit<RequestLogFilter, 'fromMs' | 'toMs'> = {},
+  ): Promise<PromptVersionStats[]> {
+    return promptVersionStatsOf(this.#database, this.#percentile, {
+      promptId,
+      fromMs,
+      toMs,
+      filter,
+    });
   }
 
   prune(olderThanMs: number): Promise<number> {

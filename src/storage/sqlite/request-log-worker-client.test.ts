@@ -36,6 +36,8 @@ function rowOf(index: number, at = 1_700_000_000_000 + index): RequestLogRow {
     routeReason: 'priority',
     cache: null,
     detail: '{"attempts":[]}',
+    promptId: 'support-answer',
+    promptVersion: 3,
   };
 }
 
@@ -74,7 +76,7 @@ describe('RequestLogWorkerClient', () => {
     expect(state.count()).toBe(3);
     const stored = state.main
       .prepare(
-        'SELECT stream, cost_nanos, duration_ms, detail FROM request_log WHERE request_id = ?',
+        'SELECT stream, cost_nanos, duration_ms, detail, prompt_id, prompt_version FROM request_log WHERE request_id = ?',
       )
       .get('req-2');
     expect(stored).toEqual({
@@ -82,6 +84,8 @@ describe('RequestLogWorkerClient', () => {
       cost_nanos: 42,
       duration_ms: 12.5,
       detail: '{"attempts":[]}',
+      prompt_id: 'support-answer',
+      prompt_version: 3,
     });
     // A request id already present is left as it is (the store's ON CONFLICT DO NOTHING).
     await writes.append([rowOf(2), rowOf(4)]);
