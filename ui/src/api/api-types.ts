@@ -8,6 +8,8 @@ export interface SessionView {
     readonly org: string | null;
     readonly role: string;
     readonly platform: boolean;
+    /** May change install-wide state (`admin` routes: prompts, context documents, policy…). */
+    readonly platform_admin: boolean;
   };
 }
 
@@ -370,4 +372,178 @@ export interface RouteDecision {
   readonly reason: string;
   readonly alternatives: readonly { readonly deployment: string; readonly provider: string }[];
   readonly decision: DecisionTrace;
+}
+
+export type PromptMessageRole = 'system' | 'user' | 'assistant';
+
+export interface PromptMessage {
+  readonly role: PromptMessageRole;
+  readonly content: string;
+}
+
+/** One declared variable of a prompt template (docs/prompts.md). */
+export interface PromptVariable {
+  readonly type: 'string' | 'number' | 'integer' | 'boolean' | 'enum';
+  readonly values?: readonly string[];
+  readonly required?: boolean;
+  readonly default?: string | number | boolean;
+  readonly max_length?: number;
+  readonly description?: string;
+}
+
+export interface PromptVersionView {
+  readonly id: string;
+  readonly version: number;
+  readonly sha256: string;
+  readonly note: string;
+  readonly created_at: string;
+  readonly created_by: string;
+}
+
+/** GET /admin/prompts/:id/versions/:version: a version with its template. */
+export interface PromptVersionDetailView extends PromptVersionView {
+  readonly messages: readonly PromptMessage[];
+  readonly variables: Readonly<Record<string, PromptVariable>>;
+}
+
+/** POST /admin/prompts/:id/versions body. */
+export interface PromptVersionRequest {
+  readonly messages: readonly PromptMessage[];
+  readonly variables: unknown;
+  readonly note?: string;
+}
+
+/** What POST /admin/prompts/:id/versions answers: false `created` for a repeat of the newest. */
+export interface CreatedPromptVersion extends PromptVersionView {
+  readonly created: boolean;
+}
+
+export interface PromptLabelTarget {
+  readonly version: number;
+  readonly weight: number;
+}
+
+/** Where a label points (no targets: removed); several targets split traffic by weight. */
+export interface PromptLabelView {
+  readonly label: string;
+  readonly targets: readonly PromptLabelTarget[];
+  readonly moved_at: string;
+  readonly moved_by: string;
+}
+
+/** PUT /admin/prompts/:id/labels/:label body: one version, or weighted targets. */
+export type PromptLabelRequest =
+  { readonly version: number } | { readonly targets: readonly PromptLabelTarget[] };
+
+export interface PromptSummaryView {
+  readonly id: string;
+  readonly latest_version: number;
+  readonly labels: readonly PromptLabelView[];
+  readonly updated_at: string;
+}
+
+export interface PromptDetailView {
+  readonly id: string;
+  /** Newest first. */
+  readonly versions: readonly PromptVersionView[];
+  readonly labels: readonly PromptLabelView[];
+  /** Label moves, newest first (at most 100). */
+  readonly history: readonly (PromptLabelView & { readonly seq: number })[];
+}
+
+/** One version's traffic in GET /admin/prompts/:id/stats (from the request log). */
+export interface PromptVersionStats {
+  readonly version: number;
+  readonly requests: number;
+  readonly errors: number;
+  readonly error_rate: number | null;
+  readonly mean_duration_ms: number | null;
+  readonly p50_ms?: number | null;
+  readonly p99_ms?: number | null;
+  readonly input_tokens: number;
+  readonly output_tokens: number;
+  readonly cost_usd: number;
+  readonly mean_cost_usd: number | null;
+}
+
+export interface PromptStats {
+  readonly id: string;
+  readonly from: string;
+  readonly to: string;
+  readonly versions: readonly PromptVersionStats[];
+}
+
+export type ContextDocumentStatus = 'approved' | 'expired' | 'revoked' | 'draft';
+export type ContextAttachmentScope = 'alias' | 'team' | 'route';
+export type ContextOnStale = 'warn' | 'block' | 'caveat';
+
+export interface ContextVersionView {
+  readonly id: string;
+  readonly version: number;
+  readonly title: string;
+  readonly owner: string;
+  readonly sha256: string;
+  readonly expires_at: string | null;
+  readonly created_at: string;
+  readonly created_by: string;
+  readonly status: ContextDocumentStatus;
+  readonly approved_at: string | null;
+  readonly approved_by: string | null;
+  readonly revoked_at: string | null;
+  readonly revoked_by: string | null;
+  readonly revoke_reason: string | null;
+}
+
+/** GET /admin/context-documents/:id/versions/:version: a version with its text. */
+export interface ContextVersionDetailView extends ContextVersionView {
+  readonly content: string;
+}
+
+/** POST /admin/context-documents/:id/versions body; the version starts as a draft. */
+export interface ContextVersionRequest {
+  readonly title: string;
+  readonly owner: string;
+  readonly content: string;
+  readonly expires_at: string | null;
+}
+
+export interface ContextDocumentSummaryView {
+  readonly id: string;
+  readonly title: string;
+  readonly owner: string;
+  readonly latest_version: number;
+  /** The newest approved version (what an unpinned attachment serves); null: none approved. */
+  readonly served_version: number | null;
+  readonly served_status: ContextDocumentStatus | null;
+  readonly updated_at: string;
+}
+
+export interface ContextAttachmentView {
+  readonly id: string;
+  readonly document: string;
+  readonly scope: ContextAttachmentScope;
+  readonly target: string;
+  /** A pinned version; null follows the newest approved version. */
+  readonly version: number | null;
+  readonly on_stale: ContextOnStale;
+  readonly created_at: string;
+  readonly created_by: string;
+  readonly served_version: number | null;
+  readonly served_status: ContextDocumentStatus | null;
+}
+
+export interface ContextDocumentDetailView {
+  readonly id: string;
+  /** Newest first. */
+  readonly versions: readonly ContextVersionView[];
+  readonly attachments: readonly ContextAttachmentView[];
+}
+
+/** POST /admin/context-attachments body. */
+export interface ContextAttachRequest {
+  readonly document: string;
+  readonly scope: ContextAttachmentScope;
+  readonly target: string;
+  readonly version?: number;
+  readonly on_stale: ContextOnStale;
 }

@@ -10,6 +10,8 @@ export const pages = [
   ['budgets', 'Budgets'],
   ['deployments', 'Deployments'],
   ['policies', 'Policies'],
+  ['prompts', 'Prompts'],
+  ['context', 'Context'],
   ['audit', 'Audit'],
   ['routing', 'Routing'],
   ['playground', 'Playground'],
