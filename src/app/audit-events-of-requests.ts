@@ -1,6 +1,7 @@
 import type { AuditEvent } from '../pipeline/audit/audit-record.ts';
 import type { AuditWriterEvent } from '../pipeline/audit/audit-writer.ts';
 import type { RequestRecord } from '../observability/request-record.ts';
+import { wireContext, wirePrompt } from './wire-provenance.ts';
 
 /** An object without its undefined fields (canonical JSON has no `undefined`). */
 function definedFields(value: object): Record<string, unknown> {
@@ -52,28 +53,8 @@ function provenanceOf(record: RequestRecord): Record<string, unknown> {
   const prompt = record.prompt;
   const context = record.context;
   return {
-    ...(prompt === undefined
-      ? {}
-      : {
-          prompt: {
-            id: prompt.id,
-            version: prompt.version,
-            label: prompt.label ?? null,
-            sha256: prompt.sha256,
-          },
-        }),
-    ...(context === undefined || context.length === 0
-      ? {}
-      : {
-          context: context.map((document) => ({
-            id: document.id,
-            version: document.version,
-            sha256: document.sha256,
-            status: document.status,
-            handling: document.handling,
-            attachment: document.attachment,
-          })),
-        }),
+    ...(prompt === undefined ? {} : { prompt: wirePrompt(prompt) }),
+    ...(context === undefined || context.length === 0 ? {} : { context: context.map(wireContext) }),
   };
 }
 

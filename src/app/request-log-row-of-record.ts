@@ -1,8 +1,8 @@
 import type { RequestRecord } from '../observability/request-record.ts';
+import { wireContext, wirePrompt } from './wire-provenance.ts';
 import type { RequestLogRow } from '../storage/request-log-store.ts';
 import { wireDecisionTrace } from '../http/routes/routing-routes.ts';
 import type { AttemptSummary, PolicyDecisionRecord } from '../observability/request-record.ts';
-import type { ContextProvenance, PromptProvenance } from '../canonical/request-provenance.ts';
 import type { Usage } from '../canonical/usage.ts';
 
 /**
@@ -72,26 +72,6 @@ function wireAttempt(attempt: AttemptSummary) {
     status: attempt.status ?? null,
     duration_ms: attempt.durationMs,
     delay_ms: attempt.delayMs,
-  };
-}
-
-function wirePrompt(prompt: PromptProvenance) {
-  return {
-    id: prompt.id,
-    version: prompt.version,
-    label: prompt.label ?? null,
-    sha256: prompt.sha256,
-  };
-}
-
-function wireContext(document: ContextProvenance) {
-  return {
-    id: document.id,
-    version: document.version,
-    sha256: document.sha256,
-    status: document.status,
-    handling: document.handling,
-    attachment: document.attachment,
   };
 }
 

@@ -1,3 +1,4 @@
+import { formatFieldPath } from '../../lib/format-field-path.ts';
 import type { z } from 'zod';
 import { GatewayError } from '../../errors/gateway-error.ts';
 import { safeParseJson } from '../../lib/json.ts';
@@ -7,21 +8,10 @@ import { readRequestBody } from '../read-request-body.ts';
 /** Largest admin request body, in bytes: admin objects are small. */
 const maxAdminBodyBytes = 64 * 1024;
 
-/** A field's path as clients write it: `tags[2]`, `metadata.team`, like the gateway's own errors. */
-function formatPath(path: readonly PropertyKey[]): string {
-  return path
-    .map((segment, index) =>
-      typeof segment === 'number'
-        ? `[${String(segment)}]`
-        : `${index === 0 ? '' : '.'}${String(segment)}`,
-    )
-    .join('');
-}
-
 /** The first problem zod found, as a 400 naming the field (unknown fields by name). */
 export function firstIssue(error: z.ZodError): GatewayError {
   const issue = error.issues[0];
-  const param = issue === undefined ? '(body)' : formatPath(issue.path) || '(body)';
+  const param = issue === undefined ? '(body)' : formatFieldPath(issue.path) || '(body)';
   const message =
     issue?.code === 'unrecognized_keys'
       ? `unknown field(s): ${issue.keys.join(', ')}`

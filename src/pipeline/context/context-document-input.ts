@@ -1,3 +1,4 @@
+import { formatFieldPath } from '../../lib/format-field-path.ts';
 import { z } from 'zod';
 import { GatewayError } from '../../errors/gateway-error.ts';
 import { hasControlCharacter } from '../../lib/control-characters.ts';
@@ -63,17 +64,6 @@ export const contextAttachmentBodySchema = z
     }
   });
 
-/** A field's path as clients write it: `tags[2]`, `metadata.team`. */
-function formatPath(path: readonly PropertyKey[]): string {
-  return path
-    .map((segment, index) =>
-      typeof segment === 'number'
-        ? `[${String(segment)}]`
-        : `${index === 0 ? '' : '.'}${String(segment)}`,
-    )
-    .join('');
-}
-
 /**
  * Validates an admin body against one of the schemas above. Throws `GatewayError`
  * `SB_ERR_REQUEST_INVALID` naming the first field at fault and listing every problem found.
@@ -86,7 +76,7 @@ export function parseContextInput<Schema extends z.ZodType>(
   const parsed = schema.safeParse(body);
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.slice(0, 20).map((issue) => {
-    const path = formatPath(issue.path) || '(body)';
+    const path = formatFieldPath(issue.path) || '(body)';
     const message =
       issue.code === 'unrecognized_keys'
         ? `unknown field(s): ${issue.keys.join(', ')}`
@@ -95,7 +85,7 @@ export function parseContextInput<Schema extends z.ZodType>(
   });
   const first = parsed.error.issues[0];
   return invalid(
-    first === undefined ? '(body)' : formatPath(first.path) || '(body)',
+    first === undefined ? '(body)' : formatFieldPath(first.path) || '(body)',
     `The ${what} is not valid: ${problems.join('; ')}.`,
   );
 }
