@@ -461,6 +461,7 @@ describe('governed context documents', () => {
     expect(warned.response.headers.get('x-signalbox-context-warning')).toContain('prices');
     expect(systemOf(warned.seen)[0]).toContain('Plan A costs 10 EUR.');
     expect(systemOf(warned.seen)[0]).not.toContain('Caution');
+    expect(harness.logLines.some((line) => line.includes('stale context documents'))).toBe(true);
 
     const caveated = await chat({
       model: 'chat-caveat',

@@ -14,6 +14,7 @@ import type { RequestContext } from '../../gateway/request-context.ts';
 import type { HttpDependencies } from '../http-dependencies.ts';
 import type { HttpExchange } from '../http-exchange.ts';
 import { PayloadCapture } from '../payload-capture.ts';
+import { oncePerInterval } from '../../lib/once-per-interval.ts';
 import { readRequestBody } from '../read-request-body.ts';
 import { writeModelResponse } from '../write-model-response.ts';
 import type { RouteHandler } from './route-handler.ts';
@@ -34,6 +35,26 @@ function forwardedHeaders(
     }
   }
   return headers;
+}
+
+/** One throttled log warning per gateway about stale context served anyway (`on_stale: warn`). */
+const staleContextWarners = new WeakMap<HttpDependencies, (warning: string) => void>();
+
+function staleContextWarner(
+  dependencies: HttpDependencies,
+  exchange: HttpExchange,
+): (warning: string) => void {
+  let warn = staleContextWarners.get(dependencies);
+  if (warn === undefined) {
+    warn = oncePerInterval<string>(exchange.clock, 60_000, (warning, suppressed) => {
+      dependencies.logger.warn(
+        { warning, suppressed },
+        'served a request with stale context documents (their attachment says warn)',
+      );
+    });
+    staleContextWarners.set(dependencies, warn);
+  }
+  return warn;
 }
 
 /**
@@ -59,7 +80,9 @@ function injectContextDocuments(
     );
     if (injected.provenance.length > 0) exchange.context = injected.provenance;
     if (injected.warnings.length > 0) {
-      exchange.response.setHeader(contextWarningHeader, injected.warnings.join('; '));
+      const warning = injected.warnings.join('; ');
+      exchange.response.setHeader(contextWarningHeader, warning);
+      staleContextWarner(dependencies, exchange)(warning);
     }
     return injected.envelope;
   } catch (error) {
@@ -96,13 +119,12 @@ export async function readModelRequest(
   }
   exchange.requestedModel = decoded.model;
   exchange.stream = decoded.stream;
-  const contextual = injectContextDocuments(
+  const envelope = injectContextDocuments(
     exchange,
     headers === undefined ? decoded : { ...decoded, forwardedHeaders: headers },
     ingress,
     dependencies,
   );
-  const envelope: ModelRequestEnvelope = contextual;
   const endUser = readEndUser(endUserSent, envelope.body.value);
   exchange.endUser = endUser;
   const capture =
