@@ -8,7 +8,8 @@
 // Options: --repetitions N (default 3), --seconds N per run (default 3), --workers N (default 2),
 // --only <ids or name fragments, comma-separated>, --list, --skip-micro (no routing-decision and
 // semantic-lookup micro-benchmarks), --write-docs, --cpu-prof DIR (V8 CPU profiles of every
-// Signalbox, in DIR/<name>/ when the run ends; open them in Chrome DevTools).
+// Signalbox, in DIR/<name>/ when the run ends; open them in Chrome DevTools), --signalbox-env
+// NAME=VALUE,... (extra environment for every Signalbox, to compare allocator or V8 settings).
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -50,6 +51,7 @@ const { values } = parseArgs({
     list: { type: 'boolean', default: false },
     'skip-micro': { type: 'boolean', default: false },
     'cpu-prof': { type: 'string' },
+    'signalbox-env': { type: 'string' },
   },
 });
 if (values.list) {
@@ -203,6 +205,17 @@ interface StartedSignalbox {
   readonly url: string;
   readonly virtualKey: string;
 }
+/** With `--signalbox-env A=1,B=2`: variables added to every Signalbox's environment. */
+const extraEnvironment: Readonly<Record<string, string>> = Object.fromEntries(
+  (values['signalbox-env'] ?? '')
+    .split(',')
+    .filter((pair) => pair !== '')
+    .map((pair) => {
+      const equals = pair.indexOf('=');
+      if (equals <= 0) throw new Error(`--signalbox-env takes NAME=VALUE pairs, not ${pair}`);
+      return [pair.slice(0, equals), pair.slice(equals + 1)];
+    }),
+);
 /** With `--cpu-prof DIR`: each Signalbox writes its profiles to DIR/<name>/ when it exits. */
 const cpuProfileDirectory = values['cpu-prof'];
 /** Starts Signalbox on the providers plus `extraConfig`, puts the policy in force, makes a key. */
@@ -233,6 +246,7 @@ async function startSignalbox(
       SIGNALBOX_ADMIN_KEY: adminKey,
       BENCH_ANTHROPIC_KEY: 'bench-anthropic-key',
       ...(redisUrl === '' ? {} : { BENCH_REDIS_URL: redisUrl }),
+      ...extraEnvironment,
     },
   );
   const admin = { authorization: `Bearer ${adminKey}` };
