@@ -328,6 +328,11 @@ describe('prompt templates in requests', () => {
       const body = (await expectStatus(sent.response, status)) as { error: { param: string } };
       expect(body.error.param).toBe(param);
       expect(sent.seen).toBeUndefined();
+      // The refusal is on the record with the model the request named.
+      const audited = await auditedRequest(
+        sent.response.headers.get('x-signalbox-request-id') ?? '',
+      );
+      expect(audited).toMatchObject({ status, requested_model: 'chat' });
     }
   });
 

@@ -59,7 +59,9 @@ function renderInto(
  * (policy, cache, routing, the provider) sees an ordinary request. The member is taken out: it
  * never reaches a provider (OpenAI's Responses API has a `prompt` of its own). The body is only
  * parsed an extra time when its text mentions `"prompt"`; a member name written with escapes is
- * caught after decoding. Throws `GatewayError` as the decoder and the resolver do.
+ * caught after decoding. `onModel` is told the model named before the prompt is resolved (for the
+ * record of a request the prompt refuses). Throws `GatewayError` as the decoder and the resolver
+ * do.
  */
 export function decodeWithPrompt(
   text: string,
@@ -67,10 +69,13 @@ export function decodeWithPrompt(
   operation: ModelOperation,
   prompts: PromptResolver,
   stickiness: (value: Readonly<JsonObject>) => string,
+  onModel: (model: string) => void = () => undefined,
 ): { readonly envelope: ModelRequestEnvelope; readonly prompt: PromptProvenance | undefined } {
   if (text.includes('"prompt"')) {
     const parsed = safeParseJson(text);
     if (parsed.ok && isJsonObject(parsed.value) && Object.hasOwn(parsed.value, 'prompt')) {
+      // Known before the prompt is resolved, so a refused prompt's record names the model.
+      if (typeof parsed.value.model === 'string') onModel(parsed.value.model);
       const rendered = renderInto(parsed.value, ingress, operation, prompts, stickiness);
       return {
         envelope: ingress.decodeRequest(rendered.text, operation),

@@ -110,6 +110,9 @@ export async function readModelRequest(
     dependencies.gateway.prompts,
     // A canary keeps an end user on one version; without one, each request draws anew.
     (value) => readEndUser(endUserSent, value)?.id ?? exchange.requestId,
+    (model) => {
+      exchange.requestedModel = model;
+    },
   );
   exchange.prompt = prompt;
   const headers = forwardedHeaders(exchange, ingress);
