@@ -45,6 +45,12 @@ export interface LoadResult {
   readonly chunkGapDeviationMs?: Percentiles;
   /** Matches of `countPattern` in all bodies answered in the run, per second. */
   readonly eventsPerSecond?: number;
+  /**
+   * Requests still unanswered when the measurement ended that had been waiting for over a second,
+   * and the oldest one's age: a request that hangs never finishes inside the run, so no latency
+   * percentile can show it, only the throughput it takes away.
+   */
+  readonly stuck: { readonly count: number; readonly oldestMs: number };
 }
 
 export interface Percentiles {
@@ -91,9 +97,13 @@ async function run(options: LoadOptions): Promise<LoadResult> {
   const countEvents =
     options.countPattern === undefined ? undefined : new RegExp(options.countPattern, 'g');
 
-  const loop = async (): Promise<void> => {
+  /** When each loop's request in flight was sent (NaN between requests). */
+  const sentAt = new Float64Array(options.connections).fill(Number.NaN);
+
+  const loop = async (index: number): Promise<void> => {
     while (!stopped) {
       const started = performance.now();
+      sentAt[index] = started;
       let firstByte = Number.NaN;
       try {
         const response = await pool.request({
@@ -132,17 +142,21 @@ async function run(options: LoadOptions): Promise<LoadResult> {
       } catch {
         if (measuring) errors += 1;
         continue;
+      } finally {
+        sentAt[index] = Number.NaN;
       }
     }
   };
 
-  const loops = Array.from({ length: options.connections }, () => loop());
+  const loops = Array.from({ length: options.connections }, (_, index) => loop(index));
   await new Promise((resolve) => setTimeout(resolve, options.warmupMs));
   measuring = true;
   const measuredFrom = performance.now();
   await new Promise((resolve) => setTimeout(resolve, options.durationMs));
   measuring = false;
-  const elapsed = performance.now() - measuredFrom;
+  const endedAt = performance.now();
+  const elapsed = endedAt - measuredFrom;
+  const waiting = [...sentAt].map((at) => endedAt - at).filter((age) => age > 1000);
   stopped = true;
   await Promise.all(loops);
   await pool.close();
@@ -150,6 +164,7 @@ async function run(options: LoadOptions): Promise<LoadResult> {
     requests: count,
     errors,
     requestsPerSecond: Math.round((count / elapsed) * 1000),
+    stuck: { count: waiting.length, oldestMs: Math.round(Math.max(0, ...waiting)) },
     latencyMs: percentiles(latencies, count),
     firstByteMs: options.stream ? percentiles(firstBytes, count) : undefined,
     ...(tokenChunk === undefined || gapCount === 0

@@ -465,7 +465,7 @@ for (let repetition = 0; repetition < repetitions; repetition += 1) {
       };
       (perTarget[name] ??= []).push(result);
       process.stderr.write(
-        `${scenario.id} / ${name} / run ${repetition + 1}: ${result.requestsPerSecond} req/s, p50 ${result.latencyMs.p50} ms${result.errors > 0 ? `, ${result.errors} errors` : ''}, RSS ${rss.peakMb} MB\n`,
+        `${scenario.id} / ${name} / run ${repetition + 1}: ${result.requestsPerSecond} req/s, p50 ${result.latencyMs.p50} ms${result.errors > 0 ? `, ${result.errors} errors` : ''}${result.stuck.count > 0 ? `, ${result.stuck.count} unanswered for over 1 s at the end (oldest ${result.stuck.oldestMs} ms)` : ''}, RSS ${rss.peakMb} MB\n`,
       );
     }
   }
