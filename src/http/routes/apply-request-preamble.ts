@@ -71,21 +71,21 @@ export function decodeWithPrompt(
   stickiness: (value: Readonly<JsonObject>) => string,
   onModel: (model: string) => void = () => undefined,
 ): { readonly envelope: ModelRequestEnvelope; readonly prompt: PromptProvenance | undefined } {
+  let value: Readonly<JsonObject> | undefined;
   if (text.includes('"prompt"')) {
     const parsed = safeParseJson(text);
     if (parsed.ok && isJsonObject(parsed.value) && Object.hasOwn(parsed.value, 'prompt')) {
-      // Known before the prompt is resolved, so a refused prompt's record names the model.
-      if (typeof parsed.value.model === 'string') onModel(parsed.value.model);
-      const rendered = renderInto(parsed.value, ingress, operation, prompts, stickiness);
-      return {
-        envelope: ingress.decodeRequest(rendered.text, operation),
-        prompt: rendered.provenance,
-      };
+      value = parsed.value;
     }
   }
-  const envelope = ingress.decodeRequest(text, operation);
-  if (!Object.hasOwn(envelope.body.value, 'prompt')) return { envelope, prompt: undefined };
-  const rendered = renderInto(envelope.body.value, ingress, operation, prompts, stickiness);
+  if (value === undefined) {
+    const envelope = ingress.decodeRequest(text, operation);
+    if (!Object.hasOwn(envelope.body.value, 'prompt')) return { envelope, prompt: undefined };
+    value = envelope.body.value;
+  }
+  // Known before the prompt is resolved, so a refused prompt's record names the model.
+  if (typeof value.model === 'string') onModel(value.model);
+  const rendered = renderInto(value, ingress, operation, prompts, stickiness);
   return { envelope: ingress.decodeRequest(rendered.text, operation), prompt: rendered.provenance };
 }
 
