@@ -4,7 +4,7 @@ import { PostgresSqlDatabase } from '../storage/postgres/postgres-sql-database.t
 import { SqlAuditLogStore } from '../storage/sql/sql-audit-log-store.ts';
 import { SqlAuditPayloadStore } from '../storage/sql/sql-audit-payload-store.ts';
 import type { SqlDatabase } from '../storage/sql/sql-database.ts';
-import { openSqliteDatabase } from '../storage/sqlite/open-sqlite-database.ts';
+import { openSqliteDatabase, sqliteLockWaitMs } from '../storage/sqlite/open-sqlite-database.ts';
 import { SqliteSqlDatabase } from '../storage/sqlite/sqlite-sql-database.ts';
 import { openConfiguredPostgres } from './open-configured-postgres.ts';
 
@@ -35,7 +35,11 @@ export async function openAuditLogStore(
   stateDir: string,
 ): Promise<OpenedAuditLogStore> {
   if (storage.backend === 'sqlite') {
-    const database = new SqliteSqlDatabase(openSqliteDatabase(stateDir), { syncOffThread: true });
+    const database = new SqliteSqlDatabase(openSqliteDatabase(stateDir), {
+      syncOffThread: true,
+      // On the event loop: a lock held by another connection is waited for on timers.
+      lockWaitMs: sqliteLockWaitMs,
+    });
     return storesOn(database, () => database.close());
   }
   const opened = await openConfiguredPostgres(storage);

@@ -7,7 +7,7 @@ import { PostgresSqlDatabase } from '../storage/postgres/postgres-sql-database.t
 import { RedisBudgetStore } from '../storage/redis/budget-store.ts';
 import { SqlBudgetStore } from '../storage/sql/sql-budget-store.ts';
 import type { SqlDatabase } from '../storage/sql/sql-database.ts';
-import { openSqliteDatabase } from '../storage/sqlite/open-sqlite-database.ts';
+import { openSqliteDatabase, sqliteLockWaitMs } from '../storage/sqlite/open-sqlite-database.ts';
 import { SqliteSqlDatabase } from '../storage/sqlite/sqlite-sql-database.ts';
 
 /** A budget store and how to let go of what it holds. */
@@ -27,7 +27,11 @@ async function openLedger(
   if (storage.backend === 'sqlite') {
     // Ledger rows are money: each commit reaches the disk before it counts as written (synced
     // on the thread pool, not inside COMMIT on the event loop).
-    const ledger = new SqliteSqlDatabase(openSqliteDatabase(stateDir), { syncOffThread: true });
+    const ledger = new SqliteSqlDatabase(openSqliteDatabase(stateDir), {
+      syncOffThread: true,
+      // On the event loop: a lock held by another connection is waited for on timers.
+      lockWaitMs: sqliteLockWaitMs,
+    });
     return { ledger, close: () => ledger.close() };
   }
   const opened = await openConfiguredPostgres(storage);

@@ -6,6 +6,9 @@ import { sqliteMigrations } from './sqlite-migrations.ts';
 /** The embedded database file inside the state directory. */
 export const databaseFileName = 'signalbox.db';
 
+/** How long a statement waits for another connection's lock before it fails as locked. */
+export const sqliteLockWaitMs = 5_000;
+
 /**
  * Opens (creating if needed) the embedded SQLite database in `stateDir`, in WAL mode so that the
  * CLI and a running gateway can use it at once, and brings its schema up to date. The directory
@@ -20,7 +23,7 @@ export function openSqliteDatabase(stateDir: string): DatabaseSync {
   const database = new DatabaseSync(path);
   chmodSync(path, 0o600);
   // Wait for other processes' locks from the first statement on: switching to WAL needs one.
-  database.exec('PRAGMA busy_timeout = 5000');
+  database.exec(`PRAGMA busy_timeout = ${String(sqliteLockWaitMs)}`);
   database.exec('PRAGMA journal_mode = WAL');
   database.exec('PRAGMA synchronous = NORMAL');
   database.exec('PRAGMA foreign_keys = ON');

@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { RequestLogRow } from '../request-log-store.ts';
 import { SqlRequestLogStore } from '../sql/sql-request-log-store.ts';
+import { isSqliteLocked } from './sqlite-locked.ts';
 import { SqliteSqlDatabase } from './sqlite-sql-database.ts';
 
 /** What the worker is started with. */
@@ -33,13 +34,6 @@ export interface RequestLogWorkerError {
 export type RequestLogWorkerReply =
   | { readonly id: number; readonly ok: true; readonly changes: number }
   | { readonly id: number; readonly ok: false; readonly error: RequestLogWorkerError };
-
-/** SQLITE_BUSY and SQLITE_LOCKED (and their extended codes): another connection holds the lock. */
-function isBusy(error: unknown): boolean {
-  if (typeof error !== 'object' || error === null || !('errcode' in error)) return false;
-  const primary = Number(error.errcode) & 0xff;
-  return primary === 5 || primary === 6;
-}
 
 function workerErrorOf(error: unknown): RequestLogWorkerError {
   if (error instanceof Error) {
@@ -88,7 +82,7 @@ async function withBusyRetries(write: () => Promise<number>): Promise<number> {
     try {
       return await write();
     } catch (error) {
-      if (!isBusy(error)) throw error;
+      if (!isSqliteLocked(error)) throw error;
       await sleep(delayMs);
     }
   }

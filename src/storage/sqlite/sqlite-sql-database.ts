@@ -6,6 +6,7 @@ import type {
   SqlValue,
   TransactionOptions,
 } from '../sql/sql-database.ts';
+import { retryWhileLocked } from './sqlite-locked.ts';
 import { WalFileSync } from './wal-file-sync.ts';
 
 const sqliteDialect: SqlDialect = {
@@ -34,6 +35,15 @@ export interface SqliteSqlDatabaseOptions {
    * NORMAL. Ignored for an in-memory database. Default false (the connection's own level).
    */
   readonly syncOffThread?: boolean;
+  /**
+   * Waits for another connection's lock on the event loop's timers, for up to this many
+   * milliseconds, instead of inside SQLite (`retryWhileLocked`): the connection's `busy_timeout`
+   * becomes 0, and `BEGIN IMMEDIATE`, `COMMIT` and single statements that find the database
+   * locked are tried again after short pauses. For connections on the main thread, where
+   * SQLite's own wait stops every request, and never ends while the lock is held by another
+   * connection of the same thread. Default: SQLite's own wait (the connection's `busy_timeout`).
+   */
+  readonly lockWaitMs?: number;
 }
 
 /**
@@ -46,6 +56,7 @@ export class SqliteSqlDatabase implements SqlDatabase {
   readonly #database: DatabaseSync;
   readonly #statements = new Map<string, ReturnType<DatabaseSync['prepare']>>();
   readonly #walSync: WalFileSync | undefined;
+  readonly #lockWaitMs: number | undefined;
   #queue: Promise<unknown> = Promise.resolve();
   #level: number | undefined;
 
@@ -57,6 +68,15 @@ export class SqliteSqlDatabase implements SqlDatabase {
       this.#level = 1;
       this.#walSync = new WalFileSync(file);
     }
+    this.#lockWaitMs = options.lockWaitMs;
+    if (options.lockWaitMs !== undefined) database.exec('PRAGMA busy_timeout = 0');
+  }
+
+  /** Runs a synchronous call, waiting off the thread while another connection holds the lock. */
+  #unlocked<T>(attempt: () => T): Promise<T> {
+    const waitMs = this.#lockWaitMs;
+    if (waitMs === undefined) return Promise.resolve(attempt());
+    return retryWhileLocked(attempt, waitMs);
   }
 
   /** Waits for a write-ahead log sync in progress, then closes the connection. */
@@ -81,11 +101,19 @@ export class SqliteSqlDatabase implements SqlDatabase {
     return statement;
   }
 
+  #all<Row>(sql: string, params: readonly SqlValue[]): Row[] {
+    return this.#statement(sql).all(...(params as SQLInputValue[])) as Row[];
+  }
+
+  #changes(sql: string, params: readonly SqlValue[]): number {
+    return Number(this.#statement(sql).run(...(params as SQLInputValue[])).changes);
+  }
+
   readonly #session: SqlSession = {
     rows: <Row>(sql: string, params: readonly SqlValue[]): Promise<Row[]> =>
-      Promise.resolve(this.#statement(sql).all(...(params as SQLInputValue[])) as Row[]),
+      Promise.resolve(this.#all<Row>(sql, params)),
     run: (sql: string, params: readonly SqlValue[]): Promise<number> =>
-      Promise.resolve(Number(this.#statement(sql).run(...(params as SQLInputValue[])).changes)),
+      Promise.resolve(this.#changes(sql, params)),
   };
 
   #enqueue<T>(work: () => Promise<T>): Promise<T> {
@@ -95,13 +123,13 @@ export class SqliteSqlDatabase implements SqlDatabase {
   }
 
   rows<Row>(sql: string, params: readonly SqlValue[]): Promise<Row[]> {
-    const rows = this.#enqueue(() => this.#session.rows<Row>(sql, params));
+    const rows = this.#enqueue(() => this.#unlocked(() => this.#all<Row>(sql, params)));
     return readOnlyStatement.test(sql) ? rows : this.#durable(rows, true);
   }
 
   run(sql: string, params: readonly SqlValue[]): Promise<number> {
     return this.#durable(
-      this.#enqueue(() => this.#session.run(sql, params)),
+      this.#enqueue(() => this.#unlocked(() => this.#changes(sql, params))),
       true,
     );
   }
@@ -127,14 +155,21 @@ export class SqliteSqlDatabase implements SqlDatabase {
       const level = waitForDisk ? undefined : this.#synchronous();
       const restore = level !== undefined && level > 1 ? level : undefined;
       if (restore !== undefined) this.#database.exec('PRAGMA synchronous = NORMAL');
-      this.#database.exec('BEGIN IMMEDIATE');
       try {
-        const result = await work(this.#session);
-        this.#database.exec('COMMIT');
-        return result;
-      } catch (error) {
-        this.#database.exec('ROLLBACK');
-        throw error;
+        await this.#unlocked(() => {
+          this.#database.exec('BEGIN IMMEDIATE');
+        });
+        try {
+          const result = await work(this.#session);
+          // A COMMIT refused for a lock leaves the transaction open, to be committed again.
+          await this.#unlocked(() => {
+            this.#database.exec('COMMIT');
+          });
+          return result;
+        } catch (error) {
+          this.#database.exec('ROLLBACK');
+          throw error;
+        }
       } finally {
         if (restore !== undefined) this.#database.exec(`PRAGMA synchronous = ${String(restore)}`);
       }
