@@ -203,6 +203,35 @@ export function runBudgetStoreConformance(name: string, open: () => Promise<Budg
       ]);
     });
 
+    it('settles a batch of 150 holds on shared lines in one call, counting repeats and rows already written once', async () => {
+      const { store } = await open();
+      const team = line('team:alpha:day:batch', 10_000_000);
+      const key = line('key:key1:day:batch', 10_000_000, { scope: 'key', subject: 'key1' });
+      const helds = Array.from({ length: 150 }, (_, index) =>
+        reservation(index % 3 === 0 ? [team] : [team, key], 1000),
+      );
+      for (const held of helds) expect((await store.reserve(held)).allowed).toBe(true);
+      const early = helds.slice(0, 10);
+      expect(await store.settle(early.map((held) => entry(held.requestId, 7)))).toEqual(
+        early.map(() => true),
+      );
+      // The batch: every request at cost 100, the first ten again (already written: their holds
+      // are gone, nothing changes), and request 20 twice (the second is not written).
+      const repeated = helds[20]?.requestId ?? '';
+      const batch = [...helds.map((held) => entry(held.requestId, 100)), entry(repeated, 100_000)];
+      const written = await store.settle(batch);
+      expect(written).toEqual(batch.map((_, index) => index >= 10 && index < 150));
+      const [teamState, keyState] = await store.lineStates([team, key]);
+      expect(teamState).toMatchObject({ spentNanos: 10 * 7 + 140 * 100, reservedNanos: 0 });
+      const keyed = helds.filter((_, index) => index % 3 !== 0);
+      const keyedEarly = keyed.filter((held) => early.includes(held)).length;
+      expect(keyState).toMatchObject({
+        spentNanos: keyedEarly * 7 + (keyed.length - keyedEarly) * 100,
+        reservedNanos: 0,
+      });
+      expect(await store.findLedgerEntry(repeated)).toEqual(entry(repeated, 100));
+    });
+
     it('reaps expired holds at the held amount, marked estimated, and only once', async () => {
       const { store } = await open();
       const team = line('team:alpha:day:reap', 10_000);

@@ -15,7 +15,7 @@ import { TurnBatcher } from '../../lib/turn-batcher.ts';
 import type { SqlDatabase, SqlSession } from './sql-database.ts';
 import {
   findLedgerEntry,
-  insertLedgerEntry,
+  insertLedgerEntries,
   reportSpend,
   sumLedgerLine,
 } from './sql-spend-ledger.ts';
@@ -23,6 +23,13 @@ import {
 interface CounterRow {
   spent_nanos: number | string;
   reserved_nanos: number | string;
+}
+
+/** A reservation as a settle deletes it. */
+interface ClosedReservationRow {
+  request_id: string;
+  amount_nanos: number | string;
+  line_keys: unknown;
 }
 
 interface ReservationRow {
@@ -167,57 +174,59 @@ export class SqlBudgetStore implements BudgetStore {
     }, holdCommit),
   );
 
-  /** Moves a reservation into spend at `costNanos` and deletes it. */
-  async #closeReservation(
-    session: SqlSession,
-    reservation: ReservationRow,
-    costNanos: number,
-  ): Promise<void> {
-    const amount = Number(reservation.amount_nanos);
-    const keys = readJson(reservation.line_keys) as string[];
-    for (const key of keys) {
-      await session.run(
-        `UPDATE budget_counters
-         SET reserved_nanos = CASE WHEN reserved_nanos > $2 THEN reserved_nanos - $2 ELSE 0 END,
-             spent_nanos = spent_nanos + $3
-         WHERE line_key = $1`,
-        [key, amount, costNanos],
-      );
-    }
-    await session.run('DELETE FROM budget_reservations WHERE request_id = $1', [
-      reservation.request_id,
-    ]);
-  }
-
-  async #reservation(session: SqlSession, requestId: string): Promise<ReservationRow | undefined> {
-    const rows = await session.rows<ReservationRow>(
-      `SELECT request_id, at, amount_nanos, line_keys, subject FROM budget_reservations
-       WHERE request_id = $1 ${this.#database.dialect.lockRows}`,
-      [requestId],
-    );
-    return rows[0];
-  }
-
+  /**
+   * Writes the rows in one multi-row INSERT, then deletes the batch's reservations in one
+   * statement and moves each into spend (at its request's cost when its row was written now, at
+   * nothing when the request was already in the ledger: that row was counted when written), with
+   * one UPDATE per counter, in key order. Only the first of several entries of one request counts.
+   */
   settle(entries: readonly LedgerEntry[]): Promise<boolean[]> {
     if (entries.length === 0) {
       return Promise.resolve([]);
     }
+    const firsts = new Map<string, LedgerEntry>();
+    for (const entry of entries)
+      if (!firsts.has(entry.requestId)) firsts.set(entry.requestId, entry);
     return this.#database.transaction(async (session) => {
-      const settled: boolean[] = [];
-      for (const entry of entries) {
-        const seq = await insertLedgerEntry(session, this.#database.dialect, entry);
-        const reservation = await this.#reservation(session, entry.requestId);
-        // A row already there was counted when it was written: only release a hold left over.
-        if (reservation !== undefined) {
-          await this.#closeReservation(
-            session,
-            reservation,
-            seq === undefined ? 0 : entry.costNanos,
-          );
+      const dialect = this.#database.dialect;
+      const inserted = await insertLedgerEntries(session, dialect, [...firsts.values()]);
+      const ids = [...firsts.keys()];
+      const closed = await session.rows<ClosedReservationRow>(
+        `DELETE FROM budget_reservations
+         WHERE request_id IN (${ids.map((_, index) => `$${String(index + 1)}`).join(', ')})
+         RETURNING request_id, amount_nanos, line_keys`,
+        ids,
+      );
+      const changes = new Map<string, { released: number; spent: number }>();
+      for (const reservation of closed) {
+        const amount = Number(reservation.amount_nanos);
+        const cost = inserted.has(reservation.request_id)
+          ? (firsts.get(reservation.request_id)?.costNanos ?? 0)
+          : 0;
+        for (const key of readJson(reservation.line_keys) as string[]) {
+          const change = changes.get(key) ?? { released: 0, spent: 0 };
+          change.released += amount;
+          change.spent += cost;
+          changes.set(key, change);
         }
-        settled.push(seq !== undefined);
       }
-      return settled;
+      for (const [key, change] of [...changes].sort(([first], [second]) =>
+        first < second ? -1 : first > second ? 1 : 0,
+      )) {
+        await session.run(
+          `UPDATE budget_counters
+           SET reserved_nanos = CASE WHEN reserved_nanos > $2 THEN reserved_nanos - $2 ELSE 0 END,
+               spent_nanos = spent_nanos + $3
+           WHERE line_key = $1`,
+          [key, change.released, change.spent],
+        );
+      }
+      const counted = new Set<string>();
+      return entries.map((entry) => {
+        if (counted.has(entry.requestId) || !inserted.has(entry.requestId)) return false;
+        counted.add(entry.requestId);
+        return true;
+      });
     });
   }
 

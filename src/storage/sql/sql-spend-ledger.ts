@@ -68,17 +68,9 @@ function readTags(value: unknown): string[] {
     : [];
 }
 
-/**
- * Inserts a ledger row unless one with the same request id exists; resolves its sequence number
- * when inserted, undefined when the request was already in the ledger.
- */
-export async function insertLedgerEntry(
-  session: SqlSession,
-  dialect: SqlDialect,
-  entry: LedgerEntry,
-): Promise<number | undefined> {
+function ledgerParams(entry: LedgerEntry): SqlValue[] {
   const subject = entry.subject;
-  const params: SqlValue[] = [
+  return [
     entry.requestId,
     entry.atMs,
     subject.keyId,
@@ -101,16 +93,67 @@ export async function insertLedgerEntry(
     entry.cacheSavedNanos ?? null,
     entry.baselineNanos ?? null,
   ];
-  const placeholders = params.map((_, index) =>
-    index === 6 ? dialect.json(`$${String(index + 1)}`) : `$${String(index + 1)}`,
-  );
+}
+
+/** Parameters per ledger row; the tags (the 7th) are JSON. */
+const ledgerParamCount = 21;
+const tagsParam = 6;
+
+/** `($1, …, $21), ($22, …)` for `rows` ledger rows. */
+function ledgerValues(dialect: SqlDialect, rows: number): string {
+  const tuples: string[] = [];
+  for (let row = 0; row < rows; row += 1) {
+    const placeholders: string[] = [];
+    for (let column = 0; column < ledgerParamCount; column += 1) {
+      const param = `$${String(row * ledgerParamCount + column + 1)}`;
+      placeholders.push(column === tagsParam ? dialect.json(param) : param);
+    }
+    tuples.push(`(${placeholders.join(', ')})`);
+  }
+  return tuples.join(', ');
+}
+
+/**
+ * Inserts a ledger row unless one with the same request id exists; resolves its sequence number
+ * when inserted, undefined when the request was already in the ledger.
+ */
+export async function insertLedgerEntry(
+  session: SqlSession,
+  dialect: SqlDialect,
+  entry: LedgerEntry,
+): Promise<number | undefined> {
   const rows = await session.rows<{ seq: number | string }>(
-    `INSERT INTO spend_ledger (${ledgerColumns}) VALUES (${placeholders.join(', ')})
+    `INSERT INTO spend_ledger (${ledgerColumns}) VALUES ${ledgerValues(dialect, 1)}
      ON CONFLICT (request_id) DO NOTHING RETURNING seq`,
-    params,
+    ledgerParams(entry),
   );
   const row = rows[0];
   return row === undefined ? undefined : toNumber(row.seq);
+}
+
+/** Rows per multi-row INSERT: 2,100 parameters, within SQLite's and PostgreSQL's limits. */
+const rowsPerInsert = 100;
+
+/**
+ * Inserts ledger rows of distinct requests, skipping those whose request is already in the
+ * ledger, in one statement per 100 rows; resolves the request ids that were inserted.
+ */
+export async function insertLedgerEntries(
+  session: SqlSession,
+  dialect: SqlDialect,
+  entries: readonly LedgerEntry[],
+): Promise<Set<string>> {
+  const inserted = new Set<string>();
+  for (let from = 0; from < entries.length; from += rowsPerInsert) {
+    const chunk = entries.slice(from, from + rowsPerInsert);
+    const rows = await session.rows<{ request_id: string }>(
+      `INSERT INTO spend_ledger (${ledgerColumns}) VALUES ${ledgerValues(dialect, chunk.length)}
+       ON CONFLICT (request_id) DO NOTHING RETURNING request_id`,
+      chunk.flatMap(ledgerParams),
+    );
+    for (const row of rows) inserted.add(row.request_id);
+  }
+  return inserted;
 }
 
 /**
