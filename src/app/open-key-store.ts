@@ -26,6 +26,8 @@ export async function openKeyStore(
 ): Promise<OpenedKeyStore> {
   if (storage.backend === 'sqlite') {
     const database = openSqliteDatabase(stateDir);
+    // The stores' writes wait for other connections' locks on timers: the event loop never sleeps.
+    database.exec('PRAGMA busy_timeout = 0');
     return {
       store: new SqliteVirtualKeyStore(database),
       directory: new SqliteDirectoryStore(database),

@@ -1,6 +1,8 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { safeParseJson } from '../../lib/json.ts';
 import { readStringList } from '../key-row-values.ts';
+import { sqliteLockWaitMs } from './open-sqlite-database.ts';
+import { retryWhileLocked } from './sqlite-locked.ts';
 import type {
   DirectoryStore,
   OrganisationRecord,
@@ -56,11 +58,10 @@ function toUser(row: UserRow): UserRecord {
   };
 }
 
-function rejection(error: unknown): Promise<never> {
-  return Promise.reject(error instanceof Error ? error : new Error(String(error)));
-}
-
-/** Organisations, teams and users in the embedded SQLite database; parameterised statements only. */
+/**
+ * Organisations, teams and users in the embedded SQLite database; parameterised statements only.
+ * Writes wait for another connection's lock on timers (`retryWhileLocked`), not inside SQLite.
+ */
 export class SqliteDirectoryStore implements DirectoryStore {
   readonly #database: DatabaseSync;
 
@@ -69,14 +70,11 @@ export class SqliteDirectoryStore implements DirectoryStore {
   }
 
   insertOrganisation(record: OrganisationRecord): Promise<void> {
-    try {
+    return retryWhileLocked(() => {
       this.#database
         .prepare('INSERT INTO organisations (id, name, created_at) VALUES (?, ?, ?)')
         .run(record.id, record.name, record.createdAt);
-      return Promise.resolve();
-    } catch (error) {
-      return rejection(error);
-    }
+    }, sqliteLockWaitMs);
   }
 
   findOrganisation(id: string): Promise<OrganisationRecord | undefined> {
@@ -93,21 +91,20 @@ export class SqliteDirectoryStore implements DirectoryStore {
   }
 
   renameOrganisation(id: string, name: string): Promise<OrganisationRecord | undefined> {
-    const row = this.#database
-      .prepare('UPDATE organisations SET name = ? WHERE id = ? RETURNING *')
-      .get(name, id) as OrganisationRow | undefined;
-    return Promise.resolve(row === undefined ? undefined : toOrganisation(row));
+    return retryWhileLocked(() => {
+      const row = this.#database
+        .prepare('UPDATE organisations SET name = ? WHERE id = ? RETURNING *')
+        .get(name, id) as OrganisationRow | undefined;
+      return row === undefined ? undefined : toOrganisation(row);
+    }, sqliteLockWaitMs);
   }
 
   insertTeam(record: TeamRecord): Promise<void> {
-    try {
+    return retryWhileLocked(() => {
       this.#database
         .prepare('INSERT INTO teams (org, id, name, created_at) VALUES (?, ?, ?, ?)')
         .run(record.org, record.id, record.name, record.createdAt);
-      return Promise.resolve();
-    } catch (error) {
-      return rejection(error);
-    }
+    }, sqliteLockWaitMs);
   }
 
   findTeam(org: string, id: string): Promise<TeamRecord | undefined> {
@@ -125,14 +122,16 @@ export class SqliteDirectoryStore implements DirectoryStore {
   }
 
   renameTeam(org: string, id: string, name: string): Promise<TeamRecord | undefined> {
-    const row = this.#database
-      .prepare('UPDATE teams SET name = ? WHERE org = ? AND id = ? RETURNING *')
-      .get(name, org, id) as TeamRow | undefined;
-    return Promise.resolve(row === undefined ? undefined : toTeam(row));
+    return retryWhileLocked(() => {
+      const row = this.#database
+        .prepare('UPDATE teams SET name = ? WHERE org = ? AND id = ? RETURNING *')
+        .get(name, org, id) as TeamRow | undefined;
+      return row === undefined ? undefined : toTeam(row);
+    }, sqliteLockWaitMs);
   }
 
   insertUser(record: UserRecord): Promise<void> {
-    try {
+    return retryWhileLocked(() => {
       this.#database
         .prepare(
           'INSERT INTO users (id, org, email, name, role, teams, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
@@ -146,10 +145,7 @@ export class SqliteDirectoryStore implements DirectoryStore {
           JSON.stringify(record.teams),
           record.createdAt,
         );
-      return Promise.resolve();
-    } catch (error) {
-      return rejection(error);
-    }
+    }, sqliteLockWaitMs);
   }
 
   findUser(id: string): Promise<UserRecord | undefined> {
@@ -172,7 +168,7 @@ export class SqliteDirectoryStore implements DirectoryStore {
   }
 
   updateUser(org: string, id: string, changes: UserChanges): Promise<UserRecord | undefined> {
-    try {
+    return retryWhileLocked(() => {
       const row = this.#database
         .prepare(
           `UPDATE users SET
@@ -190,9 +186,7 @@ export class SqliteDirectoryStore implements DirectoryStore {
           org,
           id,
         ) as UserRow | undefined;
-      return Promise.resolve(row === undefined ? undefined : toUser(row));
-    } catch (error) {
-      return rejection(error);
-    }
+      return row === undefined ? undefined : toUser(row);
+    }, sqliteLockWaitMs);
   }
 }

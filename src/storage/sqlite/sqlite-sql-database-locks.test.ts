@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
+import { openKeyStore } from '../../app/open-key-store.ts';
 import { openSqliteDatabase } from './open-sqlite-database.ts';
 import { SqliteSqlDatabase } from './sqlite-sql-database.ts';
 
@@ -72,5 +73,26 @@ describe('SqliteSqlDatabase with lockWaitMs (waiting for locks off the thread)',
     // The connection is usable afterwards (no transaction left open).
     await second.run('INSERT INTO t VALUES (4)', []);
     expect(count()).toBe(3);
+  });
+});
+
+describe('the key and directory stores (their own connection) beside a ledger transaction', () => {
+  it('wait for its lock instead of deadlocking the thread', async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'signalbox-sqlite-key-locks-'));
+    const raw = openSqliteDatabase(stateDir);
+    raw.exec('CREATE TABLE t (n INTEGER)');
+    const ledger = new SqliteSqlDatabase(raw, { lockWaitMs: 5_000 });
+    const keys = await openKeyStore({ backend: 'sqlite' }, stateDir);
+    const started = performance.now();
+    const holding = holdAcross(ledger, 100);
+    await sleep(10);
+    await Promise.all([
+      keys.directory.insertOrganisation({ id: 'acme', name: 'Acme', createdAt: 1 }),
+      keys.directory.renameOrganisation('acme', 'Acme Ltd'),
+      holding,
+    ]);
+    expect(performance.now() - started).toBeLessThan(2_000);
+    expect(await keys.directory.findOrganisation('acme')).toMatchObject({ name: 'Acme Ltd' });
+    await keys.close();
   });
 });

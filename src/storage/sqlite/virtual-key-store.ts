@@ -9,6 +9,8 @@ import type {
   VirtualKeyStore,
 } from '../ports.ts';
 import { virtualKeyFilterSql } from '../virtual-key-filter-sql.ts';
+import { sqliteLockWaitMs } from './open-sqlite-database.ts';
+import { retryWhileLocked } from './sqlite-locked.ts';
 import {
   mutableKeyColumns,
   virtualKeyChangeParameters,
@@ -65,7 +67,10 @@ const updateSql = `UPDATE virtual_keys SET ${mutableKeyColumns
   .map(({ column }) => `${column} = CASE WHEN ? THEN ? ELSE ${column} END`)
   .join(', ')} WHERE id = ? AND revoked_at IS NULL RETURNING *`;
 
-/** Virtual keys in the embedded SQLite database. All statements are prepared and parameterised. */
+/**
+ * Virtual keys in the embedded SQLite database. All statements are prepared and parameterised.
+ * Writes wait for another connection's lock on timers (`retryWhileLocked`), not inside SQLite.
+ */
 export class SqliteVirtualKeyStore implements VirtualKeyStore {
   readonly #database: DatabaseSync;
   readonly #insert: StatementSync;
@@ -89,12 +94,9 @@ export class SqliteVirtualKeyStore implements VirtualKeyStore {
   }
 
   insert(record: VirtualKeyRecord): Promise<void> {
-    try {
+    return retryWhileLocked(() => {
       this.#insert.run(...virtualKeyParameters(record));
-      return Promise.resolve();
-    } catch (error) {
-      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
-    }
+    }, sqliteLockWaitMs);
   }
 
   findById(id: string): Promise<VirtualKeyRecord | undefined> {
@@ -111,20 +113,17 @@ export class SqliteVirtualKeyStore implements VirtualKeyStore {
   }
 
   revoke(id: string, at: number): Promise<boolean> {
-    const result = this.#revoke.run(at, id);
-    return Promise.resolve(Number(result.changes) > 0);
+    return retryWhileLocked(() => Number(this.#revoke.run(at, id).changes) > 0, sqliteLockWaitMs);
   }
 
   update(id: string, changes: VirtualKeyChanges): Promise<VirtualKeyRecord | undefined> {
-    try {
+    return retryWhileLocked(() => {
       const parameters = virtualKeyChangeParameters(changes).map((value) =>
         typeof value === 'boolean' ? Number(value) : value,
       );
       const row = this.#update.get(...parameters, id) as VirtualKeyRow | undefined;
-      return Promise.resolve(row === undefined ? undefined : toRecord(row));
-    } catch (error) {
-      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
-    }
+      return row === undefined ? undefined : toRecord(row);
+    }, sqliteLockWaitMs);
   }
 
   changeMarker(): Promise<number> {
