@@ -13,6 +13,7 @@ import type {
 import { safeParseJson } from '../../lib/json.ts';
 import { TurnBatcher } from '../../lib/turn-batcher.ts';
 import type { SqlDatabase, SqlSession } from './sql-database.ts';
+import { statementChunks } from './statement-chunks.ts';
 import {
   findLedgerEntry,
   insertLedgerEntries,
@@ -175,10 +176,11 @@ export class SqlBudgetStore implements BudgetStore {
   );
 
   /**
-   * Writes the rows in one multi-row INSERT, then deletes the batch's reservations in one
-   * statement and moves each into spend (at its request's cost when its row was written now, at
-   * nothing when the request was already in the ledger: that row was counted when written), with
-   * one UPDATE per counter, in key order. Only the first of several entries of one request counts.
+   * Writes the rows in multi-row INSERTs, then deletes the batch's reservations in a few
+   * statements (`statementChunks` for both) and moves each into spend (at its request's cost
+   * when its row was written now, at nothing when the request was already in the ledger: that
+   * row was counted when written), with one UPDATE per counter, in key order. Only the first of
+   * several entries of one request counts.
    */
   settle(entries: readonly LedgerEntry[]): Promise<boolean[]> {
     if (entries.length === 0) {
@@ -190,13 +192,17 @@ export class SqlBudgetStore implements BudgetStore {
     return this.#database.transaction(async (session) => {
       const dialect = this.#database.dialect;
       const inserted = await insertLedgerEntries(session, dialect, [...firsts.values()]);
-      const ids = [...firsts.keys()];
-      const closed = await session.rows<ClosedReservationRow>(
-        `DELETE FROM budget_reservations
-         WHERE request_id IN (${ids.map((_, index) => `$${String(index + 1)}`).join(', ')})
-         RETURNING request_id, amount_nanos, line_keys`,
-        ids,
-      );
+      const closed: ClosedReservationRow[] = [];
+      for (const ids of statementChunks([...firsts.keys()])) {
+        closed.push(
+          ...(await session.rows<ClosedReservationRow>(
+            `DELETE FROM budget_reservations
+             WHERE request_id IN (${ids.map((_, index) => `$${String(index + 1)}`).join(', ')})
+             RETURNING request_id, amount_nanos, line_keys`,
+            ids,
+          )),
+        );
+      }
       const changes = new Map<string, { released: number; spent: number }>();
       for (const reservation of closed) {
         const amount = Number(reservation.amount_nanos);

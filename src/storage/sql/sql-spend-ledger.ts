@@ -8,6 +8,7 @@ import type {
 } from '../ports.ts';
 import { safeParseJson } from '../../lib/json.ts';
 import type { SqlDialect, SqlSession, SqlValue } from './sql-database.ts';
+import { statementChunks } from './statement-chunks.ts';
 
 /** Ledger columns by budget scope and report grouping: fixed names, never from input. */
 const scopeColumns = {
@@ -131,12 +132,10 @@ export async function insertLedgerEntry(
   return row === undefined ? undefined : toNumber(row.seq);
 }
 
-/** Rows per multi-row INSERT: 2,100 parameters, within SQLite's and PostgreSQL's limits. */
-const rowsPerInsert = 100;
-
 /**
  * Inserts ledger rows of distinct requests, skipping those whose request is already in the
- * ledger, in one statement per 100 rows; resolves the request ids that were inserted.
+ * ledger, in a few multi-row statements (`statementChunks`); resolves the request ids that were
+ * inserted.
  */
 export async function insertLedgerEntries(
   session: SqlSession,
@@ -144,8 +143,7 @@ export async function insertLedgerEntries(
   entries: readonly LedgerEntry[],
 ): Promise<Set<string>> {
   const inserted = new Set<string>();
-  for (let from = 0; from < entries.length; from += rowsPerInsert) {
-    const chunk = entries.slice(from, from + rowsPerInsert);
+  for (const chunk of statementChunks(entries)) {
     const rows = await session.rows<{ request_id: string }>(
       `INSERT INTO spend_ledger (${ledgerColumns}) VALUES ${ledgerValues(dialect, chunk.length)}
        ON CONFLICT (request_id) DO NOTHING RETURNING request_id`,

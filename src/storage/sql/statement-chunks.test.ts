@@ -1,0 +1,26 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { statementChunks } from './statement-chunks.ts';
+
+describe('statementChunks', () => {
+  it('splits into power-of-two chunks of at most 32, largest first', () => {
+    expect(statementChunks([])).toEqual([]);
+    expect(statementChunks([1])).toEqual([[1]]);
+    expect(statementChunks([1, 2, 3]).map((chunk) => chunk.length)).toEqual([2, 1]);
+    expect(
+      statementChunks(Array.from({ length: 100 }, (_, index) => index)).map(
+        (chunk) => chunk.length,
+      ),
+    ).toEqual([32, 32, 32, 4]);
+  });
+
+  it('keeps every item once, in order, with at most six chunk sizes', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer(), { maxLength: 300 }), (items) => {
+        const chunks = statementChunks(items);
+        expect(chunks.flat()).toEqual(items);
+        for (const chunk of chunks) expect([1, 2, 4, 8, 16, 32]).toContain(chunk.length);
+      }),
+    );
+  });
+});
