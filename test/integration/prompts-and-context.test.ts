@@ -310,6 +310,7 @@ describe('prompt templates in requests', () => {
     const cases: [Record<string, unknown>, number, string][] = [
       [{ id: 'nope' }, 404, 'prompt.id'],
       [{ id: 'literal', version: 9 }, 404, 'prompt.version'],
+      [{ id: 'literal', version: '01' }, 400, 'prompt.version'],
       [{ id: 'literal', label: 'staging' }, 404, 'prompt.label'],
       [
         { id: 'literal', version: 1, variables: { question: 'q', extra: 1 } },

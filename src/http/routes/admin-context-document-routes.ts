@@ -1,15 +1,16 @@
 import type { Route } from '../router.ts';
 import { callerOf, notFound, readAdminJson, readAdminQuery } from './admin-json-body.ts';
 import type { RouteHandler } from './route-handler.ts';
+import { readVersionNumber } from '../../lib/version-number.ts';
 
 /** A version's body carries its content (up to 64 KiB), more than other admin objects. */
 const maxDocumentBodyBytes = 256 * 1024;
 
 const idOf = (params: Readonly<Record<string, string>>): string => params.id ?? '';
 
+/** The path's version number (one spelling: no leading zero); 404 when it is not one. */
 function versionOf(params: Readonly<Record<string, string>>): number {
-  const text = params.version ?? '';
-  return /^[1-9][0-9]{0,8}$/.test(text) ? Number(text) : notFound('version');
+  return readVersionNumber(params.version) ?? notFound('version');
 }
 
 const listDocuments: RouteHandler = async (exchange, dependencies) => {

@@ -9,6 +9,7 @@ import {
 } from './admin-json-body.ts';
 import { instantSchema, rangeOf, requestLogOf } from './admin-request-log-routes.ts';
 import type { RouteHandler } from './route-handler.ts';
+import { readVersionNumber } from '../../lib/version-number.ts';
 
 /** A template version's body may be larger than other admin objects (templates up to 64 KiB). */
 const maxPromptBodyBytes = 256 * 1024;
@@ -16,10 +17,9 @@ const maxPromptBodyBytes = 256 * 1024;
 const idOf = (params: Readonly<Record<string, string>>): string => params.id ?? '';
 const labelOf = (params: Readonly<Record<string, string>>): string => params.label ?? '';
 
+/** The path's version number (one spelling: no leading zero); 404 when it is not one. */
 function versionOf(params: Readonly<Record<string, string>>): number {
-  const text = params.version ?? '';
-  const version = /^[1-9][0-9]{0,8}$/.test(text) ? Number(text) : Number.NaN;
-  return Number.isSafeInteger(version) ? version : notFound('version');
+  return readVersionNumber(params.version) ?? notFound('version');
 }
 
 const listPrompts: RouteHandler = async (exchange, dependencies) => {

@@ -161,7 +161,7 @@ describe('ContextDocumentService', () => {
     expect(expired.preamble.system).toEqual([
       `Caution: this reference document expired on 2026-03-05 and may be out of date.\n${String(text)}`,
     ]);
-    const revoked = await service.revoke('refund-policy', '1', { reason: 'wrong window' }, 'key_c');
+    const revoked = await service.revoke('refund-policy', 1, { reason: 'wrong window' }, 'key_c');
     expect(revoked).toMatchObject({ status: 'revoked', revoke_reason: 'wrong window' });
     expect(service.resolve(facts).preamble.system).toEqual([
       `Caution: this reference document was revoked on 2026-03-06 and may be wrong.\n${String(text)}`,
@@ -415,8 +415,7 @@ describe('ContextDocumentService', () => {
       },
     ]);
     expect(await service.attachments()).toEqual(detail?.attachments);
-    expect((await service.version('refund-policy', '1'))?.content).toBe('Refunds within 30 days.');
-    expect(await service.version('refund-policy', 'x1')).toBeUndefined();
+    expect((await service.version('refund-policy', 1))?.content).toBe('Refunds within 30 days.');
     expect(await service.version('refund-policy', 3)).toBeUndefined();
     expect(await service.get('missing')).toBeUndefined();
   });

@@ -56,13 +56,6 @@ export const emptyContextResolution: ContextResolution = Object.freeze({
   warnings: Object.freeze([]),
 });
 
-/** A version number from a path segment or a number; undefined when it is not one. */
-function versionNumber(value: number | string): number | undefined {
-  const number =
-    typeof value === 'number' ? value : /^[1-9][0-9]{0,15}$/.test(value) ? Number(value) : NaN;
-  return Number.isSafeInteger(number) && number > 0 ? number : undefined;
-}
-
 function notFound(param: string): never {
   throw new GatewayError('SB_ERR_NOT_FOUND', { param });
 }
@@ -214,12 +207,11 @@ export class ContextDocumentService {
   /** A stored version from a fresh catalogue; throws `GatewayError` 404 naming what is unknown. */
   async #findVersion(
     id: string,
-    version: number | string,
+    version: number,
   ): Promise<{ readonly document: ContextDocumentState; readonly state: ContextVersionState }> {
     const document = (await this.#reload()).documents.get(id);
     if (document === undefined) notFound('id');
-    const number = versionNumber(version);
-    const state = number === undefined ? undefined : document.versions.get(number);
+    const state = document.versions.get(version);
     if (state === undefined) notFound('version');
     return { document, state };
   }
@@ -228,7 +220,7 @@ export class ContextDocumentService {
    * Approves a draft so attachments can serve it. Approving an approved version changes nothing.
    * Throws `GatewayError` 404 for an unknown document or version, 400 for a revoked or expired one.
    */
-  async approve(id: string, version: number | string, by: string): Promise<ContextVersionView> {
+  async approve(id: string, version: number, by: string): Promise<ContextVersionView> {
     const { state } = await this.#findVersion(id, version);
     const now = this.#clock.now();
     const status = contextVersionStatus(state, now);
@@ -248,7 +240,7 @@ export class ContextDocumentService {
    */
   async revoke(
     id: string,
-    version: number | string,
+    version: number,
     body: unknown,
     by: string,
   ): Promise<ContextVersionView> {
@@ -289,15 +281,8 @@ export class ContextDocumentService {
   }
 
   /** One version with its content; undefined when the document or version is unknown. */
-  async version(
-    id: string,
-    version: number | string,
-  ): Promise<ContextVersionDetailView | undefined> {
-    const number = versionNumber(version);
-    const state =
-      number === undefined
-        ? undefined
-        : (await this.#reload()).documents.get(id)?.versions.get(number);
+  async version(id: string, version: number): Promise<ContextVersionDetailView | undefined> {
+    const state = (await this.#reload()).documents.get(id)?.versions.get(version);
     return state === undefined ? undefined : toContextVersionDetailView(state, this.#clock.now());
   }
 

@@ -1,7 +1,7 @@
 import { GatewayError } from '../../errors/gateway-error.ts';
 import { isJsonObject } from '../../lib/json.ts';
+import { readVersionNumber } from '../../lib/version-number.ts';
 import type { PromptLabelTarget } from '../../storage/prompt-store.ts';
-import { readVersionNumber } from './prompt-names.ts';
 
 /** The most versions one label may split its traffic between. */
 export const maxLabelTargets = 10;

@@ -13,20 +13,6 @@ export const defaultLabel = 'production';
 /** A variable name: an identifier of ASCII letters, digits and `_`, at most 64 characters. */
 export const variableNamePattern = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 
-/**
- * A version number as clients write it: a positive safe integer, or a string of ASCII digits (as
- * OpenAI's Responses API writes prompt versions). Undefined when it is neither.
- */
-export function readVersionNumber(value: unknown): number | undefined {
-  const number =
-    typeof value === 'number'
-      ? value
-      : typeof value === 'string' && /^[0-9]{1,16}$/.test(value)
-        ? Number(value)
-        : NaN;
-  return Number.isSafeInteger(number) && number > 0 ? number : undefined;
-}
-
 /** Untrusted text cut to a length fit for an error message. */
 export function shortened(text: string): string {
   return text.length <= 80 ? text : `${text.slice(0, 80)}…`;

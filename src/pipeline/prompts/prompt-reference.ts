@@ -1,12 +1,7 @@
 import { GatewayError } from '../../errors/gateway-error.ts';
 import { isJsonObject, type JsonObject } from '../../lib/json.ts';
-import {
-  defaultLabel,
-  promptIdPattern,
-  promptLabelPattern,
-  readVersionNumber,
-  shortened,
-} from './prompt-names.ts';
+import { readVersionNumber } from '../../lib/version-number.ts';
+import { defaultLabel, promptIdPattern, promptLabelPattern, shortened } from './prompt-names.ts';
 
 /** Which version of a prompt a request asks for: a number, or a label (`latest` included). */
 export type PromptSelection =
@@ -46,7 +41,7 @@ export function readPromptSelection(record: JsonObject, prefix: string): PromptS
     if (version === undefined) {
       throw invalid(
         pathOf(prefix, 'version'),
-        'A prompt version is a positive integer (or a string of digits).',
+        'A prompt version is a positive integer (or its digits as a string, without a leading zero).',
       );
     }
     return { version };
