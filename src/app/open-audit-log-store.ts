@@ -33,9 +33,10 @@ function storesOn(database: SqlDatabase, close: () => Promise<void>): OpenedAudi
 export async function openAuditLogStore(
   storage: StorageConfig,
   stateDir: string,
+  options: { readonly autoCheckpoint?: boolean } = {},
 ): Promise<OpenedAuditLogStore> {
   if (storage.backend === 'sqlite') {
-    const database = new SqliteSqlDatabase(openSqliteDatabase(stateDir), {
+    const database = new SqliteSqlDatabase(openSqliteDatabase(stateDir, options), {
       syncOffThread: true,
       // On the event loop: a lock held by another connection is waited for on timers.
       lockWaitMs: sqliteLockWaitMs,
