@@ -33,10 +33,9 @@ function storesOn(database: SqlDatabase, close: () => Promise<void>): OpenedAudi
 export async function openAuditLogStore(
   storage: StorageConfig,
   stateDir: string,
-  options: { readonly autoCheckpoint?: boolean } = {},
 ): Promise<OpenedAuditLogStore> {
   if (storage.backend === 'sqlite') {
-    const database = new SqliteSqlDatabase(openSqliteDatabase(stateDir, options), {
+    const database = new SqliteSqlDatabase(openSqliteDatabase(stateDir), {
       syncOffThread: true,
       // On the event loop: a lock held by another connection is waited for on timers.
       lockWaitMs: sqliteLockWaitMs,

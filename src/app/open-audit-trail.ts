@@ -25,7 +25,6 @@ import {
 } from './audit-signing-key.ts';
 import { ConfigError } from './config-error.ts';
 import { openAuditLogStore } from './open-audit-log-store.ts';
-import { checkpointsOffThread } from './state-database-checkpoints.ts';
 import type { AuditLogStore } from '../storage/ports.ts';
 import type { AuditPayloadAccess } from '../gateway/audit-payload-access.ts';
 import type { AuditInspection } from '../gateway/audit-inspection.ts';
@@ -98,9 +97,7 @@ export async function openAuditTrail(
       config.source.kind === 'file' ? config.source.path : 'defaults',
     );
   }
-  const opened = await openAuditLogStore(config.storage, config.stateDir, {
-    autoCheckpoint: !checkpointsOffThread(config),
-  });
+  const opened = await openAuditLogStore(config.storage, config.stateDir);
   const inspection = createAuditInspection({
     log: opened.store,
     payloads: opened.payloads,

@@ -23,12 +23,11 @@ export interface OpenedBudgetStore {
 async function openLedger(
   storage: StorageConfig,
   stateDir: string,
-  autoCheckpoint: boolean,
 ): Promise<{ ledger: SqlDatabase; close(): Promise<void> }> {
   if (storage.backend === 'sqlite') {
     // Ledger rows are money: each commit reaches the disk before it counts as written (synced
     // on the thread pool, not inside COMMIT on the event loop).
-    const ledger = new SqliteSqlDatabase(openSqliteDatabase(stateDir, { autoCheckpoint }), {
+    const ledger = new SqliteSqlDatabase(openSqliteDatabase(stateDir), {
       syncOffThread: true,
       // On the event loop: a lock held by another connection is waited for on timers.
       lockWaitMs: sqliteLockWaitMs,
@@ -51,9 +50,8 @@ export async function openBudgetStore(
   redis: RateLimitStorageConfig,
   stateDir: string,
   logger: Logger,
-  options: { readonly autoCheckpoint?: boolean } = {},
 ): Promise<OpenedBudgetStore> {
-  const opened = await openLedger(storage, stateDir, options.autoCheckpoint !== false);
+  const opened = await openLedger(storage, stateDir);
   const ledger = opened.ledger;
   const close = (): Promise<void> => opened.close();
   if (redis.redisUrl === undefined) {

@@ -1,6 +1,5 @@
 import { openConfiguredPostgres } from './open-configured-postgres.ts';
-import { checkpointsOffThread } from './state-database-checkpoints.ts';
-import type { GatewayConfig, StorageConfig } from '../config/gateway-config.ts';
+import type { StorageConfig } from '../config/gateway-config.ts';
 import type { DirectoryStore, VirtualKeyStore } from '../storage/ports.ts';
 import { PostgresDirectoryStore } from '../storage/postgres/directory-store.ts';
 import { PostgresVirtualKeyStore } from '../storage/postgres/virtual-key-store.ts';
@@ -24,10 +23,9 @@ export interface OpenedKeyStore {
 export async function openKeyStore(
   storage: StorageConfig,
   stateDir: string,
-  options: { readonly autoCheckpoint?: boolean } = {},
 ): Promise<OpenedKeyStore> {
   if (storage.backend === 'sqlite') {
-    const database = openSqliteDatabase(stateDir, options);
+    const database = openSqliteDatabase(stateDir);
     // The stores' writes wait for other connections' locks on timers: the event loop never sleeps.
     database.exec('PRAGMA busy_timeout = 0');
     return {
@@ -45,11 +43,4 @@ export async function openKeyStore(
     directory: new PostgresDirectoryStore(opened),
     close: () => opened.end(),
   };
-}
-
-/** The gateway's key store: its SQLite connection leaves checkpoints to the request log's thread. */
-export function openGatewayKeyStore(config: GatewayConfig): Promise<OpenedKeyStore> {
-  return openKeyStore(config.storage, config.stateDir, {
-    autoCheckpoint: !checkpointsOffThread(config),
-  });
 }

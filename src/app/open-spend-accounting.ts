@@ -6,7 +6,6 @@ import { startHoldReaper, type ReaperAudit } from '../pipeline/budgets/hold-reap
 import { LedgerWriter } from '../pipeline/budgets/ledger-writer.ts';
 import type { SqlDatabase } from '../storage/sql/sql-database.ts';
 import { openBudgetStore } from './open-budget-store.ts';
-import { checkpointsOffThread } from './state-database-checkpoints.ts';
 
 /** The reaper looks for expired holds every quarter of their lifetime, at most every minute. */
 const maximumReaperIntervalMs = 60_000;
@@ -58,7 +57,6 @@ export async function openSpendAccounting(
     config.rateLimitStorage,
     config.stateDir,
     logger,
-    { autoCheckpoint: !checkpointsOffThread(config) },
   );
   const ledger = new LedgerWriter({
     store: opened.store,

@@ -40,7 +40,7 @@ import { openResponseCache } from './open-response-cache.ts';
 import { openBudgetRules } from './open-budget-rules.ts';
 import { startSharedStateRefresh } from './start-shared-state-refresh.ts';
 import { ConcurrencyLeases } from '../pipeline/limits/concurrency-leases.ts';
-import { openGatewayKeyStore } from './open-key-store.ts';
+import { openKeyStore } from './open-key-store.ts';
 import { ProviderCredentialService } from '../pipeline/credentials/provider-credential-service.ts';
 import { loadKeyRingOrThrow } from './load-credential-service.ts';
 import { credentialStoreBeside } from './open-credential-store.ts';
@@ -135,7 +135,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const logger = createLogger({ level: loaded.config.log.level, destination: logDestination });
   const writeAccessLog = createAccessLogWriter(logDestination, clock);
 
-  const keys = await openGatewayKeyStore(loaded.config);
+  const keys = await openKeyStore(loaded.config.storage, loaded.config.stateDir);
   const keyStore = keys.store;
   const credentialService = new ProviderCredentialService(
     credentialStoreBeside(keyStore),

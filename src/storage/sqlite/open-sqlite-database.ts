@@ -13,13 +13,9 @@ export const sqliteLockWaitMs = 5_000;
  * Opens (creating if needed) the embedded SQLite database in `stateDir`, in WAL mode so that the
  * CLI and a running gateway can use it at once, and brings its schema up to date. The directory
  * is created private to the user (0700) and the file 0600: it holds key hashes.
- * `autoCheckpoint: false` when another thread checkpoints the file (`request-log-worker.ts`).
  * Throws if the database cannot be opened or migrated.
  */
-export function openSqliteDatabase(
-  stateDir: string,
-  options: { readonly autoCheckpoint?: boolean } = {},
-): DatabaseSync {
+export function openSqliteDatabase(stateDir: string): DatabaseSync {
   if (!existsSync(stateDir)) {
     mkdirSync(stateDir, { recursive: true, mode: 0o700 });
   }
@@ -31,9 +27,6 @@ export function openSqliteDatabase(
   database.exec('PRAGMA journal_mode = WAL');
   database.exec('PRAGMA synchronous = NORMAL');
   database.exec('PRAGMA foreign_keys = ON');
-  // Another thread checkpoints (the request log's writer): this connection's COMMITs never copy
-  // the write-ahead log into the database and sync it, which takes milliseconds.
-  if (options.autoCheckpoint === false) database.exec('PRAGMA wal_autocheckpoint = 0');
   migrate(database);
   return database;
 }

@@ -50,25 +50,6 @@ const data = workerData as RequestLogWorkerData;
 const port = parentPort;
 let connection: DatabaseSync | undefined;
 let store: SqlRequestLogStore | undefined;
-let checkpoints: NodeJS.Timeout | undefined;
-
-/** How often this thread checkpoints the state database besides its own commits' checkpoints. */
-const checkpointEveryMs = 1_000;
-
-/**
- * Copies the write-ahead log into the database without waiting for anyone (PASSIVE). This thread
- * checkpoints the state database for the whole process: the event loop's connections are opened
- * with `wal_autocheckpoint = 0` while it runs (docs/request-log.md), so they never do it inside a
- * COMMIT. Its own commits still checkpoint past 1,000 pages; this covers writes made while no
- * rows come. A failure is left for the next tick.
- */
-function checkpoint(): void {
-  try {
-    connection?.exec('PRAGMA wal_checkpoint(PASSIVE)');
-  } catch {
-    // Locked or closing: the next tick or commit tries again.
-  }
-}
 
 /**
  * Opens this thread's own connection on first use (so a failure is a retried write, not a dead
@@ -87,8 +68,6 @@ function opened(): SqlRequestLogStore {
     throw error;
   }
   connection = database;
-  checkpoints = setInterval(checkpoint, checkpointEveryMs);
-  checkpoints.unref();
   // Writes only (append, prune): percentiles and bucketing are the main thread's reads.
   store = new SqlRequestLogStore(new SqliteSqlDatabase(database), {
     percentile: undefined,
@@ -120,7 +99,6 @@ async function handle(request: RequestLogWorkerRequest): Promise<number> {
     case 'prune':
       return withBusyRetries(() => opened().prune(request.olderThanMs));
     case 'close':
-      clearInterval(checkpoints);
       connection?.close();
       connection = undefined;
       store = undefined;
