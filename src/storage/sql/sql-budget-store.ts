@@ -56,8 +56,18 @@ function readJson(value: unknown): unknown {
  */
 const holdCommit = { waitForDisk: false } as const;
 
+/** Code-unit order: the one order every replica locks counters in (no locale). */
+function compareKeys(first: string, second: string): number {
+  return first < second ? -1 : first > second ? 1 : 0;
+}
+
 function byKey(first: BudgetLine, second: BudgetLine): number {
-  return first.key < second.key ? -1 : first.key > second.key ? 1 : 0;
+  return compareKeys(first.key, second.key);
+}
+
+/** Map entries keyed by counter key, in lock order. */
+function inKeyOrder<T>(byCounter: ReadonlyMap<string, T>): [string, T][] {
+  return [...byCounter].sort(([first], [second]) => compareKeys(first, second));
 }
 
 /**
@@ -163,9 +173,7 @@ export class SqlBudgetStore implements BudgetStore {
           ],
         );
       }
-      for (const [key, amount] of [...added].sort(([first], [second]) =>
-        first < second ? -1 : first > second ? 1 : 0,
-      )) {
+      for (const [key, amount] of inKeyOrder(added)) {
         await session.run(
           'UPDATE budget_counters SET reserved_nanos = reserved_nanos + $2 WHERE line_key = $1',
           [key, amount],
@@ -216,9 +224,7 @@ export class SqlBudgetStore implements BudgetStore {
           changes.set(key, change);
         }
       }
-      for (const [key, change] of [...changes].sort(([first], [second]) =>
-        first < second ? -1 : first > second ? 1 : 0,
-      )) {
+      for (const [key, change] of inKeyOrder(changes)) {
         await session.run(
           `UPDATE budget_counters
            SET reserved_nanos = CASE WHEN reserved_nanos > $2 THEN reserved_nanos - $2 ELSE 0 END,
