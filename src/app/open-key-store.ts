@@ -7,6 +7,13 @@ import { SqliteDirectoryStore } from '../storage/sqlite/directory-store.ts';
 import { openSqliteDatabase } from '../storage/sqlite/open-sqlite-database.ts';
 import { SqliteVirtualKeyStore } from '../storage/sqlite/virtual-key-store.ts';
 
+/**
+ * How long a statement of the key store's connection waits inside SQLite for another
+ * connection's lock (it sleeps the thread meanwhile). 0 left its reads and statement
+ * preparations with no wait at all.
+ */
+const keyStoreBusyTimeoutMs = 50;
+
 /** A key store and how to let go of what it holds. */
 export interface OpenedKeyStore {
   readonly store: VirtualKeyStore;
@@ -26,8 +33,10 @@ export async function openKeyStore(
 ): Promise<OpenedKeyStore> {
   if (storage.backend === 'sqlite') {
     const database = openSqliteDatabase(stateDir);
-    // The stores' writes wait for other connections' locks on timers: the event loop never sleeps.
-    database.exec('PRAGMA busy_timeout = 0');
+    // The stores' writes wait for other connections' locks on timers (`retryWhileLocked`); the
+    // short wait inside SQLite covers the statements that are not retried (reads, prepares), and
+    // bounds how long a write can sleep the event loop before it yields.
+    database.exec(`PRAGMA busy_timeout = ${String(keyStoreBusyTimeoutMs)}`);
     return {
       store: new SqliteVirtualKeyStore(database),
       directory: new SqliteDirectoryStore(database),

@@ -12,7 +12,7 @@ const firstPauseMs = 1;
 const longestPauseMs = 32;
 
 /**
- * Runs `attempt` (a synchronous SQLite call on a connection whose `busy_timeout` is 0) and, while
+ * Runs `attempt` (a synchronous SQLite call on a connection whose `busy_timeout` is 0 or short) and, while
  * it fails because another connection holds the lock, runs it again after a pause on the event
  * loop's timers: 1, 2, 4 … 32 ms, until `waitMs` has passed; then the last error is thrown, as
  * SQLite's own wait would. SQLite's own wait sleeps the thread instead, which on the event loop
