@@ -114,4 +114,58 @@ describe('RedisBudgetStore while Redis is down', () => {
     expect(await store.settle([row(randomUUID(), false)])).toEqual([true]);
     expect(await store.lineStates([line])).toMatchObject([{ spentNanos: 5, reservedNanos: 0 }]);
   });
+
+  it('stops calling Redis for a batch once a call fails, and applies every row when it is back', async () => {
+    const real = await redis.connect();
+    let down = false;
+    let callsWhileDown = 0;
+    const fail = (): Promise<never> => {
+      callsWhileDown += 1;
+      return Promise.reject(new Error('The client is closed'));
+    };
+    const switchable: RedisBudgetClient = {
+      evalSha: (sha1, options) => (down ? fail() : real.evalSha(sha1, options)),
+      scriptLoad: (script) => (down ? fail() : real.scriptLoad(script)),
+      hGetAll: (key) => (down ? fail() : real.hGetAll(key)),
+      zRangeByScore: (key, min, max, options) =>
+        down ? fail() : real.zRangeByScore(key, min, max, options),
+    };
+    const store = new RedisBudgetStore({
+      client: switchable,
+      ledger: new PostgresSqlDatabase(await schemas.openPool()),
+      keyPrefix: `${redis.runPrefix}${randomUUID()}:budget:`,
+    });
+    const line = {
+      key: 'key:key_down:day:batch',
+      scope: 'key' as const,
+      subject: 'key_down',
+      startMs: today,
+      endMs: today + 86_400_000,
+      limitNanos: 1_000_000,
+      hard: true,
+    };
+    const ids = Array.from({ length: 200 }, () => randomUUID());
+    for (const id of ids) {
+      const held = await store.reserve({
+        requestId: id,
+        atMs: today + 1,
+        subject: row(id, true).subject,
+        lines: [line],
+        maxNanos: 100,
+        minNanos: 10,
+        expiresAtMs: today + 3_600_000,
+      });
+      expect(held.allowed).toBe(true);
+    }
+    down = true;
+    expect(await store.settle(ids.map((id) => row(id, true)))).toEqual(ids.map(() => true));
+    // One slice of calls found Redis away; the other rows waited without a call each.
+    expect(callsWhileDown).toBeGreaterThan(0);
+    expect(callsWhileDown).toBeLessThan(ids.length);
+    down = false;
+    expect(await store.settle([row(randomUUID(), false)])).toEqual([true]);
+    expect(await store.lineStates([line])).toMatchObject([
+      { spentNanos: 5 * ids.length, reservedNanos: 0 },
+    ]);
+  });
 });

@@ -14,8 +14,9 @@ import { safeParseJson } from '../../lib/json.ts';
 import type { SqlDatabase } from '../sql/sql-database.ts';
 import {
   findLedgerEntry,
-  findLedgerSequence,
-  insertLedgerEntry,
+  findLedgerSequences,
+  firstEntryPerRequest,
+  insertLedgerEntries,
   reportSpend,
   sumLedgerLine,
 } from '../sql/sql-spend-ledger.ts';
@@ -158,6 +159,8 @@ export interface RedisBudgetStoreOptions {
 
 /** How long a settled request's marker stays: longer than any request and its reaping. */
 const settledMarkerMs = 7 * 86_400_000;
+/** Rows whose Redis calls go out together when settling (see #applyRows). */
+const applySliceRows = 64;
 /** Counters outlive their period by this much, for requests that settle after it ended. */
 const counterGraceMs = 2 * 86_400_000;
 
@@ -295,20 +298,28 @@ export class RedisBudgetStore implements BudgetStore {
     );
   }
 
-  /** Applies written rows to their hold and counters; what Redis does not take waits in #unapplied. */
+  /**
+   * Applies written rows to their hold and counters; what Redis does not take waits in
+   * #unapplied. The calls of a slice of rows go out together (the client pipelines calls made
+   * in one turn): a hold read per row, then the settle script per row. A slice with a failure
+   * ends the attempt, so the rest wait without a call each while Redis is away.
+   */
   async #applyRows(rows: readonly { requestId: string; costNanos: number; seq: number }[]) {
-    let reachable = true;
     for (const row of rows) {
       this.#unapplied.set(row.requestId, { costNanos: row.costNanos, seq: row.seq });
-      // One failure is enough to know Redis is away: the rest wait without a call each.
-      if (!reachable) continue;
-      try {
-        const { lines } = await this.#heldLines(row.requestId);
-        await this.#apply(row.requestId, lines, row.costNanos, row.seq);
-        this.#unapplied.delete(row.requestId);
-      } catch {
-        reachable = false;
-      }
+    }
+    for (let from = 0; from < rows.length; from += applySliceRows) {
+      const slice = rows.slice(from, from + applySliceRows);
+      const outcomes = await Promise.allSettled(
+        slice.map(async (row) => {
+          const { lines } = await this.#heldLines(row.requestId);
+          await this.#apply(row.requestId, lines, row.costNanos, row.seq);
+        }),
+      );
+      slice.forEach((row, index) => {
+        if (outcomes[index]?.status === 'fulfilled') this.#unapplied.delete(row.requestId);
+      });
+      if (outcomes.some((outcome) => outcome.status === 'rejected')) return;
     }
   }
 
@@ -330,36 +341,41 @@ export class RedisBudgetStore implements BudgetStore {
     return { lines, hold };
   }
 
+  /**
+   * Writes the batch's rows in multi-row INSERTs (the first entry of each request; a request
+   * already in the ledger keeps its row), then applies each request's row to Redis once.
+   */
   async settle(entries: readonly LedgerEntry[]): Promise<boolean[]> {
     if (entries.length === 0) return [];
-    const written = await this.#ledger.transaction(async (session) => {
-      const results: { seq: number; costNanos: number; inserted: boolean }[] = [];
-      for (const entry of entries) {
-        const seq = await insertLedgerEntry(session, this.#ledger.dialect, entry);
-        if (seq !== undefined) {
-          results.push({ seq, costNanos: entry.costNanos, inserted: true });
-          continue;
-        }
-        const existing = await findLedgerSequence(session, entry.requestId);
-        results.push({
-          seq: existing?.seq ?? 0,
-          costNanos: existing?.costNanos ?? 0,
-          inserted: false,
-        });
-      }
-      return results;
+    const firsts = firstEntryPerRequest(entries);
+    const { inserted, earlier } = await this.#ledger.transaction(async (session) => {
+      const inserted = await insertLedgerEntries(session, this.#ledger.dialect, [
+        ...firsts.values(),
+      ]);
+      const missing = [...firsts.keys()].filter((requestId) => !inserted.has(requestId));
+      return { inserted, earlier: await findLedgerSequences(session, missing) };
     });
     // The rows are durable: Redis failing now must not hold the ledger queue (and with it every
     // request) back. What Redis does not take is applied on a later call.
-    const rows = entries.flatMap((entry, index) => {
-      const result = written[index];
+    const rows = new Map<string, { requestId: string; costNanos: number; seq: number }>();
+    for (const entry of entries) {
       // A request that held nothing has no hold or counter to change: its row is enough.
-      if (result === undefined || entry.heldBudget === false) return [];
-      return [{ requestId: entry.requestId, costNanos: result.costNanos, seq: result.seq }];
+      if (entry.heldBudget === false || rows.has(entry.requestId)) continue;
+      const seq = inserted.get(entry.requestId);
+      const row =
+        seq === undefined
+          ? (earlier.get(entry.requestId) ?? { seq: 0, costNanos: 0 })
+          : { seq, costNanos: firsts.get(entry.requestId)?.costNanos ?? entry.costNanos };
+      rows.set(entry.requestId, { requestId: entry.requestId, ...row });
+    }
+    if (await this.#applyWaiting()) await this.#applyRows([...rows.values()]);
+    else for (const row of rows.values()) this.#unapplied.set(row.requestId, row);
+    const counted = new Set<string>();
+    return entries.map((entry) => {
+      if (counted.has(entry.requestId) || !inserted.has(entry.requestId)) return false;
+      counted.add(entry.requestId);
+      return true;
     });
-    if (await this.#applyWaiting()) await this.#applyRows(rows);
-    else for (const row of rows) this.#unapplied.set(row.requestId, row);
-    return written.map((result) => result.inserted);
   }
 
   async claimExpiredHolds(

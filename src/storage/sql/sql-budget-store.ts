@@ -13,9 +13,10 @@ import type {
 import { safeParseJson } from '../../lib/json.ts';
 import { TurnBatcher } from '../../lib/turn-batcher.ts';
 import type { SqlDatabase, SqlSession } from './sql-database.ts';
-import { statementChunks } from './statement-chunks.ts';
+import { placeholderList, statementChunks } from './statement-chunks.ts';
 import {
   findLedgerEntry,
+  firstEntryPerRequest,
   insertLedgerEntries,
   reportSpend,
   sumLedgerLine,
@@ -194,9 +195,7 @@ export class SqlBudgetStore implements BudgetStore {
     if (entries.length === 0) {
       return Promise.resolve([]);
     }
-    const firsts = new Map<string, LedgerEntry>();
-    for (const entry of entries)
-      if (!firsts.has(entry.requestId)) firsts.set(entry.requestId, entry);
+    const firsts = firstEntryPerRequest(entries);
     return this.#database.transaction(async (session) => {
       const dialect = this.#database.dialect;
       const inserted = await insertLedgerEntries(session, dialect, [...firsts.values()]);
@@ -205,7 +204,7 @@ export class SqlBudgetStore implements BudgetStore {
         closed.push(
           ...(await session.rows<ClosedReservationRow>(
             `DELETE FROM budget_reservations
-             WHERE request_id IN (${ids.map((_, index) => `$${String(index + 1)}`).join(', ')})
+             WHERE request_id IN (${placeholderList(ids.length)})
              RETURNING request_id, amount_nanos, line_keys`,
             ids,
           )),

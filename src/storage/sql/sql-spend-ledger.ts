@@ -8,7 +8,7 @@ import type {
 } from '../ports.ts';
 import { safeParseJson } from '../../lib/json.ts';
 import type { SqlDialect, SqlSession, SqlValue } from './sql-database.ts';
-import { statementChunks } from './statement-chunks.ts';
+import { placeholderList, statementChunks } from './statement-chunks.ts';
 
 /** Ledger columns by budget scope and report grouping: fixed names, never from input. */
 const scopeColumns = {
@@ -115,41 +115,33 @@ function ledgerValues(dialect: SqlDialect, rows: number): string {
 }
 
 /**
- * Inserts a ledger row unless one with the same request id exists; resolves its sequence number
- * when inserted, undefined when the request was already in the ledger.
+ * The first entry of each request, by request id, in the order given: a batch may carry one
+ * request twice, and only its first row is written.
  */
-export async function insertLedgerEntry(
-  session: SqlSession,
-  dialect: SqlDialect,
-  entry: LedgerEntry,
-): Promise<number | undefined> {
-  const rows = await session.rows<{ seq: number | string }>(
-    `INSERT INTO spend_ledger (${ledgerColumns}) VALUES ${ledgerValues(dialect, 1)}
-     ON CONFLICT (request_id) DO NOTHING RETURNING seq`,
-    ledgerParams(entry),
-  );
-  const row = rows[0];
-  return row === undefined ? undefined : toNumber(row.seq);
+export function firstEntryPerRequest(entries: readonly LedgerEntry[]): Map<string, LedgerEntry> {
+  const firsts = new Map<string, LedgerEntry>();
+  for (const entry of entries) if (!firsts.has(entry.requestId)) firsts.set(entry.requestId, entry);
+  return firsts;
 }
 
 /**
  * Inserts ledger rows of distinct requests, skipping those whose request is already in the
- * ledger, in a few multi-row statements (`statementChunks`); resolves the request ids that were
- * inserted.
+ * ledger, in a few multi-row statements (`statementChunks`); resolves the sequence number of
+ * each row inserted, by request id.
  */
 export async function insertLedgerEntries(
   session: SqlSession,
   dialect: SqlDialect,
   entries: readonly LedgerEntry[],
-): Promise<Set<string>> {
-  const inserted = new Set<string>();
+): Promise<Map<string, number>> {
+  const inserted = new Map<string, number>();
   for (const chunk of statementChunks(entries)) {
-    const rows = await session.rows<{ request_id: string }>(
+    const rows = await session.rows<{ request_id: string; seq: number | string }>(
       `INSERT INTO spend_ledger (${ledgerColumns}) VALUES ${ledgerValues(dialect, chunk.length)}
-       ON CONFLICT (request_id) DO NOTHING RETURNING request_id`,
+       ON CONFLICT (request_id) DO NOTHING RETURNING request_id, seq`,
       chunk.flatMap(ledgerParams),
     );
-    for (const row of rows) inserted.add(row.request_id);
+    for (const row of rows) inserted.set(row.request_id, toNumber(row.seq));
   }
   return inserted;
 }
@@ -300,17 +292,25 @@ export async function reportSpend(
     }));
 }
 
-/** A ledger row's sequence number and cost, if the request is in the ledger. */
-export async function findLedgerSequence(
+/** The sequence number and cost of the ledger rows of these requests, by request id. */
+export async function findLedgerSequences(
   session: SqlSession,
-  requestId: string,
-): Promise<{ readonly seq: number; readonly costNanos: number } | undefined> {
-  const rows = await session.rows<{ seq: number | string; cost_nanos: number | string }>(
-    'SELECT seq, cost_nanos FROM spend_ledger WHERE request_id = $1',
-    [requestId],
-  );
-  const row = rows[0];
-  return row === undefined
-    ? undefined
-    : { seq: toNumber(row.seq), costNanos: toNumber(row.cost_nanos) };
+  requestIds: readonly string[],
+): Promise<Map<string, { readonly seq: number; readonly costNanos: number }>> {
+  const found = new Map<string, { readonly seq: number; readonly costNanos: number }>();
+  for (const ids of statementChunks(requestIds)) {
+    const rows = await session.rows<{
+      request_id: string;
+      seq: number | string;
+      cost_nanos: number | string;
+    }>(
+      `SELECT request_id, seq, cost_nanos FROM spend_ledger
+       WHERE request_id IN (${placeholderList(ids.length)})`,
+      ids,
+    );
+    for (const row of rows) {
+      found.set(row.request_id, { seq: toNumber(row.seq), costNanos: toNumber(row.cost_nanos) });
+    }
+  }
+  return found;
 }

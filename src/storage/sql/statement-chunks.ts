@@ -18,3 +18,8 @@ export function statementChunks<T>(items: readonly T[]): T[][] {
   }
   return chunks;
 }
+
+/** `$1, $2, …, $n`: one placeholder per item of a chunk, for `IN (…)`. */
+export function placeholderList(count: number): string {
+  return Array.from({ length: count }, (_, index) => `$${String(index + 1)}`).join(', ');
+}
