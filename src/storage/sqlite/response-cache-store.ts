@@ -1,5 +1,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { openResponseCacheDatabase } from './open-response-cache-database.ts';
+import { sqliteLockWaitMs } from './open-sqlite-database.ts';
+import { isSqliteLocked, retryWhileLocked } from './sqlite-locked.ts';
 import type { ResponseCacheAddress, ResponseCacheStore, StoredCacheEntry } from '../ports.ts';
 
 /** Inserts between checks of the entry count (a count is a table scan). */
@@ -15,7 +17,8 @@ interface Row {
  * by every process on the machine (`serve --workers`). A file of its own, in WAL mode without
  * fsync on commit: losing the last entries in a crash costs only misses, and the durable
  * databases (ledger, audit) never wait on cache writes. Least recently used entries are evicted
- * beyond `maxEntries`; expired ones are deleted as they are met and during eviction.
+ * beyond `maxEntries`; expired ones are deleted as they are met and during eviction. Another
+ * process's lock is waited for on timers, never inside SQLite (`retryWhileLocked`).
  */
 export class SqliteResponseCacheStore implements ResponseCacheStore {
   readonly #database: DatabaseSync;
@@ -26,8 +29,9 @@ export class SqliteResponseCacheStore implements ResponseCacheStore {
   #insertsSinceCheck = 0;
 
   constructor(stateDir: string, maxEntries: number) {
-    this.#database = openResponseCacheDatabase(stateDir);
-    this.#database.exec(`
+    this.#database = openResponseCacheDatabase(
+      stateDir,
+      `
       CREATE TABLE IF NOT EXISTS response_cache (
         scope TEXT NOT NULL,
         digest TEXT NOT NULL,
@@ -40,7 +44,8 @@ export class SqliteResponseCacheStore implements ResponseCacheStore {
       ) STRICT, WITHOUT ROWID;
       CREATE INDEX IF NOT EXISTS response_cache_used_at ON response_cache (used_at);
       CREATE INDEX IF NOT EXISTS response_cache_alias ON response_cache (alias);
-      CREATE INDEX IF NOT EXISTS response_cache_org ON response_cache (org);`);
+      CREATE INDEX IF NOT EXISTS response_cache_org ON response_cache (org);`,
+    );
     this.#maxEntries = maxEntries;
     this.#select = this.#database.prepare(
       'SELECT entry, expires_at FROM response_cache WHERE scope = ? AND digest = ?',
@@ -57,39 +62,62 @@ export class SqliteResponseCacheStore implements ResponseCacheStore {
     );
   }
 
+  /**
+   * The first live entry among `addresses`. Marking it used is a hint for eviction: when another
+   * process holds the write lock, the mark is skipped rather than waited for.
+   */
   get(
     addresses: readonly ResponseCacheAddress[],
     now: number,
   ): Promise<StoredCacheEntry | undefined> {
-    for (const address of addresses) {
-      const row = this.#select.get(address.scope, address.digest) as Row | undefined;
-      if (row === undefined || row.expires_at <= now) continue;
-      this.#touch.run(now, address.scope, address.digest);
-      return Promise.resolve({ address, entry: row.entry, expiresAt: row.expires_at });
-    }
-    return Promise.resolve(undefined);
+    return retryWhileLocked(() => {
+      for (const address of addresses) {
+        const row = this.#select.get(address.scope, address.digest) as Row | undefined;
+        if (row === undefined || row.expires_at <= now) continue;
+        this.#markUsed(now, address);
+        return { address, entry: row.entry, expiresAt: row.expires_at };
+      }
+      return undefined;
+    }, sqliteLockWaitMs);
   }
 
-  set(entry: StoredCacheEntry, now: number): Promise<void> {
-    this.#upsert.run(
-      entry.address.scope,
-      entry.address.digest,
-      entry.address.org,
-      entry.address.alias,
-      entry.entry,
-      entry.expiresAt,
-      now,
+  #markUsed(now: number, address: ResponseCacheAddress): void {
+    try {
+      this.#touch.run(now, address.scope, address.digest);
+    } catch (error) {
+      if (!isSqliteLocked(error)) throw error;
+    }
+  }
+
+  async set(entry: StoredCacheEntry, now: number): Promise<void> {
+    await retryWhileLocked(
+      () =>
+        this.#upsert.run(
+          entry.address.scope,
+          entry.address.digest,
+          entry.address.org,
+          entry.address.alias,
+          entry.entry,
+          entry.expiresAt,
+          now,
+        ),
+      sqliteLockWaitMs,
     );
     this.#insertsSinceCheck += 1;
     if (this.#insertsSinceCheck >= evictEvery) {
       this.#insertsSinceCheck = 0;
-      this.evict(now);
+      await this.evict(now);
     }
-    return Promise.resolve();
   }
 
   /** Deletes expired entries, then the least recently used beyond the limit. */
-  evict(now: number): void {
+  evict(now: number): Promise<void> {
+    return retryWhileLocked(() => {
+      this.#evict(now);
+    }, sqliteLockWaitMs);
+  }
+
+  #evict(now: number): void {
     this.#database.prepare('DELETE FROM response_cache WHERE expires_at <= ?').run(now);
     const { count } = this.#database
       .prepare('SELECT count(*) AS count FROM response_cache')
@@ -104,12 +132,14 @@ export class SqliteResponseCacheStore implements ResponseCacheStore {
   }
 
   invalidate(filter: { readonly org?: string; readonly alias?: string }): Promise<number> {
-    const result = this.#database
-      .prepare(
-        'DELETE FROM response_cache WHERE ($org IS NULL OR org = $org) AND ($alias IS NULL OR alias = $alias)',
-      )
-      .run({ org: filter.org ?? null, alias: filter.alias ?? null });
-    return Promise.resolve(Number(result.changes));
+    return retryWhileLocked(() => {
+      const result = this.#database
+        .prepare(
+          'DELETE FROM response_cache WHERE ($org IS NULL OR org = $org) AND ($alias IS NULL OR alias = $alias)',
+        )
+        .run({ org: filter.org ?? null, alias: filter.alias ?? null });
+      return Number(result.changes);
+    }, sqliteLockWaitMs);
   }
 
   close(): Promise<void> {

@@ -1,5 +1,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { openResponseCacheDatabase } from './open-response-cache-database.ts';
+import { sqliteLockWaitMs } from './open-sqlite-database.ts';
+import { retryWhileLocked } from './sqlite-locked.ts';
 import type { SemanticEntryFeed, SharedSemanticEntry } from '../ports.ts';
 import { decodeSemanticEntry, encodeSemanticMeta, encodeVector } from '../semantic-entry-codec.ts';
 
@@ -17,24 +19,35 @@ export class SqliteSemanticEntryFeed implements SemanticEntryFeed {
   #appends = 0;
 
   constructor(stateDir: string, maxEntries: number) {
-    this.#database = openResponseCacheDatabase(stateDir);
-    this.#database.exec(`
+    this.#database = openResponseCacheDatabase(
+      stateDir,
+      `
       CREATE TABLE IF NOT EXISTS semantic_feed (
         seq INTEGER PRIMARY KEY AUTOINCREMENT,
         meta TEXT NOT NULL,
         vector TEXT NOT NULL,
         expires_at INTEGER NOT NULL
-      ) STRICT;`);
+      ) STRICT;`,
+    );
     this.#maxEntries = maxEntries;
   }
 
-  append(entry: SharedSemanticEntry): Promise<void> {
-    this.#database
-      .prepare('INSERT INTO semantic_feed (meta, vector, expires_at) VALUES (?, ?, ?)')
-      .run(encodeSemanticMeta(entry), encodeVector(entry.vector), entry.expiresAt);
+  async append(entry: SharedSemanticEntry): Promise<void> {
+    const meta = encodeSemanticMeta(entry);
+    const vector = encodeVector(entry.vector);
+    await retryWhileLocked(
+      () =>
+        this.#database
+          .prepare('INSERT INTO semantic_feed (meta, vector, expires_at) VALUES (?, ?, ?)')
+          .run(meta, vector, entry.expiresAt),
+      sqliteLockWaitMs,
+    );
     this.#appends += 1;
-    if (this.#appends % pruneEvery === 0) this.#prune(entry.expiresAt);
-    return Promise.resolve();
+    if (this.#appends % pruneEvery === 0) {
+      await retryWhileLocked(() => {
+        this.#prune(entry.expiresAt);
+      }, sqliteLockWaitMs);
+    }
   }
 
   #prune(now: number): void {
@@ -44,21 +57,25 @@ export class SqliteSemanticEntryFeed implements SemanticEntryFeed {
       .run(this.#maxEntries);
   }
 
-  read(
+  async read(
     cursor: string | undefined,
     now: number,
     limit: number,
   ): Promise<{ entries: SharedSemanticEntry[]; cursor: string | undefined }> {
-    const rows = this.#database
-      .prepare(
-        'SELECT seq, meta, vector, expires_at FROM semantic_feed WHERE seq > ? ORDER BY seq LIMIT ?',
-      )
-      .all(cursor === undefined ? 0 : Number(cursor), limit) as {
-      seq: number;
-      meta: string;
-      vector: string;
-      expires_at: number;
-    }[];
+    const rows = await retryWhileLocked(
+      () =>
+        this.#database
+          .prepare(
+            'SELECT seq, meta, vector, expires_at FROM semantic_feed WHERE seq > ? ORDER BY seq LIMIT ?',
+          )
+          .all(cursor === undefined ? 0 : Number(cursor), limit) as {
+          seq: number;
+          meta: string;
+          vector: string;
+          expires_at: number;
+        }[],
+      sqliteLockWaitMs,
+    );
     const entries: SharedSemanticEntry[] = [];
     for (const row of rows) {
       if (row.expires_at <= now) continue;
@@ -66,7 +83,7 @@ export class SqliteSemanticEntryFeed implements SemanticEntryFeed {
       if (entry !== undefined) entries.push(entry);
     }
     const last = rows[rows.length - 1];
-    return Promise.resolve({ entries, cursor: last === undefined ? cursor : String(last.seq) });
+    return { entries, cursor: last === undefined ? cursor : String(last.seq) };
   }
 
   close(): Promise<void> {
