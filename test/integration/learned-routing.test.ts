@@ -153,7 +153,9 @@ beforeAll(async () => {
     ),
   ).toBe(0);
   harness = await startTestGateway({ config });
-}, 60_000);
+  // Two trainings: about 10 s alone, but over 60 s on a slow two-core machine running the suite's
+  // other files beside them (a CI run timed out at 60 s).
+}, 180_000);
 
 afterAll(async () => {
   await harness.close();
