@@ -1,7 +1,8 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { openResponseCacheDatabase } from './open-response-cache-database.ts';
 import { sqliteLockWaitMs } from './open-sqlite-database.ts';
-import { isSqliteLocked, retryWhileLocked } from './sqlite-locked.ts';
+import { ResponseCacheUseMarks } from './response-cache-use-marks.ts';
+import { retryWhileLocked } from './sqlite-locked.ts';
 import type { ResponseCacheAddress, ResponseCacheStore, StoredCacheEntry } from '../ports.ts';
 
 /** Inserts between checks of the entry count (a count is a table scan). */
@@ -24,7 +25,7 @@ export class SqliteResponseCacheStore implements ResponseCacheStore {
   readonly #database: DatabaseSync;
   readonly #maxEntries: number;
   readonly #select: ReturnType<DatabaseSync['prepare']>;
-  readonly #touch: ReturnType<DatabaseSync['prepare']>;
+  readonly #uses: ResponseCacheUseMarks;
   readonly #upsert: ReturnType<DatabaseSync['prepare']>;
   #insertsSinceCheck = 0;
 
@@ -50,9 +51,7 @@ export class SqliteResponseCacheStore implements ResponseCacheStore {
     this.#select = this.#database.prepare(
       'SELECT entry, expires_at FROM response_cache WHERE scope = ? AND digest = ?',
     );
-    this.#touch = this.#database.prepare(
-      'UPDATE response_cache SET used_at = ? WHERE scope = ? AND digest = ?',
-    );
+    this.#uses = new ResponseCacheUseMarks(this.#database);
     this.#upsert = this.#database.prepare(
       `INSERT INTO response_cache (scope, digest, org, alias, entry, expires_at, used_at)
        VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -63,8 +62,8 @@ export class SqliteResponseCacheStore implements ResponseCacheStore {
   }
 
   /**
-   * The first live entry among `addresses`. Marking it used is a hint for eviction: when another
-   * process holds the write lock, the mark is skipped rather than waited for.
+   * The first live entry among `addresses`. That it was used is written later, with other hits'
+   * marks (`ResponseCacheUseMarks`): a hit costs a read, not a write.
    */
   get(
     addresses: readonly ResponseCacheAddress[],
@@ -74,19 +73,11 @@ export class SqliteResponseCacheStore implements ResponseCacheStore {
       for (const address of addresses) {
         const row = this.#select.get(address.scope, address.digest) as Row | undefined;
         if (row === undefined || row.expires_at <= now) continue;
-        this.#markUsed(now, address);
+        this.#uses.mark(address, now);
         return { address, entry: row.entry, expiresAt: row.expires_at };
       }
       return undefined;
     }, sqliteLockWaitMs);
-  }
-
-  #markUsed(now: number, address: ResponseCacheAddress): void {
-    try {
-      this.#touch.run(now, address.scope, address.digest);
-    } catch (error) {
-      if (!isSqliteLocked(error)) throw error;
-    }
   }
 
   async set(entry: StoredCacheEntry, now: number): Promise<void> {
@@ -118,6 +109,7 @@ export class SqliteResponseCacheStore implements ResponseCacheStore {
   }
 
   #evict(now: number): void {
+    this.#uses.flush();
     this.#database.prepare('DELETE FROM response_cache WHERE expires_at <= ?').run(now);
     const { count } = this.#database
       .prepare('SELECT count(*) AS count FROM response_cache')
@@ -143,6 +135,7 @@ export class SqliteResponseCacheStore implements ResponseCacheStore {
   }
 
   close(): Promise<void> {
+    this.#uses.close();
     this.#database.close();
     return Promise.resolve();
   }
