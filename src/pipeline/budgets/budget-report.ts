@@ -116,7 +116,8 @@ export async function reportBudgetsFor(
   nowMs: number,
 ): Promise<BudgetView[]> {
   const platform = canReadPlatform(caller);
-  const views: BudgetView[] = [];
+  const planned: { rule: BudgetInForce; startMs: number; values: string[]; lines: BudgetLine[] }[] =
+    [];
   for (const rule of rules) {
     if (!platform && (rule.scope === 'model' || rule.scope === 'tag')) continue;
     const window = periodWindow(rule.period, nowMs);
@@ -143,8 +144,16 @@ export async function reportBudgetsFor(
       limitNanos: rule.limitNanos,
       hard: rule.hard,
     }));
-    const states = lines.length === 0 ? [] : await sources.store.lineStates(lines);
-    if (!platform && states.length === 0) continue;
+    planned.push({ rule, startMs: window.startMs, values, lines });
+  }
+  // Every counter is read in one call, so the report is one instant: one budget is never shown
+  // ahead of another that the same requests count against.
+  const distinct = new Map(planned.flatMap(({ lines }) => lines.map((line) => [line.key, line])));
+  const states = distinct.size === 0 ? [] : await sources.store.lineStates([...distinct.values()]);
+  const stateOf = new Map(states.map((state) => [state.key, state]));
+  const views: BudgetView[] = [];
+  for (const { rule, startMs, values, lines } of planned) {
+    if (!platform && lines.length === 0) continue;
     const stored = rule.stored;
     views.push({
       ...(rule.id === undefined ? {} : { id: rule.id }),
@@ -162,13 +171,17 @@ export async function reportBudgetsFor(
       usd: rule.limitNanos / 1e9,
       period: rule.period,
       mode: rule.hard ? 'hard' : 'soft',
-      lines: states.map((state, index) => ({
-        value: values[index] ?? '',
-        spent_usd: state.spentNanos / 1e9,
-        reserved_usd: state.reservedNanos / 1e9,
-        utilisation: (state.spentNanos + state.reservedNanos) / rule.limitNanos,
-        period_start: new Date(window.startMs).toISOString(),
-      })),
+      lines: lines.map((line, index) => {
+        const spentNanos = stateOf.get(line.key)?.spentNanos ?? 0;
+        const reservedNanos = stateOf.get(line.key)?.reservedNanos ?? 0;
+        return {
+          value: values[index] ?? '',
+          spent_usd: spentNanos / 1e9,
+          reserved_usd: reservedNanos / 1e9,
+          utilisation: (spentNanos + reservedNanos) / rule.limitNanos,
+          period_start: new Date(startMs).toISOString(),
+        };
+      }),
     });
   }
   return views;

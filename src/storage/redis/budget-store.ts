@@ -125,6 +125,20 @@ return 1
 `);
 
 /**
+ * Reads counters at one instant. KEYS: the counters. Replies per counter its spent amount (empty
+ * when the counter does not exist) and its reserved amount.
+ */
+const readCountersScript = new RedisScript(`
+local reply = {}
+for i = 1, #KEYS do
+  local value = redis.call('HMGET', KEYS[i], 'spent', 'reserved')
+  reply[#reply + 1] = value[1] or ''
+  reply[#reply + 1] = value[2] or '0'
+end
+return reply
+`);
+
+/**
  * Claims expired holds for one reaper, atomically: moves up to ARGV[3] members of the hold index
  * (KEYS[1]) scored at or before ARGV[1] to ARGV[2], so no other reaper takes them. Replies their
  * request ids.
@@ -410,23 +424,25 @@ export class RedisBudgetStore implements BudgetStore {
     return holds;
   }
 
+  /** The counters at one instant (one script), built from the ledger first where missing. */
   async lineStates(lines: readonly BudgetLine[]): Promise<BudgetLineState[]> {
-    const states: BudgetLineState[] = [];
-    for (const line of lines) {
-      let counter = await this.#redis(this.#client.hGetAll(this.#counterKey(line.key)));
-      if (counter.spent === undefined) {
-        await this.#seed(line);
-        counter = await this.#redis(this.#client.hGetAll(this.#counterKey(line.key)));
+    if (lines.length === 0) return [];
+    const keys = lines.map((line) => this.#counterKey(line.key));
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      const reply = (await this.#redis(readCountersScript.run(this.#client, keys, []))) as string[];
+      const missing = lines.filter((_, index) => reply[index * 2] === '');
+      if (missing.length === 0) {
+        return lines.map((line, index) => ({
+          key: line.key,
+          limitNanos: line.limitNanos,
+          hard: line.hard,
+          spentNanos: Number(reply[index * 2]),
+          reservedNanos: Number(reply[index * 2 + 1] ?? 0),
+        }));
       }
-      states.push({
-        key: line.key,
-        limitNanos: line.limitNanos,
-        hard: line.hard,
-        spentNanos: Number(counter.spent ?? 0),
-        reservedNanos: Number(counter.reserved ?? 0),
-      });
+      for (const line of missing) await this.#seed(line);
     }
-    return states;
+    throw new Error('budget counters kept disappearing while being read');
   }
 
   spendReport(query: SpendQuery): Promise<SpendRow[]> {
