@@ -38,6 +38,32 @@ describe('RedisBudgetStore while Redis is down', () => {
     const fail = (): Promise<never> => Promise.reject(new Error('The client is closed'));
     return { evalSha: fail, scriptLoad: fail, hGetAll: fail, zRangeByScore: fail };
   };
+  /**
+   * A client that passes calls to a real one until `setDown(true)`, then fails them as a
+   * disconnected node-redis client does, counting the calls it failed.
+   */
+  const switchable = (real: RedisBudgetClient) => {
+    let isDown = false;
+    let callsWhileDown = 0;
+    const fail = (): Promise<never> => {
+      callsWhileDown += 1;
+      return Promise.reject(new Error('The client is closed'));
+    };
+    const client: RedisBudgetClient = {
+      evalSha: (sha1, options) => (isDown ? fail() : real.evalSha(sha1, options)),
+      scriptLoad: (script) => (isDown ? fail() : real.scriptLoad(script)),
+      hGetAll: (key) => (isDown ? fail() : real.hGetAll(key)),
+      zRangeByScore: (key, min, max, options) =>
+        isDown ? fail() : real.zRangeByScore(key, min, max, options),
+    };
+    return {
+      client,
+      setDown: (value: boolean) => {
+        isDown = value;
+      },
+      callsWhileDown: () => callsWhileDown,
+    };
+  };
   const row = (requestId: string, heldBudget: boolean | undefined): LedgerEntry => ({
     requestId,
     atMs: today + 1,
@@ -67,19 +93,11 @@ describe('RedisBudgetStore while Redis is down', () => {
   });
 
   it('writes a held row while Redis is down and applies it to the counters once Redis is back', async () => {
-    const real = await redis.connect();
-    let down = true;
-    const fail = (): Promise<never> => Promise.reject(new Error('The client is closed'));
-    const switchable: RedisBudgetClient = {
-      evalSha: (sha1, options) => (down ? fail() : real.evalSha(sha1, options)),
-      scriptLoad: (script) => (down ? fail() : real.scriptLoad(script)),
-      hGetAll: (key) => (down ? fail() : real.hGetAll(key)),
-      zRangeByScore: (key, min, max, options) =>
-        down ? fail() : real.zRangeByScore(key, min, max, options),
-    };
+    const redisLink = switchable(await redis.connect());
+    redisLink.setDown(true);
     const ledger = new PostgresSqlDatabase(await schemas.openPool());
     const store = new RedisBudgetStore({
-      client: switchable,
+      client: redisLink.client,
       ledger,
       keyPrefix: `${redis.runPrefix}${randomUUID()}:budget:`,
     });
@@ -93,7 +111,7 @@ describe('RedisBudgetStore while Redis is down', () => {
       limitNanos: 1_000,
       hard: true,
     };
-    down = false;
+    redisLink.setDown(false);
     const id = randomUUID();
     const held = await store.reserve({
       requestId: id,
@@ -105,33 +123,20 @@ describe('RedisBudgetStore while Redis is down', () => {
       expiresAtMs: day + 3_600_000,
     });
     expect(held.allowed).toBe(true);
-    down = true;
+    redisLink.setDown(true);
     // Before the fix settle rejected after the commit, so the writer retried the whole batch and
     // every later row (budgeted or not) waited behind it until Redis came back.
     expect(await store.settle([row(id, true)])).toEqual([true]);
     expect((await store.findLedgerEntry(id))?.costNanos).toBe(5);
-    down = false;
+    redisLink.setDown(false);
     expect(await store.settle([row(randomUUID(), false)])).toEqual([true]);
     expect(await store.lineStates([line])).toMatchObject([{ spentNanos: 5, reservedNanos: 0 }]);
   });
 
   it('stops calling Redis for a batch once a call fails, and applies every row when it is back', async () => {
-    const real = await redis.connect();
-    let down = false;
-    let callsWhileDown = 0;
-    const fail = (): Promise<never> => {
-      callsWhileDown += 1;
-      return Promise.reject(new Error('The client is closed'));
-    };
-    const switchable: RedisBudgetClient = {
-      evalSha: (sha1, options) => (down ? fail() : real.evalSha(sha1, options)),
-      scriptLoad: (script) => (down ? fail() : real.scriptLoad(script)),
-      hGetAll: (key) => (down ? fail() : real.hGetAll(key)),
-      zRangeByScore: (key, min, max, options) =>
-        down ? fail() : real.zRangeByScore(key, min, max, options),
-    };
+    const redisLink = switchable(await redis.connect());
     const store = new RedisBudgetStore({
-      client: switchable,
+      client: redisLink.client,
       ledger: new PostgresSqlDatabase(await schemas.openPool()),
       keyPrefix: `${redis.runPrefix}${randomUUID()}:budget:`,
     });
@@ -157,12 +162,12 @@ describe('RedisBudgetStore while Redis is down', () => {
       });
       expect(held.allowed).toBe(true);
     }
-    down = true;
+    redisLink.setDown(true);
     expect(await store.settle(ids.map((id) => row(id, true)))).toEqual(ids.map(() => true));
     // One slice of calls found Redis away; the other rows waited without a call each.
-    expect(callsWhileDown).toBeGreaterThan(0);
-    expect(callsWhileDown).toBeLessThan(ids.length);
-    down = false;
+    expect(redisLink.callsWhileDown()).toBeGreaterThan(0);
+    expect(redisLink.callsWhileDown()).toBeLessThan(ids.length);
+    redisLink.setDown(false);
     expect(await store.settle([row(randomUUID(), false)])).toEqual([true]);
     expect(await store.lineStates([line])).toMatchObject([
       { spentNanos: 5 * ids.length, reservedNanos: 0 },
