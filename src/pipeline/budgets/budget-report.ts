@@ -172,8 +172,9 @@ export async function reportBudgetsFor(
       period: rule.period,
       mode: rule.hard ? 'hard' : 'soft',
       lines: lines.map((line, index) => {
-        const spentNanos = stateOf.get(line.key)?.spentNanos ?? 0;
-        const reservedNanos = stateOf.get(line.key)?.reservedNanos ?? 0;
+        const state = stateOf.get(line.key);
+        const spentNanos = state?.spentNanos ?? 0;
+        const reservedNanos = state?.reservedNanos ?? 0;
         return {
           value: values[index] ?? '',
           spent_usd: spentNanos / 1e9,
