@@ -5,7 +5,13 @@ import { wireContext, wirePrompt } from './wire-provenance.ts';
 
 /** An object without its undefined fields (canonical JSON has no `undefined`). */
 function definedFields(value: object): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined));
+  const fields = value as Readonly<Record<string, unknown>>;
+  const defined: Record<string, unknown> = {};
+  for (const name of Object.keys(fields)) {
+    const field = fields[name];
+    if (field !== undefined) defined[name] = field;
+  }
+  return defined;
 }
 
 /** A router score to six decimals (what a reader compares), or null. */
