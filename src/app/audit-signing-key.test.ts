@@ -1,7 +1,8 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { splitCheckpointFile } from '../pipeline/audit/checkpoint.ts';
 import { FileCheckpointSink, readCheckpointFile } from './audit-checkpoint-file.ts';
@@ -24,6 +25,35 @@ describe('loadAuditSigningKey', () => {
     const again = loadAuditSigningKey({ environment: {}, stateDir, create: true })!;
     expect(again.verifier.publicKey).toEqual(first.verifier.publicKey);
     expect(again.source).toBe(path);
+  });
+
+  it('gives processes starting together one key, never a file still being written', async () => {
+    // Replicas share the state directory. A key file created in place and then written was
+    // read empty by a process starting beside it, which then refused to start.
+    const rounds = 150;
+    const racers = 4;
+    const directories = Array.from({ length: rounds }, directory);
+    const barrier = new SharedArrayBuffer(rounds * Int32Array.BYTES_PER_ELEMENT);
+    const results = await Promise.all(
+      Array.from(
+        { length: racers },
+        () =>
+          new Promise<string[]>((resolve, reject) => {
+            const worker = new Worker(
+              new URL('../../test/helpers/audit-key-racer.ts', import.meta.url),
+              { workerData: { directories, barrier, racers } },
+            );
+            worker.once('message', resolve);
+            worker.once('error', reject);
+          }),
+      ),
+    );
+    directories.forEach((stateDir, round) => {
+      const keys = new Set(results.map((keysOfRacer) => keysOfRacer[round]));
+      expect([...keys]).toEqual([expect.stringMatching(/^[0-9a-f]{64}$/)]);
+      // Only the key itself is left: no draft of a racer that lost.
+      expect(readdirSync(stateDir)).toEqual([auditSigningKeyFileName]);
+    });
   });
 
   it('reads a base64 seed or PKCS8 PEM from the environment or a file', () => {

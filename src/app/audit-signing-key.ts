@@ -2,9 +2,10 @@ import {
   createPrivateKey,
   createPublicKey,
   generateKeyPairSync,
+  randomUUID,
   type KeyObject,
 } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { linkSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Environment } from '../config/environment.ts';
 import {
@@ -94,8 +95,8 @@ function readIfPresent(path: string): string | undefined {
  * The checkpoint signing key, from the first of: `SIGNALBOX_AUDIT_SIGNING_KEY` (PKCS8 PEM or
  * base64 seed), the file named by `SIGNALBOX_AUDIT_SIGNING_KEY_FILE`, or
  * `<stateDir>/audit-signing-key.pem`. When none exists and `create` is true, a new key is
- * generated into that state-directory file (PKCS8 PEM, mode 0600, created exclusively so two
- * processes starting together end up with the same key); otherwise resolves undefined. Throws
+ * generated into that state-directory file (PKCS8 PEM, mode 0600, put in place whole and
+ * exclusively, so processes starting together end up with the same key); otherwise resolves undefined. Throws
  * when both variables are set or a key is malformed; messages never contain key material.
  */
 export function loadAuditSigningKey(options: {
@@ -126,11 +127,29 @@ export function loadAuditSigningKey(options: {
   if (!options.create) return undefined;
   const { privateKey } = generateKeyPairSync('ed25519');
   const pem = privateKey.export({ format: 'pem', type: 'pkcs8' });
-  try {
-    writeFileSync(path, pem, { mode: 0o600, flag: 'wx' });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  if (!publishExclusively(path, pem)) {
     return withKey(parseAuditPrivateKey(readFileSync(path, 'utf8'), path), name, path);
   }
   return withKey(privateKey, name, path);
+}
+
+/**
+ * Puts `content` at `path` (mode 0600) unless a file is already there; false when one was. The
+ * file appears whole: it is written under a name of its own first and then linked into place,
+ * which fails when `path` exists. A file created in place and then written would be seen empty
+ * by a process starting beside this one (replicas share the state directory), which then
+ * refused to start.
+ */
+function publishExclusively(path: string, content: string | Buffer): boolean {
+  const draft = `${path}.${String(process.pid)}.${randomUUID()}.tmp`;
+  writeFileSync(draft, content, { mode: 0o600, flag: 'wx' });
+  try {
+    linkSync(draft, path);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    return false;
+  } finally {
+    unlinkSync(draft);
+  }
 }
