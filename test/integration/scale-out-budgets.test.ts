@@ -20,7 +20,10 @@ const children: ChildProcess[] = [];
 let urls: string[] = [];
 
 // Output at $1,000 per million tokens (input free): a 20-token answer costs exactly its $0.02 hold.
+// The replicas share a fresh state directory beside the configuration file, as replicas started
+// together on one host do: each run they race to create the audit signing key there.
 const config = `
+state_dir: state
 storage:
   backend: postgres
   postgres_url: \${env:DATABASE_URL}
