@@ -253,11 +253,28 @@ export function renderReport(report: BenchReport): string {
 function acceptanceTable(report: BenchReport): string[] {
   const scenarios = report.scenarios;
   const rows: string[] = [];
-  const row = (item: string, target: string, measured: string, pass: boolean | undefined): void => {
-    rows.push(
-      `| ${item} | ${target} | ${measured} | ${pass === undefined ? 'not measured' : pass ? 'pass' : '**fail**'} |`,
-    );
+  const row = (
+    item: string,
+    target: string,
+    measured: string,
+    pass: boolean | 'noise' | undefined,
+  ): void => {
+    const result =
+      pass === undefined
+        ? 'not measured'
+        : pass === 'noise'
+          ? 'no verdict: added p99 below added p50 (the tails were noise)'
+          : pass
+            ? 'pass'
+            : '**fail**';
+    rows.push(`| ${item} | ${target} | ${measured} | ${result} |`);
   };
+  /**
+   * An added p99 within `limitMs`. One below the added p50 is no verdict: the two targets' tails
+   * (a handful of samples in the paced scenarios) differed by more than the gateway's own time.
+   */
+  const addedP99Within = (added: Added, limitMs: number): boolean | 'noise' =>
+    added.p99 < added.p50 ? 'noise' : added.p99 <= limitMs;
   const one = scenarios['ns-1'];
   row(
     'governance on, non-streaming, 1 connection: added p50 over direct',
@@ -269,7 +286,7 @@ function acceptanceTable(report: BenchReport): string[] {
     'governance on, non-streaming, 1 connection: added p99 over direct',
     '≤ 1.0 ms',
     one === undefined ? '' : `${String(one.signalboxAdded.p99)} ms`,
-    one === undefined ? undefined : one.signalboxAdded.p99 <= 1,
+    one === undefined ? undefined : addedP99Within(one.signalboxAdded, 1),
   );
   for (const id of ['ns-16', 'ns-64']) {
     const result = scenarios[id];
@@ -288,7 +305,7 @@ function acceptanceTable(report: BenchReport): string[] {
       `streaming, ${String(result?.connections ?? id.slice(7))} connection${id === 'stream-1' ? '' : 's'}: time to first token added p99`,
       '≤ 1 ms',
       result === undefined ? '' : `${String(result.signalboxAdded.p99)} ms`,
-      result === undefined ? undefined : result.signalboxAdded.p99 <= 1,
+      result === undefined ? undefined : addedP99Within(result.signalboxAdded, 1),
     );
   }
   const anthropic = scenarios['anthropic-ttft'];
@@ -296,7 +313,7 @@ function acceptanceTable(report: BenchReport): string[] {
     'cross-dialect streaming (Anthropic upstream, OpenAI ingress): time to first token added p99',
     '≤ 1 ms',
     anthropic === undefined ? '' : `${String(anthropic.signalboxAdded.p99)} ms`,
-    anthropic === undefined ? undefined : anthropic.signalboxAdded.p99 <= 1,
+    anthropic === undefined ? undefined : addedP99Within(anthropic.signalboxAdded, 1),
   );
   const crossDialect = scenarios['cross-dialect'];
   row(

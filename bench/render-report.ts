@@ -1,0 +1,15 @@
+// Renders a saved benchmark report (bench/results/*.json) as the tables `npm run bench` writes,
+// without running anything: to read an old run, or to see a change of the report's wording.
+//
+// Run: node bench/render-report.ts [bench/results/latest.json]
+import { readFileSync } from 'node:fs';
+import { renderReport, type BenchReport } from './bench-report.ts';
+import { safeParseJson } from '../src/lib/json.ts';
+
+const file = process.argv[2] ?? 'bench/results/latest.json';
+const parsed = safeParseJson(readFileSync(file, 'utf8'));
+if (!parsed.ok) {
+  console.error(`${file} is not JSON: ${parsed.message}`);
+  process.exit(1);
+}
+console.log(renderReport(parsed.value as BenchReport));
