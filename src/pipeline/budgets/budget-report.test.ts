@@ -6,24 +6,16 @@ import type { BudgetLine, BudgetLineState } from '../../storage/ports.ts';
 import { SqlBudgetStore } from '../../storage/sql/sql-budget-store.ts';
 import { openSqliteDatabase } from '../../storage/sqlite/open-sqlite-database.ts';
 import { SqliteSqlDatabase } from '../../storage/sqlite/sqlite-sql-database.ts';
-import type { Principal } from '../identity/principal.ts';
+import { testPrincipal } from '../../../test/helpers/test-principal.ts';
 import { reportBudgetsFor } from './budget-report.ts';
 import type { BudgetInForce } from './budget-rule-service.ts';
 
-const platformAdmin: Principal = {
-  role: 'admin',
+const platformAdmin = testPrincipal({
   org: 'default',
-  userId: undefined,
   agent: 'environment',
   keyId: 'environment',
   keyName: 'admin',
-  team: undefined,
-  tags: [],
-  allowedModels: null,
-  allowedRoutes: null,
-  maxOutputTokens: null,
-  expiresAt: null,
-};
+});
 
 const rule = (scope: BudgetInForce['scope'], match: string, usd: number): BudgetInForce => ({
   scope,

@@ -1,23 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { testPrincipal } from '../../../test/helpers/test-principal.ts';
 import type { Principal } from '../identity/principal.ts';
 import { scopeSpendFilters } from './spend-report-scope.ts';
 
 function principal(overrides: Partial<Principal>): Principal {
-  return {
-    role: 'admin',
-    org: 'acme',
-    userId: undefined,
-    agent: 'key1',
-    keyId: 'key1',
-    keyName: 'k',
-    team: undefined,
-    tags: [],
-    allowedModels: null,
-    allowedRoutes: null,
-    maxOutputTokens: null,
-    expiresAt: null,
-    ...overrides,
-  };
+  return testPrincipal({ keyName: 'k', ...overrides });
 }
 
 describe('scopeSpendFilters', () => {

@@ -12,23 +12,11 @@ import {
   sessionIdleMs,
   sessionLifetimeMs,
 } from './console-sessions.ts';
+import { testPrincipal } from '../../../test/helpers/test-principal.ts';
 import type { Principal } from './principal.ts';
 
 function principal(keyId: string, role: Principal['role']): Principal {
-  return {
-    role,
-    org: 'acme',
-    userId: undefined,
-    agent: keyId,
-    keyId,
-    keyName: keyId,
-    team: undefined,
-    tags: [],
-    allowedModels: null,
-    allowedRoutes: null,
-    maxOutputTokens: null,
-    expiresAt: null,
-  };
+  return testPrincipal({ role, agent: keyId, keyId, keyName: keyId });
 }
 
 const closers: (() => void)[] = [];

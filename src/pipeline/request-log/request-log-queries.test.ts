@@ -8,25 +8,12 @@ import type { RequestLogStore } from '../../storage/request-log-store.ts';
 import { openSqliteDatabase } from '../../storage/sqlite/open-sqlite-database.ts';
 import { createSqliteRequestLogStore } from '../../storage/sqlite/request-log-store.ts';
 import { SqliteSqlDatabase } from '../../storage/sqlite/sqlite-sql-database.ts';
+import { testPrincipal } from '../../../test/helpers/test-principal.ts';
 import type { Principal } from '../identity/principal.ts';
 import { RequestLogQueries } from './request-log-queries.ts';
 
 function principal(overrides: Partial<Principal>): Principal {
-  return {
-    role: 'admin',
-    org: 'acme',
-    userId: undefined,
-    agent: 'key_1',
-    keyId: 'key_1',
-    keyName: 'key_1',
-    team: undefined,
-    tags: [],
-    allowedModels: null,
-    allowedRoutes: null,
-    maxOutputTokens: null,
-    expiresAt: null,
-    ...overrides,
-  };
+  return testPrincipal({ agent: 'key_1', keyId: 'key_1', keyName: 'key_1', ...overrides });
 }
 
 const platformAdmin = principal({ org: 'default' });
