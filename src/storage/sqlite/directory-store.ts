@@ -1,7 +1,6 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { safeParseJson } from '../../lib/json.ts';
 import { readStringList } from '../key-row-values.ts';
-import { sqliteLockWaitMs } from './open-sqlite-database.ts';
 import { retryWhileLocked } from './sqlite-locked.ts';
 import type {
   DirectoryStore,
@@ -74,7 +73,7 @@ export class SqliteDirectoryStore implements DirectoryStore {
       this.#database
         .prepare('INSERT INTO organisations (id, name, created_at) VALUES (?, ?, ?)')
         .run(record.id, record.name, record.createdAt);
-    }, sqliteLockWaitMs);
+    });
   }
 
   findOrganisation(id: string): Promise<OrganisationRecord | undefined> {
@@ -96,7 +95,7 @@ export class SqliteDirectoryStore implements DirectoryStore {
         .prepare('UPDATE organisations SET name = ? WHERE id = ? RETURNING *')
         .get(name, id) as OrganisationRow | undefined;
       return row === undefined ? undefined : toOrganisation(row);
-    }, sqliteLockWaitMs);
+    });
   }
 
   insertTeam(record: TeamRecord): Promise<void> {
@@ -104,7 +103,7 @@ export class SqliteDirectoryStore implements DirectoryStore {
       this.#database
         .prepare('INSERT INTO teams (org, id, name, created_at) VALUES (?, ?, ?, ?)')
         .run(record.org, record.id, record.name, record.createdAt);
-    }, sqliteLockWaitMs);
+    });
   }
 
   findTeam(org: string, id: string): Promise<TeamRecord | undefined> {
@@ -127,7 +126,7 @@ export class SqliteDirectoryStore implements DirectoryStore {
         .prepare('UPDATE teams SET name = ? WHERE org = ? AND id = ? RETURNING *')
         .get(name, org, id) as TeamRow | undefined;
       return row === undefined ? undefined : toTeam(row);
-    }, sqliteLockWaitMs);
+    });
   }
 
   insertUser(record: UserRecord): Promise<void> {
@@ -145,7 +144,7 @@ export class SqliteDirectoryStore implements DirectoryStore {
           JSON.stringify(record.teams),
           record.createdAt,
         );
-    }, sqliteLockWaitMs);
+    });
   }
 
   findUser(id: string): Promise<UserRecord | undefined> {
@@ -187,6 +186,6 @@ export class SqliteDirectoryStore implements DirectoryStore {
           id,
         ) as UserRow | undefined;
       return row === undefined ? undefined : toUser(row);
-    }, sqliteLockWaitMs);
+    });
   }
 }

@@ -1,6 +1,5 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { openResponseCacheDatabase } from './open-response-cache-database.ts';
-import { sqliteLockWaitMs } from './open-sqlite-database.ts';
 import { ResponseCacheUseMarks } from './response-cache-use-marks.ts';
 import { retryWhileLocked } from './sqlite-locked.ts';
 import type { ResponseCacheAddress, ResponseCacheStore, StoredCacheEntry } from '../ports.ts';
@@ -77,22 +76,20 @@ export class SqliteResponseCacheStore implements ResponseCacheStore {
         return { address, entry: row.entry, expiresAt: row.expires_at };
       }
       return undefined;
-    }, sqliteLockWaitMs);
+    });
   }
 
   async set(entry: StoredCacheEntry, now: number): Promise<void> {
-    await retryWhileLocked(
-      () =>
-        this.#upsert.run(
-          entry.address.scope,
-          entry.address.digest,
-          entry.address.org,
-          entry.address.alias,
-          entry.entry,
-          entry.expiresAt,
-          now,
-        ),
-      sqliteLockWaitMs,
+    await retryWhileLocked(() =>
+      this.#upsert.run(
+        entry.address.scope,
+        entry.address.digest,
+        entry.address.org,
+        entry.address.alias,
+        entry.entry,
+        entry.expiresAt,
+        now,
+      ),
     );
     this.#insertsSinceCheck += 1;
     if (this.#insertsSinceCheck >= evictEvery) {
@@ -105,7 +102,7 @@ export class SqliteResponseCacheStore implements ResponseCacheStore {
   evict(now: number): Promise<void> {
     return retryWhileLocked(() => {
       this.#evict(now);
-    }, sqliteLockWaitMs);
+    });
   }
 
   #evict(now: number): void {
@@ -131,7 +128,7 @@ export class SqliteResponseCacheStore implements ResponseCacheStore {
         )
         .run({ org: filter.org ?? null, alias: filter.alias ?? null });
       return Number(result.changes);
-    }, sqliteLockWaitMs);
+    });
   }
 
   close(): Promise<void> {

@@ -1,6 +1,5 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { openResponseCacheDatabase } from './open-response-cache-database.ts';
-import { sqliteLockWaitMs } from './open-sqlite-database.ts';
 import { retryWhileLocked } from './sqlite-locked.ts';
 import type { SemanticEntryFeed, SharedSemanticEntry } from '../ports.ts';
 import { decodeSemanticEntry, encodeSemanticMeta, encodeVector } from '../semantic-entry-codec.ts';
@@ -35,18 +34,16 @@ export class SqliteSemanticEntryFeed implements SemanticEntryFeed {
   async append(entry: SharedSemanticEntry): Promise<void> {
     const meta = encodeSemanticMeta(entry);
     const vector = encodeVector(entry.vector);
-    await retryWhileLocked(
-      () =>
-        this.#database
-          .prepare('INSERT INTO semantic_feed (meta, vector, expires_at) VALUES (?, ?, ?)')
-          .run(meta, vector, entry.expiresAt),
-      sqliteLockWaitMs,
+    await retryWhileLocked(() =>
+      this.#database
+        .prepare('INSERT INTO semantic_feed (meta, vector, expires_at) VALUES (?, ?, ?)')
+        .run(meta, vector, entry.expiresAt),
     );
     this.#appends += 1;
     if (this.#appends % pruneEvery === 0) {
       await retryWhileLocked(() => {
         this.#prune(entry.expiresAt);
-      }, sqliteLockWaitMs);
+      });
     }
   }
 
@@ -74,7 +71,6 @@ export class SqliteSemanticEntryFeed implements SemanticEntryFeed {
           vector: string;
           expires_at: number;
         }[],
-      sqliteLockWaitMs,
     );
     const entries: SharedSemanticEntry[] = [];
     for (const row of rows) {

@@ -9,7 +9,6 @@ import type {
   VirtualKeyStore,
 } from '../ports.ts';
 import { virtualKeyFilterSql } from '../virtual-key-filter-sql.ts';
-import { sqliteLockWaitMs } from './open-sqlite-database.ts';
 import { retryWhileLocked } from './sqlite-locked.ts';
 import {
   mutableKeyColumns,
@@ -96,7 +95,7 @@ export class SqliteVirtualKeyStore implements VirtualKeyStore {
   insert(record: VirtualKeyRecord): Promise<void> {
     return retryWhileLocked(() => {
       this.#insert.run(...virtualKeyParameters(record));
-    }, sqliteLockWaitMs);
+    });
   }
 
   findById(id: string): Promise<VirtualKeyRecord | undefined> {
@@ -113,7 +112,7 @@ export class SqliteVirtualKeyStore implements VirtualKeyStore {
   }
 
   revoke(id: string, at: number): Promise<boolean> {
-    return retryWhileLocked(() => Number(this.#revoke.run(at, id).changes) > 0, sqliteLockWaitMs);
+    return retryWhileLocked(() => Number(this.#revoke.run(at, id).changes) > 0);
   }
 
   update(id: string, changes: VirtualKeyChanges): Promise<VirtualKeyRecord | undefined> {
@@ -123,7 +122,7 @@ export class SqliteVirtualKeyStore implements VirtualKeyStore {
       );
       const row = this.#update.get(...parameters, id) as VirtualKeyRow | undefined;
       return row === undefined ? undefined : toRecord(row);
-    }, sqliteLockWaitMs);
+    });
   }
 
   changeMarker(): Promise<number> {
