@@ -5,6 +5,7 @@
 // Run: node bench/audit-record-build.ts [--records N] [--rounds N]
 import { parseArgs } from 'node:util';
 import { buildAuditRecords, type AuditEvent } from '../src/pipeline/audit/audit-record.ts';
+import { median } from './sample-statistics.ts';
 
 const { values } = parseArgs({
   options: {
@@ -54,7 +55,6 @@ for (let round = 0; round < rounds; round += 1) {
 }
 // The first round warms the compiler up; the median of the others is the figure.
 const measured = perRecordUs.slice(1).sort((a, b) => a - b);
-const median = measured[Math.floor(measured.length / 2)] ?? Number.NaN;
 console.log(
-  `audit record build: ${median.toFixed(2)} µs per record (median of ${String(measured.length)} rounds of ${String(records)}; rounds ${measured.map((value) => value.toFixed(2)).join(', ')})`,
+  `audit record build: ${median(measured).toFixed(2)} µs per record (median of ${String(measured.length)} rounds of ${String(records)}; rounds ${measured.map((value) => value.toFixed(2)).join(', ')})`,
 );

@@ -7,7 +7,14 @@ import { renderReport, type BenchReport } from './bench-report.ts';
 import { safeParseJson } from '../src/lib/json.ts';
 
 const file = process.argv[2] ?? 'bench/results/latest.json';
-const parsed = safeParseJson(readFileSync(file, 'utf8'));
+let text: string;
+try {
+  text = readFileSync(file, 'utf8');
+} catch (error) {
+  console.error(`cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}
+const parsed = safeParseJson(text);
 if (!parsed.ok) {
   console.error(`${file} is not JSON: ${parsed.message}`);
   process.exit(1);

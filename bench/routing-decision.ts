@@ -17,6 +17,7 @@ import { buildRoutingTable } from '../src/routing/routing-table.ts';
 import { strategyNames } from '../src/routing/routing-strategy.ts';
 import { createUpstreamPool } from '../src/upstream/upstream-pool.ts';
 import { createTokenTransport } from '../src/upstream/token-transport.ts';
+import { percentile } from './sample-statistics.ts';
 
 const { values } = parseArgs({
   options: {
@@ -116,10 +117,6 @@ const body = JSON.stringify({
 
 function envelopeFor(model: string): ModelRequestEnvelope {
   return openAiChatIngress.decodeRequest(body.replace('MODEL', model), 'chat');
-}
-
-function percentile(sorted: Float64Array, fraction: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))] ?? Number.NaN;
 }
 
 const caller = {

@@ -39,6 +39,7 @@ import {
   totalCpuMilliseconds,
   totalResidentMemoryKb,
 } from './server-processes.ts';
+import { median } from './sample-statistics.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const { values } = parseArgs({
@@ -492,14 +493,6 @@ for (const server of [...signalboxes, bare, mock]) {
 redis?.kill('SIGTERM');
 
 // --- summarise ------------------------------------------------------------------------------
-function median(numbers: readonly number[]): number {
-  const sorted = numbers.filter((value) => !Number.isNaN(value)).sort((a, b) => a - b);
-  if (sorted.length === 0) return Number.NaN;
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[middle] ?? Number.NaN)
-    : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
-}
 const round3 = (value: number): number => Math.round(value * 1000) / 1000;
 const medianOf = (
   results: readonly MeasuredRun[],

@@ -9,6 +9,7 @@ import { createSeededRandom } from '../src/lib/random.ts';
 import { LexicalEncoder } from '../src/pipeline/cache/semantic/lexical-encoder.ts';
 import { semanticCandidateCount } from '../src/pipeline/cache/semantic/semantic-defaults.ts';
 import { PartitionedVectorIndex } from '../src/pipeline/cache/semantic/vector-index.ts';
+import { percentile } from './sample-statistics.ts';
 
 const { values } = parseArgs({
   options: {
@@ -63,10 +64,6 @@ function syntheticText(): string {
     );
   }
   return `${words.join(' ')}?`;
-}
-
-function percentile(sorted: Float64Array, fraction: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))] ?? Number.NaN;
 }
 
 function summarise(samples: Float64Array): { p50: number; p99: number; max: number } {
