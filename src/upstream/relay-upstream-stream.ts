@@ -34,6 +34,9 @@ export interface RelayOptions {
   readonly drainMs: number;
 }
 
+/** What the relay needs of an upstream exchange: its body read by read, and its release. */
+export type RelayedBody = Pick<UpstreamExchange, 'next' | 'release' | 'outliveClient'>;
+
 /** A stream that has passed its commit point: its first content is in hand. */
 export interface CommittedStream {
   /**
@@ -69,7 +72,7 @@ function framingFailure(error: unknown): GatewayError {
  * nothing is read from upstream until the client has taken what came before.
  */
 export async function relayUpstreamStream(
-  response: UpstreamExchange,
+  response: RelayedBody,
   parser: FrameParser,
   transformer: StreamTransformer,
   options: RelayOptions = { drainMs: 0 },
