@@ -226,33 +226,53 @@ describe('OpenAiChatStreamEncoder', () => {
 });
 
 describe('OpenAiChatStreamEncoder text deltas', () => {
-  it('writes each delta field exactly as serialising the chunk object would', () => {
+  const fields = {
+    'text-delta': 'content',
+    'reasoning-delta': 'reasoning_content',
+    'refusal-delta': 'refusal',
+  } as const;
+  /** A delta of some kind for some choice, or a new response start with another id. */
+  const step = fc.oneof(
+    fc.record({
+      type: fc.constantFrom('text-delta', 'reasoning-delta', 'refusal-delta'),
+      choice: fc.nat(3),
+      text: fc.string({ unit: 'binary' }),
+    }),
+    fc.record({ type: fc.constant('response-start'), id: fc.string({ unit: 'binary' }) }),
+  );
+
+  it('writes each delta exactly as serialising the chunk object would, in any order', () => {
     fc.assert(
-      fc.property(
-        fc.string({ unit: 'binary' }),
-        fc.constantFrom('text-delta', 'reasoning-delta', 'refusal-delta'),
-        fc.nat(3),
-        (text, type, choice) => {
-          const encoder = new OpenAiChatStreamEncoder(context);
-          encoder.push({ type: 'response-start', id: 'chatcmpl-1', model: 'm', created: 1 });
-          encoder.push({ type, choice, part: 0, delta: 'open' });
-          const field = {
-            'text-delta': 'content',
-            'reasoning-delta': 'reasoning_content',
-            'refusal-delta': 'refusal',
-          }[type];
+      fc.property(fc.array(step, { maxLength: 12 }), (steps) => {
+        const encoder = new OpenAiChatStreamEncoder(context);
+        encoder.push({ type: 'response-start', id: 'chatcmpl-1', model: 'm', created: 1 });
+        for (const choice of [0, 1, 2, 3]) {
+          encoder.push({ type: 'text-delta', choice, part: 0, delta: 'open' });
+        }
+        let id = 'chatcmpl-1';
+        for (const next of steps) {
+          if (next.type === 'response-start') {
+            id = next.id;
+            encoder.push({ type: 'response-start', id, model: 'm', created: 1 });
+            continue;
+          }
           const entry = JSON.stringify({
-            index: choice,
-            delta: { [field]: text },
+            index: next.choice,
+            delta: { [fields[next.type]]: next.text },
             logprobs: null,
             finish_reason: null,
           });
-          const wire = encoder.push({ type, choice, part: 0, delta: text });
+          const wire = encoder.push({
+            type: next.type,
+            choice: next.choice,
+            part: 0,
+            delta: next.text,
+          });
           expect(wire).toBe(
-            `data: {"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"m","choices":[${entry}]}\n\n`,
+            `data: {"id":${JSON.stringify(id)},"object":"chat.completion.chunk","created":1,"model":"m","choices":[${entry}]}\n\n`,
           );
-        },
-      ),
+        }
+      }),
     );
   });
 });

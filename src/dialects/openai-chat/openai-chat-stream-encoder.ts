@@ -8,6 +8,9 @@ import { encodeOpenAiChatUsage } from './encode-openai-chat-usage.ts';
 import { encodeOpenAiFinishReason } from './map-openai-chat-finish-reason.ts';
 import { encodeOpenAiErrorBody } from './openai-error-body.ts';
 
+/** The SSE frame's text after a text delta: the rest of the chunk, then the blank line. */
+const textChunkTail = '},"logprobs":null,"finish_reason":null}]}\n\n';
+
 /**
  * Writes canonical events as OpenAI `chat.completion.chunk` events, ending with `[DONE]`. Each
  * choice opens with a role chunk; tool calls are numbered per choice in the order they start;
@@ -24,6 +27,10 @@ export class OpenAiChatStreamEncoder implements StreamEncoder {
   readonly #toolIndexes = new Map<string, number>();
   readonly #nextToolIndex = new Map<number, number>();
   #usage: Usage | undefined;
+  /** The SSE frame's text up to a text delta, for the choice and field it was written for. */
+  #textHead = '';
+  #textChoice = 0;
+  #textField = '';
 
   constructor(context: EncodeContext) {
     this.#context = context;
@@ -34,6 +41,7 @@ export class OpenAiChatStreamEncoder implements StreamEncoder {
       case 'response-start': {
         const model = event.model === '' ? this.#context.requestedModel : event.model;
         const created = event.created ?? Math.floor(this.#context.now / 1000);
+        this.#textHead = '';
         this.#prefix = `{"id":${JSON.stringify(event.id)},"object":"chat.completion.chunk","created":${created},"model":${JSON.stringify(model)},"choices":`;
         return this.#open(0);
       }
@@ -99,15 +107,19 @@ export class OpenAiChatStreamEncoder implements StreamEncoder {
   /**
    * `#chunk(choice, { [field]: text }, null)`, byte for byte, written out: text deltas are nearly
    * every event of a stream, and building and serialising the objects cost more than the text.
+   * The frame's text before and after the delta is kept for the choice and field of the last one.
    */
   #textChunk(
     choice: number,
     field: 'content' | 'reasoning_content' | 'refusal',
     text: string,
   ): string {
-    return encodeSseEvent(
-      `${this.#prefix}[{"index":${choice},"delta":{"${field}":${JSON.stringify(text)}},"logprobs":null,"finish_reason":null}]}`,
-    );
+    if (this.#textHead === '' || this.#textChoice !== choice || this.#textField !== field) {
+      this.#textChoice = choice;
+      this.#textField = field;
+      this.#textHead = `data: ${this.#prefix}[{"index":${choice},"delta":{"${field}":`;
+    }
+    return `${this.#textHead}${JSON.stringify(text)}${textChunkTail}`;
   }
 
   #chunk(choice: number, delta: object, finishReason: string | null): string {
