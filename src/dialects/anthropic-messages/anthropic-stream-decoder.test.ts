@@ -7,7 +7,7 @@ import {
   expectValidEventOrder,
 } from '../../../test/helpers/canonical-stream.ts';
 import { listRecordings, namedEventStreamBody } from '../../../test/helpers/provider-recordings.ts';
-import { safeParseJson } from '../../lib/json.ts';
+import { isJsonObject, safeParseJson } from '../../lib/json.ts';
 import { encodeSseEvent } from '../../lib/sse-frame.ts';
 import { AnthropicStreamDecoder, parseTextDelta } from './anthropic-stream-decoder.ts';
 
@@ -269,14 +269,18 @@ describe('AnthropicStreamDecoder on faults', () => {
 });
 
 describe('parseTextDelta', () => {
+  /** Index and text as a whole parse finds them, or undefined when the event is not a text delta. */
   const parsedWhole = (data: string): unknown => {
     const parsed = safeParseJson(data);
-    return parsed.ok ? parsed.value : undefined;
+    if (!parsed.ok || !isJsonObject(parsed.value) || !isJsonObject(parsed.value.delta)) {
+      return undefined;
+    }
+    return { index: parsed.value.index, text: parsed.value.delta.text };
   };
   const wire = (index: number, text: string): string =>
     JSON.stringify({ type: 'content_block_delta', index, delta: { type: 'text_delta', text } });
 
-  it('gives what JSON.parse gives for a text delta as Anthropic writes it', () => {
+  it('gives the index and text JSON.parse gives for a text delta as Anthropic writes it', () => {
     fc.assert(
       fc.property(fc.nat(1000), fc.string({ unit: 'binary' }), (index, text) => {
         const data = wire(index, text);
@@ -285,7 +289,7 @@ describe('parseTextDelta', () => {
     );
   });
 
-  it('gives either nothing or what JSON.parse gives, for any text around the pattern', () => {
+  it('gives either nothing or the index and text JSON.parse gives, for any text around the pattern', () => {
     const pieces = fc.constantFrom(
       '{"type":"content_block_delta","index":',
       ',"delta":{"type":"text_delta","text":',
@@ -310,6 +314,11 @@ describe('parseTextDelta', () => {
     );
     expect(parseTextDelta(`${wire(0, 'a').slice(0, -2)},"extra":1}}`)).toBeUndefined();
     expect(parseTextDelta(wire(0, 'a').replace('"index":0', '"index":00'))).toBeUndefined();
+    expect(parseTextDelta(wire(123456789, 'a'))).toEqual({ index: 123456789, text: 'a' });
+    expect(parseTextDelta(wire(1234567890, 'a'))).toBeUndefined();
+    expect(parseTextDelta(wire(0, 'a').replace('"a"', '"a\u0001"'))).toBeUndefined();
+    expect(parseTextDelta(wire(0, 'a').replace('"a"', '"\\"'))).toBeUndefined();
+    expect(parseTextDelta(wire(7, 'say "hi"\n'))).toEqual({ index: 7, text: 'say "hi"\n' });
     expect(
       parseTextDelta(
         '{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"a","b":"c"}}',

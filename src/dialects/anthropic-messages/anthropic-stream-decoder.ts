@@ -35,27 +35,62 @@ const textDeltaHead = '{"type":"content_block_delta","index":';
 const textDeltaMiddle = ',"delta":{"type":"text_delta","text":';
 const textDeltaTail = '}}';
 
+/** The block index and text of a text delta event. */
+export interface TextDelta {
+  readonly index: number;
+  readonly text: string;
+}
+
+/**
+ * The value of the JSON string literal `data[start, end)`, or undefined when it is not one. A
+ * literal without escapes, quotes or control characters inside (nearly every token) is its own
+ * text between the quotes; anything else goes to `JSON.parse`.
+ */
+function stringLiteralValue(data: string, start: number, end: number): string | undefined {
+  if (end - start < 2 || data.charCodeAt(start) !== 0x22 || data.charCodeAt(end - 1) !== 0x22) {
+    return undefined;
+  }
+  for (let position = start + 1; position < end - 1; position += 1) {
+    const code = data.charCodeAt(position);
+    if (code === 0x22 || code === 0x5c || code < 0x20) {
+      const parsed = safeParseJson(data.slice(start, end));
+      return parsed.ok && typeof parsed.value === 'string' ? parsed.value : undefined;
+    }
+  }
+  return data.slice(start + 1, end - 1);
+}
+
+/** Longest block index the fast path reads (nine digits); longer ones are parsed whole. */
+const maxIndexDigits = 9;
+
 /**
  * A text delta exactly as Anthropic writes it (`{"type":"content_block_delta","index":0,"delta":
- * {"type":"text_delta","text":"…"}}`, nearly every event of a stream) as the object `JSON.parse`
- * would give, parsing only the text's string literal; undefined for anything else, which is then
- * parsed whole. A text with anything after its literal fails the literal's parse and falls back.
+ * {"type":"text_delta","text":"…"}}`, nearly every event of a stream): its index and text,
+ * reading only the index digits and the text's string literal; undefined for anything else,
+ * which is then parsed whole. A text with anything after its literal is not a string literal
+ * and falls back.
  */
-export function parseTextDelta(data: string): JsonObject | undefined {
+export function parseTextDelta(data: string): TextDelta | undefined {
   if (!data.startsWith(textDeltaHead) || !data.endsWith(textDeltaTail)) return undefined;
-  const middle = data.indexOf(textDeltaMiddle, textDeltaHead.length);
-  if (middle === -1) return undefined;
-  const digits = data.slice(textDeltaHead.length, middle);
-  if (!/^(?:0|[1-9]\d{0,8})$/.test(digits)) return undefined;
-  const literal = data.slice(middle + textDeltaMiddle.length, data.length - textDeltaTail.length);
-  if (!literal.startsWith('"')) return undefined;
-  const text = safeParseJson(literal);
-  if (!text.ok || typeof text.value !== 'string') return undefined;
-  return {
-    type: 'content_block_delta',
-    index: Number(digits),
-    delta: { type: 'text_delta', text: text.value },
-  };
+  const digitsStart = textDeltaHead.length;
+  let position = digitsStart;
+  let index = 0;
+  while (position < data.length && position - digitsStart <= maxIndexDigits) {
+    const code = data.charCodeAt(position);
+    if (code < 0x30 || code > 0x39) break;
+    index = index * 10 + (code - 0x30);
+    position += 1;
+  }
+  const digits = position - digitsStart;
+  if (digits === 0 || digits > maxIndexDigits) return undefined;
+  if (digits > 1 && data.charCodeAt(digitsStart) === 0x30) return undefined;
+  if (!data.startsWith(textDeltaMiddle, position)) return undefined;
+  const text = stringLiteralValue(
+    data,
+    position + textDeltaMiddle.length,
+    data.length - textDeltaTail.length,
+  );
+  return text === undefined ? undefined : { index, text };
 }
 
 /**
@@ -77,7 +112,13 @@ export class AnthropicStreamDecoder implements StreamDecoder {
     if (frame.kind !== 'event' || this.#finished) {
       return noEvents;
     }
-    const event = parseTextDelta(frame.data) ?? parseEventObject(frame.data);
+    const textDelta = parseTextDelta(frame.data);
+    if (textDelta !== undefined) {
+      const events: ChatStreamEvent[] = [];
+      this.#textDelta(textDelta.index, textDelta.text, events);
+      return { events, failure: undefined };
+    }
+    const event = parseEventObject(frame.data);
     if (event === undefined) {
       return {
         events: [],
@@ -212,9 +253,7 @@ export class AnthropicStreamDecoder implements StreamDecoder {
     }
     switch (delta.type) {
       case 'text_delta':
-        if (block.kind === 'text' && typeof delta.text === 'string') {
-          this.#parts.text(0, delta.text, events);
-        }
+        if (typeof delta.text === 'string') this.#textDelta(index, delta.text, events);
         return;
       case 'thinking_delta':
         if (block.kind === 'thinking' && typeof delta.thinking === 'string') {
@@ -236,6 +275,11 @@ export class AnthropicStreamDecoder implements StreamDecoder {
         // citations_delta and deltas of provider-run tools.
         return;
     }
+  }
+
+  /** Text for the block at `index`, when that block is an open text block. */
+  #textDelta(index: number, text: string, events: ChatStreamEvent[]): void {
+    if (this.#blocks.get(index)?.kind === 'text') this.#parts.text(0, text, events);
   }
 
   #blockStop(event: JsonObject, events: ChatStreamEvent[]): void {
