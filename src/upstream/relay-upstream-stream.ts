@@ -4,7 +4,7 @@ import type { Usage } from '../canonical/usage.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
 import type { UpstreamFrame } from '../lib/upstream-frame.ts';
 import type { FrameParser } from './frame-parsers.ts';
-import type { StreamTransformer, TransformStep } from './stream-transformers.ts';
+import type { StreamTransformer } from './stream-transformers.ts';
 import type { UpstreamExchange } from './upstream-exchange.ts';
 
 /** How a relayed stream ended. */
@@ -79,10 +79,9 @@ export async function relayUpstreamStream(
 ): Promise<CommittedStream> {
   const apply = (frames: readonly UpstreamFrame[], output: string[]): GatewayError | undefined => {
     for (const frame of frames) {
-      const step: TransformStep = transformer.push(frame);
-      output.push(...step.output);
-      if (step.failure !== undefined) {
-        return step.failure;
+      const failure = transformer.push(frame, output);
+      if (failure !== undefined) {
+        return failure;
       }
     }
     return undefined;
@@ -97,9 +96,7 @@ export async function relayUpstreamStream(
         if (failure !== undefined) {
           return { output, failure, ended: true };
         }
-        const step = transformer.end();
-        output.push(...step.output);
-        return { output, failure: step.failure, ended: true };
+        return { output, failure: transformer.end(output), ended: true };
       }
       const failure = apply(parser.push(chunk), output);
       return { output, failure, ended: failure !== undefined };

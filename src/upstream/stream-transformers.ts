@@ -17,20 +17,18 @@ import { GatewayError } from '../errors/gateway-error.ts';
 import type { UpstreamFrame } from '../lib/upstream-frame.ts';
 import type { StreamAnswerCheck } from './answer-schema-verdict.ts';
 
-/** What one frame (or the end of the stream) produced for the client. */
-export interface TransformStep {
-  readonly output: readonly string[];
-  /** Set when the stream cannot continue; `output` before it is still valid. */
-  readonly failure: GatewayError | undefined;
-}
-
 /**
  * Turns a provider's stream frames into the client's wire text: either forwarding them (same
  * dialect) or translating them through the canonical events. Tracks what the record needs.
  */
 export interface StreamTransformer {
-  push(frame: UpstreamFrame): TransformStep;
-  end(): TransformStep;
+  /**
+   * Appends the frame's wire text for the client to `output`. Returns a failure when the stream
+   * cannot continue; what it appended before the failure is still valid.
+   */
+  push(frame: UpstreamFrame, output: string[]): GatewayError | undefined;
+  /** Appends what the end of the upstream stream produces; returns a failure as `push` does. */
+  end(output: string[]): GatewayError | undefined;
   /** The in-stream error the client's dialect uses to end a failed stream. */
   fail(error: GatewayError): string;
   /** Whether content (not just preamble) has been produced: the commit point. */
@@ -53,25 +51,25 @@ export class PassThroughTransformer implements StreamTransformer {
     this.#fail = fail;
   }
 
-  push(frame: UpstreamFrame): TransformStep {
+  push(frame: UpstreamFrame, output: string[]): GatewayError | undefined {
     const result = this.#tap.push(frame);
     if (result.kind === 'fail') {
-      return { output: [], failure: result.error };
+      return result.error;
     }
-    return { output: result.kind === 'forward' ? [result.text] : [], failure: undefined };
+    if (result.kind === 'forward') {
+      output.push(result.text);
+    }
+    return undefined;
   }
 
-  end(): TransformStep {
+  end(): GatewayError | undefined {
     if (this.#tap.complete) {
-      return { output: [], failure: undefined };
+      return undefined;
     }
-    return {
-      output: [],
-      failure: new GatewayError('SB_ERR_UPSTREAM_ERROR', {
-        detail: 'The provider closed the stream before it finished.',
-        internalDetail: 'stream ended without an end marker or finish reason',
-      }),
-    };
+    return new GatewayError('SB_ERR_UPSTREAM_ERROR', {
+      detail: 'The provider closed the stream before it finished.',
+      internalDetail: 'stream ended without an end marker or finish reason',
+    });
   }
 
   fail(error: GatewayError): string {
@@ -155,12 +153,12 @@ export class TranslatingTransformer implements StreamTransformer {
     this.#recorder = readers.recorder;
   }
 
-  push(frame: UpstreamFrame): TransformStep {
-    return this.#encode(this.#guarded(this.#decoder.push(frame), false));
+  push(frame: UpstreamFrame, output: string[]): GatewayError | undefined {
+    return this.#encode(this.#guarded(this.#decoder.push(frame), false), output);
   }
 
-  end(): TransformStep {
-    return this.#encode(this.#guarded(this.#decoder.end(), true));
+  end(output: string[]): GatewayError | undefined {
+    return this.#encode(this.#guarded(this.#decoder.end(), true), output);
   }
 
   /** The decoded step through the answer guard; a block ends the stream with a policy error. */
@@ -205,18 +203,18 @@ export class TranslatingTransformer implements StreamTransformer {
     return this.#recorder?.answer;
   }
 
-  #encode(step: DecodeStep): TransformStep {
-    const output: string[] = [];
+  /** Appends the step's events as wire text; returns the step's failure, or the one they raise. */
+  #encode(step: DecodeStep, output: string[]): GatewayError | undefined {
     for (const event of step.events) {
       if (event.type === 'choice-end' && event.finishReason.unified === 'error') {
         // The provider gave up on the answer (a malformed tool call, a model failure): that is a
         // failure to report, not an answer that ended normally.
-        return { output, failure: modelFailure(event.finishReason.raw) };
+        return modelFailure(event.finishReason.raw);
       }
       const invalid = this.#answerCheck?.observe(event);
       if (invalid !== undefined) {
         // The choice's end is not delivered: the stream ends with the error event instead.
-        return { output, failure: invalid };
+        return invalid;
       }
       if (!preambleEvents.has(event.type)) {
         this.#contentStarted = true;
@@ -233,6 +231,6 @@ export class TranslatingTransformer implements StreamTransformer {
         output.push(text);
       }
     }
-    return { output, failure: step.failure };
+    return step.failure;
   }
 }
