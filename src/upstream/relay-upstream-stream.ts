@@ -4,6 +4,7 @@ import type { Usage } from '../canonical/usage.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
 import type { UpstreamFrame } from '../lib/upstream-frame.ts';
 import type { FrameParser } from './frame-parsers.ts';
+import { joinForWrites } from './join-for-writes.ts';
 import type { StreamTransformer } from './stream-transformers.ts';
 import type { UpstreamExchange } from './upstream-exchange.ts';
 
@@ -160,9 +161,9 @@ export async function relayUpstreamStream(
     let current = pending;
     let usageFinal = false;
     try {
-      // One string per read from upstream, not one per event: each yield is a write to the
+      // A few strings per read from upstream, not one per event: each yield is a write to the
       // client's socket, and a read often carries dozens of small events.
-      if (head.length > 0) yield head.join('');
+      yield* joinForWrites(head);
       for (;;) {
         if (current.failure !== undefined) {
           failure = current.failure;
@@ -179,7 +180,7 @@ export async function relayUpstreamStream(
           return;
         }
         current = await pull();
-        if (current.output.length > 0) yield current.output.join('');
+        yield* joinForWrites(current.output);
       }
     } finally {
       if (status === 'client-closed' && options.drainMs > 0 && failure === undefined) {
