@@ -26,10 +26,11 @@ import { VirtualKeyService } from '../pipeline/identity/virtual-key-service.ts';
 import { DirectoryAdministration } from '../pipeline/identity/directory-administration.ts';
 import { KeyAdministration } from '../pipeline/identity/key-administration.ts';
 import { DeploymentHealthRegistry } from '../routing/health/deployment-health-registry.ts';
-import type { HealthPolicies } from '../routing/health/deployment-health.ts';
 import { buildRoutingTable, type RoutingTable } from '../routing/routing-table.ts';
 import { createTokenTransport } from '../upstream/token-transport.ts';
 import { createUpstreamPool } from '../upstream/upstream-pool.ts';
+import { healthKeys, healthPolicies } from './deployment-health-settings.ts';
+import { StartupResources } from './startup-resources.ts';
 import { ConfigError } from './config-error.ts';
 import { openRateLimitStore } from './open-rate-limit-store.ts';
 import { openSpendAccounting } from './open-spend-accounting.ts';
@@ -102,6 +103,20 @@ const concurrencyLeaseTtlMs = 120_000;
  * invalid configuration and `Error` when the state or the port cannot be used.
  */
 export async function startGateway(options: StartGatewayOptions): Promise<RunningGateway> {
+  const opened = new StartupResources();
+  try {
+    return await startOpening(options, opened);
+  } catch (error) {
+    await opened.releaseAll();
+    throw error;
+  }
+}
+
+/** `startGateway`'s work, registering in `opened` each thing it opens until it listens. */
+async function startOpening(
+  options: StartGatewayOptions,
+  opened: StartupResources,
+): Promise<RunningGateway> {
   const clock = options.clock ?? systemClock;
   const overrides = options.overrides ?? {};
   // Stored credentials (`${credential:NAME}`) stay unresolved until storage is open, below.
@@ -133,26 +148,26 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     logDestination = options.logDestination;
   }
   const logger = createLogger({ level: loaded.config.log.level, destination: logDestination });
+  // Released last: what the releases above it logged reaches the destination.
+  opened.add(() => {
+    flushLogDestination();
+  });
   const writeAccessLog = createAccessLogWriter(logDestination, clock);
 
   const keys = await openKeyStore(loaded.config.storage, loaded.config.stateDir);
+  opened.add(() => keys.close());
   const keyStore = keys.store;
   const credentialService = new ProviderCredentialService(
     credentialStoreBeside(keyStore),
     clock,
     keyRing,
   );
-  try {
-    loaded = loadGatewayConfig(
-      options.configPath,
-      options.environment,
-      overrides,
-      await credentialService.lookup(),
-    );
-  } catch (error) {
-    await keys.close();
-    throw error;
-  }
+  loaded = loadGatewayConfig(
+    options.configPath,
+    options.environment,
+    overrides,
+    await credentialService.lookup(),
+  );
   let currentFile: ConfigFile = loaded.file;
   const reloads: { run?: () => Promise<ReloadResult> } = {};
   const authenticator = new KeyAuthenticator({
@@ -171,6 +186,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   await authenticator.refresh();
 
   const mocks = new MockProviderSupervisor();
+  opened.add(() => mocks.close());
   // The pool asks for connect timeouts by origin; it is created before the first table exists.
   const tables: { current?: RoutingTable } = {};
   const pool = createUpstreamPool({
@@ -181,6 +197,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       return timeouts.length > 0 ? Math.min(...timeouts) : 10_000;
     },
   });
+  opened.add(() => pool.close());
   const authorizerContext = { transport: createTokenTransport(pool), clock };
   const tableFor = async (config: GatewayConfig): Promise<RoutingTable> =>
     buildRoutingTable(
@@ -194,15 +211,23 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   tables.current = table;
   const health = new DeploymentHealthRegistry(clock, healthPolicies(loaded.config));
   const rateLimits = await openRateLimitStore(loaded.config.rateLimitStorage, logger, clock);
+  opened.add(() => rateLimits.close());
   const spend = await openSpendAccounting(loaded.config, logger, clock);
+  opened.add(() => spend.close(0));
   const requestLog = await openRequestLog(loaded.config.requestLog, spend.database, logger, clock);
+  opened.add(() => requestLog.close(0));
   // A request's ledger row waits for its audit record (a crash never leaves one without the
   // other); the reaper settles what a dead process left, from the audit log.
   const audit = await openAuditTrail(loaded.config, options.environment, logger, clock, (ids) =>
     spend.audited(ids),
   );
+  opened.add(() => audit.close(0));
   spend.startReaper(audit.reaperAudit);
+  opened.add(() => {
+    spend.stopReaper();
+  });
   const responseCache = await openResponseCache(loaded.config, logger, clock);
+  opened.add(() => responseCache.close());
   const { policies, prompts, contextDocuments } = await openSharedDocuments(spend.database, clock);
   const budgetRules = await openBudgetRules(spend.database, clock, () => table.config.budgets);
   const concurrency = new ConcurrencyLeases({
@@ -215,6 +240,9 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
         'concurrency leases could not be renewed; retrying',
       );
     },
+  });
+  opened.add(() => {
+    concurrency.stop();
   });
   const gateway = createGateway({
     authenticator,
@@ -257,6 +285,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     budgetStore: spend.environment.store,
   });
   const tracer = await startConfiguredTracing(loaded.config.tracing, logger);
+  opened.add(() => tracer?.shutdown());
   const server: Server = createHttpServer(
     loaded.config.server,
     {
@@ -287,31 +316,17 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     { authenticator, policies, budgetRules, prompts, contextDocuments },
     logger,
   );
-
-  try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(loaded.config.server.port, loaded.config.server.host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-  } catch (error) {
-    // Nothing is serving yet: release what was opened so the process can exit with the error.
+  opened.add(() => {
     clearInterval(refreshTimer);
-    await pool.close();
-    await mocks.close();
-    await keys.close();
-    concurrency.stop();
-    await rateLimits.close();
-    await requestLog.close(0);
-    await spend.close(0);
-    await audit.close(0);
-    await responseCache.close();
-    await tracer?.shutdown();
-    flushLogDestination();
-    throw error;
-  }
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(loaded.config.server.port, loaded.config.server.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
@@ -424,21 +439,4 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     reload: serializedReload,
     close,
   };
-}
-
-/** The health policies of a configuration's routing defaults. */
-function healthPolicies(config: GatewayConfig): HealthPolicies {
-  return {
-    breaker: config.routing.breaker,
-    retries: config.routing.retries,
-    cooldownMs: config.routing.cooldownMs,
-  };
-}
-
-/** The health keys a table may use: its deployments and one per provider for unlisted models. */
-function healthKeys(table: RoutingTable): string[] {
-  return [
-    ...table.catalog.deployments().keys(),
-    ...table.config.providers.map((provider) => `${provider.id}/*`),
-  ];
 }

@@ -72,6 +72,11 @@ export async function serveCommand(args: readonly string[], io: CliIo): Promise<
       },
     });
   } catch (error) {
+    if (cluster.isWorker) {
+      // The channel to the primary would keep this worker alive without serving, and the
+      // primary restarts only a worker that exits.
+      process.disconnect();
+    }
     if (error instanceof ConfigError) {
       io.error(error.message);
       return 1;
