@@ -1,4 +1,6 @@
-import { Agent, Pool, type Dispatcher } from 'undici';
+import type { Dispatcher, Pool as UndiciPool } from 'undici';
+import Agent from 'undici/lib/dispatcher/agent.js';
+import Pool from 'undici/lib/dispatcher/pool.js';
 
 export interface UpstreamPoolOptions {
   /** Connect timeout for an origin (`https://api.openai.com`), looked up when its pool is created. */
@@ -24,7 +26,7 @@ export function createUpstreamPool(options: UpstreamPoolOptions): UpstreamPool {
     factory(origin, factoryOptions) {
       const key = typeof origin === 'string' ? origin : origin.origin;
       return new Pool(origin, {
-        ...(factoryOptions as Pool.Options),
+        ...(factoryOptions as UndiciPool.Options),
         connections: options.connectionsPerOrigin ?? 1024,
         keepAliveTimeout: options.keepAliveTimeoutMs ?? 30_000,
         connect: { timeout: options.connectTimeoutFor(key) },
