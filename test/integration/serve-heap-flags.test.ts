@@ -4,11 +4,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { serveMallocArenas, serveSemiSpaceMb } from '../../src/cli/relaunch-with-heap-flags.ts';
+import {
+  serveHeapGrowingPercent,
+  serveMallocArenas,
+  serveSemiSpaceMb,
+} from '../../src/cli/relaunch-with-heap-flags.ts';
 import { spawnServe, type ServeProcess } from '../helpers/serve-process.ts';
 
 // `signalbox serve` relaunches itself in place (same PID) with a bounded young generation, so
-// that V8's semi-spaces (up to 2 × 32 MB by default) do not dominate its resident memory.
+// that V8's semi-spaces (up to 2 × 32 MB by default) do not dominate its resident memory, and with
+// a bounded growth of the old generation between full collections.
 
 const adminKey = 'heap-flags-admin-key-0123456789abcdefghijk';
 const launcher = fileURLToPath(new URL('../../bin/signalbox.js', import.meta.url));
@@ -50,10 +55,13 @@ async function newSpaceBytes(url: string): Promise<number> {
   return Number(match?.[1]);
 }
 
-function serveThroughLauncher(environment: Record<string, string>): ServeProcess {
+function serveThroughLauncher(
+  environment: Record<string, string>,
+  nodeArgs: readonly string[] = [],
+): ServeProcess {
   const child = spawn(
     process.execPath,
-    [launcher, 'serve', '--port', '0', '--state-dir', stateDir()],
+    [...nodeArgs, launcher, 'serve', '--port', '0', '--state-dir', stateDir()],
     { env: { PATH: process.env.PATH, ...environment }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
@@ -79,6 +87,9 @@ describe.skipIf(process.platform !== 'linux')('signalbox serve heap settings', (
     const url = await served.url;
     // Same PID (a supervisor keeps tracking it), now started with the flags.
     expect(commandLineOf(served.child.pid)).toContain(`--max-semi-space-size=${serveSemiSpaceMb}`);
+    expect(commandLineOf(served.child.pid)).toContain(
+      `--heap-growing-percent=${serveHeapGrowingPercent}`,
+    );
     expect(environmentVariableOf(served.child.pid, 'MALLOC_ARENA_MAX')).toBe(
       String(serveMallocArenas),
     );
@@ -115,6 +126,20 @@ describe.skipIf(process.platform !== 'linux')('signalbox serve heap settings', (
       String(serveMallocArenas),
     );
     expect(await newSpaceBytes(url)).toBeLessThanOrEqual(2 * 2 * 1024 * 1024);
+  }, 40_000);
+
+  it("leaves an operator's own heap growing percent (node command line) alone", async () => {
+    const served = serveThroughLauncher({ SIGNALBOX_ADMIN_KEY: adminKey }, [
+      '--heap_growing_percent=80',
+    ]);
+    running.push(served.child);
+    await served.url;
+    const growing = commandLineOf(served.child.pid).filter((argument) =>
+      /^--heap[-_]growing[-_]percent/.test(argument),
+    );
+    expect(growing).toEqual(['--heap_growing_percent=80']);
+    // The other flag is still added.
+    expect(commandLineOf(served.child.pid)).toContain(`--max-semi-space-size=${serveSemiSpaceMb}`);
   }, 40_000);
 
   it("leaves an operator's own MALLOC_ARENA_MAX alone", async () => {
