@@ -15,8 +15,8 @@ export const serveSemiSpaceMb = 8;
  * collects again, in percent, in `signalbox serve` (`--heap-growing-percent`). V8 otherwise picks
  * a factor of up to 4 from how fast it collects. Under load every request that waits for the event
  * loop outlives two scavenges and is promoted, so the old generation filled with garbage. Peak
- * resident memory over the 16-, 64- and 256-connection runs: 212–320 MB (median 263) without it,
- * 194–220 MB (median 205) with 50. Requests/s against the bare proxy did not change measurably;
+ * resident memory in five benchmark runs at 16 to 256 connections: 212–320 MB (median 263)
+ * without it, 194–220 MB (median 205) with 50. Requests/s against the bare proxy did not change measurably;
  * CPU per request at 64 connections was about 13% higher (docs/benchmarks.md).
  */
 export const serveHeapGrowingPercent = 50;
