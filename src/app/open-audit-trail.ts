@@ -8,6 +8,7 @@ import type { Logger } from '../observability/logger.ts';
 import type { RequestRecord } from '../observability/request-record.ts';
 import { AuditPayloadVault } from '../pipeline/audit/audit-payload-vault.ts';
 import type { AuditEvent } from '../pipeline/audit/audit-record.ts';
+import { AuditLogFollower } from '../pipeline/audit/audit-log-follower.ts';
 import { AuditWriter } from '../pipeline/audit/audit-writer.ts';
 import { checkpointSizes } from '../pipeline/audit/checkpoint.ts';
 import { CheckpointScheduler } from '../pipeline/audit/checkpoint-scheduler.ts';
@@ -141,23 +142,16 @@ export async function openAuditTrail(
     everyRecords: settings.checkpointEveryRecords,
     everyMs: settings.checkpointEveryMs,
   });
-  // The frontier follows the whole log (every replica's records), read in seq order.
-  let catchingUp: Promise<void> = Promise.resolve();
-  const catchUp = (): Promise<void> => {
-    catchingUp = catchingUp
-      .then(async () => {
-        for (;;) {
-          const records = await opened.store.read(scheduler.treeSize, readPageSize);
-          if (records.length === 0) return;
-          await scheduler.recordsAppended(records);
-          if (records.length < readPageSize) return;
-        }
-      })
-      .catch((error: unknown) => {
-        logger.error({ err: errorName(error) }, 'audit checkpoints could not follow the log');
-      });
-    return catchingUp;
-  };
+  // The frontier follows the whole log (every replica's records), in seq order.
+  const follower = new AuditLogFollower({
+    store: opened.store,
+    frontier: scheduler,
+    pageSize: readPageSize,
+    onError(error) {
+      logger.error({ err: errorName(error) }, 'audit checkpoints could not follow the log');
+    },
+  });
+  const catchUp = (): Promise<void> => follower.catchUp();
   await catchUp();
   const vault =
     ring === undefined ? undefined : new AuditPayloadVault(opened.payloads, ring, clock);
@@ -166,14 +160,14 @@ export async function openAuditTrail(
     capacity: auditBacklogCapacity,
     flushDelayMs: auditFlushDelayMs,
     wait: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-    onAppended(_records, events) {
+    onAppended(records, events) {
       const requestIds: string[] = [];
       for (const event of events) {
         const requestId = event.payload.request_id;
         if (event.kind === 'request' && typeof requestId === 'string') requestIds.push(requestId);
       }
       if (requestIds.length > 0) onRequestsAudited(requestIds);
-      void catchUp();
+      void follower.appended(records);
     },
     onWriteFailed(error, pending) {
       logger.error(
