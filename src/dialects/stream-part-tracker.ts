@@ -78,6 +78,18 @@ export class StreamPartTracker {
     return part;
   }
 
+  /**
+   * The text delta event alone when it needs no other (the choice's open part is text), else
+   * undefined and nothing changes: `text` then opens the part. For a stream's commonest step:
+   * the caller can put it in an array of exactly one, where an empty array grows to 17 slots on
+   * its first push.
+   */
+  continuedText(choice: number, delta: string): ChatStreamEvent | undefined {
+    const open = this.#choices.get(choice)?.open;
+    if (delta === '' || open?.kind !== 'text') return undefined;
+    return { type: 'text-delta', choice, part: open.part, delta };
+  }
+
   text(choice: number, delta: string, events: ChatStreamEvent[]): void {
     if (delta === '') {
       return;

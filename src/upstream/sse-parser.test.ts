@@ -40,6 +40,10 @@ describe('SseParser', () => {
 
   it('joins multi-line data with a newline', () => {
     expect(parseWhole('data: first\ndata: second\n\n')).toEqual([event('first\nsecond')]);
+    expect(parseWhole('data:\ndata: x\ndata:\n\ndata: next\n\n')).toEqual([
+      event('\nx\n'),
+      event('next'),
+    ]);
   });
 
   it('keeps event names and ids, and strips only one leading space', () => {

@@ -34,8 +34,13 @@ export class SseParser {
   #pendingSize = 0;
   /** Set when the last chunk ended in CR, so that a leading LF of the next one is not a new line. */
   #skipLeadingLineFeed = false;
-  /** Data lines of the event being assembled; reset when an event is dispatched. */
-  #dataLines: string[] = [];
+  /**
+   * Data lines of the event being assembled, reset when an event is dispatched: the first on its
+   * own, the rest (rare) in an array made when one comes. An array per event, grown on its first
+   * push, would allocate more than the event's own strings.
+   */
+  #firstDataLine: string | undefined;
+  #moreDataLines: string[] | undefined;
   #dataSize = 0;
   #eventType: string | undefined;
   #eventId: string | undefined;
@@ -137,7 +142,8 @@ export class SseParser {
         if (this.#dataSize > this.#options.maxEventSize) {
           throw new SseEventTooLargeError(this.#options.maxEventSize);
         }
-        this.#dataLines.push(value);
+        if (this.#firstDataLine === undefined) this.#firstDataLine = value;
+        else (this.#moreDataLines ??= []).push(value);
         this.#hasFields = true;
         break;
       case 'event':
@@ -157,16 +163,18 @@ export class SseParser {
   }
 
   #dispatch(frames: SseFrame[]): void {
-    if (this.#hasFields && this.#dataLines.length > 0) {
+    const first = this.#firstDataLine;
+    if (this.#hasFields && first !== undefined) {
+      const more = this.#moreDataLines;
       frames.push({
         kind: 'event',
         event: this.#eventType,
-        data:
-          this.#dataLines.length === 1 ? (this.#dataLines[0] ?? '') : this.#dataLines.join('\n'),
+        data: more === undefined ? first : `${first}\n${more.join('\n')}`,
         id: this.#eventId,
       });
     }
-    this.#dataLines = [];
+    this.#firstDataLine = undefined;
+    this.#moreDataLines = undefined;
     this.#dataSize = 0;
     this.#eventType = undefined;
     this.#hasFields = false;

@@ -45,6 +45,18 @@ describe('AnthropicStreamDecoder on every recorded stream', () => {
       expect(decode(body, 7).events).toEqual(whole.events);
     },
   );
+
+  it.each(recordings)(
+    '%s: the same events when no event takes the text-delta fast path',
+    (file) => {
+      const body = namedEventStreamBody(file);
+      // A space before each event's JSON: still the same JSON, but not as Anthropic writes a text
+      // delta, so every event is parsed whole.
+      const spaced = body.replace(/^data: /gm, 'data:  ');
+      expect(spaced).not.toBe(body);
+      expect(decode(spaced)).toEqual(decode(body));
+    },
+  );
 });
 
 describe('AnthropicStreamDecoder on specific recordings', () => {

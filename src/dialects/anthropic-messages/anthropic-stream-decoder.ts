@@ -114,6 +114,12 @@ export class AnthropicStreamDecoder implements StreamDecoder {
     }
     const textDelta = parseTextDelta(frame.data);
     if (textDelta !== undefined) {
+      // Nearly every event: one text delta to the open text part, in an array of exactly one.
+      const continued =
+        this.#blocks.get(textDelta.index)?.kind === 'text'
+          ? this.#parts.continuedText(0, textDelta.text)
+          : undefined;
+      if (continued !== undefined) return { events: [continued], failure: undefined };
       const events: ChatStreamEvent[] = [];
       this.#textDelta(textDelta.index, textDelta.text, events);
       return { events, failure: undefined };
