@@ -63,6 +63,12 @@ describe('SseParser', () => {
     ]);
   });
 
+  it('reads a line without a colon as a field with an empty value, and names by exact case', () => {
+    expect(
+      parseWhole('data\n\nevent\ndata\ndata: x\n\nData: no\nevents: no\nid\ndata: y\n\n'),
+    ).toEqual([event(''), event('\nx', { event: '' }), event('y', { id: '' })]);
+  });
+
   it('ignores retry and unknown fields, and events without data', () => {
     expect(parseWhole('retry: 1000\nfoo: bar\n\nevent: ping\n\ndata: y\n\n')).toEqual([event('y')]);
   });

@@ -19,6 +19,23 @@ export class SseEventTooLargeError extends Error {
 
 const defaultOptions: SseParserOptions = { maxEventSize: 8 * 1024 * 1024 };
 
+/** The fields a gateway acts on. */
+type KnownField = 'data' | 'event' | 'id';
+const knownFields: readonly KnownField[] = ['data', 'event', 'id'];
+
+/** A field's value, `text[start, end)`, or empty when the line had no colon (start past end). */
+function valueOf(text: string, start: number, end: number): string {
+  return start < end ? text.slice(start, end) : '';
+}
+
+/** Which known field `text[start, end)` names, compared in place; undefined for any other. */
+function fieldAt(text: string, start: number, end: number): KnownField | undefined {
+  for (const field of knownFields) {
+    if (end - start === field.length && text.startsWith(field, start)) return field;
+  }
+  return undefined;
+}
+
 /**
  * An incremental parser for `text/event-stream` bodies, the one used for every dialect. Feed it
  * bytes exactly as they arrive (split anywhere, even inside a UTF-8 sequence or a CRLF pair); it
@@ -72,13 +89,14 @@ export class SseParser {
           : carriageReturn === -1
             ? lineFeed
             : Math.min(lineFeed, carriageReturn);
-      let line = text.slice(start, end);
       if (this.#pending.length > 0) {
-        line = this.#pending.join('') + line;
+        const line = this.#pending.join('') + text.slice(start, end);
         this.#pending = [];
         this.#pendingSize = 0;
+        this.#processLine(line, 0, line.length, frames);
+      } else {
+        this.#processLine(text, start, end, frames);
       }
-      this.#processLine(line, frames);
       if (end === carriageReturn) {
         if (end + 1 < text.length) {
           start = text.charCodeAt(end + 1) === 0x0a ? end + 2 : end + 1;
@@ -115,48 +133,55 @@ export class SseParser {
     this.#pending = [];
     this.#pendingSize = 0;
     if (rest.length > 0) {
-      this.#processLine(rest, frames);
+      this.#processLine(rest, 0, rest.length, frames);
     }
     this.#dispatch(frames);
     return frames;
   }
 
-  #processLine(line: string, frames: SseFrame[]): void {
-    if (line.length === 0) {
+  /**
+   * The line `text[start, end)`, without its line ending. Read in place: only a field's value is
+   * sliced out, once, so an event costs its two values and its frame rather than a string per
+   * line, field name and value.
+   */
+  #processLine(text: string, start: number, end: number, frames: SseFrame[]): void {
+    if (start === end) {
       this.#dispatch(frames);
       return;
     }
-    if (line.charCodeAt(0) === 0x3a) {
-      frames.push({ kind: 'comment', text: line.slice(1) });
+    if (text.charCodeAt(start) === 0x3a) {
+      frames.push({ kind: 'comment', text: text.slice(start + 1, end) });
       return;
     }
-    const colon = line.indexOf(':');
-    const field = colon === -1 ? line : line.slice(0, colon);
-    let value = colon === -1 ? '' : line.slice(colon + 1);
-    if (value.charCodeAt(0) === 0x20) {
-      value = value.slice(1);
-    }
-    switch (field) {
-      case 'data':
-        this.#dataSize += value.length + 1;
+    let colon = start;
+    while (colon < end && text.charCodeAt(colon) !== 0x3a) colon += 1;
+    let valueStart = colon + 1;
+    if (valueStart < end && text.charCodeAt(valueStart) === 0x20) valueStart += 1;
+    switch (fieldAt(text, start, colon)) {
+      case 'data': {
+        this.#dataSize += Math.max(0, end - valueStart) + 1;
         if (this.#dataSize > this.#options.maxEventSize) {
           throw new SseEventTooLargeError(this.#options.maxEventSize);
         }
-        if (this.#firstDataLine === undefined) this.#firstDataLine = value;
-        else (this.#moreDataLines ??= []).push(value);
+        const line = valueOf(text, valueStart, end);
+        if (this.#firstDataLine === undefined) this.#firstDataLine = line;
+        else (this.#moreDataLines ??= []).push(line);
         this.#hasFields = true;
         break;
+      }
       case 'event':
-        this.#eventType = value;
+        this.#eventType = valueOf(text, valueStart, end);
         this.#hasFields = true;
         break;
-      case 'id':
-        if (!value.includes('\0')) {
-          this.#eventId = value;
+      case 'id': {
+        const id = valueOf(text, valueStart, end);
+        if (!id.includes('\0')) {
+          this.#eventId = id;
         }
         this.#hasFields = true;
         break;
-      default:
+      }
+      case undefined:
         // `retry` and unknown fields carry nothing a gateway acts on; the format says ignore them.
         break;
     }
