@@ -61,7 +61,6 @@ export class SseParser {
   #dataSize = 0;
   #eventType: string | undefined;
   #eventId: string | undefined;
-  #hasFields = false;
 
   constructor(options: Partial<SseParserOptions> = {}) {
     this.#options = { ...defaultOptions, ...options };
@@ -166,19 +165,16 @@ export class SseParser {
         const line = valueOf(text, valueStart, end);
         if (this.#firstDataLine === undefined) this.#firstDataLine = line;
         else (this.#moreDataLines ??= []).push(line);
-        this.#hasFields = true;
         break;
       }
       case 'event':
         this.#eventType = valueOf(text, valueStart, end);
-        this.#hasFields = true;
         break;
       case 'id': {
         const id = valueOf(text, valueStart, end);
         if (!id.includes('\0')) {
           this.#eventId = id;
         }
-        this.#hasFields = true;
         break;
       }
       case undefined:
@@ -189,7 +185,7 @@ export class SseParser {
 
   #dispatch(frames: SseFrame[]): void {
     const first = this.#firstDataLine;
-    if (this.#hasFields && first !== undefined) {
+    if (first !== undefined) {
       const more = this.#moreDataLines;
       frames.push({
         kind: 'event',
@@ -202,7 +198,6 @@ export class SseParser {
     this.#moreDataLines = undefined;
     this.#dataSize = 0;
     this.#eventType = undefined;
-    this.#hasFields = false;
     // The specification keeps the last id for reconnection; a gateway never reconnects a provider
     // stream, so the id is reported only on the event that carried it.
     this.#eventId = undefined;
