@@ -151,8 +151,7 @@ export async function openAuditTrail(
       logger.error({ err: errorName(error) }, 'audit checkpoints could not follow the log');
     },
   });
-  const catchUp = (): Promise<void> => follower.catchUp();
-  await catchUp();
+  await follower.catchUp();
   const vault =
     ring === undefined ? undefined : new AuditPayloadVault(opened.payloads, ring, clock);
   const writer = new AuditWriter({
@@ -209,7 +208,7 @@ export async function openAuditTrail(
       const event = authFailures.drain(clock.now());
       if (event !== undefined) writer.record(event);
     }
-    void catchUp().then(() => scheduler.poll().catch(() => undefined));
+    void follower.catchUp().then(() => scheduler.poll().catch(() => undefined));
     if (clock.monotonic() - retentionChecked >= retentionEveryMs) {
       retentionChecked = clock.monotonic();
       purge().catch((error: unknown) => {
@@ -283,7 +282,7 @@ export async function openAuditTrail(
           'audit events could not be written before shutdown',
         );
       }
-      await catchUp();
+      await follower.catchUp();
       if (scheduler.treeSize > 0) {
         await scheduler.checkpointNow().catch((error: unknown) => {
           logger.error({ err: errorName(error) }, 'the last audit checkpoint could not be written');

@@ -16,8 +16,8 @@ export const serveSemiSpaceMb = 8;
  * a factor of up to 4 from how fast it collects. Under load every request that waits for the event
  * loop outlives two scavenges and is promoted, so the old generation filled with garbage. Peak
  * resident memory in five benchmark runs at 16 to 256 connections: 212–320 MB (median 263)
- * without it, 194–220 MB (median 205) with 50. Requests/s against the bare proxy did not change measurably;
- * CPU per request at 64 connections was about 13% higher (docs/benchmarks.md).
+ * without it, 194–220 MB (median 205) with 50. Requests/s against the bare proxy did not change
+ * measurably; CPU per request at 64 connections was about 13% higher (docs/benchmarks.md).
  */
 export const serveHeapGrowingPercent = 50;
 
@@ -51,9 +51,10 @@ function chooses(options: readonly string[], flag: string): boolean {
  * `--heap-growing-percent`, each unless the Node options (`NODE_OPTIONS` or the command line)
  * already set it, and with `MALLOC_ARENA_MAX` in its environment, unless that is set already. V8
  * reads the semi-space size only when the heap is created, and the C library the variable only
- * when the process starts, so they cannot be applied from inside the running process. Call it at the entry point, before the gateway's modules are imported; it
- * returns without doing anything where `process.execve` does not exist (Windows), when the
- * operator chose both, and for every other command.
+ * when the process starts, so they cannot be applied from inside the running process. Call it at
+ * the entry point, before the gateway's modules are imported; it returns without doing anything
+ * where `process.execve` does not exist (Windows), when the operator chose all three, and for
+ * every other command.
  */
 export function relaunchWithHeapFlags(
   args: readonly string[],
