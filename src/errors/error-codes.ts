@@ -375,6 +375,14 @@ export const errorCatalogue = {
     message:
       'Stored credentials need an encryption key: set SIGNALBOX_ENCRYPTION_KEY or SIGNALBOX_ENCRYPTION_KEY_FILE and restart the gateway.',
   },
+  SB_ERR_GATEWAY_CAPACITY: {
+    status: 503,
+    type: 'overloaded_error',
+    retryable: true,
+    exposure: 'public',
+    message:
+      'The gateway could not open a connection to the provider: it has run out of connections (file descriptors or local ports) for now. Retry shortly.',
+  },
   SB_ERR_NOT_READY: {
     status: 503,
     type: 'overloaded_error',

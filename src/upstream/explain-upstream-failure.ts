@@ -16,6 +16,20 @@ const connectionFailureCodes: ReadonlySet<string> = new Set([
   'UND_ERR_CLOSED',
 ]);
 
+/**
+ * Failures of this process's own resources, not the provider's: out of file descriptors (per
+ * process or system-wide), socket buffers, memory or local ports. They say nothing about the
+ * deployment, so they must not count against its health (a descriptor flood would otherwise open
+ * every breaker and keep serving 503s after the flood has passed).
+ */
+const localResourceCodes: ReadonlySet<string> = new Set([
+  'EMFILE',
+  'ENFILE',
+  'ENOBUFS',
+  'ENOMEM',
+  'EADDRNOTAVAIL',
+]);
+
 function readErrorCode(error: unknown): string | undefined {
   let current: unknown = error;
   for (let depth = 0; depth < 4 && current instanceof Error; depth += 1) {
@@ -75,6 +89,12 @@ export function explainUpstreamFailure(
   if (code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE') {
     return new GatewayError('SB_ERR_UPSTREAM_INVALID_RESPONSE', {
       internalDetail: `${origin}: response exceeded the size limit`,
+      cause: error,
+    });
+  }
+  if (code !== undefined && localResourceCodes.has(code)) {
+    return new GatewayError('SB_ERR_GATEWAY_CAPACITY', {
+      internalDetail: `${origin}: ${code} (this process's own resources)`,
       cause: error,
     });
   }
