@@ -114,14 +114,12 @@ export class AnthropicStreamDecoder implements StreamDecoder {
     }
     const textDelta = parseTextDelta(frame.data);
     if (textDelta !== undefined) {
+      if (this.#blocks.get(textDelta.index)?.kind !== 'text') return noEvents;
       // Nearly every event: one text delta to the open text part, in an array of exactly one.
-      const continued =
-        this.#blocks.get(textDelta.index)?.kind === 'text'
-          ? this.#parts.continuedText(0, textDelta.text)
-          : undefined;
+      const continued = this.#parts.continuedText(0, textDelta.text);
       if (continued !== undefined) return { events: [continued], failure: undefined };
       const events: ChatStreamEvent[] = [];
-      this.#textDelta(textDelta.index, textDelta.text, events);
+      this.#parts.text(0, textDelta.text, events);
       return { events, failure: undefined };
     }
     const event = parseEventObject(frame.data);
