@@ -27,14 +27,14 @@ afterEach(async () => {
   server?.close();
 });
 
-async function open(url: URL) {
+async function open(url: URL, idleMs = 1000) {
   pool = createUpstreamPool({ connectTimeoutFor: () => 1000 });
   return openUpstreamExchange(pool, {
     url,
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: '{}',
-    timeouts: { connectMs: 1000, firstByteMs: 1000, idleMs: 1000, totalMs: 5000 },
+    timeouts: { connectMs: 1000, firstByteMs: 1000, idleMs, totalMs: 5000 },
     cancellation: new CancellationSource(),
   });
 }
@@ -75,5 +75,42 @@ describe('UpstreamExchange.next', () => {
       code: 'SB_ERR_UPSTREAM_ERROR',
     });
     exchange.release();
+  });
+});
+
+describe('UpstreamExchange idle timeout', () => {
+  it('lets a stream that keeps sending run past idleMs, and cuts it idleMs after it goes quiet', async () => {
+    // An event every 40 ms for about a second (over three times idleMs), then silence.
+    const started = await rawServer((socket) => {
+      socket.write(head);
+      let sent = 0;
+      const timer = setInterval(() => {
+        socket.write(chunk(`data: ${sent}\n\n`));
+        sent += 1;
+        if (sent === 25) clearInterval(timer);
+      }, 40);
+    });
+    server = started.server;
+    const exchange = await open(started.url, 300);
+    let received = '';
+    let lastChunkAt = 0;
+    const failure = await (async () => {
+      try {
+        for (let body = await exchange.next(); body !== null; body = await exchange.next()) {
+          received += body.toString();
+          lastChunkAt = performance.now();
+        }
+        return undefined;
+      } catch (error) {
+        return error;
+      }
+    })();
+    const quietFor = performance.now() - lastChunkAt;
+    exchange.release();
+    expect(failure).toMatchObject({ code: 'SB_ERR_UPSTREAM_TIMEOUT' });
+    expect(received.match(/data: /g)).toHaveLength(25);
+    // Measured from the last chunk, not from when the deadline was first set or last moved.
+    expect(quietFor).toBeGreaterThanOrEqual(280);
+    expect(quietFor).toBeLessThan(450);
   });
 });
