@@ -1,9 +1,10 @@
 import { generateKeyPairSync } from 'node:crypto';
+import type * as Fs from 'node:fs';
 import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { splitCheckpointFile } from '../pipeline/audit/checkpoint.ts';
 import { FileCheckpointSink, readCheckpointFile } from './audit-checkpoint-file.ts';
 import {
@@ -13,6 +14,23 @@ import {
 } from './audit-signing-key.ts';
 
 const directory = (): string => mkdtempSync(join(tmpdir(), 'signalbox-audit-key-'));
+
+/** What the code under test synced and linked, in order (the real calls still happen). */
+const diskCalls = vi.hoisted(() => [] as string[]);
+vi.mock('node:fs', async (importOriginal) => {
+  const fs = await importOriginal<typeof Fs>();
+  return {
+    ...fs,
+    fsyncSync: (fd: number) => {
+      diskCalls.push(fs.fstatSync(fd).isDirectory() ? 'fsync directory' : 'fsync file');
+      fs.fsyncSync(fd);
+    },
+    linkSync: (from: string, to: string) => {
+      diskCalls.push('link');
+      fs.linkSync(from, to);
+    },
+  };
+});
 
 describe('loadAuditSigningKey', () => {
   it('generates a key into the state directory with mode 0600, once', () => {
@@ -25,6 +43,18 @@ describe('loadAuditSigningKey', () => {
     const again = loadAuditSigningKey({ environment: {}, stateDir, create: true })!;
     expect(again.verifier.publicKey).toEqual(first.verifier.publicKey);
     expect(again.source).toBe(path);
+  });
+
+  it('syncs a new key to disk before linking it into place, then the directory', () => {
+    // A power cut after an unsynced link could leave an empty key file, and the next start
+    // would refuse it.
+    const stateDir = directory();
+    diskCalls.length = 0;
+    loadAuditSigningKey({ environment: {}, stateDir, create: true });
+    expect(diskCalls).toEqual(['fsync file', 'link', 'fsync directory']);
+    diskCalls.length = 0;
+    loadAuditSigningKey({ environment: {}, stateDir, create: true });
+    expect(diskCalls).toEqual([]);
   });
 
   it('gives processes starting together one key, never a file still being written', async () => {

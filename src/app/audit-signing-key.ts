@@ -5,8 +5,16 @@ import {
   randomUUID,
   type KeyObject,
 } from 'node:crypto';
-import { linkSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import {
+  closeSync,
+  fsyncSync,
+  linkSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { Environment } from '../config/environment.ts';
 import {
   ed25519PrivateKeyFromSeed,
@@ -138,18 +146,45 @@ export function loadAuditSigningKey(options: {
  * file appears whole: it is written under a name of its own first and then linked into place,
  * which fails when `path` exists. A file created in place and then written would be seen empty
  * by a process starting beside this one (replicas share the state directory), which then
- * refused to start.
+ * refused to start. The draft is synced before it is linked and the directory after, so a power
+ * cut leaves the key whole or absent, never an empty file that stops the next start.
  */
 function publishExclusively(path: string, content: string | Buffer): boolean {
   const draft = `${path}.${String(process.pid)}.${randomUUID()}.tmp`;
-  writeFileSync(draft, content, { mode: 0o600, flag: 'wx' });
   try {
-    linkSync(draft, path);
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    return false;
+    writeSynced(draft, content);
+    try {
+      linkSync(draft, path);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      return false;
+    }
   } finally {
-    unlinkSync(draft);
+    // Also when writing failed (a full disk): no partial copy of a key is left behind.
+    rmSync(draft, { force: true });
+  }
+  syncDirectory(dirname(path));
+  return true;
+}
+
+/** Creates `path` (mode 0600, failing if it exists) with `content`, on disk when it returns. */
+function writeSynced(path: string, content: string | Buffer): void {
+  const file = openSync(path, 'wx', 0o600);
+  try {
+    writeFileSync(file, content);
+    fsyncSync(file);
+  } finally {
+    closeSync(file);
+  }
+}
+
+/** Makes a directory's entries durable (a new name in it); Windows cannot open a directory. */
+function syncDirectory(directory: string): void {
+  if (process.platform === 'win32') return;
+  const handle = openSync(directory, 'r');
+  try {
+    fsyncSync(handle);
+  } finally {
+    closeSync(handle);
   }
 }
