@@ -180,6 +180,33 @@ export function runBudgetStoreConformance(name: string, open: () => Promise<Budg
       expect(results.filter((result) => result.allowed).length).toBeGreaterThanOrEqual(2);
     });
 
+    it('keeps each of 40 reservations made together as its own hold, at its own amount', async () => {
+      const { store } = await open();
+      const team = line('team:alpha:day:forty', 10_000_000);
+      const helds = Array.from({ length: 40 }, (_, index) =>
+        reservation([team], 1000 + index, { expiresAtMs: day + 600_000 + index }),
+      );
+      const results = await Promise.all(helds.map((held) => store.reserve(held)));
+      expect(results.map((result) => result.reservedNanos)).toEqual(
+        helds.map((held) => held.maxNanos),
+      );
+      const sum = (list: readonly BudgetReservationRequest[]): number =>
+        list.reduce((total, held) => total + held.maxNanos, 0);
+      // Settling the even ones at no cost releases exactly their holds, not other rows' amounts.
+      const even = helds.filter((_, index) => index % 2 === 0);
+      const odd = helds.filter((_, index) => index % 2 === 1);
+      expect(await store.settle(even.map((held) => entry(held.requestId, 0)))).toEqual(
+        even.map(() => true),
+      );
+      const [state] = await store.lineStates([team]);
+      expect(state).toMatchObject({ spentNanos: 0, reservedNanos: sum(odd) });
+      // Each odd hold expires at its own time and is reaped at its own amount.
+      const reaped = await store.claimExpiredHolds(day + 600_000 + 40, day + 700_000, 100);
+      expect(Object.fromEntries(reaped.map((hold) => [hold.requestId, hold.amountNanos]))).toEqual(
+        Object.fromEntries(odd.map((held) => [held.requestId, held.maxNanos])),
+      );
+    });
+
     it('settles each request exactly once, turning its hold into actual spend', async () => {
       const { store } = await open();
       const team = line('team:alpha:day:settle', 10_000);

@@ -12,7 +12,7 @@ import type {
 } from '../ports.ts';
 import { safeParseJson } from '../../lib/json.ts';
 import { TurnBatcher } from '../../lib/turn-batcher.ts';
-import type { SqlDatabase, SqlSession } from './sql-database.ts';
+import type { SqlDatabase, SqlDialect, SqlSession, SqlValue } from './sql-database.ts';
 import { placeholderList, statementChunks } from './statement-chunks.ts';
 import {
   findLedgerEntry,
@@ -57,6 +57,24 @@ function readJson(value: unknown): unknown {
  */
 const holdCommit = { waitForDisk: false } as const;
 
+/** Values per row of budget_reservations. */
+const holdColumns = 6;
+
+/**
+ * `($1, …, $6), ($7, …)`: placeholders for `rows` reservations, the JSON columns cast where the
+ * dialect needs it.
+ */
+function holdValues(dialect: SqlDialect, rows: number): string {
+  const tuples: string[] = [];
+  for (let row = 0; row < rows; row += 1) {
+    const param = (column: number): string => `$${String(row * holdColumns + column)}`;
+    tuples.push(
+      `(${param(1)}, ${param(2)}, ${param(3)}, ${dialect.json(param(4))}, ${dialect.json(param(5))}, ${param(6)})`,
+    );
+  }
+  return tuples.join(', ');
+}
+
 /** Code-unit order: the one order every replica locks counters in (no locale). */
 function compareKeys(first: string, second: string): number {
   return first < second ? -1 : first > second ? 1 : 0;
@@ -79,9 +97,21 @@ function inKeyOrder<T>(byCounter: ReadonlyMap<string, T>): [string, T][] {
  */
 export class SqlBudgetStore implements BudgetStore {
   readonly #database: SqlDatabase;
+  readonly #holdInserts = new Map<number, string>();
 
   constructor(database: SqlDatabase) {
     this.#database = database;
+  }
+
+  /** The INSERT of `rows` reservations (one text per chunk size, built once). */
+  #holdInsert(rows: number): string {
+    let sql = this.#holdInserts.get(rows);
+    if (sql === undefined) {
+      sql = `INSERT INTO budget_reservations (request_id, at, amount_nanos, line_keys, subject, expires_at)
+           VALUES ${holdValues(this.#database.dialect, rows)}`;
+      this.#holdInserts.set(rows, sql);
+    }
+    return sql;
   }
 
   /** Reads (building from the ledger when missing) and locks each line's counter. */
@@ -143,6 +173,8 @@ export class SqlBudgetStore implements BudgetStore {
       );
       const added = new Map<string, number>();
       const results: BudgetReservation[] = [];
+      /** The reservations to write, one row of values each, in one multi-row INSERT per chunk. */
+      const holds: SqlValue[][] = [];
       for (const request of requests) {
         const ordered = [...request.lines].sort(byKey);
         const states = ordered.map((line) => ({
@@ -161,18 +193,19 @@ export class SqlBudgetStore implements BudgetStore {
             counters.set(state.key, { ...counter, reservedNanos: state.reservedNanos });
           added.set(state.key, (added.get(state.key) ?? 0) + decision.reservedNanos);
         }
-        await session.run(
-          `INSERT INTO budget_reservations (request_id, at, amount_nanos, line_keys, subject, expires_at)
-           VALUES ($1, $2, $3, ${this.#database.dialect.json('$4')}, ${this.#database.dialect.json('$5')}, $6)`,
-          [
-            request.requestId,
-            request.atMs,
-            decision.reservedNanos,
-            JSON.stringify(ordered.map((line) => line.key)),
-            JSON.stringify(request.subject),
-            request.expiresAtMs,
-          ],
-        );
+        holds.push([
+          request.requestId,
+          request.atMs,
+          decision.reservedNanos,
+          JSON.stringify(ordered.map((line) => line.key)),
+          JSON.stringify(request.subject),
+          request.expiresAtMs,
+        ]);
+      }
+      // One statement per chunk instead of one per request: on PostgreSQL one round trip while
+      // the counters' rows are locked, on SQLite one statement's fixed cost.
+      for (const chunk of statementChunks(holds)) {
+        await session.run(this.#holdInsert(chunk.length), chunk.flat());
       }
       for (const [key, amount] of inKeyOrder(added)) {
         await session.run(
