@@ -12,8 +12,8 @@ import type {
 } from '../ports.ts';
 import { safeParseJson } from '../../lib/json.ts';
 import { TurnBatcher } from '../../lib/turn-batcher.ts';
-import type { SqlDatabase, SqlDialect, SqlSession, SqlValue } from './sql-database.ts';
-import { placeholderList, statementChunks } from './statement-chunks.ts';
+import type { SqlDatabase, SqlSession, SqlValue } from './sql-database.ts';
+import { placeholderList, rowPlaceholders, statementChunks } from './statement-chunks.ts';
 import {
   findLedgerEntry,
   firstEntryPerRequest,
@@ -57,23 +57,9 @@ function readJson(value: unknown): unknown {
  */
 const holdCommit = { waitForDisk: false } as const;
 
-/** Values per row of budget_reservations. */
+/** Values per row of budget_reservations; the line keys (the 4th) and the subject are JSON. */
 const holdColumns = 6;
-
-/**
- * `($1, …, $6), ($7, …)`: placeholders for `rows` reservations, the JSON columns cast where the
- * dialect needs it.
- */
-function holdValues(dialect: SqlDialect, rows: number): string {
-  const tuples: string[] = [];
-  for (let row = 0; row < rows; row += 1) {
-    const param = (column: number): string => `$${String(row * holdColumns + column)}`;
-    tuples.push(
-      `(${param(1)}, ${param(2)}, ${param(3)}, ${dialect.json(param(4))}, ${dialect.json(param(5))}, ${param(6)})`,
-    );
-  }
-  return tuples.join(', ');
-}
+const holdJsonColumns = new Set([3, 4]);
 
 /** Code-unit order: the one order every replica locks counters in (no locale). */
 function compareKeys(first: string, second: string): number {
@@ -108,7 +94,9 @@ export class SqlBudgetStore implements BudgetStore {
     let sql = this.#holdInserts.get(rows);
     if (sql === undefined) {
       sql = `INSERT INTO budget_reservations (request_id, at, amount_nanos, line_keys, subject, expires_at)
-           VALUES ${holdValues(this.#database.dialect, rows)}`;
+           VALUES ${rowPlaceholders(rows, holdColumns, (param, column) =>
+             holdJsonColumns.has(column) ? this.#database.dialect.json(param) : param,
+           )}`;
       this.#holdInserts.set(rows, sql);
     }
     return sql;

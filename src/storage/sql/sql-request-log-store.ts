@@ -9,6 +9,7 @@ import type {
 } from '../request-log-store.ts';
 import type { SqlDatabase, SqlValue } from './sql-database.ts';
 import { promptVersionStatsOf } from './sql-prompt-version-stats.ts';
+import { rowPlaceholders } from './statement-chunks.ts';
 import {
   isError,
   rankedPercentiles,
@@ -205,15 +206,8 @@ export class SqlRequestLogStore implements RequestLogStore {
       for (let start = 0; start < rows.length; start += perStatement) {
         const chunk = rows.slice(start, start + perStatement);
         const params = chunk.flatMap((row) => valuesOf(row, stream));
-        const tuples = chunk.map(
-          (_, index) =>
-            `(${Array.from(
-              { length: columnCount },
-              (__, column) => `$${String(index * columnCount + column + 1)}`,
-            ).join(', ')})`,
-        );
         await session.run(
-          `INSERT INTO request_log (${columns}) VALUES ${tuples.join(', ')}
+          `INSERT INTO request_log (${columns}) VALUES ${rowPlaceholders(chunk.length, columnCount)}
            ON CONFLICT (request_id) DO NOTHING`,
           params,
         );

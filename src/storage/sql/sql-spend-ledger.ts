@@ -8,7 +8,7 @@ import type {
 } from '../ports.ts';
 import { safeParseJson } from '../../lib/json.ts';
 import type { SqlDialect, SqlSession, SqlValue } from './sql-database.ts';
-import { placeholderList, statementChunks } from './statement-chunks.ts';
+import { placeholderList, rowPlaceholders, statementChunks } from './statement-chunks.ts';
 
 /** Ledger columns by budget scope and report grouping: fixed names, never from input. */
 const scopeColumns = {
@@ -102,16 +102,9 @@ const tagsParam = 6;
 
 /** `($1, …, $21), ($22, …)` for `rows` ledger rows. */
 function ledgerValues(dialect: SqlDialect, rows: number): string {
-  const tuples: string[] = [];
-  for (let row = 0; row < rows; row += 1) {
-    const placeholders: string[] = [];
-    for (let column = 0; column < ledgerParamCount; column += 1) {
-      const param = `$${String(row * ledgerParamCount + column + 1)}`;
-      placeholders.push(column === tagsParam ? dialect.json(param) : param);
-    }
-    tuples.push(`(${placeholders.join(', ')})`);
-  }
-  return tuples.join(', ');
+  return rowPlaceholders(rows, ledgerParamCount, (param, column) =>
+    column === tagsParam ? dialect.json(param) : param,
+  );
 }
 
 /**

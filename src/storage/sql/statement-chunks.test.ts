@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { statementChunks } from './statement-chunks.ts';
+import { rowPlaceholders, statementChunks } from './statement-chunks.ts';
 
 describe('statementChunks', () => {
   it('splits into power-of-two chunks of at most 32, largest first', () => {
@@ -22,5 +22,17 @@ describe('statementChunks', () => {
         for (const chunk of chunks) expect([1, 2, 4, 8, 16, 32]).toContain(chunk.length);
       }),
     );
+  });
+});
+
+describe('rowPlaceholders', () => {
+  it('numbers the values row by row and casts only the columns asked for', () => {
+    expect(rowPlaceholders(1, 1)).toBe('($1)');
+    expect(rowPlaceholders(2, 3)).toBe('($1, $2, $3), ($4, $5, $6)');
+    expect(
+      rowPlaceholders(2, 2, (placeholder, column) =>
+        column === 1 ? `${placeholder}::jsonb` : placeholder,
+      ),
+    ).toBe('($1, $2::jsonb), ($3, $4::jsonb)');
   });
 });

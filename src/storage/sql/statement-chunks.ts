@@ -23,3 +23,24 @@ export function statementChunks<T>(items: readonly T[]): T[][] {
 export function placeholderList(count: number): string {
   return Array.from({ length: count }, (_, index) => `$${String(index + 1)}`).join(', ');
 }
+
+/**
+ * `($1, …, $c), ($c+1, …)`: placeholders for `rows` rows of `columns` values each, for a
+ * multi-row `VALUES`. `cast` wraps the placeholder of a column that needs it (a dialect's JSON
+ * cast); by default none does.
+ */
+export function rowPlaceholders(
+  rows: number,
+  columns: number,
+  cast: (placeholder: string, column: number) => string = (placeholder) => placeholder,
+): string {
+  const tuples: string[] = [];
+  for (let row = 0; row < rows; row += 1) {
+    const placeholders: string[] = [];
+    for (let column = 0; column < columns; column += 1) {
+      placeholders.push(cast(`$${String(row * columns + column + 1)}`, column));
+    }
+    tuples.push(`(${placeholders.join(', ')})`);
+  }
+  return tuples.join(', ');
+}

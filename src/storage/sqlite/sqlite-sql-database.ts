@@ -130,7 +130,10 @@ export class SqliteSqlDatabase implements SqlDatabase {
     return prepared;
   }
 
-  /** The values in the order of the statement's `?`s; more values than the highest `$n` are refused. */
+  /**
+   * The values in the order of the statement's `?`s; more values than the highest `$n` are
+   * refused.
+   */
   static #values(prepared: SqliteStatement, params: readonly SqlValue[]): SQLInputValue[] {
     const order = prepared.order;
     if (order === undefined) return params as SQLInputValue[];
