@@ -114,3 +114,52 @@ describe('UpstreamExchange idle timeout', () => {
     expect(quietFor).toBeLessThan(450);
   });
 });
+
+describe('UpstreamExchange idle deadline, moved once per socket read', () => {
+  it('is kept alive by chunks that nobody is reading yet', async () => {
+    // 25 events 40 ms apart (a second, over three times idleMs), then the end; the caller reads
+    // nothing until after it. The provider never went quiet, so there is no idle timeout.
+    const events = Array.from({ length: 25 }, (_, index) => `data: ${index}\n\n`);
+    const started = await rawServer((socket) => {
+      socket.write(head);
+      let sent = 0;
+      const timer = setInterval(() => {
+        socket.write(chunk(events[sent] ?? ''));
+        sent += 1;
+        if (sent === events.length) {
+          clearInterval(timer);
+          socket.end('0\r\n\r\n');
+        }
+      }, 40);
+    });
+    server = started.server;
+    const exchange = await open(started.url, 300);
+    await new Promise((resolve) => setTimeout(resolve, 1300));
+    let received = '';
+    for (let body = await exchange.next(); body !== null; body = await exchange.next()) {
+      received += body.toString();
+    }
+    exchange.release();
+    expect(received).toBe(events.join(''));
+  });
+
+  it('stays disarmed while the gateway has paused the transfer for a slow reader', async () => {
+    // Over 64 KiB in one burst: the exchange pauses the socket. The reader then waits three
+    // times idleMs; that silence is the gateway's own and must not fail the stream.
+    const event = `data: ${'x'.repeat(1000)}\n\n`;
+    const events = Array.from({ length: 100 }, () => event);
+    const started = await rawServer((socket) => {
+      socket.write(head + events.map(chunk).join(''));
+      setTimeout(() => socket.end('0\r\n\r\n'), 1000);
+    });
+    server = started.server;
+    const exchange = await open(started.url, 300);
+    await new Promise((resolve) => setTimeout(resolve, 900));
+    let received = '';
+    for (let body = await exchange.next(); body !== null; body = await exchange.next()) {
+      received += body.toString();
+    }
+    exchange.release();
+    expect(received).toBe(events.join(''));
+  });
+});

@@ -62,8 +62,9 @@ function onIdleTimeout(exchange: DispatchedExchange): void {
 
 /**
  * One exchange with a provider: the undici dispatch handler and the reader of its response in
- * one object, so a request allocates no closures beyond its promises. State fields are set by
- * the handler callbacks, in the order undici calls them, and read by `next()` and `readAll()`.
+ * one object, so a request allocates no closures beyond its promises and one callback for the
+ * end of its socket reads. State fields are set by the handler callbacks, in the order undici
+ * calls them, and read by `next()` and `readAll()`.
  */
 class DispatchedExchange implements Dispatcher.DispatchHandler, UpstreamExchange {
   status = 0;
@@ -98,11 +99,15 @@ class DispatchedExchange implements Dispatcher.DispatchHandler, UpstreamExchange
   /** A `next()` caller waiting for the next chunk. */
   #waiting: Waiter<Buffer | null> | undefined;
   /**
-   * Set while the waiting caller's answer is due at the end of the current task: undici hands
-   * over every chunk of one socket read (a chunk per SSE event, often) in one synchronous loop,
-   * and the caller then gets them all at once instead of one per round trip.
+   * Set while the end of the current socket read is due (a microtask): undici hands over every
+   * chunk of one read (a chunk per SSE event, often: about 600 in a 64 KB read of an Anthropic
+   * stream) in one synchronous loop. At its end the idle deadline is moved once, not once per
+   * chunk (the event loop's clock, which timers read, is the same for all of them), and a waiting
+   * caller gets every chunk at once instead of one per round trip.
    */
-  #deliveryDue = false;
+  #readEndDue = false;
+  /** `#readEnd` as a callback, made at the first chunk. */
+  #onReadEnd: (() => void) | undefined;
   /** A `readAll()` caller, with its size limit and the bytes counted so far. */
   #collecting: (Waiter<Buffer> & { limit: number; size: number }) | undefined;
 
@@ -237,7 +242,10 @@ class DispatchedExchange implements Dispatcher.DispatchHandler, UpstreamExchange
     if (this.#released) {
       return;
     }
-    this.#armIdle();
+    if (!this.#readEndDue) {
+      this.#readEndDue = true;
+      queueMicrotask((this.#onReadEnd ??= () => this.#readEnd()));
+    }
     const collecting = this.#collecting;
     if (collecting !== undefined) {
       collecting.size += chunk.length;
@@ -251,10 +259,6 @@ class DispatchedExchange implements Dispatcher.DispatchHandler, UpstreamExchange
     }
     this.#chunks.push(chunk);
     this.#bufferedBytes += chunk.length;
-    if (this.#waiting !== undefined && !this.#deliveryDue) {
-      this.#deliveryDue = true;
-      queueMicrotask(() => this.#deliver());
-    }
     if (this.#bufferedBytes >= highWaterBytes) {
       controller.pause();
       // The silence that follows is the gateway's own (a slow client), not the provider's.
@@ -272,8 +276,8 @@ class DispatchedExchange implements Dispatcher.DispatchHandler, UpstreamExchange
       collecting.resolve(this.#joinChunks());
       return;
     }
-    // A delivery still due hands over the last chunks first; the next call then sees the end.
-    if (this.#deliveryDue) return;
+    // A read end still due hands over the last chunks first; the next call then sees the end.
+    if (this.#readEndDue) return;
     this.#waiting?.resolve(null);
     this.#waiting = undefined;
   }
@@ -294,7 +298,7 @@ class DispatchedExchange implements Dispatcher.DispatchHandler, UpstreamExchange
       headersWaiter.reject(error);
       return;
     }
-    if (!this.#deliveryDue) {
+    if (!this.#readEndDue) {
       this.#waiting?.reject(error);
       this.#waiting = undefined;
     }
@@ -302,9 +306,19 @@ class DispatchedExchange implements Dispatcher.DispatchHandler, UpstreamExchange
     this.#collecting = undefined;
   }
 
+  /**
+   * The end of a socket read that brought body chunks: the provider was heard from, so its idle
+   * deadline starts again (unless the body ended, the exchange was released or failed, or the
+   * gateway paused the transfer for a slow client), and the waiting caller gets what arrived.
+   */
+  #readEnd(): void {
+    this.#readEndDue = false;
+    if (this.#failure === undefined && this.#controller?.paused !== true) this.#armIdle();
+    this.#deliver();
+  }
+
   /** Answers the waiting `next()` caller with what arrived, or with the end or failure. */
   #deliver(): void {
-    this.#deliveryDue = false;
     const waiting = this.#waiting;
     if (waiting === undefined) return;
     this.#waiting = undefined;
