@@ -13,7 +13,12 @@ import type {
 import { safeParseJson } from '../../lib/json.ts';
 import { TurnBatcher } from '../../lib/turn-batcher.ts';
 import type { SqlDatabase, SqlSession, SqlValue } from './sql-database.ts';
-import { placeholderList, rowPlaceholders, statementChunks } from './statement-chunks.ts';
+import {
+  placeholderList,
+  rowPlaceholders,
+  statementChunks,
+  textPerRowCount,
+} from './statement-chunks.ts';
 import {
   findLedgerEntry,
   firstEntryPerRequest,
@@ -83,23 +88,19 @@ function inKeyOrder<T>(byCounter: ReadonlyMap<string, T>): [string, T][] {
  */
 export class SqlBudgetStore implements BudgetStore {
   readonly #database: SqlDatabase;
-  readonly #holdInserts = new Map<number, string>();
+  /** The INSERT of `rows` reservations (one text per chunk size, built once). */
+  readonly #holdInsert: (rows: number) => string;
 
   constructor(database: SqlDatabase) {
     this.#database = database;
-  }
-
-  /** The INSERT of `rows` reservations (one text per chunk size, built once). */
-  #holdInsert(rows: number): string {
-    let sql = this.#holdInserts.get(rows);
-    if (sql === undefined) {
-      sql = `INSERT INTO budget_reservations (request_id, at, amount_nanos, line_keys, subject, expires_at)
+    this.#holdInsert = textPerRowCount(
+      (
+        rows,
+      ) => `INSERT INTO budget_reservations (request_id, at, amount_nanos, line_keys, subject, expires_at)
            VALUES ${rowPlaceholders(rows, holdColumns, (param, column) =>
-             holdJsonColumns.has(column) ? this.#database.dialect.json(param) : param,
-           )}`;
-      this.#holdInserts.set(rows, sql);
-    }
-    return sql;
+             holdJsonColumns.has(column) ? database.dialect.json(param) : param,
+           )}`,
+    );
   }
 
   /** Reads (building from the ledger when missing) and locks each line's counter. */

@@ -9,7 +9,7 @@ import type {
 } from '../request-log-store.ts';
 import type { SqlDatabase, SqlValue } from './sql-database.ts';
 import { promptVersionStatsOf } from './sql-prompt-version-stats.ts';
-import { rowPlaceholders } from './statement-chunks.ts';
+import { rowPlaceholders, textPerRowCount } from './statement-chunks.ts';
 import {
   isError,
   rankedPercentiles,
@@ -36,6 +36,15 @@ const columnCount = columns.split(',').length;
  * 4 to 5 times faster than multi-row VALUES (binding thousands of parameters costs more there).
  */
 const rowsPerStatement = { postgres: 100, sqlite: 1 } as const;
+
+/**
+ * The INSERT of `rows` request-log rows, built once per size: at most `rowsPerStatement` texts
+ * (on PostgreSQL the hundred sizes together are about 0.7 MB of text).
+ */
+const requestLogInsert = textPerRowCount(
+  (rows) => `INSERT INTO request_log (${columns}) VALUES ${rowPlaceholders(rows, columnCount)}
+           ON CONFLICT (request_id) DO NOTHING`,
+);
 
 interface StoredRow {
   request_id: string;
@@ -206,11 +215,7 @@ export class SqlRequestLogStore implements RequestLogStore {
       for (let start = 0; start < rows.length; start += perStatement) {
         const chunk = rows.slice(start, start + perStatement);
         const params = chunk.flatMap((row) => valuesOf(row, stream));
-        await session.run(
-          `INSERT INTO request_log (${columns}) VALUES ${rowPlaceholders(chunk.length, columnCount)}
-           ON CONFLICT (request_id) DO NOTHING`,
-          params,
-        );
+        await session.run(requestLogInsert(chunk.length), params);
       }
     });
   }

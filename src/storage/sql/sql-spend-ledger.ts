@@ -8,7 +8,12 @@ import type {
 } from '../ports.ts';
 import { safeParseJson } from '../../lib/json.ts';
 import type { SqlDialect, SqlSession, SqlValue } from './sql-database.ts';
-import { placeholderList, rowPlaceholders, statementChunks } from './statement-chunks.ts';
+import {
+  placeholderList,
+  rowPlaceholders,
+  statementChunks,
+  textPerRowCount,
+} from './statement-chunks.ts';
 
 /** Ledger columns by budget scope and report grouping: fixed names, never from input. */
 const scopeColumns = {
@@ -100,11 +105,23 @@ function ledgerParams(entry: LedgerEntry): SqlValue[] {
 const ledgerParamCount = 21;
 const tagsParam = 6;
 
-/** `($1, …, $21), ($22, …)` for `rows` ledger rows. */
-function ledgerValues(dialect: SqlDialect, rows: number): string {
-  return rowPlaceholders(rows, ledgerParamCount, (param, column) =>
-    column === tagsParam ? dialect.json(param) : param,
-  );
+/** The INSERT of `rows` ledger rows (`($1, …, $21), ($22, …)`), per dialect, built once per size. */
+const ledgerInserts = new WeakMap<SqlDialect, (rows: number) => string>();
+
+function ledgerInsert(dialect: SqlDialect, rows: number): string {
+  let texts = ledgerInserts.get(dialect);
+  if (texts === undefined) {
+    texts = textPerRowCount(
+      (count) => `INSERT INTO spend_ledger (${ledgerColumns}) VALUES ${rowPlaceholders(
+        count,
+        ledgerParamCount,
+        (param, column) => (column === tagsParam ? dialect.json(param) : param),
+      )}
+       ON CONFLICT (request_id) DO NOTHING RETURNING request_id, seq`,
+    );
+    ledgerInserts.set(dialect, texts);
+  }
+  return texts(rows);
 }
 
 /**
@@ -130,8 +147,7 @@ export async function insertLedgerEntries(
   const inserted = new Map<string, number>();
   for (const chunk of statementChunks(entries)) {
     const rows = await session.rows<{ request_id: string; seq: number | string }>(
-      `INSERT INTO spend_ledger (${ledgerColumns}) VALUES ${ledgerValues(dialect, chunk.length)}
-       ON CONFLICT (request_id) DO NOTHING RETURNING request_id, seq`,
+      ledgerInsert(dialect, chunk.length),
       chunk.flatMap(ledgerParams),
     );
     for (const row of rows) inserted.set(row.request_id, toNumber(row.seq));

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { rowPlaceholders, statementChunks } from './statement-chunks.ts';
+import { rowPlaceholders, statementChunks, textPerRowCount } from './statement-chunks.ts';
 
 describe('statementChunks', () => {
   it('splits into power-of-two chunks of at most 32, largest first', () => {
@@ -34,5 +34,20 @@ describe('rowPlaceholders', () => {
         column === 1 ? `${placeholder}::jsonb` : placeholder,
       ),
     ).toBe('($1, $2::jsonb), ($3, $4::jsonb)');
+  });
+});
+
+describe('textPerRowCount', () => {
+  it('builds each row count once and hands out what it built', () => {
+    const built: number[] = [];
+    const text = textPerRowCount((rows) => {
+      built.push(rows);
+      return `VALUES ${rowPlaceholders(rows, 2)}`;
+    });
+    expect(text(2)).toBe('VALUES ($1, $2), ($3, $4)');
+    expect(text(1)).toBe('VALUES ($1, $2)');
+    expect(text(2)).toBe('VALUES ($1, $2), ($3, $4)');
+    expect(text(1)).toBe('VALUES ($1, $2)');
+    expect(built).toEqual([2, 1]);
   });
 });

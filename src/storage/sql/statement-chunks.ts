@@ -44,3 +44,21 @@ export function rowPlaceholders(
   }
   return tuples.join(', ');
 }
+
+/**
+ * `build(rows)`, built once per row count and then handed out as the same string: a multi-row
+ * statement's text is thousands of characters (a 32-row ledger insert has 672 placeholders), so
+ * building it for every batch costs its parts, and the connection's statement cache, keyed by
+ * the text, would hash and compare a new copy each time instead of finding the one it holds.
+ */
+export function textPerRowCount(build: (rows: number) => string): (rows: number) => string {
+  const texts = new Map<number, string>();
+  return (rows) => {
+    let text = texts.get(rows);
+    if (text === undefined) {
+      text = build(rows);
+      texts.set(rows, text);
+    }
+    return text;
+  };
+}
