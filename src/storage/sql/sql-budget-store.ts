@@ -12,7 +12,7 @@ import type {
 } from '../ports.ts';
 import { safeParseJson } from '../../lib/json.ts';
 import { TurnBatcher } from '../../lib/turn-batcher.ts';
-import type { SqlDatabase, SqlSession, SqlValue } from './sql-database.ts';
+import type { SqlDatabase, SqlDialect, SqlSession, SqlValue } from './sql-database.ts';
 import {
   placeholderList,
   rowPlaceholders,
@@ -66,6 +66,15 @@ const holdCommit = { waitForDisk: false } as const;
 const holdColumns = 6;
 const holdJsonColumns = new Set([3, 4]);
 
+/** The INSERT of `rows` reservations in one statement. */
+function holdInsertText(dialect: SqlDialect, rows: number): string {
+  const values = rowPlaceholders(rows, holdColumns, (param, column) =>
+    holdJsonColumns.has(column) ? dialect.json(param) : param,
+  );
+  return `INSERT INTO budget_reservations (request_id, at, amount_nanos, line_keys, subject, expires_at)
+           VALUES ${values}`;
+}
+
 /** Code-unit order: the one order every replica locks counters in (no locale). */
 function compareKeys(first: string, second: string): number {
   return first < second ? -1 : first > second ? 1 : 0;
@@ -93,14 +102,7 @@ export class SqlBudgetStore implements BudgetStore {
 
   constructor(database: SqlDatabase) {
     this.#database = database;
-    this.#holdInsert = textPerRowCount(
-      (
-        rows,
-      ) => `INSERT INTO budget_reservations (request_id, at, amount_nanos, line_keys, subject, expires_at)
-           VALUES ${rowPlaceholders(rows, holdColumns, (param, column) =>
-             holdJsonColumns.has(column) ? database.dialect.json(param) : param,
-           )}`,
-    );
+    this.#holdInsert = textPerRowCount((rows) => holdInsertText(database.dialect, rows));
   }
 
   /** Reads (building from the ledger when missing) and locks each line's counter. */

@@ -105,20 +105,22 @@ function ledgerParams(entry: LedgerEntry): SqlValue[] {
 const ledgerParamCount = 21;
 const tagsParam = 6;
 
-/** The INSERT of `rows` ledger rows (`($1, …, $21), ($22, …)`), per dialect, built once per size. */
+/** The INSERT of `rows` ledger rows: `($1, …, $21), ($22, …)`. */
+function ledgerInsertText(dialect: SqlDialect, rows: number): string {
+  const values = rowPlaceholders(rows, ledgerParamCount, (param, column) =>
+    column === tagsParam ? dialect.json(param) : param,
+  );
+  return `INSERT INTO spend_ledger (${ledgerColumns}) VALUES ${values}
+       ON CONFLICT (request_id) DO NOTHING RETURNING request_id, seq`;
+}
+
+/** `ledgerInsertText` per dialect, built once per row count. */
 const ledgerInserts = new WeakMap<SqlDialect, (rows: number) => string>();
 
 function ledgerInsert(dialect: SqlDialect, rows: number): string {
   let texts = ledgerInserts.get(dialect);
   if (texts === undefined) {
-    texts = textPerRowCount(
-      (count) => `INSERT INTO spend_ledger (${ledgerColumns}) VALUES ${rowPlaceholders(
-        count,
-        ledgerParamCount,
-        (param, column) => (column === tagsParam ? dialect.json(param) : param),
-      )}
-       ON CONFLICT (request_id) DO NOTHING RETURNING request_id, seq`,
-    );
+    texts = textPerRowCount((count) => ledgerInsertText(dialect, count));
     ledgerInserts.set(dialect, texts);
   }
   return texts(rows);
