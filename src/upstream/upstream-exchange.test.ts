@@ -2,7 +2,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CancellationSource } from '../lib/cancellation.ts';
-import { openUpstreamExchange } from './upstream-exchange.ts';
+import { openUpstreamExchange, type UpstreamExchange } from './upstream-exchange.ts';
 import { createUpstreamPool, type UpstreamPool } from './upstream-pool.ts';
 
 /** A raw HTTP server: the test decides which bytes go out in which socket write. */
@@ -115,6 +115,17 @@ describe('UpstreamExchange idle timeout', () => {
   });
 });
 
+/** Waits `delayMs` with nobody reading, then reads the whole body, releases, returns the text. */
+async function readAfter(exchange: UpstreamExchange, delayMs: number): Promise<string> {
+  await new Promise((resolve) => setTimeout(resolve, delayMs));
+  let received = '';
+  for (let body = await exchange.next(); body !== null; body = await exchange.next()) {
+    received += body.toString();
+  }
+  exchange.release();
+  return received;
+}
+
 describe('UpstreamExchange idle deadline, moved once per socket read', () => {
   it('is kept alive by chunks that nobody is reading yet', async () => {
     // 25 events 40 ms apart (a second, over three times idleMs), then the end; the caller reads
@@ -133,13 +144,7 @@ describe('UpstreamExchange idle deadline, moved once per socket read', () => {
       }, 40);
     });
     server = started.server;
-    const exchange = await open(started.url, 300);
-    await new Promise((resolve) => setTimeout(resolve, 1300));
-    let received = '';
-    for (let body = await exchange.next(); body !== null; body = await exchange.next()) {
-      received += body.toString();
-    }
-    exchange.release();
+    const received = await readAfter(await open(started.url, 300), 1300);
     expect(received).toBe(events.join(''));
   });
 
@@ -153,13 +158,7 @@ describe('UpstreamExchange idle deadline, moved once per socket read', () => {
       setTimeout(() => socket.end('0\r\n\r\n'), 1000);
     });
     server = started.server;
-    const exchange = await open(started.url, 300);
-    await new Promise((resolve) => setTimeout(resolve, 900));
-    let received = '';
-    for (let body = await exchange.next(); body !== null; body = await exchange.next()) {
-      received += body.toString();
-    }
-    exchange.release();
+    const received = await readAfter(await open(started.url, 300), 900);
     expect(received).toBe(events.join(''));
   });
 });
