@@ -52,6 +52,17 @@ export function runAuditLogStoreConformance(
       expect(await store.count()).toBe(7);
     });
 
+    it('appends a batch of several statements in seq order, then continues it', async () => {
+      const { store } = await open();
+      // 45 records are inserted as chunks of 32, 8, 4 and 1 rows.
+      const first = buildAuditRecords(undefined, events(45));
+      await store.append(first);
+      const second = buildAuditRecords(first.at(-1), events(3, 45));
+      await store.append(second);
+      expect(await store.read(0, 100)).toEqual([...first, ...second]);
+      expect(await store.last()).toEqual(second.at(-1));
+    });
+
     it('finds the request records of a request id, and only request records', async () => {
       const { store } = await open();
       const request = (id: string, n: number): AuditEvent => ({

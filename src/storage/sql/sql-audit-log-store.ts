@@ -1,5 +1,6 @@
 import type { AuditLogRecord, AuditLogStore, AuditPayloadRow } from '../ports.ts';
 import type { SqlDatabase } from './sql-database.ts';
+import { rowPlaceholders, statementChunks, textPerRowCount } from './statement-chunks.ts';
 
 /** The `prevHash` of record 0 (32 zero bytes in hex), as src/pipeline/audit defines it. */
 const genesisPrevHash = '0'.repeat(64);
@@ -25,6 +26,11 @@ function toRecord(row: AuditRow): AuditLogRecord {
 }
 
 const columns = 'seq, at, kind, payload, prev_hash, hash';
+
+/** The INSERT of `rows` records in one statement (one text per chunk size, built once). */
+const recordInsert = textPerRowCount(
+  (rows) => `INSERT INTO audit_log (${columns}) VALUES ${rowPlaceholders(rows, 6)}`,
+);
 
 /** A unique violation (a concurrent append won the seq) in either database. */
 function isDuplicateSeq(error: unknown): boolean {
@@ -82,16 +88,23 @@ export class SqlAuditLogStore implements AuditLogStore {
               `audit record ${String(record.seq)} does not link to its predecessor`,
             );
           }
-          await session.run(`INSERT INTO audit_log (${columns}) VALUES ($1, $2, $3, $4, $5, $6)`, [
-            record.seq,
-            record.at,
-            record.kind,
-            record.payload,
-            record.prevHash,
-            record.hash,
-          ]);
           expectedSeq += 1;
           expectedPrev = record.hash;
+        }
+        // Every link checked first, then the records in a few multi-row statements: a
+        // statement's fixed cost (and, on PostgreSQL, a round trip) per chunk, not per record.
+        for (const chunk of statementChunks(records)) {
+          await session.run(
+            recordInsert(chunk.length),
+            chunk.flatMap((record) => [
+              record.seq,
+              record.at,
+              record.kind,
+              record.payload,
+              record.prevHash,
+              record.hash,
+            ]),
+          );
         }
         for (const payload of payloads) {
           await session.run(
