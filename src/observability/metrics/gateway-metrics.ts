@@ -1,8 +1,14 @@
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { RequestRecord } from '../request-record.ts';
 import { LabelBounds, type KnownNames } from './label-bounds.ts';
 import { LabelChildren } from './label-children.ts';
 import { recordRequestMetrics } from './record-request-metrics.ts';
+import {
+  SeriesCounter,
+  SeriesHistogram,
+  type CounterSeries,
+  type HistogramSeries,
+} from './series-metrics.ts';
 import { registerLiveStateMetrics, type LiveStateSources } from './live-state-metrics.ts';
 
 /** What the metrics are built from; every label value is bounded by one of these. */
@@ -49,8 +55,8 @@ const genAiModelLabels = [
   'gen_ai_response_model',
 ] as const;
 
-type Incrementable = ReturnType<Counter['labels']>;
-type Observable = ReturnType<Histogram['labels']>;
+type Incrementable = CounterSeries;
+type Observable = HistogramSeries;
 
 /** The metrics, each as its cached label children; label sets are in docs/observability.md. */
 export interface GatewayMetricSet {
@@ -64,7 +70,7 @@ export interface GatewayMetricSet {
   readonly tokens: LabelChildren<Incrementable>;
   readonly cost: LabelChildren<Incrementable>;
   readonly cacheLookups: LabelChildren<Incrementable>;
-  readonly cacheSaved: Counter;
+  readonly cacheSaved: SeriesCounter;
   readonly reroutes: LabelChildren<Incrementable>;
   readonly attempts: LabelChildren<Incrementable>;
   readonly rateLimitRejections: LabelChildren<Incrementable>;
@@ -93,7 +99,7 @@ export class GatewayMetrics {
     const registers = [registry];
     this.metrics = {
       requests: children(
-        new Counter({
+        new SeriesCounter({
           name: 'signalbox_requests_total',
           help: 'Finished HTTP requests, by route pattern, status class and outcome.',
           labelNames: ['route', 'status_class', 'outcome'],
@@ -101,7 +107,7 @@ export class GatewayMetrics {
         }),
       ),
       errors: children(
-        new Counter({
+        new SeriesCounter({
           name: 'signalbox_errors_total',
           help: 'Requests that ended with a Signalbox error code, by code.',
           labelNames: ['error_code'],
@@ -109,7 +115,7 @@ export class GatewayMetrics {
         }),
       ),
       requestDuration: children(
-        new Histogram({
+        new SeriesHistogram({
           name: 'signalbox_request_duration_seconds',
           help: "Time from a request's arrival to its last byte written, by route pattern.",
           labelNames: ['route'],
@@ -118,7 +124,7 @@ export class GatewayMetrics {
         }),
       ),
       overhead: children(
-        new Histogram({
+        new SeriesHistogram({
           name: 'signalbox_gateway_overhead_seconds',
           help: "The gateway's own time: arrival to first response byte, minus time spent in upstream attempts.",
           labelNames: ['route'],
@@ -127,7 +133,7 @@ export class GatewayMetrics {
         }),
       ),
       operationDuration: children(
-        new Histogram({
+        new SeriesHistogram({
           name: 'gen_ai_client_operation_duration_seconds',
           help: 'GenAI operation duration (model requests, arrival to last byte).',
           labelNames: [...genAiModelLabels, 'error_type'],
@@ -136,7 +142,7 @@ export class GatewayMetrics {
         }),
       ),
       tokenUsage: children(
-        new Histogram({
+        new SeriesHistogram({
           name: 'gen_ai_client_token_usage',
           help: 'Tokens used per model request, by token type (input, output).',
           labelNames: [...genAiModelLabels, 'gen_ai_token_type'],
@@ -145,7 +151,7 @@ export class GatewayMetrics {
         }),
       ),
       timeToFirstToken: children(
-        new Histogram({
+        new SeriesHistogram({
           name: 'gen_ai_server_time_to_first_token_seconds',
           help: "Streams: time from the request's arrival to its first body chunk written.",
           labelNames: [...genAiModelLabels],
@@ -154,7 +160,7 @@ export class GatewayMetrics {
         }),
       ),
       tokens: children(
-        new Counter({
+        new SeriesCounter({
           name: 'signalbox_tokens_total',
           help: 'Tokens used, by requested model and type (input, output, cache_read, cache_write, reasoning).',
           labelNames: ['model', 'type'],
@@ -162,7 +168,7 @@ export class GatewayMetrics {
         }),
       ),
       cost: children(
-        new Counter({
+        new SeriesCounter({
           name: 'signalbox_cost_usd_total',
           help: 'Spend at list price in US dollars, by provider and requested model.',
           labelNames: ['provider', 'model'],
@@ -170,20 +176,20 @@ export class GatewayMetrics {
         }),
       ),
       cacheLookups: children(
-        new Counter({
+        new SeriesCounter({
           name: 'signalbox_cache_lookups_total',
           help: 'Response cache outcomes: exact_hit, semantic_hit, miss, bypass.',
           labelNames: ['result'],
           registers,
         }),
       ),
-      cacheSaved: new Counter({
+      cacheSaved: new SeriesCounter({
         name: 'signalbox_cache_saved_usd_total',
         help: 'What answers served from the response cache cost when first produced, in US dollars.',
         registers,
       }),
       reroutes: children(
-        new Counter({
+        new SeriesCounter({
           name: 'signalbox_reroutes_total',
           help: 'Requests served after more than one attempt: kind retry (same deployment) or fallback.',
           labelNames: ['kind'],
@@ -191,7 +197,7 @@ export class GatewayMetrics {
         }),
       ),
       attempts: children(
-        new Counter({
+        new SeriesCounter({
           name: 'signalbox_upstream_attempts_total',
           help: 'Attempts against deployments, by provider and outcome (success, failure, skipped).',
           labelNames: ['provider', 'outcome'],
@@ -199,7 +205,7 @@ export class GatewayMetrics {
         }),
       ),
       rateLimitRejections: children(
-        new Counter({
+        new SeriesCounter({
           name: 'signalbox_rate_limit_rejections_total',
           help: 'Requests refused by a rate limit, by scope (gateway, burst, deployment, upstream).',
           labelNames: ['scope'],
@@ -207,7 +213,7 @@ export class GatewayMetrics {
         }),
       ),
       policyDecisions: children(
-        new Counter({
+        new SeriesCounter({
           name: 'signalbox_policy_decisions_total',
           help: 'Policy decisions on model requests: permit, redact (permitted after redaction), deny.',
           labelNames: ['decision'],

@@ -2,7 +2,6 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Histogram } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { safeParseJson } from '../../lib/json.ts';
 import { GatewayMetrics } from './gateway-metrics.ts';
@@ -40,9 +39,16 @@ function exposedSeries(): Map<string, readonly string[]> {
   });
   const series = new Map<string, readonly string[]>();
   for (const metric of metrics.registry.getMetricsAsArray()) {
-    const name = (metric as unknown as { name: string }).name;
-    const labels = (metric as unknown as { labelNames: readonly string[] }).labelNames;
-    if (metric instanceof Histogram) {
+    const {
+      name,
+      type,
+      labelNames: labels,
+    } = metric as unknown as {
+      name: string;
+      type: string;
+      labelNames: readonly string[];
+    };
+    if (type === 'histogram') {
       series.set(`${name}_bucket`, [...labels, 'le']);
       series.set(`${name}_sum`, labels);
       series.set(`${name}_count`, labels);
