@@ -49,6 +49,59 @@ function labelsOf(names: readonly string[], values: readonly string[]): Labels {
   return labels;
 }
 
+/**
+ * What both kinds share: the name, help and label names prom-client's registry reads, and the
+ * series by label values, each made once by `create`.
+ */
+abstract class SeriesMetric<Series> {
+  name: string;
+  readonly help: string;
+  readonly labelNames: readonly string[];
+  abstract readonly type: ExportedMetric['type'];
+  readonly aggregator = 'sum';
+  protected series = new Map<string, Series>();
+
+  constructor(options: SeriesMetricOptions) {
+    this.name = options.name;
+    this.help = options.help;
+    this.labelNames = options.labelNames ?? [];
+  }
+
+  /** Registers this metric; the subclass calls it once its own fields are set. */
+  protected register(registers: readonly Registry[]): void {
+    for (const registry of registers) registry.registerMetric(this as never);
+  }
+
+  protected abstract create(labels: Labels): Series;
+
+  /** The series of these label values (in `labelNames` order), created empty when new. */
+  labels(...values: string[]): Series {
+    const key = values.join('\u0000');
+    let series = this.series.get(key);
+    if (series === undefined) {
+      series = this.create(labelsOf(this.labelNames, values));
+      this.series.set(key, series);
+    }
+    return series;
+  }
+
+  protected abstract exportedValues(): ExportedValue[];
+
+  get(): Promise<ExportedMetric> {
+    return Promise.resolve({
+      name: this.name,
+      help: this.help,
+      type: this.type,
+      values: this.exportedValues(),
+      aggregator: this.aggregator,
+    });
+  }
+
+  reset(): void {
+    this.series = new Map();
+  }
+}
+
 /** One label set of a `SeriesCounter`. */
 export class CounterSeries {
   readonly labels: Labels;
@@ -67,32 +120,18 @@ export class CounterSeries {
 }
 
 /** A counter with labels, exported as prom-client's `Counter` of the same options would be. */
-export class SeriesCounter {
-  name: string;
-  readonly help: string;
+export class SeriesCounter extends SeriesMetric<CounterSeries> {
   readonly type = 'counter';
-  readonly aggregator = 'sum';
-  readonly labelNames: readonly string[];
-  #series = new Map<string, CounterSeries>();
 
   constructor(options: SeriesMetricOptions) {
-    this.name = options.name;
-    this.help = options.help;
-    this.labelNames = options.labelNames ?? [];
+    super(options);
     // An unlabelled counter is exported at zero from the start, as prom-client does.
     if (this.labelNames.length === 0) this.labels();
-    for (const registry of options.registers) registry.registerMetric(this as never);
+    this.register(options.registers);
   }
 
-  /** The series of these label values (in `labelNames` order), created at zero when new. */
-  labels(...values: string[]): CounterSeries {
-    const key = values.join('\u0000');
-    let series = this.#series.get(key);
-    if (series === undefined) {
-      series = new CounterSeries(labelsOf(this.labelNames, values));
-      this.#series.set(key, series);
-    }
-    return series;
+  protected create(labels: Labels): CounterSeries {
+    return new CounterSeries(labels);
   }
 
   /** Adds `amount` to the unlabelled series. */
@@ -100,22 +139,15 @@ export class SeriesCounter {
     this.labels().inc(amount);
   }
 
-  get(): Promise<ExportedMetric> {
-    const values = [...this.#series.values()].map((series) => ({
+  protected exportedValues(): ExportedValue[] {
+    return [...this.series.values()].map((series) => ({
       value: series.value,
       labels: { ...series.labels },
     }));
-    return Promise.resolve({
-      name: this.name,
-      help: this.help,
-      type: this.type,
-      values,
-      aggregator: this.aggregator,
-    });
   }
 
-  reset(): void {
-    this.#series = new Map();
+  override reset(): void {
+    super.reset();
     if (this.labelNames.length === 0) this.labels();
   }
 }
@@ -150,38 +182,24 @@ export class HistogramSeries {
 }
 
 /** A histogram with labels, exported as prom-client's `Histogram` of the same options would be. */
-export class SeriesHistogram {
-  name: string;
-  readonly help: string;
+export class SeriesHistogram extends SeriesMetric<HistogramSeries> {
   readonly type = 'histogram';
-  readonly aggregator = 'sum';
-  readonly labelNames: readonly string[];
   readonly #bounds: readonly number[];
-  #series = new Map<string, HistogramSeries>();
 
   constructor(options: SeriesMetricOptions & { readonly buckets: readonly number[] }) {
-    this.name = options.name;
-    this.help = options.help;
-    this.labelNames = options.labelNames ?? [];
+    super(options);
     this.#bounds = [...options.buckets].sort((first, second) => first - second);
-    for (const registry of options.registers) registry.registerMetric(this as never);
+    this.register(options.registers);
   }
 
-  /** The series of these label values (in `labelNames` order), created empty when new. */
-  labels(...values: string[]): HistogramSeries {
-    const key = values.join('\u0000');
-    let series = this.#series.get(key);
-    if (series === undefined) {
-      series = new HistogramSeries(labelsOf(this.labelNames, values), this.#bounds);
-      this.#series.set(key, series);
-    }
-    return series;
+  protected create(labels: Labels): HistogramSeries {
+    return new HistogramSeries(labels, this.#bounds);
   }
 
-  get(): Promise<ExportedMetric> {
+  protected exportedValues(): ExportedValue[] {
     const bucket = `${this.name}_bucket`;
     const values: ExportedValue[] = [];
-    for (const series of this.#series.values()) {
+    for (const series of this.series.values()) {
       let cumulative = 0;
       this.#bounds.forEach((bound, index) => {
         cumulative += series.counts[index] ?? 0;
@@ -197,16 +215,6 @@ export class SeriesHistogram {
         { labels: { ...series.labels }, value: series.count, metricName: `${this.name}_count` },
       );
     }
-    return Promise.resolve({
-      name: this.name,
-      help: this.help,
-      type: this.type,
-      values,
-      aggregator: this.aggregator,
-    });
-  }
-
-  reset(): void {
-    this.#series = new Map();
+    return values;
   }
 }
