@@ -71,8 +71,9 @@ export class SqlAuditLogStore implements AuditLogStore {
     }
     try {
       await this.#database.transaction(async (session) => {
-        const [last] = await session.rows<AuditRow>(
-          `SELECT ${columns} FROM audit_log ORDER BY seq DESC LIMIT 1`,
+        // The link check needs the last record's seq and hash, not its payload.
+        const [last] = await session.rows<Pick<AuditRow, 'seq' | 'hash'>>(
+          'SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1',
           [],
         );
         let expectedSeq = last === undefined ? 0 : Number(last.seq) + 1;
