@@ -29,7 +29,8 @@ const columns = 'seq, at, kind, payload, prev_hash, hash';
 
 /** The INSERT of `rows` records in one statement (one text per chunk size, built once). */
 const recordInsert = textPerRowCount(
-  (rows) => `INSERT INTO audit_log (${columns}) VALUES ${rowPlaceholders(rows, 6)}`,
+  (rows) =>
+    `INSERT INTO audit_log (${columns}) VALUES ${rowPlaceholders(rows, columns.split(',').length)}`,
 );
 
 /** A unique violation (a concurrent append won the seq) in either database. */
