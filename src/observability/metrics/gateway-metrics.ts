@@ -1,14 +1,8 @@
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { RequestRecord } from '../request-record.ts';
 import { LabelBounds, type KnownNames } from './label-bounds.ts';
-import { LabelChildren } from './label-children.ts';
 import { recordRequestMetrics } from './record-request-metrics.ts';
-import {
-  SeriesCounter,
-  SeriesHistogram,
-  type CounterSeries,
-  type HistogramSeries,
-} from './series-metrics.ts';
+import { SeriesCounter, SeriesHistogram } from './series-metrics.ts';
 import { registerLiveStateMetrics, type LiveStateSources } from './live-state-metrics.ts';
 
 /** What the metrics are built from; every label value is bounded by one of these. */
@@ -55,30 +49,23 @@ const genAiModelLabels = [
   'gen_ai_response_model',
 ] as const;
 
-type Incrementable = CounterSeries;
-type Observable = HistogramSeries;
-
-/** The metrics, each as its cached label children; label sets are in docs/observability.md. */
+/** The metrics, each keeping its series by label values; label sets are in docs/observability.md. */
 export interface GatewayMetricSet {
-  readonly requests: LabelChildren<Incrementable>;
-  readonly errors: LabelChildren<Incrementable>;
-  readonly requestDuration: LabelChildren<Observable>;
-  readonly overhead: LabelChildren<Observable>;
-  readonly operationDuration: LabelChildren<Observable>;
-  readonly tokenUsage: LabelChildren<Observable>;
-  readonly timeToFirstToken: LabelChildren<Observable>;
-  readonly tokens: LabelChildren<Incrementable>;
-  readonly cost: LabelChildren<Incrementable>;
-  readonly cacheLookups: LabelChildren<Incrementable>;
+  readonly requests: SeriesCounter;
+  readonly errors: SeriesCounter;
+  readonly requestDuration: SeriesHistogram;
+  readonly overhead: SeriesHistogram;
+  readonly operationDuration: SeriesHistogram;
+  readonly tokenUsage: SeriesHistogram;
+  readonly timeToFirstToken: SeriesHistogram;
+  readonly tokens: SeriesCounter;
+  readonly cost: SeriesCounter;
+  readonly cacheLookups: SeriesCounter;
   readonly cacheSaved: SeriesCounter;
-  readonly reroutes: LabelChildren<Incrementable>;
-  readonly attempts: LabelChildren<Incrementable>;
-  readonly rateLimitRejections: LabelChildren<Incrementable>;
-  readonly policyDecisions: LabelChildren<Incrementable>;
-}
-
-function children<Child>(metric: { labels(...values: string[]): Child }): LabelChildren<Child> {
-  return new LabelChildren((...values) => metric.labels(...values));
+  readonly reroutes: SeriesCounter;
+  readonly attempts: SeriesCounter;
+  readonly rateLimitRejections: SeriesCounter;
+  readonly policyDecisions: SeriesCounter;
 }
 
 /**
@@ -98,131 +85,103 @@ export class GatewayMetrics {
     this.#bounds = new LabelBounds(options.knownNames, options.errorCodes, options.routeOf);
     const registers = [registry];
     this.metrics = {
-      requests: children(
-        new SeriesCounter({
-          name: 'signalbox_requests_total',
-          help: 'Finished HTTP requests, by route pattern, status class and outcome.',
-          labelNames: ['route', 'status_class', 'outcome'],
-          registers,
-        }),
-      ),
-      errors: children(
-        new SeriesCounter({
-          name: 'signalbox_errors_total',
-          help: 'Requests that ended with a Signalbox error code, by code.',
-          labelNames: ['error_code'],
-          registers,
-        }),
-      ),
-      requestDuration: children(
-        new SeriesHistogram({
-          name: 'signalbox_request_duration_seconds',
-          help: "Time from a request's arrival to its last byte written, by route pattern.",
-          labelNames: ['route'],
-          buckets: durationBuckets,
-          registers,
-        }),
-      ),
-      overhead: children(
-        new SeriesHistogram({
-          name: 'signalbox_gateway_overhead_seconds',
-          help: "The gateway's own time: arrival to first response byte, minus time spent in upstream attempts.",
-          labelNames: ['route'],
-          buckets: overheadBuckets,
-          registers,
-        }),
-      ),
-      operationDuration: children(
-        new SeriesHistogram({
-          name: 'gen_ai_client_operation_duration_seconds',
-          help: 'GenAI operation duration (model requests, arrival to last byte).',
-          labelNames: [...genAiModelLabels, 'error_type'],
-          buckets: operationDurationBuckets,
-          registers,
-        }),
-      ),
-      tokenUsage: children(
-        new SeriesHistogram({
-          name: 'gen_ai_client_token_usage',
-          help: 'Tokens used per model request, by token type (input, output).',
-          labelNames: [...genAiModelLabels, 'gen_ai_token_type'],
-          buckets: tokenBuckets,
-          registers,
-        }),
-      ),
-      timeToFirstToken: children(
-        new SeriesHistogram({
-          name: 'gen_ai_server_time_to_first_token_seconds',
-          help: "Streams: time from the request's arrival to its first body chunk written.",
-          labelNames: [...genAiModelLabels],
-          buckets: timeToFirstTokenBuckets,
-          registers,
-        }),
-      ),
-      tokens: children(
-        new SeriesCounter({
-          name: 'signalbox_tokens_total',
-          help: 'Tokens used, by requested model and type (input, output, cache_read, cache_write, reasoning).',
-          labelNames: ['model', 'type'],
-          registers,
-        }),
-      ),
-      cost: children(
-        new SeriesCounter({
-          name: 'signalbox_cost_usd_total',
-          help: 'Spend at list price in US dollars, by provider and requested model.',
-          labelNames: ['provider', 'model'],
-          registers,
-        }),
-      ),
-      cacheLookups: children(
-        new SeriesCounter({
-          name: 'signalbox_cache_lookups_total',
-          help: 'Response cache outcomes: exact_hit, semantic_hit, miss, bypass.',
-          labelNames: ['result'],
-          registers,
-        }),
-      ),
+      requests: new SeriesCounter({
+        name: 'signalbox_requests_total',
+        help: 'Finished HTTP requests, by route pattern, status class and outcome.',
+        labelNames: ['route', 'status_class', 'outcome'],
+        registers,
+      }),
+      errors: new SeriesCounter({
+        name: 'signalbox_errors_total',
+        help: 'Requests that ended with a Signalbox error code, by code.',
+        labelNames: ['error_code'],
+        registers,
+      }),
+      requestDuration: new SeriesHistogram({
+        name: 'signalbox_request_duration_seconds',
+        help: "Time from a request's arrival to its last byte written, by route pattern.",
+        labelNames: ['route'],
+        buckets: durationBuckets,
+        registers,
+      }),
+      overhead: new SeriesHistogram({
+        name: 'signalbox_gateway_overhead_seconds',
+        help: "The gateway's own time: arrival to first response byte, minus time spent in upstream attempts.",
+        labelNames: ['route'],
+        buckets: overheadBuckets,
+        registers,
+      }),
+      operationDuration: new SeriesHistogram({
+        name: 'gen_ai_client_operation_duration_seconds',
+        help: 'GenAI operation duration (model requests, arrival to last byte).',
+        labelNames: [...genAiModelLabels, 'error_type'],
+        buckets: operationDurationBuckets,
+        registers,
+      }),
+      tokenUsage: new SeriesHistogram({
+        name: 'gen_ai_client_token_usage',
+        help: 'Tokens used per model request, by token type (input, output).',
+        labelNames: [...genAiModelLabels, 'gen_ai_token_type'],
+        buckets: tokenBuckets,
+        registers,
+      }),
+      timeToFirstToken: new SeriesHistogram({
+        name: 'gen_ai_server_time_to_first_token_seconds',
+        help: "Streams: time from the request's arrival to its first body chunk written.",
+        labelNames: [...genAiModelLabels],
+        buckets: timeToFirstTokenBuckets,
+        registers,
+      }),
+      tokens: new SeriesCounter({
+        name: 'signalbox_tokens_total',
+        help: 'Tokens used, by requested model and type (input, output, cache_read, cache_write, reasoning).',
+        labelNames: ['model', 'type'],
+        registers,
+      }),
+      cost: new SeriesCounter({
+        name: 'signalbox_cost_usd_total',
+        help: 'Spend at list price in US dollars, by provider and requested model.',
+        labelNames: ['provider', 'model'],
+        registers,
+      }),
+      cacheLookups: new SeriesCounter({
+        name: 'signalbox_cache_lookups_total',
+        help: 'Response cache outcomes: exact_hit, semantic_hit, miss, bypass.',
+        labelNames: ['result'],
+        registers,
+      }),
       cacheSaved: new SeriesCounter({
         name: 'signalbox_cache_saved_usd_total',
         help: 'What answers served from the response cache cost when first produced, in US dollars.',
         registers,
       }),
-      reroutes: children(
-        new SeriesCounter({
-          name: 'signalbox_reroutes_total',
-          help: 'Requests served after more than one attempt: kind retry (same deployment) or fallback.',
-          labelNames: ['kind'],
-          registers,
-        }),
-      ),
-      attempts: children(
-        new SeriesCounter({
-          name: 'signalbox_upstream_attempts_total',
-          help: 'Attempts against deployments, by provider and outcome (success, failure, skipped).',
-          labelNames: ['provider', 'outcome'],
-          registers,
-        }),
-      ),
-      rateLimitRejections: children(
-        new SeriesCounter({
-          name: 'signalbox_rate_limit_rejections_total',
-          help: 'Requests refused by a rate limit, by scope (gateway, burst, deployment, upstream).',
-          labelNames: ['scope'],
-          registers,
-        }),
-      ),
-      policyDecisions: children(
-        new SeriesCounter({
-          name: 'signalbox_policy_decisions_total',
-          help: 'Policy decisions on model requests: permit, redact (permitted after redaction), deny.',
-          labelNames: ['decision'],
-          registers,
-        }),
-      ),
+      reroutes: new SeriesCounter({
+        name: 'signalbox_reroutes_total',
+        help: 'Requests served after more than one attempt: kind retry (same deployment) or fallback.',
+        labelNames: ['kind'],
+        registers,
+      }),
+      attempts: new SeriesCounter({
+        name: 'signalbox_upstream_attempts_total',
+        help: 'Attempts against deployments, by provider and outcome (success, failure, skipped).',
+        labelNames: ['provider', 'outcome'],
+        registers,
+      }),
+      rateLimitRejections: new SeriesCounter({
+        name: 'signalbox_rate_limit_rejections_total',
+        help: 'Requests refused by a rate limit, by scope (gateway, burst, deployment, upstream).',
+        labelNames: ['scope'],
+        registers,
+      }),
+      policyDecisions: new SeriesCounter({
+        name: 'signalbox_policy_decisions_total',
+        help: 'Policy decisions on model requests: permit, redact (permitted after redaction), deny.',
+        labelNames: ['decision'],
+        registers,
+      }),
     };
     // Every catalogued code starts at zero, so rate() sees a code's first error.
-    for (const code of [...options.errorCodes, 'other']) this.metrics.errors.get(code).inc(0);
+    for (const code of [...options.errorCodes, 'other']) this.metrics.errors.labels(code).inc(0);
     registerLiveStateMetrics(registry, options);
     if (options.processMetrics !== false) {
       collectDefaultMetrics({ register: registry });

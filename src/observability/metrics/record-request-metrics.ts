@@ -79,19 +79,19 @@ export function recordRequestMetrics(
 ): void {
   try {
     const route = bounds.route(record.method, record.route);
-    metrics.requests.get(route, statusClass(record.status), record.outcome).inc();
+    metrics.requests.labels(route, statusClass(record.status), record.outcome).inc();
     if (record.errorCode !== undefined) {
-      metrics.errors.get(bounds.errorCode(record.errorCode)).inc();
+      metrics.errors.labels(bounds.errorCode(record.errorCode)).inc();
     }
-    metrics.requestDuration.get(route).observe(record.durationMs / 1000);
+    metrics.requestDuration.labels(route).observe(record.durationMs / 1000);
     if (record.firstByteMs !== undefined) {
       const ownMs = Math.max(0, record.firstByteMs - (record.upstreamMs ?? 0));
-      metrics.overhead.get(route).observe(ownMs / 1000);
+      metrics.overhead.labels(route).observe(ownMs / 1000);
     }
     const scope = rateLimitScope(record);
-    if (scope !== undefined) metrics.rateLimitRejections.get(scope).inc();
+    if (scope !== undefined) metrics.rateLimitRejections.labels(scope).inc();
     if (record.policy !== undefined) {
-      metrics.policyDecisions.get(policyDecision(record.policy)).inc();
+      metrics.policyDecisions.labels(policyDecision(record.policy)).inc();
     }
     const operation = operations.get(route);
     if (operation !== undefined) recordModelRequest(metrics, bounds, record, operation);
@@ -117,11 +117,11 @@ function recordModelRequest(
         ? ''
         : record.outcome;
   metrics.operationDuration
-    .get(operation, genAiProvider, requestModel, responseModel, errorType)
+    .labels(operation, genAiProvider, requestModel, responseModel, errorType)
     .observe(record.durationMs / 1000);
   if (record.stream && record.firstChunkMs !== undefined) {
     metrics.timeToFirstToken
-      .get(operation, genAiProvider, requestModel, responseModel)
+      .labels(operation, genAiProvider, requestModel, responseModel)
       .observe(record.firstChunkMs / 1000);
   }
   const usage = record.usage;
@@ -130,37 +130,37 @@ function recordModelRequest(
     const output = usage.outputTokens;
     if (input.total !== undefined) {
       metrics.tokenUsage
-        .get(operation, genAiProvider, requestModel, responseModel, 'input')
+        .labels(operation, genAiProvider, requestModel, responseModel, 'input')
         .observe(input.total);
-      metrics.tokens.get(requestModel, 'input').inc(input.total);
+      metrics.tokens.labels(requestModel, 'input').inc(input.total);
     }
     if (output.total !== undefined) {
       metrics.tokenUsage
-        .get(operation, genAiProvider, requestModel, responseModel, 'output')
+        .labels(operation, genAiProvider, requestModel, responseModel, 'output')
         .observe(output.total);
-      metrics.tokens.get(requestModel, 'output').inc(output.total);
+      metrics.tokens.labels(requestModel, 'output').inc(output.total);
     }
     if (input.cacheRead !== undefined && input.cacheRead > 0) {
-      metrics.tokens.get(requestModel, 'cache_read').inc(input.cacheRead);
+      metrics.tokens.labels(requestModel, 'cache_read').inc(input.cacheRead);
     }
     if (input.cacheWrite !== undefined && input.cacheWrite > 0) {
-      metrics.tokens.get(requestModel, 'cache_write').inc(input.cacheWrite);
+      metrics.tokens.labels(requestModel, 'cache_write').inc(input.cacheWrite);
     }
     if (output.reasoning !== undefined && output.reasoning > 0) {
-      metrics.tokens.get(requestModel, 'reasoning').inc(output.reasoning);
+      metrics.tokens.labels(requestModel, 'reasoning').inc(output.reasoning);
     }
   }
   if (record.costUsd !== undefined && record.costUsd > 0) {
-    metrics.cost.get(provider, requestModel).inc(record.costUsd);
+    metrics.cost.labels(provider, requestModel).inc(record.costUsd);
   }
   const cache = record.cache;
   if (cache !== undefined) {
-    metrics.cacheLookups.get(cacheResults[cache.status] ?? otherStatus).inc();
+    metrics.cacheLookups.labels(cacheResults[cache.status] ?? otherStatus).inc();
     if (cache.savedUsd !== undefined && cache.savedUsd > 0) metrics.cacheSaved.inc(cache.savedUsd);
   }
   for (const attempt of record.attempts) {
-    metrics.attempts.get(bounds.provider(attempt.provider), attempt.outcome).inc();
+    metrics.attempts.labels(bounds.provider(attempt.provider), attempt.outcome).inc();
   }
   const reroute = rerouteKind(record.attempts);
-  if (reroute !== undefined) metrics.reroutes.get(reroute).inc();
+  if (reroute !== undefined) metrics.reroutes.labels(reroute).inc();
 }

@@ -4,8 +4,10 @@ import type { Registry } from 'prom-client';
 // arrays and read by prom-client's `Registry` like its own metrics (it calls `get()` on each
 // scrape, for the exposition text and for `--workers` aggregation alike). prom-client's own
 // `Counter` and `Histogram` check and hash the label values on every `inc` and `observe`, even
-// through `labels()`, 7–9 µs per finished request in all; here a series is resolved once
-// (see `LabelChildren`) and an update is a bucket search and a few additions. `get()` returns
+// through `labels()`, 7–9 µs per finished request in all; here each metric keeps its series by
+// label values (made once, then found in a map) and an update is a bucket search and a few
+// additions. Label values must already be bounded (see `LabelBounds`), so the map stays as small
+// as the metric's series. `get()` returns
 // what prom-client's metrics of the same name and labels would, value for value
 // (series-metrics.test.ts compares the two).
 
@@ -76,7 +78,7 @@ abstract class SeriesMetric<Series> {
 
   /** The series of these label values (in `labelNames` order), created empty when new. */
   labels(...values: string[]): Series {
-    const key = values.join('\u0000');
+    const key = values.length === 1 ? (values[0] ?? '') : values.join('\u0000');
     let series = this.series.get(key);
     if (series === undefined) {
       series = this.create(labelsOf(this.labelNames, values));
