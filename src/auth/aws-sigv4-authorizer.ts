@@ -1,6 +1,7 @@
-import { Sha256 } from '@aws-crypto/sha256-js';
-import { SignatureV4 } from '@smithy/signature-v4';
+import type * as AwsSha256 from '@aws-crypto/sha256-js';
+import type * as SmithySignatureV4 from '@smithy/signature-v4';
 import type { Clock } from '../lib/clock.ts';
+import { loadPackage } from '../lib/load-package.ts';
 import type { SecretValue } from '../lib/secret-value.ts';
 import type { SignableRequest, UpstreamAuthorizer } from './upstream-authorizer.ts';
 
@@ -14,13 +15,15 @@ export interface AwsCredentials {
 /**
  * AWS Signature Version 4 for Bedrock (service `bedrock`), using the AWS Smithy signer: every
  * request is signed over its method, path, query (repeated names included), headers and body
- * hash, at the gateway clock's time.
+ * hash, at the gateway clock's time. The signer's packages load with the first Bedrock provider.
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-create-signed-request.html
  */
 export function createAwsSigV4Authorizer(
   credentials: AwsCredentials,
   clock: Clock,
 ): UpstreamAuthorizer {
+  const { SignatureV4 } = loadPackage('@smithy/signature-v4') as typeof SmithySignatureV4;
+  const { Sha256 } = loadPackage('@aws-crypto/sha256-js') as typeof AwsSha256;
   const signer = new SignatureV4({
     service: 'bedrock',
     region: credentials.region,

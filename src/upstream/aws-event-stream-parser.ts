@@ -1,6 +1,7 @@
-import { EventStreamCodec } from '@smithy/eventstream-codec';
-import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
+import type * as SmithyEventStreamCodec from '@smithy/eventstream-codec';
+import type * as SmithyUtf8 from '@smithy/util-utf8';
 import type { EventStreamFrame } from '../lib/event-stream-frame.ts';
+import { loadPackage } from '../lib/load-package.ts';
 
 /** Raised when a message is malformed, fails its checksums, or is larger than allowed. */
 export class EventStreamFramingError extends Error {
@@ -10,7 +11,19 @@ export class EventStreamFramingError extends Error {
   }
 }
 
-const codec = new EventStreamCodec(toUtf8, fromUtf8);
+let sharedCodec: SmithyEventStreamCodec.EventStreamCodec | undefined;
+
+/** The AWS Smithy codec, loaded with the first parser (only Bedrock providers stream this way). */
+function eventStreamCodec(): SmithyEventStreamCodec.EventStreamCodec {
+  if (sharedCodec === undefined) {
+    const { EventStreamCodec } = loadPackage(
+      '@smithy/eventstream-codec',
+    ) as typeof SmithyEventStreamCodec;
+    const { fromUtf8, toUtf8 } = loadPackage('@smithy/util-utf8') as typeof SmithyUtf8;
+    sharedCodec = new EventStreamCodec(toUtf8, fromUtf8);
+  }
+  return sharedCodec;
+}
 
 /**
  * Splits an `application/vnd.amazon.eventstream` body into messages as bytes arrive (split
@@ -20,6 +33,7 @@ const codec = new EventStreamCodec(toUtf8, fromUtf8);
  */
 export class AwsEventStreamParser {
   readonly #maxMessageBytes: number;
+  readonly #codec = eventStreamCodec();
   #buffer: Uint8Array = new Uint8Array(0);
 
   constructor(maxMessageBytes = 16 * 1024 * 1024) {
@@ -46,7 +60,7 @@ export class AwsEventStreamParser {
       this.#buffer = this.#buffer.subarray(total);
       let decoded;
       try {
-        decoded = codec.decode(message);
+        decoded = this.#codec.decode(message);
       } catch (error) {
         throw new EventStreamFramingError(
           `an event-stream message is corrupt: ${error instanceof Error ? error.message : 'unknown'}`,

@@ -1,8 +1,10 @@
-import { Validator, type OutputUnit } from '@cfworker/json-schema';
+import type * as JsonSchema from '@cfworker/json-schema';
+import type { OutputUnit, Validator } from '@cfworker/json-schema';
 import type { AnswerSchemaCheck } from '../../canonical/answer-schema-check.ts';
 import type { ResponseFormat } from '../../canonical/chat-request.ts';
 import { GatewayError } from '../../errors/gateway-error.ts';
 import { safeParseJson } from '../../lib/json.ts';
+import { loadPackage } from '../../lib/load-package.ts';
 import { unsafeSchemaReason } from './output-schema-limits.ts';
 
 /** How many problems an invalid answer's error lists. */
@@ -71,10 +73,12 @@ export function compileAnswerSchemaCheck(
   }
   const unsafe = unsafeSchemaReason(format.schema);
   if (unsafe !== undefined) refuse(unsafe);
+  // Loaded with the first JSON schema a client asks answers to follow.
+  const { Validator: SchemaValidator } = loadPackage('@cfworker/json-schema') as typeof JsonSchema;
   let validator: Validator;
   try {
     // The validator annotates the schema it is given; it gets its own copy.
-    validator = new Validator(structuredClone(format.schema), '2020-12', false);
+    validator = new SchemaValidator(structuredClone(format.schema), '2020-12', false);
   } catch (error) {
     refuse(`the schema cannot be compiled (${error instanceof Error ? error.message : 'invalid'})`);
   }

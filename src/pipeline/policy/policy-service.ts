@@ -1,4 +1,3 @@
-import { createTwoFilesPatch } from 'diff';
 import { GatewayError } from '../../errors/gateway-error.ts';
 import type { Clock } from '../../lib/clock.ts';
 import type { PolicyActivation, PolicyStore, PolicyVersionRecord } from '../../storage/ports.ts';
@@ -182,13 +181,17 @@ export class PolicyService {
     }));
   }
 
-  /** A unified diff between two stored versions; undefined when either is unknown. */
+  /**
+   * A unified diff between two stored versions; undefined when either is unknown. The diff
+   * package loads on the first call: only the admin API and the console ask for diffs.
+   */
   async diff(from: string, to: string): Promise<string | undefined> {
     const [left, right] = await Promise.all([
       this.#store.findVersion(from),
       this.#store.findVersion(to),
     ]);
     if (left === undefined || right === undefined) return undefined;
+    const { createTwoFilesPatch } = await import('diff');
     return createTwoFilesPatch(
       `policy@${from.slice(0, 12)}`,
       `policy@${to.slice(0, 12)}`,

@@ -1,4 +1,5 @@
-import { Environment, type ParseResult } from '@marcbachmann/cel-js';
+import type * as Cel from '@marcbachmann/cel-js';
+import { loadPackage } from '../../lib/load-package.ts';
 import { describeRuleExpressionError } from './describe-rule-expression-error.ts';
 import { findUnboundedConstruct } from './find-unbounded-construct.ts';
 import type { RuleFacts } from './rule-facts.ts';
@@ -34,46 +35,57 @@ export const ruleExpressionLimits = {
  * The one CEL environment every rule is checked and evaluated in. It declares exactly the
  * variables of `RuleFacts` with their types, so an unknown variable or field, or an operator on
  * the wrong type, fails when the config loads rather than per request. Module-private, so nothing
- * can register functions on it.
+ * can register functions on it. Built, and the CEL library loaded, with the first rule expression
+ * compiled: a configuration without expressions never loads it.
  * @see https://github.com/google/cel-spec/blob/master/doc/langdef.md
  */
-const environment = new Environment({
-  unlistedVariablesAreDyn: false,
-  enableOptionalTypes: false,
-  limits: {
-    maxAstNodes: ruleExpressionLimits.maxAstNodes,
-    maxDepth: ruleExpressionLimits.maxDepth,
-    maxListElements: ruleExpressionLimits.maxListElements,
-    maxMapEntries: ruleExpressionLimits.maxMapEntries,
-    maxCallArguments: ruleExpressionLimits.maxCallArguments,
-  },
-})
-  .registerVariable({
-    name: 'request',
-    schema: {
-      model: 'string',
-      operation: 'string',
-      dialect: 'string',
-      stream: 'bool',
-      tools: 'bool',
-      json: 'bool',
-      images: 'bool',
-      audio: 'bool',
-      files: 'bool',
-      reasoning: 'bool',
-      input_tokens: 'int',
-      max_tokens: 'int',
-      user: 'string',
-      metadata: 'map<string, string>',
-      region: 'string',
-      tags: 'list<string>',
+let sharedEnvironment: Cel.Environment | undefined;
+
+function ruleEnvironment(): Cel.Environment {
+  sharedEnvironment ??= createRuleEnvironment();
+  return sharedEnvironment;
+}
+
+function createRuleEnvironment(): Cel.Environment {
+  const { Environment } = loadPackage('@marcbachmann/cel-js') as typeof Cel;
+  return new Environment({
+    unlistedVariablesAreDyn: false,
+    enableOptionalTypes: false,
+    limits: {
+      maxAstNodes: ruleExpressionLimits.maxAstNodes,
+      maxDepth: ruleExpressionLimits.maxDepth,
+      maxListElements: ruleExpressionLimits.maxListElements,
+      maxMapEntries: ruleExpressionLimits.maxMapEntries,
+      maxCallArguments: ruleExpressionLimits.maxCallArguments,
     },
   })
-  .registerVariable({ name: 'headers', type: 'map<string, string>' })
-  .registerVariable({
-    name: 'key',
-    schema: { id: 'string', name: 'string', team: 'string', tags: 'list<string>' },
-  });
+    .registerVariable({
+      name: 'request',
+      schema: {
+        model: 'string',
+        operation: 'string',
+        dialect: 'string',
+        stream: 'bool',
+        tools: 'bool',
+        json: 'bool',
+        images: 'bool',
+        audio: 'bool',
+        files: 'bool',
+        reasoning: 'bool',
+        input_tokens: 'int',
+        max_tokens: 'int',
+        user: 'string',
+        metadata: 'map<string, string>',
+        region: 'string',
+        tags: 'list<string>',
+      },
+    })
+    .registerVariable({ name: 'headers', type: 'map<string, string>' })
+    .registerVariable({
+      name: 'key',
+      schema: { id: 'string', name: 'string', team: 'string', tags: 'list<string>' },
+    });
+}
 
 /** Config reloads recompile every rule; most texts are unchanged, so results are kept by text. */
 const compiledByText = new Map<string, CompiledRuleExpression>();
@@ -134,9 +146,9 @@ function compile(text: unknown): CompiledRuleExpression {
   if (text.trim() === '') {
     return { ok: false, message: 'expression is empty' };
   }
-  let parsed: ParseResult;
+  let parsed: Cel.ParseResult;
   try {
-    parsed = environment.parse(text);
+    parsed = ruleEnvironment().parse(text);
   } catch (error) {
     return { ok: false, message: describeRuleExpressionError(error, text) };
   }
@@ -157,7 +169,7 @@ function compile(text: unknown): CompiledRuleExpression {
   return { ok: true, evaluate: (facts) => evaluate(parsed, facts, text) };
 }
 
-function evaluate(parsed: ParseResult, facts: RuleFacts, text: string): RuleOutcome {
+function evaluate(parsed: Cel.ParseResult, facts: RuleFacts, text: string): RuleOutcome {
   let result: unknown;
   try {
     result = parsed(facts);

@@ -1,4 +1,5 @@
-import { EvaluationError, ParseError, TypeError as CelTypeError } from '@marcbachmann/cel-js';
+import type * as Cel from '@marcbachmann/cel-js';
+import { loadPackage } from '../../lib/load-package.ts';
 
 /** Longest description returned; config errors and logs want one short line. */
 const maxDescriptionLength = 200;
@@ -20,13 +21,15 @@ const limitDescriptions: Readonly<Record<string, string>> = {
  * whatever `error` is.
  */
 export function describeRuleExpressionError(error: unknown, text: string): string {
+  // Loaded already: the errors described come from compiling or evaluating an expression.
+  const cel = loadPackage('@marcbachmann/cel-js') as typeof Cel;
   if (
-    error instanceof ParseError ||
-    error instanceof CelTypeError ||
-    error instanceof EvaluationError
+    error instanceof cel.ParseError ||
+    error instanceof cel.TypeError ||
+    error instanceof cel.EvaluationError
   ) {
     const start = error.range?.start;
-    const what = explain(error);
+    const what = explain(error, cel);
     return oneLine(start === undefined ? what : `${what} ${describePosition(text, start)}`);
   }
   if (error instanceof Error) {
@@ -53,7 +56,10 @@ export function describePosition(text: string, offset: number): string {
   return `at line ${line}, column ${column}`;
 }
 
-function explain(error: ParseError | CelTypeError | EvaluationError): string {
+function explain(
+  error: Cel.ParseError | Cel.TypeError | Cel.EvaluationError,
+  cel: typeof Cel,
+): string {
   // `summary` is the message without the caret excerpt the library appends.
   const summary = firstLine(error.summary);
   const named = /^[^:]+: (.+)$/.exec(summary)?.[1] ?? '';
@@ -61,7 +67,7 @@ function explain(error: ParseError | CelTypeError | EvaluationError): string {
     case 'unknown_variable':
       return `unknown variable "${named}"`;
     case 'no_such_key':
-      return error instanceof CelTypeError ? `unknown field "${named}"` : `no such key "${named}"`;
+      return error instanceof cel.TypeError ? `unknown field "${named}"` : `no such key "${named}"`;
     case 'index_out_of_bounds':
       return 'list index out of bounds';
     case 'limit_exceeded': {
@@ -72,7 +78,7 @@ function explain(error: ParseError | CelTypeError | EvaluationError): string {
         : template.replace('{}', limit?.[2] ?? '');
     }
     default:
-      return error instanceof ParseError
+      return error instanceof cel.ParseError
         ? `syntax error: ${lowerFirst(summary)}`
         : lowerFirst(summary);
   }
