@@ -7,9 +7,8 @@ import type { Registry } from 'prom-client';
 // through `labels()`, 7–9 µs per finished request in all; here each metric keeps its series by
 // label values (made once, then found in a map) and an update is a bucket search and a few
 // additions. Label values must already be bounded (see `LabelBounds`), so the map stays as small
-// as the metric's series. `get()` returns
-// what prom-client's metrics of the same name and labels would, value for value
-// (series-metrics.test.ts compares the two).
+// as the metric's series. `get()` returns what prom-client's metrics of the same name and labels
+// would, value for value (series-metrics.test.ts compares the two).
 
 /** Name, help and label names as prom-client's metrics take them; registered in `registers`. */
 interface SeriesMetricOptions {

@@ -1,5 +1,4 @@
 import type * as JsonSchema from '@cfworker/json-schema';
-import type { OutputUnit, Validator } from '@cfworker/json-schema';
 import type { AnswerSchemaCheck } from '../../canonical/answer-schema-check.ts';
 import type { ResponseFormat } from '../../canonical/chat-request.ts';
 import { GatewayError } from '../../errors/gateway-error.ts';
@@ -23,7 +22,7 @@ function refuse(reason: string): never {
  * `<instance path>: fails "<keyword>" at <schema path>`. Built from locations and keywords only,
  * so no value of the answer is ever quoted.
  */
-function describeFailures(errors: readonly OutputUnit[]): string[] {
+function describeFailures(errors: readonly JsonSchema.OutputUnit[]): string[] {
   const innermost = errors.filter(
     (error) =>
       !errors.some(
@@ -74,11 +73,11 @@ export function compileAnswerSchemaCheck(
   const unsafe = unsafeSchemaReason(format.schema);
   if (unsafe !== undefined) refuse(unsafe);
   // Loaded with the first JSON schema a client asks answers to follow.
-  const { Validator: SchemaValidator } = loadPackage('@cfworker/json-schema') as typeof JsonSchema;
-  let validator: Validator;
+  const { Validator } = loadPackage('@cfworker/json-schema') as typeof JsonSchema;
+  let validator: JsonSchema.Validator;
   try {
     // The validator annotates the schema it is given; it gets its own copy.
-    validator = new SchemaValidator(structuredClone(format.schema), '2020-12', false);
+    validator = new Validator(structuredClone(format.schema), '2020-12', false);
   } catch (error) {
     refuse(`the schema cannot be compiled (${error instanceof Error ? error.message : 'invalid'})`);
   }
